@@ -1,0 +1,112 @@
+/**
+ * The storage port. Every record belongs to one tenant and carries an eTag; a write that names a stale
+ * eTag fails with StoreConflictError (core/errors.ts) instead of overwriting. Backends: SQLite
+ * (adapters/store/sqlite-store.ts, the embedded default) and PostgreSQL (when DATABASE_URL is set);
+ * both pass the same contract tests (tests/store/store-contract.ts).
+ */
+
+/** What a document collection holds. Runs, conversation references, checklist snapshots… */
+export type RecordKind = 'run' | 'conversation' | 'snapshot' | 'exception' | 'signin';
+
+export interface StoredRecord<T> {
+  readonly kind: RecordKind;
+  readonly tenantId: string;
+  readonly id: string;
+  /** Optional grouping key to list by (for runs: the conversation id). */
+  readonly partition?: string;
+  readonly value: T;
+  /** Opaque version token: pass it back to replace() or delete(). */
+  readonly etag: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ListOptions {
+  readonly partition?: string;
+  readonly limit?: number;
+}
+
+export interface AuditEventInput {
+  readonly tenantId: string;
+  /** ISO time of the event (from the injected clock). */
+  readonly at: string;
+  /** Who acted: the Entra object id and display name of the admin, or 'sesame' for the system. */
+  readonly actorId: string;
+  readonly actorName?: string;
+  readonly runId?: string;
+  /** What happened, e.g. 'graph.write', 'run.started', 'step.confirmed', 'run.cancelled'. */
+  readonly action: string;
+  /** Outcome: 'ok', 'failed', 'refused', 'skipped'. */
+  readonly result: string;
+  /** Non-secret details: Graph request-id, object ids, HTTP status… never tokens or passwords. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditEvent extends AuditEventInput {
+  /** Monotonic sequence number, assigned by the store. */
+  readonly seq: number;
+}
+
+export interface AuditQuery {
+  readonly runId?: string;
+  /** Return events with seq < before (for paging backwards). */
+  readonly before?: number;
+  readonly limit?: number;
+}
+
+export type ReminderStatus = 'scheduled' | 'sent' | 'cancelled' | 'failed';
+
+export interface ReminderInput {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly runId?: string;
+  /** Absolute due time, epoch ms. */
+  readonly dueAt: number;
+  /** What to send and where: plain JSON (conversation id, message key, parameters). */
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+export interface Reminder extends ReminderInput {
+  readonly status: ReminderStatus;
+  readonly attempts: number;
+  readonly leaseOwner?: string;
+  readonly leaseUntil?: number;
+}
+
+export interface ClaimOptions {
+  readonly now: number;
+  /** Identifies this instance; a claimed reminder is invisible to other owners until the lease ends. */
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly limit: number;
+}
+
+export interface Store {
+  get<T>(kind: RecordKind, tenantId: string, id: string): Promise<StoredRecord<T> | undefined>;
+  /** Fails with StoreConflictError if the record already exists. */
+  create<T>(kind: RecordKind, tenantId: string, id: string, value: T, partition?: string): Promise<StoredRecord<T>>;
+  /** Fails with StoreConflictError if the record is missing or its eTag is not `etag`. */
+  replace<T>(kind: RecordKind, tenantId: string, id: string, value: T, etag: string): Promise<StoredRecord<T>>;
+  /** Fails with StoreConflictError if `etag` is given and does not match. Missing record: no-op. */
+  delete(kind: RecordKind, tenantId: string, id: string, etag?: string): Promise<void>;
+  /** Newest first. */
+  list<T>(kind: RecordKind, tenantId: string, options?: ListOptions): Promise<StoredRecord<T>[]>;
+
+  /** Append-only. */
+  appendAudit(event: AuditEventInput): Promise<AuditEvent>;
+  /** Newest first. */
+  listAudit(tenantId: string, query?: AuditQuery): Promise<AuditEvent[]>;
+
+  /** Idempotent by id: scheduling the same id again updates a still-scheduled reminder's due time and payload. */
+  scheduleReminder(reminder: ReminderInput): Promise<void>;
+  /** Atomically leases up to `limit` due reminders (scheduled, dueAt <= now, lease free or expired). */
+  claimDueReminders(options: ClaimOptions): Promise<Reminder[]>;
+  /** Marks a claimed reminder sent; false if this owner no longer holds the lease. */
+  completeReminder(id: string, owner: string): Promise<boolean>;
+  /** Gives a claimed reminder back, due again at `retryAt` (attempts is incremented). */
+  releaseReminder(id: string, owner: string, retryAt: number): Promise<boolean>;
+  cancelReminder(tenantId: string, id: string): Promise<void>;
+  listReminders(tenantId: string, runId?: string): Promise<Reminder[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'dist', 'tab/dist', 'build', 'data', 'reference', 'coverage'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The domain stays free of Teams, React and HTTP frameworks.
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '@microsoft/teams*',
+            'react',
+            'react-dom',
+            '@fluentui/*',
+            'hono',
+            'hono/*',
+            '@hono/*',
+            'express',
+            'better-sqlite3',
+            'pg',
+            '**/adapters/**',
+            '**/bot/**',
+            '**/server/**',
+            '**/tab/**',
+            '**/sandbox/**',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The sandbox tenant depends on nothing of ours.
+    files: ['sandbox/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/core/**', '**/adapters/**', '**/bot/**', '**/server/**', '**/tab/**'] },
+      ],
+    },
+  },
+);
