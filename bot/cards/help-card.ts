@@ -1,0 +1,53 @@
+import { pick, type Locale, type Localized } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/messages.js';
+import { adaptiveCard, executeAction, textBlock, type AdaptiveCard, type CardElement } from './adaptive-card.js';
+
+/** What the help card needs to know of a procedure. */
+export interface ProcedureListing {
+  readonly id: string;
+  readonly title: Localized;
+  readonly summary: Localized;
+}
+
+export const START_PROCEDURE_VERB = 'procedure.start';
+
+/** The card a first message, "help" or "aide" gets: every procedure with a Start button, in the user's language. */
+export function helpCard(locale: Locale, procedures: readonly ProcedureListing[], heading?: CardElement[]): AdaptiveCard {
+  const list: CardElement[] =
+    procedures.length === 0
+      ? [textBlock(t(locale, 'help.none'), { isSubtle: true })]
+      : procedures.map((p) => ({
+          type: 'Container',
+          separator: true,
+          spacing: 'Medium',
+          items: [
+            textBlock(pick(p.title, locale), { weight: 'Bolder' }),
+            textBlock(pick(p.summary, locale), { isSubtle: true, spacing: 'Small' }),
+            {
+              type: 'ActionSet',
+              actions: [executeAction(t(locale, 'help.start'), START_PROCEDURE_VERB, { procedureId: p.id, locale })],
+            },
+          ],
+        }));
+
+  return adaptiveCard(
+    [
+      ...(heading ?? []),
+      textBlock(t(locale, 'help.title'), { size: 'Large', weight: 'Bolder', style: 'heading' }),
+      textBlock(t(locale, 'help.intro')),
+      textBlock(t(locale, 'help.procedures'), { weight: 'Bolder', size: 'Medium', spacing: 'Large' }),
+      ...list,
+      textBlock(t(locale, 'help.commands'), { spacing: 'Large', isSubtle: true }),
+    ],
+    { lang: locale === 'fr' ? 'fr-FR' : 'en-US' },
+  );
+}
+
+/** An unknown message: say so, then show the same list. Never silence, never a stack trace. */
+export function unknownMessageCard(locale: Locale, text: string, procedures: readonly ProcedureListing[]): AdaptiveCard {
+  const shown = text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  return helpCard(locale, procedures, [
+    textBlock(t(locale, 'unknown.title', { text: shown }), { weight: 'Bolder', color: 'Attention' }),
+    textBlock(t(locale, 'unknown.text')),
+  ]);
+}

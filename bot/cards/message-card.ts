@@ -1,0 +1,17 @@
+import type { Locale } from '../../core/i18n/locale.js';
+import { adaptiveCard, textBlock, type AdaptiveCard } from './adaptive-card.js';
+
+const texts = {
+  unknownAction: {
+    en: ['This button is no longer active.', 'Type **help** to see the procedures.'],
+    fr: ['Ce bouton n’est plus actif.', 'Tapez **aide** pour voir les procédures.'],
+  },
+} as const;
+
+/** A short card with a title and a line: for answers that need no buttons. */
+export function messageCard(locale: Locale, key: keyof typeof texts): AdaptiveCard {
+  const [title, text] = texts[key][locale];
+  return adaptiveCard([textBlock(title, { weight: 'Bolder' }), textBlock(text)], {
+    lang: locale === 'fr' ? 'fr-FR' : 'en-US',
+  });
+}

@@ -1,0 +1,26 @@
+import { normalizeForMatch, type Locale } from './locale.js';
+
+/** Words that work at any point of a conversation, in both languages. */
+export type Command = 'help' | 'status' | 'cancel' | 'resume';
+
+const words: Record<string, { command: Command; locale: Locale }> = {
+  help: { command: 'help', locale: 'en' },
+  '?': { command: 'help', locale: 'en' },
+  aide: { command: 'help', locale: 'fr' },
+  status: { command: 'status', locale: 'en' },
+  statut: { command: 'status', locale: 'fr' },
+  etat: { command: 'status', locale: 'fr' },
+  cancel: { command: 'cancel', locale: 'en' },
+  annuler: { command: 'cancel', locale: 'fr' },
+  resume: { command: 'resume', locale: 'en' },
+  reprendre: { command: 'resume', locale: 'fr' },
+};
+
+/**
+ * Recognises a command typed alone ("aide", "Help", "annuler"). The word's language is returned too: someone
+ * who types "aide" wants French even if their Teams client is set to English.
+ */
+export function parseCommand(text: string): { command: Command; locale: Locale } | undefined {
+  const normalized = text.trim() === '?' ? '?' : normalizeForMatch(text);
+  return words[normalized];
+}

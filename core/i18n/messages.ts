@@ -1,0 +1,51 @@
+import type { Locale } from './locale.js';
+
+/**
+ * Sesame's interface texts. Procedures carry their own texts as data; this catalogue holds what the bot and
+ * the tab say around them. Both languages must define every key (the type checks it).
+ */
+const en = {
+  'help.title': 'Sesame — vendor access procedures',
+  'help.intro':
+    'I take you through the access procedures vendors send you, one step at a time, and do the work in Microsoft 365 with your own permissions.',
+  'help.procedures': 'Procedures',
+  'help.start': 'Start',
+  'help.commands': 'At any time: **help**, **status**, **resume**, **cancel**.',
+  'help.none': 'No procedure is available yet.',
+  'help.openChecklist': 'Open the checklist',
+  'unknown.title': "I didn't understand “{text}”.",
+  'unknown.text':
+    'Type the name of a procedure (for example “guest access”), or pick one below. Type **help** to see everything I can do.',
+  'error.title': 'Something went wrong',
+  'error.requestId': 'Graph request id',
+  'error.retry': 'Retry',
+} as const;
+
+export type MessageKey = keyof typeof en;
+
+const fr: Record<MessageKey, string> = {
+  'help.title': 'Sesame — procédures d’accès des éditeurs',
+  'help.intro':
+    'Je vous guide pas à pas dans les procédures d’accès que vous envoient les éditeurs, et je fais le travail dans Microsoft 365 avec vos propres droits.',
+  'help.procedures': 'Procédures',
+  'help.start': 'Démarrer',
+  'help.commands': 'À tout moment : **aide**, **statut**, **reprendre**, **annuler**.',
+  'help.none': 'Aucune procédure n’est encore disponible.',
+  'help.openChecklist': 'Ouvrir la check-list',
+  'unknown.title': 'Je n’ai pas compris « {text} ».',
+  'unknown.text':
+    'Tapez le nom d’une procédure (par exemple « accès invité »), ou choisissez-en une ci-dessous. Tapez **aide** pour voir tout ce que je sais faire.',
+  'error.title': 'Un problème est survenu',
+  'error.requestId': 'Identifiant de requête Graph',
+  'error.retry': 'Réessayer',
+};
+
+const catalogues: Record<Locale, Record<MessageKey, string>> = { en, fr };
+
+/** Looks up a text and fills `{name}` placeholders. */
+export function t(locale: Locale, key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
+  const template = catalogues[locale][key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
+}

@@ -1,0 +1,193 @@
+import { ConfigError } from '../core/errors.js';
+
+/** Everything Sesame reads from its environment, read once at start and validated. */
+export interface SesameConfig {
+  /** local: the sandbox tenant on loopback; production: Entra ID, Graph and the Bot Framework. */
+  readonly mode: 'local' | 'production';
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  readonly graphBaseUrl: string;
+  /** https://login.microsoftonline.com, or the sandbox's HTTPS identity endpoint. */
+  readonly authorityHost: string;
+  /** The tenant Sesame's app registration lives in. */
+  readonly tenantId: string;
+  readonly bot: {
+    /** The bot's app id (Teams SDK: CLIENT_ID). In local mode, the sandbox registration's id. */
+    readonly appId: string;
+    readonly clientSecret?: string;
+    /** The Playground sends no token: only ever true in local mode, on loopback. */
+    readonly allowUnauthenticated: boolean;
+    readonly oauthConnectionName: string;
+    /** Where the Bot Framework's own endpoints are, when not the public cloud's (the sandbox stands in for them). */
+    readonly cloudOverrides?: {
+      readonly loginEndpoint: string;
+      readonly loginTenant: string;
+      readonly tokenServiceUrl: string;
+      readonly openIdMetadataUrl: string;
+      readonly tokenIssuer: string;
+    };
+  };
+  readonly sso: {
+    readonly clientId: string;
+    readonly clientSecret?: string;
+    readonly applicationIdUri: string;
+  };
+  /** PEM file of a CA to trust for the identity endpoints (the sandbox's self-made certificate). */
+  readonly extraCaFile?: string;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    return isLoopbackHost(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Validates the environment into a config. Every error names the variable to set and the env file to set it in,
+ * e.g. "PORT: must be a port number between 1 and 65535, got 'abc' (set it in env/.env.local)".
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, envFile: string): SesameConfig {
+  const fail = (variable: string, problem: string): never => {
+    throw new ConfigError(variable, envFile, problem);
+  };
+  const optional = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const required = (name: string, what: string): string => optional(name) ?? fail(name, `is required (${what})`);
+  const url = (name: string, value: string): string => {
+    try {
+      const u = new URL(value);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(name, `must be an http(s) URL, got '${value}'`);
+      return value.replace(/\/+$/, '');
+    } catch {
+      return fail(name, `must be a URL, got '${value}'`);
+    }
+  };
+  const guid = (name: string, value: string): string =>
+    GUID.test(value) ? value : fail(name, `must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got '${value}'`);
+  const bool = (name: string): boolean => {
+    const v = optional(name)?.toLowerCase();
+    if (v === undefined || v === 'false' || v === '0') return false;
+    if (v === 'true' || v === '1') return true;
+    return fail(name, `must be true or false, got '${env[name]}'`);
+  };
+
+  const modeRaw = optional('SESAME_MODE') ?? 'local';
+  if (modeRaw !== 'local' && modeRaw !== 'production') fail('SESAME_MODE', `must be 'local' or 'production', got '${modeRaw}'`);
+  const mode = modeRaw as 'local' | 'production';
+
+  const host = optional('HOST') ?? '127.0.0.1';
+  const portRaw = optional('PORT') ?? '3978';
+  const port = Number(portRaw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('PORT', `must be a port number between 0 and 65535, got '${portRaw}'`);
+
+  const logLevelRaw = optional('LOG_LEVEL') ?? 'info';
+  if (!['error', 'warn', 'info', 'debug'].includes(logLevelRaw)) fail('LOG_LEVEL', `must be error, warn, info or debug, got '${logLevelRaw}'`);
+
+  const allowUnauthenticated = bool('DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS');
+  const graphBaseUrl = url('GRAPH_BASE_URL', optional('GRAPH_BASE_URL') ?? 'https://graph.microsoft.com/v1.0');
+  const authorityHost = url('AUTHORITY_HOST', optional('AUTHORITY_HOST') ?? 'https://login.microsoftonline.com');
+  if (!authorityHost.startsWith('https://')) fail('AUTHORITY_HOST', 'must be an https URL (MSAL refuses http authorities)');
+  const databaseUrl = optional('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail('DATABASE_URL', 'must be a postgres:// connection string');
+
+  if (mode === 'production') {
+    // The Playground switch must never reach a real deployment.
+    if (allowUnauthenticated) {
+      fail(
+        'DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS',
+        'must not be true in production: every request to /api/messages must carry a valid Bot Framework token',
+      );
+    }
+    const appId = guid('CLIENT_ID', required('CLIENT_ID', "the bot's Entra app id"));
+    const clientSecret = required('CLIENT_SECRET', "the bot's client secret");
+    const tenantId = guid('TENANT_ID', required('TENANT_ID', 'the tenant of the bot registration'));
+    const ssoClientId = guid('AAD_APP_CLIENT_ID', optional('AAD_APP_CLIENT_ID') ?? appId);
+    return {
+      mode,
+      host,
+      port,
+      publicUrl: url('PUBLIC_URL', required('PUBLIC_URL', 'the https address Teams reaches Sesame at')),
+      dataDir: optional('DATA_DIR') ?? './data',
+      databaseUrl,
+      graphBaseUrl,
+      authorityHost,
+      tenantId,
+      bot: {
+        appId,
+        clientSecret,
+        allowUnauthenticated: false,
+        oauthConnectionName: optional('OAUTH_CONNECTION_NAME') ?? 'graph',
+      },
+      sso: {
+        clientId: ssoClientId,
+        clientSecret: optional('AAD_APP_CLIENT_SECRET') ?? clientSecret,
+        applicationIdUri: required('AAD_APP_ID_URI', 'the Application ID URI exposed for Teams SSO'),
+      },
+      extraCaFile: optional('EXTRA_CA_FILE'),
+      logLevel: logLevelRaw as SesameConfig['logLevel'],
+    };
+  }
+
+  // Local mode: the sandbox tenant, on loopback only.
+  if (!isLoopbackHost(host)) fail('HOST', `must be a loopback address in local mode (127.0.0.1), got '${host}'`);
+  for (const name of ['GRAPH_BASE_URL', 'AUTHORITY_HOST'] as const) {
+    const value = name === 'GRAPH_BASE_URL' ? graphBaseUrl : authorityHost;
+    if (!isLoopbackUrl(value)) fail(name, `must point at the sandbox tenant on loopback in local mode, got '${value}'`);
+  }
+  // The Teams SDK reads these from the environment on its own; in local mode they would switch it to Azure.
+  for (const name of ['CLIENT_ID', 'CLIENT_SECRET', 'TENANT_ID'] as const) {
+    if (optional(name)) fail(name, 'must be unset in local mode (the sandbox registration is BOT_ID); set SESAME_MODE=production to use it');
+  }
+  const appId = guid('BOT_ID', required('BOT_ID', "the sandbox registration's app id"));
+  const tenantId = guid('AAD_APP_TENANT_ID', required('AAD_APP_TENANT_ID', "the sandbox tenant's id"));
+  const sandboxHttp = optional('SANDBOX_BOTFRAMEWORK_URL');
+  const localPublicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    mode,
+    host,
+    port,
+    publicUrl: url('PUBLIC_URL', optional('PUBLIC_URL') ?? localPublicUrl),
+    dataDir: optional('DATA_DIR') ?? './data',
+    databaseUrl,
+    graphBaseUrl,
+    authorityHost,
+    tenantId,
+    bot: {
+      appId,
+      clientSecret: optional('BOT_CLIENT_SECRET'),
+      allowUnauthenticated,
+      oauthConnectionName: optional('OAUTH_CONNECTION_NAME') ?? 'graph',
+      cloudOverrides: sandboxHttp
+        ? {
+            loginEndpoint: authorityHost,
+            loginTenant: tenantId,
+            tokenServiceUrl: `${url('SANDBOX_BOTFRAMEWORK_URL', sandboxHttp)}/tokens`,
+            openIdMetadataUrl: `${sandboxHttp}/v1/.well-known/openidconfiguration`,
+            tokenIssuer: 'https://api.botframework.com',
+          }
+        : undefined,
+    },
+    sso: {
+      clientId: appId,
+      clientSecret: optional('BOT_CLIENT_SECRET'),
+      applicationIdUri: required('AAD_APP_ID_URI', 'the Application ID URI the sandbox issues SSO tokens for'),
+    },
+    extraCaFile: optional('EXTRA_CA_FILE'),
+    logLevel: logLevelRaw as SesameConfig['logLevel'],
+  };
+}

@@ -1,0 +1,147 @@
+import { realpathSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import type { App } from '@microsoft/teams.apps';
+import type { ILogger } from '@microsoft/teams.common';
+import type { Hono } from 'hono';
+import { createEntraTokenVerifier } from '../adapters/identity/entra-token-verifier.js';
+import { httpsTrust } from '../adapters/identity/https-trust.js';
+import { openStore } from '../adapters/store/open-store.js';
+import { HonoTeamsAdapter } from '../bot/hono-teams-adapter.js';
+import { createSesameBot } from '../bot/sesame-bot.js';
+import { listProcedures } from '../core/procedures/catalog.js';
+import { systemClock, type Clock } from '../core/ports/clock.js';
+import type { Store } from '../core/ports/store.js';
+import { ConfigError } from '../core/errors.js';
+import { loadConfig, type SesameConfig } from './config.js';
+import { loadEnvFiles } from './env-files.js';
+import { createHttpApp } from './http-app.js';
+import { createLogger } from './logger.js';
+import { createTabApi } from './tab-api.js';
+
+export interface SesameDependencies {
+  readonly clock?: Clock;
+  readonly store?: Store;
+  readonly logger?: ILogger;
+  /** PEM of a CA to trust for identity endpoints (tests pass the sandbox's directly). */
+  readonly extraCaPem?: string;
+  readonly tabDir?: string;
+}
+
+export interface RunningSesame {
+  /** http://host:port the server listens on. */
+  readonly url: string;
+  readonly http: Hono;
+  readonly bot: App;
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+const TAB_DIR = fileURLToPath(new URL('../tab/dist', import.meta.url));
+
+/**
+ * The composition root: the only place that builds store, clock, identity, Graph access and the bot, and wires
+ * them together. Everything else receives what it needs.
+ */
+export async function startSesame(config: SesameConfig, deps: SesameDependencies = {}): Promise<RunningSesame> {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
+  const store =
+    deps.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, now: () => clock.now() }));
+  const trust = httpsTrust({ caPem: deps.extraCaPem, caFile: deps.extraCaPem ? undefined : config.extraCaFile });
+
+  const verifyTabToken = createEntraTokenVerifier({
+    authorityHost: config.authorityHost,
+    audiences: [config.sso.clientId, config.sso.applicationIdUri],
+    allowedTenants: config.mode === 'local' ? [config.tenantId] : undefined,
+    trust,
+    clock,
+  });
+
+  const http = createHttpApp({
+    tabDir: deps.tabDir ?? TAB_DIR,
+    tabSettings: { botId: config.bot.appId, appId: config.sso.clientId },
+    verifyTabToken,
+    health: async () => ({ store: await store.list('run', '00000000-0000-0000-0000-000000000000', { limit: 1 }).then(() => true, () => false) }),
+    logError: (message, error) => logger.error(message, error),
+  });
+  http.route('/api/tab', createTabApi({ store, procedures: listProcedures }));
+
+  const bot = createSesameBot({
+    adapter: new HonoTeamsAdapter(http),
+    logger,
+    allowUnauthenticated: config.bot.allowUnauthenticated,
+    credentials:
+      config.bot.allowUnauthenticated || !config.bot.clientSecret
+        ? undefined
+        : { clientId: config.bot.appId, clientSecret: config.bot.clientSecret, tenantId: config.tenantId },
+    cloudOverrides: config.bot.cloudOverrides,
+    oauthConnectionName: config.bot.oauthConnectionName,
+    procedures: listProcedures,
+  });
+  await bot.initialize();
+
+  const server = await listen(http, config.host, config.port);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  let closed = false;
+  return {
+    url,
+    http,
+    bot,
+    store,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}
+
+function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/** `npm run serve`: reads env/.env.<SESAME_ENV> (default local), starts, stops cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const envName = process.env.SESAME_ENV ?? 'local';
+  const { env, files } = loadEnvFiles(envName);
+  const envFile = files[0] ?? `env/.env.${envName}`;
+  let config: SesameConfig;
+  try {
+    config = loadConfig(env, envFile);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`Sesame cannot start: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const sesame = await startSesame(config);
+  console.log(`Sesame listening on ${sesame.url} (${config.mode} mode)`);
+  console.log(`  bot endpoint: ${sesame.url}/api/messages`);
+  console.log(`  tab:          ${sesame.url}/tab/index.html`);
+  const stop = async (signal: string) => {
+    console.log(`${signal}: stopping Sesame…`);
+    await sesame.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const invokedDirectly = process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+if (invokedDirectly) {
+  main().catch((e: unknown) => {
+    console.error('Sesame failed to start:', e);
+    process.exit(1);
+  });
+}
