@@ -74,7 +74,8 @@ export interface Reminder extends ReminderInput {
 }
 
 export interface ClaimOptions {
-  readonly now: number;
+  /** Epoch ms to claim at; defaults to the store's injected clock. */
+  readonly now?: number;
   /** Identifies this instance; a claimed reminder is invisible to other owners until the lease ends. */
   readonly owner: string;
   readonly leaseMs: number;
@@ -84,28 +85,51 @@ export interface ClaimOptions {
 export interface Store {
   get<T>(kind: RecordKind, tenantId: string, id: string): Promise<StoredRecord<T> | undefined>;
   /** Fails with StoreConflictError if the record already exists. */
-  create<T>(kind: RecordKind, tenantId: string, id: string, value: T, partition?: string): Promise<StoredRecord<T>>;
+  create<T>(
+    kind: RecordKind,
+    tenantId: string,
+    id: string,
+    value: T,
+    partition?: string,
+  ): Promise<StoredRecord<T>>;
   /** Fails with StoreConflictError if the record is missing or its eTag is not `etag`. */
-  replace<T>(kind: RecordKind, tenantId: string, id: string, value: T, etag: string): Promise<StoredRecord<T>>;
+  replace<T>(
+    kind: RecordKind,
+    tenantId: string,
+    id: string,
+    value: T,
+    etag: string,
+  ): Promise<StoredRecord<T>>;
   /** Fails with StoreConflictError if `etag` is given and does not match. Missing record: no-op. */
   delete(kind: RecordKind, tenantId: string, id: string, etag?: string): Promise<void>;
-  /** Newest first. */
+  /** Most recently written first; `limit` defaults to 100 (at most 1000). */
   list<T>(kind: RecordKind, tenantId: string, options?: ListOptions): Promise<StoredRecord<T>[]>;
 
   /** Append-only. */
   appendAudit(event: AuditEventInput): Promise<AuditEvent>;
-  /** Newest first. */
+  /** Newest (highest seq) first; `limit` defaults to 100 (at most 1000). */
   listAudit(tenantId: string, query?: AuditQuery): Promise<AuditEvent[]>;
 
-  /** Idempotent by id: scheduling the same id again updates a still-scheduled reminder's due time and payload. */
+  /**
+   * Idempotent by id: scheduling the same id again updates a still-scheduled reminder's due time and payload (a
+   * sent, cancelled or failed one is left as it is). Reminder ids are global: an id already used by another tenant
+   * fails with StoreConflictError.
+   */
   scheduleReminder(reminder: ReminderInput): Promise<void>;
   /** Atomically leases up to `limit` due reminders (scheduled, dueAt <= now, lease free or expired). */
   claimDueReminders(options: ClaimOptions): Promise<Reminder[]>;
-  /** Marks a claimed reminder sent; false if this owner no longer holds the lease. */
+  /**
+   * Marks a claimed reminder sent; false if this owner no longer holds the lease (another owner claimed it after
+   * the lease ended, or it was cancelled). A lease that ran out but was not taken over still counts as held.
+   */
   completeReminder(id: string, owner: string): Promise<boolean>;
   /** Gives a claimed reminder back, due again at `retryAt` (attempts is incremented). */
   releaseReminder(id: string, owner: string, retryAt: number): Promise<boolean>;
+  /** Gives up on a claimed reminder: status 'failed', attempts incremented; false if the lease is not held. */
+  failReminder(id: string, owner: string): Promise<boolean>;
+  /** Cancels a still-scheduled reminder of this tenant; anything else is a no-op. */
   cancelReminder(tenantId: string, id: string): Promise<void>;
+  /** Soonest due first. */
   listReminders(tenantId: string, runId?: string): Promise<Reminder[]>;
 
   close(): Promise<void>;

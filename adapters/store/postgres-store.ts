@@ -1,0 +1,408 @@
+/**
+ * The Store over PostgreSQL (when DATABASE_URL is set), for several Sesame instances behind a load balancer.
+ * Same semantics as the SQLite store: every conditional write is one statement, and reminders are claimed with
+ * FOR UPDATE SKIP LOCKED so two instances never lease the same one.
+ */
+import pg from 'pg';
+import { StoreConflictError } from '../../core/errors.js';
+import type {
+  AuditEvent,
+  AuditEventInput,
+  AuditQuery,
+  ClaimOptions,
+  ListOptions,
+  RecordKind,
+  Reminder,
+  ReminderInput,
+  ReminderStatus,
+  Store,
+  StoredRecord,
+} from '../../core/ports/store.js';
+import { postgresMigrations } from './migrations/postgres-migrations.js';
+import {
+  checkEpochMs,
+  checkMigrations,
+  clampLimit,
+  newEtag,
+  normaliseIso,
+  toJson,
+  type Migration,
+} from './store-shared.js';
+
+export interface PostgresStoreOptions {
+  readonly connectionString: string;
+  /** The schema holding Sesame's tables (created if missing); defaults to 'public'. */
+  readonly schema?: string;
+  /** Epoch-ms clock for record timestamps and default claim time. */
+  readonly now?: () => number;
+  /** Pool size; defaults to pg's (10). */
+  readonly maxConnections?: number;
+  /** How long to wait for a connection before failing; defaults to 10 s. */
+  readonly connectionTimeoutMs?: number;
+}
+
+interface RecordRow {
+  kind: string;
+  tenant_id: string;
+  id: string;
+  partition: string | null;
+  value: unknown;
+  etag: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface AuditRow {
+  seq: string;
+  tenant_id: string;
+  at: Date;
+  actor_id: string;
+  actor_name: string | null;
+  run_id: string | null;
+  action: string;
+  result: string;
+  details: Record<string, unknown> | null;
+}
+
+interface ReminderRow {
+  id: string;
+  tenant_id: string;
+  run_id: string | null;
+  due_at: string;
+  payload: Record<string, unknown>;
+  status: string;
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: string | null;
+}
+
+/** Plain identifiers only: the schema name is spliced into SQL, so nothing that would need escaping. */
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** Serialises concurrent migrations from several instances (an arbitrary constant shared by all of them). */
+const MIGRATION_LOCK_KEY = 0x5e5a4e;
+
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const schema = options.schema ?? 'public';
+  if (!SCHEMA_NAME.test(schema)) throw new RangeError(`invalid PostgreSQL schema name: ${schema}`);
+  const now = options.now ?? (() => Date.now());
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+    ...(options.maxConnections === undefined ? {} : { max: options.maxConnections }),
+  });
+  // An idle connection that dies (server restart) must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    await migratePostgres(pool, schema, postgresMigrations, now);
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+  return new PostgresStore(pool, `"${schema}"`, now);
+}
+
+/** Applies the missing migrations in one transaction, under an advisory lock so concurrent starts apply them once. */
+export async function migratePostgres(
+  pool: pg.Pool,
+  schema: string,
+  migrations: readonly Migration[],
+  now: () => number,
+): Promise<void> {
+  checkMigrations(migrations);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query(`SET LOCAL search_path TO "${schema}"`);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((r) => r.version));
+    const newest = Math.max(0, ...applied);
+    if (newest > migrations.length) {
+      throw new Error(
+        `schema ${schema} is at version ${newest}, newer than this Sesame knows (${migrations.length})`,
+      );
+    }
+    for (const m of migrations) {
+      if (applied.has(m.version)) continue;
+      await client.query(m.sql);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        m.version,
+        m.name,
+        new Date(now()),
+      ]);
+    }
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+class PostgresStore implements Store {
+  private closed = false;
+  private readonly t: { records: string; audit: string; reminders: string };
+
+  constructor(
+    private readonly pool: pg.Pool,
+    schema: string,
+    private readonly now: () => number,
+  ) {
+    this.t = {
+      records: `${schema}.records`,
+      audit: `${schema}.audit_events`,
+      reminders: `${schema}.reminders`,
+    };
+  }
+
+  private async rows<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+    return (await this.pool.query<R>(sql, params)).rows;
+  }
+
+  async get<T>(kind: RecordKind, tenantId: string, id: string): Promise<StoredRecord<T> | undefined> {
+    const [row] = await this.rows<RecordRow>(
+      `SELECT * FROM ${this.t.records} WHERE kind = $1 AND tenant_id = $2 AND id = $3`,
+      [kind, tenantId, id],
+    );
+    return row && toRecord<T>(row);
+  }
+
+  async create<T>(
+    kind: RecordKind,
+    tenantId: string,
+    id: string,
+    value: T,
+    partition?: string,
+  ): Promise<StoredRecord<T>> {
+    const at = new Date(this.now());
+    const [row] = await this.rows<RecordRow>(
+      `INSERT INTO ${this.t.records} (kind, tenant_id, id, partition, value, etag, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $7) ON CONFLICT DO NOTHING RETURNING *`,
+      [kind, tenantId, id, partition ?? null, toJson(value, 'value'), newEtag(), at],
+    );
+    if (!row) throw new StoreConflictError(kind, id);
+    return toRecord<T>(row);
+  }
+
+  async replace<T>(
+    kind: RecordKind,
+    tenantId: string,
+    id: string,
+    value: T,
+    etag: string,
+  ): Promise<StoredRecord<T>> {
+    const [row] = await this.rows<RecordRow>(
+      `UPDATE ${this.t.records} SET value = $1::jsonb, etag = $2, updated_at = $3, write_seq = DEFAULT
+       WHERE kind = $4 AND tenant_id = $5 AND id = $6 AND etag = $7 RETURNING *`,
+      [toJson(value, 'value'), newEtag(), new Date(this.now()), kind, tenantId, id, etag],
+    );
+    if (!row) throw new StoreConflictError(kind, id);
+    return toRecord<T>(row);
+  }
+
+  async delete(kind: RecordKind, tenantId: string, id: string, etag?: string): Promise<void> {
+    if (etag === undefined) {
+      await this.pool.query(`DELETE FROM ${this.t.records} WHERE kind = $1 AND tenant_id = $2 AND id = $3`, [
+        kind,
+        tenantId,
+        id,
+      ]);
+      return;
+    }
+    const deleted = await this.pool.query(
+      `DELETE FROM ${this.t.records} WHERE kind = $1 AND tenant_id = $2 AND id = $3 AND etag = $4`,
+      [kind, tenantId, id, etag],
+    );
+    if ((deleted.rowCount ?? 0) > 0) return;
+    // Nothing deleted: either the record is already gone (fine) or it has another eTag (a conflict).
+    const still = await this.rows(
+      `SELECT 1 FROM ${this.t.records} WHERE kind = $1 AND tenant_id = $2 AND id = $3`,
+      [kind, tenantId, id],
+    );
+    if (still.length > 0) throw new StoreConflictError(kind, id);
+  }
+
+  async list<T>(kind: RecordKind, tenantId: string, options: ListOptions = {}): Promise<StoredRecord<T>[]> {
+    const limit = clampLimit(options.limit);
+    const rows =
+      options.partition === undefined
+        ? await this.rows<RecordRow>(
+            `SELECT * FROM ${this.t.records} WHERE kind = $1 AND tenant_id = $2
+             ORDER BY updated_at DESC, write_seq DESC LIMIT $3`,
+            [kind, tenantId, limit],
+          )
+        : await this.rows<RecordRow>(
+            `SELECT * FROM ${this.t.records} WHERE kind = $1 AND tenant_id = $2 AND partition = $3
+             ORDER BY updated_at DESC, write_seq DESC LIMIT $4`,
+            [kind, tenantId, options.partition, limit],
+          );
+    return rows.map((r) => toRecord<T>(r));
+  }
+
+  async appendAudit(event: AuditEventInput): Promise<AuditEvent> {
+    const [row] = await this.rows<AuditRow>(
+      `INSERT INTO ${this.t.audit} (tenant_id, at, actor_id, actor_name, run_id, action, result, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING *`,
+      [
+        event.tenantId,
+        normaliseIso(event.at),
+        event.actorId,
+        event.actorName ?? null,
+        event.runId ?? null,
+        event.action,
+        event.result,
+        event.details === undefined ? null : toJson(event.details, 'audit details'),
+      ],
+    );
+    return toAuditEvent(row as AuditRow);
+  }
+
+  async listAudit(tenantId: string, query: AuditQuery = {}): Promise<AuditEvent[]> {
+    const rows = await this.rows<AuditRow>(
+      `SELECT * FROM ${this.t.audit} WHERE tenant_id = $1
+         AND ($2::text IS NULL OR run_id = $2) AND ($3::bigint IS NULL OR seq < $3)
+       ORDER BY seq DESC LIMIT $4`,
+      [tenantId, query.runId ?? null, query.before ?? null, clampLimit(query.limit)],
+    );
+    return rows.map(toAuditEvent);
+  }
+
+  async scheduleReminder(reminder: ReminderInput): Promise<void> {
+    const result = await this.pool.query(
+      `INSERT INTO ${this.t.reminders} AS r (id, tenant_id, run_id, due_at, payload, status, attempts)
+       VALUES ($1, $2, $3, $4, $5::jsonb, 'scheduled', 0)
+       ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload, run_id = excluded.run_id
+         WHERE r.tenant_id = excluded.tenant_id AND r.status = 'scheduled'`,
+      [
+        reminder.id,
+        reminder.tenantId,
+        reminder.runId ?? null,
+        checkEpochMs(reminder.dueAt, 'dueAt'),
+        toJson(reminder.payload, 'reminder payload'),
+      ],
+    );
+    if ((result.rowCount ?? 0) > 0) return;
+    // The upsert's WHERE refused: the id belongs to another tenant, or the reminder is no longer scheduled.
+    const [owner] = await this.rows<{ tenant_id: string }>(
+      `SELECT tenant_id FROM ${this.t.reminders} WHERE id = $1`,
+      [reminder.id],
+    );
+    if (owner && owner.tenant_id !== reminder.tenantId) throw new StoreConflictError('reminder', reminder.id);
+  }
+
+  async claimDueReminders(options: ClaimOptions): Promise<Reminder[]> {
+    const at = checkEpochMs(options.now ?? this.now(), 'now');
+    const until = at + checkEpochMs(options.leaseMs, 'leaseMs');
+    const limit = Math.max(0, Math.floor(options.limit));
+    if (limit === 0) return [];
+    // SKIP LOCKED: rows another instance is claiming right now are left to it; rows it has just claimed fail the
+    // lease condition when re-checked after its commit.
+    const rows = await this.rows<ReminderRow>(
+      `UPDATE ${this.t.reminders} SET lease_owner = $1, lease_until = $2
+       WHERE id IN (
+         SELECT id FROM ${this.t.reminders}
+         WHERE status = 'scheduled' AND due_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
+         ORDER BY due_at, id LIMIT $4
+         FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [options.owner, until, at, limit],
+    );
+    return rows.map(toReminder).sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async completeReminder(id: string, owner: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE ${this.t.reminders} SET status = 'sent', lease_owner = NULL, lease_until = NULL
+       WHERE id = $1 AND lease_owner = $2 AND status = 'scheduled'`,
+      [id, owner],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async releaseReminder(id: string, owner: string, retryAt: number): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE ${this.t.reminders} SET due_at = $3, attempts = attempts + 1, lease_owner = NULL, lease_until = NULL
+       WHERE id = $1 AND lease_owner = $2 AND status = 'scheduled'`,
+      [id, owner, checkEpochMs(retryAt, 'retryAt')],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async failReminder(id: string, owner: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE ${this.t.reminders} SET status = 'failed', attempts = attempts + 1, lease_owner = NULL, lease_until = NULL
+       WHERE id = $1 AND lease_owner = $2 AND status = 'scheduled'`,
+      [id, owner],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async cancelReminder(tenantId: string, id: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${this.t.reminders} SET status = 'cancelled', lease_owner = NULL, lease_until = NULL
+       WHERE tenant_id = $1 AND id = $2 AND status = 'scheduled'`,
+      [tenantId, id],
+    );
+  }
+
+  async listReminders(tenantId: string, runId?: string): Promise<Reminder[]> {
+    const rows = await this.rows<ReminderRow>(
+      `SELECT * FROM ${this.t.reminders} WHERE tenant_id = $1 AND ($2::text IS NULL OR run_id = $2)
+       ORDER BY due_at, id`,
+      [tenantId, runId ?? null],
+    );
+    return rows.map(toReminder);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+function toRecord<T>(row: RecordRow): StoredRecord<T> {
+  return {
+    kind: row.kind as RecordKind,
+    tenantId: row.tenant_id,
+    id: row.id,
+    ...(row.partition === null ? {} : { partition: row.partition }),
+    value: row.value as T,
+    etag: row.etag,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function toAuditEvent(row: AuditRow): AuditEvent {
+  return {
+    seq: Number(row.seq),
+    tenantId: row.tenant_id,
+    at: row.at.toISOString(),
+    actorId: row.actor_id,
+    ...(row.actor_name === null ? {} : { actorName: row.actor_name }),
+    ...(row.run_id === null ? {} : { runId: row.run_id }),
+    action: row.action,
+    result: row.result,
+    ...(row.details === null ? {} : { details: row.details }),
+  };
+}
+
+function toReminder(row: ReminderRow): Reminder {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    ...(row.run_id === null ? {} : { runId: row.run_id }),
+    dueAt: Number(row.due_at),
+    payload: row.payload,
+    status: row.status as ReminderStatus,
+    attempts: row.attempts,
+    ...(row.lease_owner === null ? {} : { leaseOwner: row.lease_owner }),
+    ...(row.lease_until === null ? {} : { leaseUntil: Number(row.lease_until) }),
+  };
+}

@@ -1,0 +1,50 @@
+/** Pieces both Store backends share, so they cannot drift apart on limits, eTags or validation. */
+import { randomUUID } from 'node:crypto';
+
+export const DEFAULT_LIST_LIMIT = 100;
+export const MAX_LIST_LIMIT = 1000;
+
+export function clampLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_LIST_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`limit must be a positive integer, got ${limit}`);
+  return Math.min(limit, MAX_LIST_LIMIT);
+}
+
+/** Random rather than a counter: a stale eTag from before a delete can never match a re-created record. */
+export function newEtag(): string {
+  return randomUUID();
+}
+
+/** Audit times are stored normalised so both backends give back the same string. */
+export function normaliseIso(at: string): string {
+  const ms = Date.parse(at);
+  if (!Number.isFinite(ms)) throw new RangeError(`audit event time is not an ISO date: ${at}`);
+  return new Date(ms).toISOString();
+}
+
+export function toJson(value: unknown, what: string): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError(`${what} is not JSON-serialisable`);
+  return json;
+}
+
+export function checkEpochMs(value: number, what: string): number {
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`${what} must be an integer epoch-ms time, got ${value}`);
+  return value;
+}
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Checks a migration list is strictly increasing, so a bad merge fails at open rather than half-applying. */
+export function checkMigrations(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1)
+      throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
+  });
+}
