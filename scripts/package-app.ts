@@ -150,7 +150,8 @@ export function validateAgainstBundledSchema(
   }
   if (check(JSON.parse(JSON.stringify(document)))) return [];
   return (check.errors ?? []).map(
-    (e) => `${e.instancePath || '/'} ${e.message ?? ''}. Details: ${e.params ? JSON.stringify(e.params) : ''}`,
+    (e) =>
+      `${e.instancePath || '/'} ${e.message ?? ''}. Details: ${e.params ? JSON.stringify(e.params) : ''}`,
   );
 }
 
@@ -251,9 +252,13 @@ export async function validate(manifest: Json, localizations: Record<string, Jso
   const problems: string[] = [];
   const version = manifest.manifestVersion;
   if (typeof version !== 'string') return ['manifestVersion is missing'];
-  problems.push(...validateAgainstBundledSchema(manifest, version, 'manifest').map((e) => `manifest.json ${e}`));
+  problems.push(
+    ...validateAgainstBundledSchema(manifest, version, 'manifest').map((e) => `manifest.json ${e}`),
+  );
   for (const [file, strings] of Object.entries(localizations)) {
-    problems.push(...validateAgainstBundledSchema(strings, version, 'localization').map((e) => `${file} ${e}`));
+    problems.push(
+      ...validateAgainstBundledSchema(strings, version, 'localization').map((e) => `${file} ${e}`),
+    );
   }
   const leftovers = JSON.stringify({ manifest, localizations }).match(PLACEHOLDER);
   if (leftovers) problems.push(`unfilled placeholders: ${[...new Set(leftovers)].join(', ')}`);
@@ -327,9 +332,9 @@ export async function buildPackage(options: BuildOptions): Promise<BuildResult> 
   const manifestTemplate = readFileSync(join(manifestDir, 'manifest.json'), 'utf8');
   const filledManifest = fillPlaceholders(manifestTemplate, env.vars);
   const templateManifest = JSON.parse(manifestTemplate) as Json;
-  const languageFiles = asArray((templateManifest.localizationInfo as Json | undefined)?.additionalLanguages).map(
-    (l) => String(l.file),
-  );
+  const languageFiles = asArray(
+    (templateManifest.localizationInfo as Json | undefined)?.additionalLanguages,
+  ).map((l) => String(l.file));
   const filledLocalizations: Record<string, string> = {};
   const missing = new Set(filledManifest.missing);
   for (const file of languageFiles) {
@@ -347,7 +352,12 @@ export async function buildPackage(options: BuildOptions): Promise<BuildResult> 
       ]
         .sort()
         .join(', ')} in ${where}`,
-      [...missing].sort().map((m) => `${m} is used by the manifest but has no value in ${env.files.join(' or ')}`),
+      [...missing]
+        .sort()
+        .map(
+          (m) =>
+            `${m} is used by the manifest but has no value in ${env.files.map((f) => relative(process.cwd(), f) || f).join(' or ')}`,
+        ),
     );
   }
 
@@ -372,7 +382,8 @@ export async function buildPackage(options: BuildOptions): Promise<BuildResult> 
     [ICONS.color.file]: color,
     [ICONS.outline.file]: outline,
   };
-  for (const [file, strings] of Object.entries(localizations)) files[file] = `${JSON.stringify(strings, null, 2)}\n`;
+  for (const [file, strings] of Object.entries(localizations))
+    files[file] = `${JSON.stringify(strings, null, 2)}\n`;
 
   // A fixed timestamp makes the zip byte-for-byte reproducible from the same inputs.
   const stamp = new Date('2026-01-01T00:00:00Z');
@@ -415,7 +426,9 @@ async function main(): Promise<void> {
   console.log(`  manifest:   v${String(m.manifestVersion)} (bundled schema, offline), app ${String(m.id)}`);
   console.log(`  checks:     schema, localization, validDomains, SSO resource, icons 192/32: OK`);
   console.log(`  wrote:      ${rel(result.manifestPath)}`);
-  console.log(`  wrote:      ${rel(result.zipPath)} (${result.zipBytes} bytes: ${result.entries.join(', ')})`);
+  console.log(
+    `  wrote:      ${rel(result.zipPath)} (${result.zipBytes} bytes: ${result.entries.join(', ')})`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
