@@ -1,0 +1,8 @@
+import { makeStyles, tokens } from '@fluentui/react-components';
+
+export const useLoadErrorStyles = makeStyles({
+  root: {
+    marginTop: tokens.spacingVerticalS,
+    marginBottom: tokens.spacingVerticalS,
+  },
+});

@@ -1,0 +1,19 @@
+import { makeStyles, tokens } from '@fluentui/react-components';
+
+export const useRunListStyles = makeStyles({
+  root: {
+    display: 'flex',
+    flexDirection: 'column',
+    rowGap: tokens.spacingVerticalM,
+  },
+  // Wide tables scroll sideways inside the narrow Teams side panel instead of squeezing their columns.
+  scroller: {
+    overflowX: 'auto',
+  },
+  table: {
+    minWidth: '48rem',
+  },
+  subtle: {
+    color: tokens.colorNeutralForeground3,
+  },
+});

@@ -1,0 +1,38 @@
+import { makeStaticStyles, makeStyles, tokens } from '@fluentui/react-components';
+
+export const useTabAppStyles = makeStyles({
+  provider: {
+    minHeight: '100vh',
+    backgroundColor: tokens.colorNeutralBackground2,
+  },
+  centered: {
+    display: 'flex',
+    justifyContent: 'center',
+    paddingTop: tokens.spacingVerticalXXXL,
+  },
+  main: {
+    maxWidth: '80rem',
+    marginLeft: 'auto',
+    marginRight: 'auto',
+    paddingTop: tokens.spacingVerticalXL,
+    paddingBottom: tokens.spacingVerticalXXXL,
+    paddingLeft: tokens.spacingHorizontalXL,
+    paddingRight: tokens.spacingHorizontalXL,
+    display: 'flex',
+    flexDirection: 'column',
+    rowGap: tokens.spacingVerticalXXL,
+  },
+  header: {
+    display: 'flex',
+    flexDirection: 'column',
+    rowGap: tokens.spacingVerticalXS,
+  },
+  subtle: {
+    color: tokens.colorNeutralForeground3,
+  },
+});
+
+/** The page itself: no browser margin around the Teams frame. Shared by both pages. */
+export const usePageStyles = makeStaticStyles({
+  body: { margin: 0 },
+});

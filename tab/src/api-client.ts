@@ -1,0 +1,164 @@
+import { authentication } from '@microsoft/teams-js';
+import type { Localized } from './i18n.js';
+
+/** Shapes of Sesame's `/api/tab/*` routes (server/http-app.ts). */
+export interface TabMe {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly name: string;
+  readonly upn: string;
+}
+
+export interface TabProcedure {
+  readonly id: string;
+  readonly title: Localized;
+  readonly summary: Localized;
+}
+
+export type RunStatus = 'active' | 'waiting' | 'done' | 'failed' | 'cancelled';
+
+export interface TabRun {
+  readonly id: string;
+  readonly procedureId: string;
+  readonly procedureTitle: Localized;
+  readonly status: RunStatus;
+  readonly currentStepId: string | null;
+  readonly currentStepTitle?: Localized;
+  readonly startedAt: string;
+  readonly startedBy: { readonly id: string; readonly name: string };
+  readonly updatedAt: string;
+}
+
+export interface TabAuditEvent {
+  readonly seq: number;
+  readonly at: string;
+  readonly actorName: string;
+  readonly runId?: string;
+  readonly action: string;
+  readonly result: string;
+  readonly details?: string | Readonly<Record<string, unknown>> | null;
+}
+
+/** `/tab/config.json`: public settings the tab needs before it can call anything. */
+export interface TabPublicConfig {
+  readonly botId: string;
+  readonly appId: string;
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/**
+ * Why a call failed. `network`, `auth` (no Teams token), `bad-response` are the tab's own; any other code is the
+ * server's (`{ error: { code, message } }`), and then `serverMessage` is already in the user's language.
+ */
+export class TabApiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    readonly serverMessage?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(serverMessage ?? code, options);
+    this.name = 'TabApiError';
+  }
+}
+
+export interface TabApiClientOptions {
+  /** The Teams SSO token; production passes `authentication.getAuthToken` from `@microsoft/teams-js`. */
+  readonly getToken: () => Promise<string>;
+  /** BCP-47 tag sent as `Accept-Language`, so the server's error messages come in the user's language. */
+  readonly language: string;
+  /** Origin (and path prefix) of Sesame's server; the page's own origin by default. */
+  readonly baseUrl?: string;
+  readonly fetch?: typeof fetch;
+}
+
+/** A small typed client of the tab's API. Every route but config.json needs the Teams SSO token. */
+export class TabApiClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: TabApiClientOptions) {
+    this.baseUrl = (options.baseUrl ?? '').replace(/\/$/, '');
+    // Bound, because a detached `window.fetch` throws "Illegal invocation" in browsers.
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  me(): Promise<TabMe> {
+    return this.getJson<TabMe>('/api/tab/me', isObject);
+  }
+
+  procedures(): Promise<TabProcedure[]> {
+    return this.getJson<TabProcedure[]>('/api/tab/procedures', Array.isArray);
+  }
+
+  runs(): Promise<TabRun[]> {
+    return this.getJson<TabRun[]>('/api/tab/runs', Array.isArray);
+  }
+
+  /** One page of the audit log, newest first; `before` is the `seq` of the oldest entry already shown. */
+  audit(page: { before?: number; limit?: number } = {}): Promise<TabAuditEvent[]> {
+    const query = new URLSearchParams();
+    if (page.before !== undefined) query.set('before', String(page.before));
+    query.set('limit', String(page.limit ?? AUDIT_PAGE_SIZE));
+    return this.getJson<TabAuditEvent[]>(`/api/tab/audit?${query.toString()}`, Array.isArray);
+  }
+
+  /** `/tab/config.json` is public (no token): it holds only the bot's and the app's ids. */
+  async publicConfig(): Promise<TabPublicConfig> {
+    const config = await this.request<TabPublicConfig>('/tab/config.json', undefined, isObject);
+    if (typeof config.botId !== 'string' || config.botId === '') throw new TabApiError('bad-response', 200);
+    return config;
+  }
+
+  private async getJson<T>(path: string, check: (body: unknown) => boolean): Promise<T> {
+    let token: string;
+    try {
+      token = await this.options.getToken();
+    } catch (cause) {
+      throw new TabApiError('auth', 0, undefined, { cause });
+    }
+    return this.request<T>(path, token, check);
+  }
+
+  private async request<T>(
+    path: string,
+    token: string | undefined,
+    check: (body: unknown) => boolean,
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'Accept-Language': this.options.language,
+    };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.baseUrl}${path}`, { headers, credentials: 'omit' });
+    } catch (cause) {
+      throw new TabApiError('network', 0, undefined, { cause });
+    }
+    const body: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const error = isObject(body) && isObject(body.error) ? body.error : undefined;
+      const code =
+        typeof error?.code === 'string' ? error.code : response.status === 401 ? 'unauthorized' : 'server';
+      const message = typeof error?.message === 'string' && error.message !== '' ? error.message : undefined;
+      throw new TabApiError(code, response.status, message);
+    }
+    if (body === undefined || !check(body)) throw new TabApiError('bad-response', response.status);
+    return body as T;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The client the tab uses inside Teams: the token is Teams SSO's, for Sesame's own app registration. */
+export function teamsApiClient(language: string, baseUrl?: string): TabApiClient {
+  return new TabApiClient({
+    getToken: () => authentication.getAuthToken(),
+    language,
+    ...(baseUrl ? { baseUrl } : {}),
+  });
+}

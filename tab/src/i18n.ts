@@ -1,0 +1,187 @@
+import { resolveLocale, type Locale, type Localized } from '../../core/i18n/locale.js';
+
+export { resolveLocale, type Locale, type Localized };
+
+/**
+ * The tab's interface texts. Procedures and runs carry their own titles as data (`Localized`); this catalogue
+ * holds what the tab says around them. `fr` is typed against `en`, so a key missing in either language fails
+ * the type check, and tests/tab compares the two at run time too.
+ */
+const en = {
+  'app.title': 'Sesame',
+  'app.subtitle.personal': 'Vendor access procedures for your Microsoft 365 tenant',
+  'app.subtitle.channel': 'Vendor access procedures for this team’s Microsoft 365 tenant',
+  'app.signedInAs': 'Signed in as {name} ({upn})',
+  'app.loading': 'Connecting to Microsoft Teams…',
+  'app.loadingUser': 'Checking who you are…',
+  'app.nav': 'Sections',
+
+  'outside.title': 'Open Sesame in Microsoft Teams',
+  'outside.text':
+    'This page is Sesame’s tab: it runs inside Microsoft Teams, which signs you in and tells it which tenant to show. Opened directly in a browser, it has nothing to show.',
+  'outside.teams': 'In Teams: open the Sesame app from the Apps menu, then its “Procedures” tab.',
+  'outside.local':
+    'On your own computer: run npm start, then open the Agents Playground address it prints to try the bot with the built-in sandbox tenant.',
+
+  'procedures.title': 'Procedures',
+  'procedures.intro': 'What Sesame can do for you. Each procedure runs as a conversation with the bot.',
+  'procedures.loading': 'Loading procedures…',
+  'procedures.empty': 'No procedure is available yet.',
+  'procedures.start': 'Start in chat',
+  'procedures.startLabel': 'Start in chat: {title}',
+  'procedures.noBot':
+    'The chat with Sesame cannot be opened: the bot’s settings could not be loaded. Reload the tab, or ask the person who installed Sesame.',
+  'procedures.openFailed':
+    'Teams could not open the chat with Sesame. Try again, or type the procedure’s name to the bot.',
+
+  'runs.title': 'Procedure runs',
+  'runs.loading': 'Loading procedure runs…',
+  'runs.empty': 'No procedure run yet — start one from the list.',
+  'runs.col.procedure': 'Procedure',
+  'runs.col.status': 'Status',
+  'runs.col.step': 'Current step',
+  'runs.col.startedBy': 'Started by',
+  'runs.col.startedAt': 'Started',
+  'runs.col.updatedAt': 'Last change',
+  'runs.noStep': '—',
+  'status.active': 'In progress',
+  'status.waiting': 'Waiting',
+  'status.done': 'Done',
+  'status.failed': 'Failed',
+  'status.cancelled': 'Cancelled',
+
+  'audit.title': 'Audit log',
+  'audit.intro': 'Every change Sesame made in your tenant, newest first.',
+  'audit.loading': 'Loading the audit log…',
+  'audit.empty': 'Nothing has been recorded yet.',
+  'audit.col.at': 'When',
+  'audit.col.actor': 'Who',
+  'audit.col.action': 'Action',
+  'audit.col.result': 'Result',
+  'audit.col.details': 'Details',
+  'audit.col.run': 'Run',
+  'audit.older': 'Show older entries',
+  'audit.loadingOlder': 'Loading older entries…',
+  'audit.end': 'This is the beginning of the audit log.',
+
+  'error.title': 'Something went wrong',
+  'error.retry': 'Retry',
+  'error.network': 'Sesame’s server could not be reached. Check your connection and try again.',
+  'error.auth':
+    'Teams could not sign you in to Sesame. Try again; if it keeps failing, the app may need an administrator’s consent.',
+  'error.unauthorized': 'Your Teams sign-in was not accepted by Sesame’s server. Try again.',
+  'error.server': 'Sesame’s server answered with an error ({status}).',
+  'error.badResponse': 'Sesame’s server sent an answer the tab does not understand.',
+
+  'config.title': 'Add Sesame to this channel',
+  'config.text':
+    'The tab shows the procedures Sesame can run, the procedure runs of your tenant and the audit log, for everyone in this channel who administers the tenant.',
+  'config.ready': 'Select Save to add the tab.',
+  'config.loading': 'Preparing the tab…',
+  'config.saveFailed': 'Teams could not save the tab. Try again.',
+} as const;
+
+export type TabMessageKey = keyof typeof en;
+
+const fr: Record<TabMessageKey, string> = {
+  'app.title': 'Sesame',
+  'app.subtitle.personal': 'Procédures d’accès des éditeurs pour votre tenant Microsoft 365',
+  'app.subtitle.channel': 'Procédures d’accès des éditeurs pour le tenant Microsoft 365 de cette équipe',
+  'app.signedInAs': 'Connecté en tant que {name} ({upn})',
+  'app.loading': 'Connexion à Microsoft Teams…',
+  'app.loadingUser': 'Vérification de votre identité…',
+  'app.nav': 'Sections',
+
+  'outside.title': 'Ouvrez Sesame dans Microsoft Teams',
+  'outside.text':
+    'Cette page est l’onglet de Sesame : il s’exécute dans Microsoft Teams, qui vous connecte et lui indique quel tenant afficher. Ouvert directement dans un navigateur, il n’a rien à montrer.',
+  'outside.teams':
+    'Dans Teams : ouvrez l’application Sesame depuis le menu Applications, puis son onglet « Procédures ».',
+  'outside.local':
+    'Sur votre ordinateur : lancez npm start, puis ouvrez l’adresse de l’Agents Playground qu’il affiche pour essayer le bot avec le tenant de test intégré.',
+
+  'procedures.title': 'Procédures',
+  'procedures.intro':
+    'Ce que Sesame peut faire pour vous. Chaque procédure se déroule sous forme de conversation avec le bot.',
+  'procedures.loading': 'Chargement des procédures…',
+  'procedures.empty': 'Aucune procédure n’est encore disponible.',
+  'procedures.start': 'Démarrer dans la conversation',
+  'procedures.startLabel': 'Démarrer dans la conversation : {title}',
+  'procedures.noBot':
+    'Impossible d’ouvrir la conversation avec Sesame : les paramètres du bot n’ont pas pu être chargés. Rechargez l’onglet, ou demandez à la personne qui a installé Sesame.',
+  'procedures.openFailed':
+    'Teams n’a pas pu ouvrir la conversation avec Sesame. Réessayez, ou tapez le nom de la procédure au bot.',
+
+  'runs.title': 'Procédures en cours et passées',
+  'runs.loading': 'Chargement des procédures lancées…',
+  'runs.empty': 'Aucune procédure lancée pour l’instant — démarrez-en une depuis la liste.',
+  'runs.col.procedure': 'Procédure',
+  'runs.col.status': 'État',
+  'runs.col.step': 'Étape en cours',
+  'runs.col.startedBy': 'Lancée par',
+  'runs.col.startedAt': 'Début',
+  'runs.col.updatedAt': 'Dernière modification',
+  'runs.noStep': '—',
+  'status.active': 'En cours',
+  'status.waiting': 'En attente',
+  'status.done': 'Terminée',
+  'status.failed': 'Échec',
+  'status.cancelled': 'Annulée',
+
+  'audit.title': 'Journal d’audit',
+  'audit.intro':
+    'Chaque modification faite par Sesame dans votre tenant, de la plus récente à la plus ancienne.',
+  'audit.loading': 'Chargement du journal d’audit…',
+  'audit.empty': 'Rien n’a encore été enregistré.',
+  'audit.col.at': 'Date',
+  'audit.col.actor': 'Qui',
+  'audit.col.action': 'Action',
+  'audit.col.result': 'Résultat',
+  'audit.col.details': 'Détails',
+  'audit.col.run': 'Procédure',
+  'audit.older': 'Afficher les entrées plus anciennes',
+  'audit.loadingOlder': 'Chargement des entrées plus anciennes…',
+  'audit.end': 'C’est le début du journal d’audit.',
+
+  'error.title': 'Un problème est survenu',
+  'error.retry': 'Réessayer',
+  'error.network': 'Le serveur de Sesame est injoignable. Vérifiez votre connexion et réessayez.',
+  'error.auth':
+    'Teams n’a pas pu vous connecter à Sesame. Réessayez ; si l’échec persiste, l’application doit peut-être être approuvée par un administrateur.',
+  'error.unauthorized': 'Le serveur de Sesame n’a pas accepté votre connexion Teams. Réessayez.',
+  'error.server': 'Le serveur de Sesame a répondu par une erreur ({status}).',
+  'error.badResponse': 'Le serveur de Sesame a envoyé une réponse que l’onglet ne comprend pas.',
+
+  'config.title': 'Ajouter Sesame à ce canal',
+  'config.text':
+    'L’onglet affiche les procédures que Sesame sait exécuter, les procédures lancées dans votre tenant et le journal d’audit, pour les membres du canal qui administrent le tenant.',
+  'config.ready': 'Sélectionnez Enregistrer pour ajouter l’onglet.',
+  'config.loading': 'Préparation de l’onglet…',
+  'config.saveFailed': 'Teams n’a pas pu enregistrer l’onglet. Réessayez.',
+};
+
+/** Both catalogues, exported so tests can check that they define the same keys. */
+export const tabCatalogues: Readonly<Record<Locale, Readonly<Record<TabMessageKey, string>>>> = { en, fr };
+
+/** Looks up a text and fills `{name}` placeholders. */
+export function tt(
+  locale: Locale,
+  key: TabMessageKey,
+  params: Readonly<Record<string, string | number>> = {},
+): string {
+  const template = tabCatalogues[locale][key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
+}
+
+/** The locale the tab speaks: Teams' app locale first, then the browser's. */
+export function tabLocale(teamsLocale: string | undefined, browserLanguage: string | undefined): Locale {
+  return resolveLocale(teamsLocale || browserLanguage);
+}
+
+/** A BCP-47 tag for `Intl` formatting: Teams' own tag when it matches the text language, else a sensible one. */
+export function formattingTag(locale: Locale, teamsLocale: string | undefined): string {
+  if (teamsLocale && resolveLocale(teamsLocale) === locale) return teamsLocale;
+  return locale === 'fr' ? 'fr-FR' : 'en-GB';
+}
