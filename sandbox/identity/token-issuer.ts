@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, jwtVerify, SignJWT, createLocalJWKSet, type JWK, type JWTPayload } from 'jose';
+import {
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  SignJWT,
+  createLocalJWKSet,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import {
   GRAPH_AUDIENCE,
   type SandboxAccessClaims,
@@ -19,6 +27,9 @@ export type ClaimsToSign = Omit<SandboxAccessClaims, 'iss' | 'iat' | 'nbf' | 'ex
   readonly tid?: string;
   readonly iss?: string;
   readonly lifetimeSeconds?: number;
+} & {
+  /** Other claims Entra puts in some tokens (nonce, idtyp, serviceurl…). */
+  readonly [claim: string]: unknown;
 };
 
 export class VerificationError extends Error {
