@@ -31,7 +31,10 @@ import {
 
 export interface PostgresStoreOptions {
   readonly connectionString: string;
-  /** The schema holding Sesame's tables (created if missing); defaults to 'public'. */
+  /**
+   * The schema holding Sesame's tables (created if missing). Defaults to the connection's current schema, so a
+   * search_path given in the URL (`?options=-c%20search_path%3Dsesame`) is honoured; usually 'public'.
+   */
   readonly schema?: string;
   /** Epoch-ms clock for record timestamps and default claim time. */
   readonly now?: () => number;
@@ -83,8 +86,7 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const MIGRATION_LOCK_KEY = 0x5e5a4e;
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const schema = options.schema ?? 'public';
-  if (!SCHEMA_NAME.test(schema)) throw new RangeError(`invalid PostgreSQL schema name: ${schema}`);
+  if (options.schema !== undefined) checkSchemaName(options.schema);
   const now = options.now ?? (() => Date.now());
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -93,13 +95,31 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
   // An idle connection that dies (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  let schema: string;
   try {
+    schema = options.schema ?? (await currentSchema(pool));
     await migratePostgres(pool, schema, postgresMigrations, now);
   } catch (e) {
     await pool.end();
     throw e;
   }
   return new PostgresStore(pool, `"${schema}"`, now);
+}
+
+function checkSchemaName(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) throw new RangeError(`invalid PostgreSQL schema name: ${schema}`);
+  return schema;
+}
+
+async function currentSchema(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+  const schema = rows[0]?.schema;
+  if (!schema) {
+    throw new Error(
+      'the PostgreSQL search_path names no existing schema: create it, or fix search_path in the URL',
+    );
+  }
+  return checkSchemaName(schema);
 }
 
 /** Applies the missing migrations in one transaction, under an advisory lock so concurrent starts apply them once. */

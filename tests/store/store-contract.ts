@@ -27,15 +27,19 @@ export function describeStoreContract(
     let clock: SimulatedClock;
     let h: StoreHarness;
     let store: Store;
+    let opened: StoreHarness | undefined;
 
     beforeEach(async () => {
       clock = new SimulatedClock(T0);
+      opened = undefined;
       h = await open(clock);
+      opened = h;
       store = h.store;
     });
 
     afterEach(async () => {
-      await h?.close();
+      // Only what this test opened: a failed open must not close the previous test's harness again.
+      await opened?.close();
     });
 
     describe('records', () => {
