@@ -60,6 +60,8 @@ export async function buildTab(options: TabBuildOptions = {}): Promise<TabBuildR
     jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"' },
     legalComments: 'linked',
+    // Module scripts are always decoded as UTF-8: no need to escape the French texts.
+    charset: 'utf8',
     metafile: true,
     logLevel: 'silent',
   });

@@ -9,25 +9,13 @@ import {
   Text,
   Title2,
 } from '@fluentui/react-components';
+import { channelTabInstanceConfig } from './channel-tab.js';
 import { tt } from './i18n.js';
 import { useChannelTabConfigStyles } from './ChannelTabConfig.styles.js';
 import { OutsideTeams } from './OutsideTeams.js';
 import { usePageStyles } from './TabApp.styles.js';
 import type { TeamsHost } from './teams-host.js';
 import { useTeamsHost } from './use-teams-host.js';
-
-export const CHANNEL_TAB_ENTITY_ID = 'sesame-checklist';
-
-/** What Teams saves for the channel tab; `origin` is the server that serves the tab (this page's origin). */
-export function channelTabInstanceConfig(origin: string): pages.InstanceConfig {
-  const contentUrl = `${origin}/tab/index.html?view=channel`;
-  return {
-    contentUrl,
-    websiteUrl: contentUrl,
-    entityId: CHANNEL_TAB_ENTITY_ID,
-    suggestedDisplayName: 'Sesame',
-  };
-}
 
 /** The channel tab's configuration page (config.html): nothing to choose, so it is valid as soon as Teams is. */
 export function ChannelTabConfig({ connect }: { readonly connect?: () => Promise<TeamsHost | undefined> }) {
