@@ -214,12 +214,26 @@ function semanticProblems(manifest: Json, localizations: Record<string, Json>): 
       problems.push(`${page}: host ${url.hostname} is not in validDomains`);
     }
   }
+  const bot = asArray(manifest.bots)[0];
   const sso = manifest.webApplicationInfo as Json | undefined;
   if (sso) {
+    // Teams gets the SSO token for `resource`; with a bot in the app it must be the bot-style
+    // Application ID URI api://<domain>/botid-<botId>, on a domain the app declares.
     const resource = String(sso.resource ?? '');
-    if (!resource.startsWith('api://')) problems.push(`webApplicationInfo.resource must be an api:// URI`);
+    const m = /^api:\/\/([^/]+)\/(?:botid-)?(.+)$/.exec(resource);
+    if (!m) {
+      problems.push(`webApplicationInfo.resource ${resource} is not an api://<domain>/... URI`);
+    } else {
+      if (!hostAllowed((m[1] as string).toLowerCase(), validDomains)) {
+        problems.push(`webApplicationInfo.resource ${resource}: ${m[1]} is not in validDomains`);
+      }
+      if (bot && resource !== `api://${m[1]}/botid-${String(bot.botId)}`) {
+        problems.push(
+          `webApplicationInfo.resource ${resource} must be api://${m[1]}/botid-${String(bot.botId)}`,
+        );
+      }
+    }
   }
-  const bot = asArray(manifest.bots)[0];
   const info = manifest.localizationInfo as Json | undefined;
   for (const lang of asArray(info?.additionalLanguages)) {
     const file = String(lang.file);

@@ -69,7 +69,6 @@ describe('manifest template', () => {
     const used = [...new Set([...placeholdersIn(template), ...placeholdersIn(frTemplate)])].sort();
     expect(used).toEqual([
       'AAD_APP_CLIENT_ID',
-      'AAD_APP_ID_URI',
       'APP_NAME_SUFFIX',
       'BOT_DOMAIN',
       'BOT_ID',
@@ -110,6 +109,7 @@ describe('manifest template', () => {
     expect(channel.configurationUrl).toBe(`${vars.TAB_ENDPOINT}/tab/config.html`);
     expect(channel.scopes).toEqual(['team', 'groupChat']);
     expect(channel.canUpdateConfiguration).toBe(true);
+    // The resource is built from BOT_DOMAIN and BOT_ID; it must be what the server is told (AAD_APP_ID_URI).
     expect(manifest.webApplicationInfo).toEqual({
       id: vars.AAD_APP_CLIENT_ID,
       resource: vars.AAD_APP_ID_URI,
@@ -166,6 +166,20 @@ describe('validate (must fail)', () => {
     const problems = (await validate(manifest, { 'fr.json': fr })).join('\n');
     expect(problems).toMatch(/elsewhere\.example is not in validDomains/);
     expect(problems).toMatch(/https only/);
+  });
+
+  it('rejects an SSO resource that does not name the bot, or sits outside validDomains', async () => {
+    const { manifest, fr } = filledLocal();
+    const sso = manifest.webApplicationInfo as Json;
+    sso.resource = 'api://localhost/botid-00000000-0000-0000-0000-000000000000';
+    let problems = (await validate(manifest, { 'fr.json': fr })).join('\n');
+    expect(problems).toMatch(/must be api:\/\/localhost\/botid-b07c0de1-/);
+    sso.resource = 'https://localhost/botid-x';
+    problems = (await validate(manifest, { 'fr.json': fr })).join('\n');
+    expect(problems).toMatch(/is not an api:\/\/<domain>/);
+    sso.resource = `api://other.example/botid-${String(((manifest.bots as Json[])[0] as Json).botId)}`;
+    problems = (await validate(manifest, { 'fr.json': fr })).join('\n');
+    expect(problems).toMatch(/other\.example is not in validDomains/);
   });
 
   it('rejects leftover placeholders and a translation of a command that does not exist', async () => {
@@ -259,12 +273,12 @@ describe('buildPackage', () => {
       join(envDir, '.env.broken'),
       local
         .split('\n')
-        .filter((l) => !l.startsWith('BOT_ID=') && !l.startsWith('AAD_APP_ID_URI='))
+        .filter((l) => !l.startsWith('BOT_ID=') && !l.startsWith('TAB_ENDPOINT='))
         .join('\n'),
     );
     const attempt = buildPackage({ envName: 'broken', root, envDir, outDir });
     await expect(attempt).rejects.toBeInstanceOf(PackageError);
-    await expect(attempt).rejects.toThrow(/set AAD_APP_ID_URI, BOT_ID in .*\.env\.broken/);
+    await expect(attempt).rejects.toThrow(/set BOT_ID, TAB_ENDPOINT in .*\.env\.broken/);
     expect(existsSync(join(outDir, 'appPackage.broken.zip'))).toBe(false);
   });
 
@@ -299,10 +313,9 @@ describe('Agents Toolkit files', () => {
     const provision = uses.slice(0, uses.indexOf('cli/runNpmCommand'));
     expect(provision).toEqual([
       'teamsApp/create',
-      'botAadApp/create',
+      'aadApp/create',
       'aadApp/create',
       'aadApp/update',
-      'file/createOrUpdateEnvironmentFile',
       'botFramework/create',
       'teamsApp/validateManifest',
       'teamsApp/zipAppPackage',
@@ -313,8 +326,15 @@ describe('Agents Toolkit files', () => {
     expect(uses[uses.length - 1]).toBe('teamsApp/publishAppPackage');
     expect(yml).toContain('messagingEndpoint: ${{BOT_ENDPOINT}}/api/messages');
     expect(yml).toContain('generateClientSecret: true');
-    // Secrets only ever go to SECRET_* variables (the .user file).
-    for (const m of yml.matchAll(/^\s+(clientSecret|botPassword): (\S+)/gm)) expect(m[2]).toMatch(/^SECRET_/);
+    // Secrets only ever go to SECRET_* variables (the .user file); the bot app is single-tenant.
+    const secrets = [...yml.matchAll(/^\s+clientSecret: (\S+)/gm)].map((m) => m[1]);
+    expect(secrets).toEqual(['SECRET_BOT_PASSWORD', 'SECRET_AAD_APP_CLIENT_SECRET']);
+    expect([...yml.matchAll(/signInAudience: (\S+)/g)].map((m) => m[1])).toEqual([
+      'AzureADMyOrg',
+      'AzureADMyOrg',
+    ]);
+    expect(yml).toMatch(/clientId: BOT_ID/);
+    expect(yml).toMatch(/generateServicePrincipal: true/);
   });
 
   it('aad.manifest.json exposes access_as_user to the Teams clients under the bot-style URI', () => {
