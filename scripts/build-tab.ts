@@ -29,6 +29,8 @@ export interface TabBuildResult {
   readonly bundles: readonly TabBundle[];
   readonly pages: readonly string[];
   readonly millis: number;
+  /** esbuild's metafile, for size breakdowns (bench/tab-bundle.ts). */
+  readonly metafile: Metafile;
 }
 
 export interface TabBuildOptions {
@@ -86,7 +88,13 @@ export async function buildTab(options: TabBuildOptions = {}): Promise<TabBuildR
     await writeFile(join(outDir, htmlName), template.replace(placeholder, `src="./${file}"`));
     pages.push(htmlName);
   }
-  return { outDir, bundles, pages, millis: Math.round(performance.now() - started) };
+  return {
+    outDir,
+    bundles,
+    pages,
+    millis: Math.round(performance.now() - started),
+    metafile: result.metafile,
+  };
 }
 
 /** The JS file esbuild wrote for an entry point (its name carries a hash, so look it up in the metafile). */
