@@ -1,0 +1,89 @@
+/** What drives a run (events) and what a transition asks the world to do (effects). All plain JSON. */
+import type { GraphCall } from '../ports/tenant-graph.js';
+import type { Locale } from '../procedures/text.js';
+import type { CallResult } from './call-result.js';
+import type { PreflightReport } from './preflight.js';
+import type { Actor, PendingKind } from './run.js';
+
+/** The admin behind a user event, with what their token says (`wids`, `scp`) when the bot has it. */
+export interface EventActor extends Actor {
+  readonly roleTemplateIds?: readonly string[];
+  readonly scopes?: readonly string[];
+}
+
+/** Events a person causes (through a card or a message). `stepVersion` is the one the card was rendered with. */
+export type UserEvent =
+  | { readonly type: 'start'; readonly actor: EventActor; readonly locale?: Locale }
+  | {
+      readonly type: 'submit-input';
+      readonly stepVersion: number;
+      readonly values: Readonly<Record<string, unknown>>;
+      readonly actor?: EventActor;
+    }
+  | { readonly type: 'confirm'; readonly stepVersion: number; readonly actor?: EventActor }
+  | {
+      readonly type: 'change';
+      readonly stepVersion: number;
+      readonly stepId?: string;
+      readonly actor?: EventActor;
+    }
+  | { readonly type: 'cancel'; readonly stepVersion?: number; readonly actor?: EventActor }
+  | { readonly type: 'manual-done'; readonly stepVersion: number; readonly actor?: EventActor }
+  | { readonly type: 'retry'; readonly stepVersion?: number; readonly actor?: EventActor };
+
+/** Events the system causes: answers to effects and timers. */
+export type SystemEvent =
+  | { readonly type: 'preflight-result'; readonly report: PreflightReport }
+  | { readonly type: 'effect-result'; readonly callId: string; readonly result: CallResult }
+  | { readonly type: 'poll-result'; readonly results: Readonly<Record<string, CallResult>> }
+  | { readonly type: 'timer-due'; readonly reminderId: string };
+
+export type RunEvent = UserEvent | SystemEvent;
+export type RunEventType = RunEvent['type'];
+
+export interface GraphEffect {
+  readonly type: 'graph';
+  readonly callId: string;
+  readonly stepId: string | null;
+  readonly op: GraphCall['op'];
+  readonly args: GraphCall['args'];
+  readonly purpose: 'probe' | 'write' | 'read';
+  readonly attempt: number;
+}
+
+export interface ScheduleReminderEffect {
+  readonly type: 'schedule-reminder';
+  /** Stable per run and purpose, so scheduling again replaces (Store.scheduleReminder is idempotent by id). */
+  readonly id: string;
+  /** Epoch ms. */
+  readonly dueAt: number;
+  readonly messageKey: string;
+  readonly params: Readonly<Record<string, string | number>>;
+  /** false: an internal timer (poll, retry): deliver `timer-due` to the run but post nothing. */
+  readonly notify: boolean;
+}
+
+export interface CancelReminderEffect {
+  readonly type: 'cancel-reminder';
+  readonly id: string;
+}
+
+export interface AuditEffect {
+  readonly type: 'audit';
+  /** e.g. 'run.started', 'graph.write', 'step.confirmed', 'check.evaluated', 'run.cancelled' */
+  readonly action: string;
+  /** 'ok' | 'failed' | 'refused' | 'skipped' */
+  readonly result: string;
+  readonly actor: Actor | 'sesame';
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** Show the run's current state (the bot rebuilds the card from the run: see describeRun). */
+export interface RenderEffect {
+  readonly type: 'render';
+  readonly stepId: string | null;
+  readonly stepVersion: number;
+  readonly pending: PendingKind | null;
+}
+
+export type Effect = GraphEffect | ScheduleReminderEffect | CancelReminderEffect | AuditEffect | RenderEffect;

@@ -1,0 +1,190 @@
+/**
+ * A procedure run as plain JSON: what the store keeps, what the engine transforms, what cards are built from.
+ * Times are ISO strings in the run, epoch ms in effects (as the Store's reminders take them).
+ */
+import type { GraphCall } from '../ports/tenant-graph.js';
+import type { JsonValue } from '../procedures/types.js';
+import type { Link } from '../procedures/types.js';
+import type { Locale, LocalizedText } from '../procedures/text.js';
+import type { CallResult, GraphErrorData } from './call-result.js';
+import type { PreflightReport } from './preflight.js';
+
+export type RunStatus = 'active' | 'waiting' | 'done' | 'failed' | 'cancelled';
+
+export type StepStatus = 'running' | 'done' | 'skipped' | 'failed' | 'waiting' | 'blocked';
+
+export interface StepResult {
+  readonly status: StepStatus;
+  /** ISO time of the last change. */
+  readonly at: string;
+  readonly requestIds: readonly string[];
+  readonly objectIds: readonly string[];
+  readonly summary?: LocalizedText;
+  readonly notes?: readonly LocalizedText[];
+  readonly links?: readonly Link[];
+  readonly error?: GraphErrorData;
+  /** Wait steps: when the wait is over (ISO). */
+  readonly dueAt?: string;
+  readonly overdue?: boolean;
+  /** Action steps: true when the probe found the work already done. */
+  readonly already?: boolean;
+}
+
+export type GraphStage = 'preflight' | 'check' | 'probe' | 'write' | 'poll';
+
+export interface PendingCall {
+  readonly callId: string;
+  /** The logic's name for this read ('user', 'policy'…), or 'write'. */
+  readonly name: string;
+  readonly call: GraphCall;
+  readonly purpose: 'probe' | 'write' | 'read';
+  readonly attempt: number;
+}
+
+export interface FieldErrors {
+  readonly [fieldId: string]: LocalizedText;
+}
+
+export interface Actor {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** What the run is waiting for. Absent when the run is over. */
+export type Pending =
+  | {
+      readonly kind: 'graph';
+      readonly stepId: string | null;
+      readonly stage: GraphStage;
+      readonly calls: readonly PendingCall[];
+      readonly results: Readonly<Record<string, CallResult>>;
+      /** ISO time of the first attempt of this stage (for the retry budget). */
+      readonly firstAttemptAt: string;
+      /** Whether the user asked for this (render when done even if nothing changed). */
+      readonly interactive: boolean;
+    }
+  | { readonly kind: 'confirm'; readonly stepId: string }
+  | {
+      readonly kind: 'input';
+      readonly stepId: string;
+      readonly values: Readonly<Record<string, string>>;
+      readonly errors?: FieldErrors;
+    }
+  | { readonly kind: 'choice'; readonly stepId: string }
+  | { readonly kind: 'manual'; readonly stepId: string }
+  | {
+      readonly kind: 'wait';
+      readonly stepId: string;
+      readonly dueAt: string;
+      readonly nextPollAt: string;
+      readonly pollReminderId: string;
+    }
+  | {
+      readonly kind: 'retry';
+      readonly stepId: string;
+      readonly stage: 'check' | 'write';
+      readonly attempt: number;
+      readonly firstAttemptAt: string;
+      readonly retryAt: string;
+      readonly reminderId: string;
+      readonly lastError: GraphErrorData;
+    }
+  | {
+      readonly kind: 'blocked';
+      /** null: the preflight found the procedure cannot run at all for this admin. */
+      readonly stepId: string | null;
+      readonly missingRoles: readonly string[];
+      readonly missingScopes: readonly string[];
+    }
+  | {
+      readonly kind: 'error';
+      readonly stepId: string;
+      readonly stage: GraphStage;
+      readonly error: GraphErrorData;
+      readonly summary?: LocalizedText;
+    };
+
+export type PendingKind = Pending['kind'];
+
+export interface HistoryEntry {
+  readonly at: string;
+  readonly event: string;
+  readonly stepId: string | null;
+  readonly stepVersion: number;
+  readonly actorId?: string;
+  readonly note?: string;
+}
+
+export interface Run {
+  readonly id: string;
+  readonly procedureId: string;
+  readonly procedureVersion: number;
+  readonly tenantId: string;
+  readonly conversationId: string;
+  readonly locale: Locale;
+  readonly startedBy: Actor;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly status: RunStatus;
+  readonly currentStepId: string | null;
+  /** Bumped on every accepted user event and every new card: a card click naming another value is stale. */
+  readonly stepVersion: number;
+  /** Counter for call ids. */
+  readonly seq: number;
+  /** The admin acting most recently, with the roles (`wids`) and scopes (`scp`) of their token when known. */
+  readonly admin: Actor & {
+    readonly roleTemplateIds?: readonly string[];
+    readonly scopes?: readonly string[];
+  };
+  readonly preflight?: PreflightReport;
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly facts: Readonly<Record<string, JsonValue>>;
+  readonly stepResults: Readonly<Record<string, StepResult>>;
+  readonly pending?: Pending;
+  /** Ids of reminders scheduled and not cancelled yet. */
+  readonly reminders: readonly string[];
+  /** Why the run failed or was cancelled. */
+  readonly outcome?: { readonly reason: LocalizedText; readonly stepId: string | null };
+  readonly history: readonly HistoryEntry[];
+}
+
+export interface NewRun {
+  readonly id: string;
+  readonly procedureId: string;
+  readonly procedureVersion: number;
+  readonly tenantId: string;
+  readonly conversationId: string;
+  readonly locale: Locale;
+  readonly startedBy: Actor;
+  readonly now: number;
+}
+
+/** A run that has not started: feed it a `start` event. */
+export function createRun(init: NewRun): Run {
+  const at = new Date(init.now).toISOString();
+  return {
+    id: init.id,
+    procedureId: init.procedureId,
+    procedureVersion: init.procedureVersion,
+    tenantId: init.tenantId,
+    conversationId: init.conversationId,
+    locale: init.locale,
+    startedBy: init.startedBy,
+    startedAt: at,
+    updatedAt: at,
+    status: 'active',
+    currentStepId: null,
+    stepVersion: 0,
+    seq: 0,
+    admin: init.startedBy,
+    inputs: {},
+    facts: {},
+    stepResults: {},
+    reminders: [],
+    history: [],
+  };
+}
+
+export function isTerminal(run: Run): boolean {
+  return run.status === 'done' || run.status === 'failed' || run.status === 'cancelled';
+}

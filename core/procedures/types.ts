@@ -1,0 +1,294 @@
+/**
+ * Procedures as data. A procedure is an ordered list of typed steps with their texts (FR + EN), the scopes and
+ * directory roles each needs, and, for steps that talk to Graph, the NAME of the logic that says which
+ * operations to run and how to read the answers. The logic itself lives in TypeScript in the procedure's
+ * module (a ProcedureModule), so the data stays JSON and the behaviour stays testable.
+ */
+import type { SesameErrorCode } from '../errors.js';
+import type { GraphCall } from '../ports/tenant-graph.js';
+import type { CallResult } from '../engine/call-result.js';
+import type { Run } from '../engine/run.js';
+import type { NamedHolidayCalendar } from '../calendar/business-days.js';
+import type { LocalizedText, TextParams } from './text.js';
+
+export type JsonValue =
+  string | number | boolean | null | readonly JsonValue[] | { readonly [k: string]: JsonValue };
+
+/** Where a step goes when it is done: a step id, or END to finish the run. */
+export const END = '$end';
+
+export interface Link {
+  readonly label: LocalizedText;
+  readonly url: string;
+}
+
+interface StepBase {
+  readonly id: string;
+  readonly title: LocalizedText;
+  /** What the step does and why, shown on its card; may use `{param}` placeholders. */
+  readonly body?: LocalizedText;
+  /** Delegated Graph scopes the step needs (all of them). */
+  readonly scopes: readonly string[];
+  /** Directory role template ids, any one of which lets the admin do the step ([] = none needed). */
+  readonly roles: readonly string[];
+  /** Next step id (default: the following step in the list; END after the last). */
+  readonly next?: string;
+}
+
+/** How to retry Graph answers that mean "not yet" (replication lag), e.g. 404 on a just-created guest. */
+export interface RetryPolicy {
+  readonly on: readonly SesameErrorCode[];
+  readonly initialDelayMs: number;
+  readonly factor: number;
+  readonly maxDelayMs: number;
+  /** Give up once this long has passed since the first attempt. */
+  readonly maxElapsedMs: number;
+}
+
+/** Reads Graph, evaluates, explains; may stop the run with a reason or hand facts to later steps. */
+export interface CheckStep extends StepBase {
+  readonly kind: 'check';
+  readonly logic: string;
+  readonly retry?: RetryPolicy;
+}
+
+export type FieldRule =
+  | { readonly kind: 'required' }
+  | { readonly kind: 'email' }
+  | { readonly kind: 'maxLength'; readonly max: number }
+  | {
+      readonly kind: 'pattern';
+      readonly pattern: string;
+      readonly flags?: string;
+      readonly message: LocalizedText;
+    };
+
+export interface InputField {
+  readonly id: string;
+  readonly type: 'text' | 'email';
+  readonly label: LocalizedText;
+  readonly placeholder?: LocalizedText;
+  readonly help?: LocalizedText;
+  readonly default?: string;
+  readonly rules: readonly FieldRule[];
+}
+
+/** A form. Submitted values are validated by a pure function (procedures/validation.ts). */
+export interface InputStep extends StepBase {
+  readonly kind: 'input';
+  readonly fields: readonly InputField[];
+  readonly submitLabel?: LocalizedText;
+}
+
+/** A Graph write, confirmed by the admin first and guarded by an "already done?" probe. */
+export interface ActionStep extends StepBase {
+  readonly kind: 'action';
+  readonly logic: string;
+  /** The confirmation question, e.g. "Invite {email} as a guest?". */
+  readonly confirm: LocalizedText;
+  readonly confirmLabel?: LocalizedText;
+  readonly retry?: RetryPolicy;
+}
+
+/** Instructions for what Graph cannot do, with links and a "done" button. */
+export interface ManualStep extends StepBase {
+  readonly kind: 'manual';
+  readonly instructions: LocalizedText;
+  readonly links?: readonly Link[];
+  readonly doneLabel: LocalizedText;
+}
+
+export type WaitDue =
+  | {
+      readonly businessDays: number;
+      readonly timeZone: string;
+      readonly holidays: NamedHolidayCalendar;
+    }
+  | { readonly durationMs: number };
+
+export interface WaitReminder {
+  /** Unique within the step. */
+  readonly id: string;
+  /** 'due' = at the due time; otherwise ms after entering the wait. */
+  readonly at: 'due' | { readonly afterMs: number };
+  /** i18n key of the proactive message (the bot renders it). */
+  readonly messageKey: string;
+}
+
+/** Waits for a person or for propagation: a due time, a poll probe, reminders. */
+export interface WaitStep extends StepBase {
+  readonly kind: 'wait';
+  readonly due: WaitDue;
+  /** Name of the WaitLogic that polls. */
+  readonly logic: string;
+  readonly pollEveryMs: number;
+  readonly reminders: readonly WaitReminder[];
+  /** Reminders that stay armed after the wait is satisfied (cancelled when the run ends). */
+  readonly keepRemindersUntilEnd?: readonly string[];
+}
+
+export interface ChoiceOption {
+  readonly id: string;
+  readonly label: LocalizedText;
+  readonly next: string;
+  /** Facts set when this option is chosen. */
+  readonly facts?: Readonly<Record<string, JsonValue>>;
+}
+
+/** Branches: the admin picks one option. */
+export interface ChoiceStep extends StepBase {
+  readonly kind: 'choice';
+  readonly options: readonly ChoiceOption[];
+}
+
+export type Step = CheckStep | InputStep | ActionStep | ManualStep | WaitStep | ChoiceStep;
+export type StepKind = Step['kind'];
+
+export interface Procedure {
+  readonly id: string;
+  /** Bumped when steps change; runs remember the version they started with. */
+  readonly version: number;
+  readonly title: LocalizedText;
+  readonly summary: LocalizedText;
+  /** Names users type to start it, in French and English. */
+  readonly aliases: readonly string[];
+  readonly vendor: { readonly name: string; readonly url?: string };
+  /** Every delegated scope any step needs. */
+  readonly requiredScopes: readonly string[];
+  readonly steps: readonly Step[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Behaviour referenced by name from the data.
+
+/** What step logic sees: a read-only view of the run, and the time (never read from a clock). */
+export interface StepContext {
+  readonly run: Run;
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly facts: Readonly<Record<string, JsonValue>>;
+  /** The roles of the admin acting now (token `wids`), when known. */
+  readonly adminRoles: readonly string[] | undefined;
+  readonly now: number;
+}
+
+/** Named reads, issued together; results come back under the same names. */
+export type Calls = Readonly<Record<string, GraphCall>>;
+export type Results = Readonly<Record<string, CallResult>>;
+
+export interface Outcome {
+  readonly summary: LocalizedText;
+  readonly facts?: Readonly<Record<string, JsonValue>>;
+  readonly objectIds?: readonly string[];
+  /** Extra notes shown with the summary (e.g. a manual check to make). */
+  readonly notes?: readonly LocalizedText[];
+  readonly links?: readonly Link[];
+}
+
+export type CheckOutcome =
+  | (Outcome & { readonly result: 'pass' | 'warn'; readonly next?: string })
+  | (Outcome & { readonly result: 'stop'; readonly reason: LocalizedText });
+
+export interface CheckLogic {
+  reads(ctx: StepContext): Calls;
+  evaluate(ctx: StepContext, results: Results): CheckOutcome;
+}
+
+export type ProbeOutcome =
+  | (Outcome & { readonly done: true })
+  | { readonly done: false; readonly facts?: Readonly<Record<string, JsonValue>> }
+  | { readonly error: true; readonly summary: LocalizedText };
+
+export type WriteOutcome =
+  | (Outcome & { readonly status: 'done'; readonly already?: boolean })
+  | { readonly status: 'failed'; readonly summary: LocalizedText };
+
+export interface ActionLogic {
+  /** Reads that tell whether the write is already done (so re-running never writes twice). */
+  probe(ctx: StepContext): Calls;
+  interpretProbe(ctx: StepContext, results: Results): ProbeOutcome;
+  write(ctx: StepContext): GraphCall;
+  interpretWrite(ctx: StepContext, result: CallResult): WriteOutcome;
+}
+
+export type PollOutcome = Outcome & { readonly satisfied: boolean };
+
+export interface WaitLogic {
+  poll(ctx: StepContext): Calls;
+  interpretPoll(ctx: StepContext, results: Results): PollOutcome;
+}
+
+export interface ProcedureLogic {
+  readonly checks: Readonly<Record<string, CheckLogic>>;
+  readonly actions: Readonly<Record<string, ActionLogic>>;
+  readonly waits: Readonly<Record<string, WaitLogic>>;
+  /** Values for `{placeholders}` in the procedure's texts at this point of the run. */
+  textParams(ctx: StepContext, locale: 'fr' | 'en'): TextParams;
+}
+
+/** A procedure's data with the behaviour its steps name. */
+export interface ProcedureModule {
+  readonly procedure: Procedure;
+  readonly logic: ProcedureLogic;
+}
+
+/** Problems in a module's wiring: unknown logic names, duplicate or dangling step ids. [] when sound. */
+export function checkProcedureModule(module: ProcedureModule): string[] {
+  const problems: string[] = [];
+  const { procedure, logic } = module;
+  const ids = new Set<string>();
+  for (const step of procedure.steps) {
+    if (ids.has(step.id)) problems.push(`duplicate step id ${step.id}`);
+    ids.add(step.id);
+  }
+  const target = (from: string, to: string | undefined): void => {
+    if (to !== undefined && to !== END && !ids.has(to)) problems.push(`${from} → unknown step ${to}`);
+  };
+  for (const step of procedure.steps) {
+    target(step.id, step.next);
+    if (step.kind === 'check' && !logic.checks[step.logic])
+      problems.push(`${step.id}: no check ${step.logic}`);
+    if (step.kind === 'action' && !logic.actions[step.logic])
+      problems.push(`${step.id}: no action ${step.logic}`);
+    if (step.kind === 'wait' && !logic.waits[step.logic]) problems.push(`${step.id}: no wait ${step.logic}`);
+    if (step.kind === 'choice') for (const o of step.options) target(`${step.id}/${o.id}`, o.next);
+    for (const s of step.scopes) {
+      if (
+        !procedure.requiredScopes.includes(s) &&
+        !impliedBy(s).some((x) => procedure.requiredScopes.includes(x))
+      )
+        problems.push(`${step.id}: scope ${s} missing from requiredScopes`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Scopes that grant at least what `scope` grants (a delegated token with any of them will do). Kept to the
+ * scopes Sesame's procedures use.
+ */
+export function impliedBy(scope: string): readonly string[] {
+  const supersets: Record<string, readonly string[]> = {
+    'User.Read.All': ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+    'User.ReadBasic.All': [
+      'User.Read.All',
+      'User.ReadWrite.All',
+      'Directory.Read.All',
+      'Directory.ReadWrite.All',
+    ],
+    'RoleManagement.Read.Directory': [
+      'RoleManagement.ReadWrite.Directory',
+      'Directory.Read.All',
+      'Directory.ReadWrite.All',
+    ],
+    'User.Invite.All': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  };
+  return supersets[scope] ?? [];
+}
+
+/** Scopes of `needed` that `granted` (a token's `scp`) does not cover. */
+export function missingScopes(needed: readonly string[], granted: readonly string[]): string[] {
+  const set = new Set(granted.map((s) => s.toLowerCase()));
+  return needed.filter(
+    (s) => !set.has(s.toLowerCase()) && !impliedBy(s).some((x) => set.has(x.toLowerCase())),
+  );
+}
