@@ -122,12 +122,14 @@ export async function startIdentityHarness(
     ],
   });
   // Routed after listen: the base URLs (and so the issuer) depend on the ports.
-  let httpListener: ReturnType<typeof getRequestListener> | undefined;
-  let httpsListener: ReturnType<typeof getRequestListener> | undefined;
-  const httpServer = createHttpServer((req, res) => void httpListener!(req, res));
+  const routes: {
+    http?: ReturnType<typeof getRequestListener>;
+    https?: ReturnType<typeof getRequestListener>;
+  } = {};
+  const httpServer = createHttpServer((req, res) => void routes.http!(req, res));
   const httpsServer = createHttpsServer(
     { key: pems.private, cert: pems.cert },
-    (req, res) => void httpsListener!(req, res),
+    (req, res) => void routes.https!(req, res),
   );
   const httpPort = await listen(httpServer);
   const httpsPort = await listen(httpsServer as unknown as Server);
@@ -147,8 +149,8 @@ export async function startIdentityHarness(
       ? { allowAnonymousConnector: options.allowAnonymousConnector }
       : {}),
   });
-  httpListener = getRequestListener(apps.httpApp.fetch);
-  httpsListener = getRequestListener(apps.httpsApp.fetch);
+  routes.http = getRequestListener(apps.httpApp.fetch);
+  routes.https = getRequestListener(apps.httpsApp.fetch);
   const close = (server: Server) =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
