@@ -15,7 +15,7 @@ import { PNG } from 'pngjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The Toolkit's placeholder syntax: ${{NAME}}, upper-case letters, digits and underscores. */
+/** The Toolkit's placeholder syntax, as its own drivers match it: ${{NAME}}, spaces allowed inside. */
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 /** Variables that may legitimately be empty (production has no name suffix). */
