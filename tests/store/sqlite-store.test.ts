@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { SimulatedClock } from '../../core/ports/clock.js';
 import type { Store } from '../../core/ports/store.js';
@@ -118,6 +120,31 @@ describe('SQLite store specifics', () => {
     }
   });
 
+  it('never gives the same reminder to several processes claiming from one file', async () => {
+    const file = join(dir, 'sesame.db');
+    const now = Date.UTC(2026, 10, 23, 9);
+    const store = await openSqliteStore({ file, now: () => now });
+    const count = 1500;
+    for (let i = 0; i < count; i++) {
+      await store.scheduleReminder({ id: `rem-${i}`, tenantId: 't', dueAt: now - i, payload: { i } });
+    }
+    await store.close();
+
+    const worker = fileURLToPath(new URL('./sqlite-claim-worker.ts', import.meta.url));
+    const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+    const workers = ['p1', 'p2', 'p3', 'p4'].map((owner) =>
+      runWorker(tsx, [worker, file, owner, String(now)]),
+    );
+    await Promise.all(workers.map((w) => w.ready));
+    for (const w of workers) w.go();
+    const perProcess = await Promise.all(workers.map((w) => w.done));
+    // All workers took part, or the test proved nothing about concurrency.
+    expect(perProcess.filter((ids) => ids.length > 0).length).toBeGreaterThan(1);
+    const all = perProcess.flat();
+    expect(all).toHaveLength(count);
+    expect(new Set(all).size).toBe(count);
+  }, 60_000);
+
   it('refuses to open a database written by a newer schema', async () => {
     const file = join(dir, 'sesame.db');
     await (await openSqliteStore({ file })).close();
@@ -144,6 +171,29 @@ describe('SQLite store specifics', () => {
     }
   });
 });
+
+/** A child process that prints "ready", starts on a line from stdin, and ends by printing a JSON array. */
+function runWorker(command: string, args: string[]) {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    if (stdout.includes('ready\n')) markReady();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const done = new Promise<string[]>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      markReady();
+      if (code !== 0) reject(new Error(`claim worker exited with ${code}: ${stderr}`));
+      else resolve(JSON.parse(stdout.slice(stdout.indexOf('ready\n') + 'ready\n'.length)) as string[]);
+    });
+  });
+  return { ready, done, go: () => child.stdin.end('go\n') };
+}
 
 function readMigrations(file: string): unknown[] {
   const raw = new Database(file, { readonly: true });
