@@ -46,7 +46,7 @@ export interface PermissionLookup {
   key: string;
   found: boolean;
   permitting: ScopeGrant[];
-  /** Least privileged scopes: those marked `least=` at the lowest privilege level, else the lowest level. */
+  /** Least privileged: the scopes the map marks `least=` (lowest level among them), else the lowest level. */
   leastPrivileged: string[];
 }
 
@@ -148,6 +148,9 @@ function parseMarkers(markers: string): { least: string[]; alsoRequires: string[
 }
 
 function leastOf(grants: ScopeGrant[]): string[] {
+  // The map's `least=` marks are Microsoft's call and win; the privilege level only breaks ties between marks
+  // (GET /users marks both User.ReadBasic.All and User.ReadWrite.All). Levels alone would mislead: POST /users is
+  // also permitted by Intune scopes of a lower level than the marked User.ReadWrite.All.
   const marked = grants.filter((g) => g.markedLeast);
   const pool = marked.length > 0 ? marked : grants;
   const min = Math.min(...pool.map((g) => g.privilegeLevel));
@@ -260,6 +263,17 @@ export function checkLeastPrivilege(
       findings.push({ scope, reason: `${scope} permits none of the requests` });
       continue;
     }
+    const level = index.privilegeLevel(scope);
+    const dominated = covers.every((l) =>
+      l.grantedBy.some((other) => other !== scope && index.privilegeLevel(other) < level),
+    );
+    if (dominated) {
+      findings.push({
+        scope,
+        reason: `every request ${scope} permits is also permitted by a less privileged requested scope`,
+      });
+      continue;
+    }
     const leastFor = covers.filter((l) => l.lookup.leastPrivileged.includes(scope));
     if (leastFor.length === 0) {
       const examples = covers
@@ -269,17 +283,6 @@ export function checkLeastPrivilege(
       findings.push({
         scope,
         reason: `${scope} is the least privileged scope for none of its requests (${examples})`,
-      });
-      continue;
-    }
-    const level = index.privilegeLevel(scope);
-    const dominated = covers.every((l) =>
-      l.grantedBy.some((other) => other !== scope && index.privilegeLevel(other) < level),
-    );
-    if (dominated) {
-      findings.push({
-        scope,
-        reason: `every request ${scope} permits is also permitted by a less privileged requested scope`,
       });
     }
   }
