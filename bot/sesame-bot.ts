@@ -1,5 +1,10 @@
 import { App, type IHttpServerAdapter } from '@microsoft/teams.apps';
-import { withOverrides, PUBLIC, type AdaptiveCardActionResponse, type CloudEnvironment } from '@microsoft/teams.api';
+import {
+  withOverrides,
+  PUBLIC,
+  type AdaptiveCardActionResponse,
+  type CloudEnvironment,
+} from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
 import { parseCommand } from '../core/i18n/commands.js';
 import { resolveLocale, type Locale } from '../core/i18n/locale.js';

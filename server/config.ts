@@ -67,18 +67,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
     const v = env[name]?.trim();
     return v === undefined || v === '' ? undefined : v;
   };
-  const required = (name: string, what: string): string => optional(name) ?? fail(name, `is required (${what})`);
+  const required = (name: string, what: string): string =>
+    optional(name) ?? fail(name, `is required (${what})`);
   const url = (name: string, value: string): string => {
     try {
       const u = new URL(value);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(name, `must be an http(s) URL, got '${value}'`);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:')
+        fail(name, `must be an http(s) URL, got '${value}'`);
       return value.replace(/\/+$/, '');
     } catch {
       return fail(name, `must be a URL, got '${value}'`);
     }
   };
   const guid = (name: string, value: string): string =>
-    GUID.test(value) ? value : fail(name, `must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got '${value}'`);
+    GUID.test(value)
+      ? value
+      : fail(name, `must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got '${value}'`);
   const bool = (name: string): boolean => {
     const v = optional(name)?.toLowerCase();
     if (v === undefined || v === 'false' || v === '0') return false;
@@ -87,23 +91,34 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
   };
 
   const modeRaw = optional('SESAME_MODE') ?? 'local';
-  if (modeRaw !== 'local' && modeRaw !== 'production') fail('SESAME_MODE', `must be 'local' or 'production', got '${modeRaw}'`);
+  if (modeRaw !== 'local' && modeRaw !== 'production')
+    fail('SESAME_MODE', `must be 'local' or 'production', got '${modeRaw}'`);
   const mode = modeRaw as 'local' | 'production';
 
   const host = optional('HOST') ?? '127.0.0.1';
   const portRaw = optional('PORT') ?? '3978';
   const port = Number(portRaw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('PORT', `must be a port number between 0 and 65535, got '${portRaw}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail('PORT', `must be a port number between 0 and 65535, got '${portRaw}'`);
 
   const logLevelRaw = optional('LOG_LEVEL') ?? 'info';
-  if (!['error', 'warn', 'info', 'debug'].includes(logLevelRaw)) fail('LOG_LEVEL', `must be error, warn, info or debug, got '${logLevelRaw}'`);
+  if (!['error', 'warn', 'info', 'debug'].includes(logLevelRaw))
+    fail('LOG_LEVEL', `must be error, warn, info or debug, got '${logLevelRaw}'`);
 
   const allowUnauthenticated = bool('DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS');
-  const graphBaseUrl = url('GRAPH_BASE_URL', optional('GRAPH_BASE_URL') ?? 'https://graph.microsoft.com/v1.0');
-  const authorityHost = url('AUTHORITY_HOST', optional('AUTHORITY_HOST') ?? 'https://login.microsoftonline.com');
-  if (!authorityHost.startsWith('https://')) fail('AUTHORITY_HOST', 'must be an https URL (MSAL refuses http authorities)');
+  const graphBaseUrl = url(
+    'GRAPH_BASE_URL',
+    optional('GRAPH_BASE_URL') ?? 'https://graph.microsoft.com/v1.0',
+  );
+  const authorityHost = url(
+    'AUTHORITY_HOST',
+    optional('AUTHORITY_HOST') ?? 'https://login.microsoftonline.com',
+  );
+  if (!authorityHost.startsWith('https://'))
+    fail('AUTHORITY_HOST', 'must be an https URL (MSAL refuses http authorities)');
   const databaseUrl = optional('DATABASE_URL');
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail('DATABASE_URL', 'must be a postgres:// connection string');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    fail('DATABASE_URL', 'must be a postgres:// connection string');
 
   if (mode === 'production') {
     // The Playground switch must never reach a real deployment.
@@ -144,14 +159,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
   }
 
   // Local mode: the sandbox tenant, on loopback only.
-  if (!isLoopbackHost(host)) fail('HOST', `must be a loopback address in local mode (127.0.0.1), got '${host}'`);
+  if (!isLoopbackHost(host))
+    fail('HOST', `must be a loopback address in local mode (127.0.0.1), got '${host}'`);
   for (const name of ['GRAPH_BASE_URL', 'AUTHORITY_HOST'] as const) {
     const value = name === 'GRAPH_BASE_URL' ? graphBaseUrl : authorityHost;
-    if (!isLoopbackUrl(value)) fail(name, `must point at the sandbox tenant on loopback in local mode, got '${value}'`);
+    if (!isLoopbackUrl(value))
+      fail(name, `must point at the sandbox tenant on loopback in local mode, got '${value}'`);
   }
   // The Teams SDK reads these from the environment on its own; in local mode they would switch it to Azure.
   for (const name of ['CLIENT_ID', 'CLIENT_SECRET', 'TENANT_ID'] as const) {
-    if (optional(name)) fail(name, 'must be unset in local mode (the sandbox registration is BOT_ID); set SESAME_MODE=production to use it');
+    if (optional(name))
+      fail(
+        name,
+        'must be unset in local mode (the sandbox registration is BOT_ID); set SESAME_MODE=production to use it',
+      );
   }
   const appId = guid('BOT_ID', required('BOT_ID', "the sandbox registration's app id"));
   const tenantId = guid('AAD_APP_TENANT_ID', required('AAD_APP_TENANT_ID', "the sandbox tenant's id"));
@@ -185,7 +206,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
     sso: {
       clientId: appId,
       clientSecret: optional('BOT_CLIENT_SECRET'),
-      applicationIdUri: required('AAD_APP_ID_URI', 'the Application ID URI the sandbox issues SSO tokens for'),
+      applicationIdUri: required(
+        'AAD_APP_ID_URI',
+        'the Application ID URI the sandbox issues SSO tokens for',
+      ),
     },
     extraCaFile: optional('EXTRA_CA_FILE'),
     logLevel: logLevelRaw as SesameConfig['logLevel'],

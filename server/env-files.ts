@@ -12,7 +12,9 @@ export function loadEnvFiles(
 ): { env: Record<string, string | undefined>; files: string[] } {
   const envDir = options.envDir ?? 'env';
   const processEnv = options.processEnv ?? process.env;
-  const files = [join(envDir, `.env.${name}`), join(envDir, `.env.${name}.user`)].filter((f) => existsSync(f));
+  const files = [join(envDir, `.env.${name}`), join(envDir, `.env.${name}.user`)].filter((f) =>
+    existsSync(f),
+  );
   const fromFiles: Record<string, string> = {};
   for (const file of files) Object.assign(fromFiles, parseEnv(readFileSync(file, 'utf8')));
   return { env: { ...fromFiles, ...processEnv }, files };

@@ -17,6 +17,43 @@ export interface HttpAppOptions {
   readonly logError: (message: string, error: unknown) => void;
 }
 
+const TEAMS_FRAME_ANCESTORS = [
+  'https://teams.microsoft.com',
+  'https://*.teams.microsoft.com',
+  'https://*.cloud.microsoft',
+  'https://*.office.com',
+  'https://outlook.office.com',
+].join(' ');
+
+const INFO_PAGES = {
+  privacy: {
+    en: [
+      'Sesame — privacy',
+      'Sesame acts in your Microsoft 365 tenant only with the signed-in administrator’s own delegated permissions. It stores procedure runs and an audit log (who did what, when, with Graph request ids) for your tenant only, on the server your organisation runs. It never stores tokens or passwords.',
+    ],
+    fr: [
+      'Sesame — confidentialité',
+      'Sesame agit dans votre tenant Microsoft 365 uniquement avec les droits délégués de l’administrateur connecté. Il conserve les exécutions de procédures et un journal d’audit (qui a fait quoi, quand, avec les identifiants de requête Graph) pour votre seul tenant, sur le serveur exploité par votre organisation. Il ne conserve jamais de jeton ni de mot de passe.',
+    ],
+  },
+  terms: {
+    en: [
+      'Sesame — terms of use',
+      'Sesame is provided by the organisation that deployed it. Every change it makes in Microsoft 365 is shown to you and confirmed by you first, and recorded in the audit log.',
+    ],
+    fr: [
+      'Sesame — conditions d’utilisation',
+      'Sesame est fourni par l’organisation qui l’a déployé. Chaque modification qu’il fait dans Microsoft 365 vous est montrée et confirmée par vous au préalable, puis consignée dans le journal d’audit.',
+    ],
+  },
+} as const;
+
+function infoPage(page: keyof typeof INFO_PAGES, acceptLanguage: string | undefined): string {
+  const locale = resolveLocale(acceptLanguage);
+  const [title, text] = INFO_PAGES[page][locale];
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body style="font-family: 'Segoe UI', system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5"><h1>${title}</h1><p>${text}</p></body></html>`;
+}
+
 export type TabEnv = { Variables: { caller: EntraCaller } };
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -47,7 +84,9 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     const text = describeError(error, locale);
     return c.json({ error: { code: 'internal', message: text.message, next: text.next } }, 500);
   });
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+  );
 
   app.get('/healthz', async (c) => {
     const checks = await options.health();
@@ -55,7 +94,17 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     return c.json({ status: ok ? 'ok' : 'degraded', checks }, ok ? 200 : 503);
   });
 
+  // Teams shows the tab in a frame: allow exactly the Teams and Microsoft 365 hosts to embed Sesame.
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', `frame-ancestors 'self' ${TEAMS_FRAME_ANCESTORS}`);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+  });
+
   app.get('/', (c) => c.redirect('/tab/index.html'));
+  app.get('/privacy', (c) => c.html(infoPage('privacy', c.req.header('accept-language'))));
+  app.get('/terms', (c) => c.html(infoPage('terms', c.req.header('accept-language'))));
   app.get('/tab/config.json', (c) => c.json(options.tabSettings));
   app.get('/tab/*', (c) => serveTabFile(c, options.tabDir));
 

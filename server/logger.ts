@@ -9,7 +9,9 @@ export function createLogger(level: 'error' | 'warn' | 'info' | 'debug', name = 
 export class MemoryLogger implements ILogger {
   readonly lines: string[] = [];
   private write(level: string, msg: unknown[]) {
-    this.lines.push(`${level} ${msg.map((m) => (m instanceof Error ? m.stack ?? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}`);
+    this.lines.push(
+      `${level} ${msg.map((m) => (m instanceof Error ? (m.stack ?? m.message) : typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}`,
+    );
   }
   error(...msg: unknown[]) {
     this.write('error', msg);

@@ -10,7 +10,7 @@ import { httpsTrust } from '../adapters/identity/https-trust.js';
 import { openStore } from '../adapters/store/open-store.js';
 import { HonoTeamsAdapter } from '../bot/hono-teams-adapter.js';
 import { createSesameBot } from '../bot/sesame-bot.js';
-import { listProcedures } from '../core/procedures/catalog.js';
+import { PROCEDURES } from '../core/procedures/catalog.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Store } from '../core/ports/store.js';
 import { ConfigError } from '../core/errors.js';
@@ -39,18 +39,26 @@ export interface RunningSesame {
 }
 
 const TAB_DIR = fileURLToPath(new URL('../tab/dist', import.meta.url));
+const listProcedures = () => PROCEDURES.map((m) => m.procedure);
 
 /**
  * The composition root: the only place that builds store, clock, identity, Graph access and the bot, and wires
  * them together. Everything else receives what it needs.
  */
-export async function startSesame(config: SesameConfig, deps: SesameDependencies = {}): Promise<RunningSesame> {
+export async function startSesame(
+  config: SesameConfig,
+  deps: SesameDependencies = {},
+): Promise<RunningSesame> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.logLevel);
   if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
   const store =
-    deps.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, now: () => clock.now() }));
-  const trust = httpsTrust({ caPem: deps.extraCaPem, caFile: deps.extraCaPem ? undefined : config.extraCaFile });
+    deps.store ??
+    (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, now: () => clock.now() }));
+  const trust = httpsTrust({
+    caPem: deps.extraCaPem,
+    caFile: deps.extraCaPem ? undefined : config.extraCaFile,
+  });
 
   const verifyTabToken = createEntraTokenVerifier({
     authorityHost: config.authorityHost,
@@ -64,7 +72,12 @@ export async function startSesame(config: SesameConfig, deps: SesameDependencies
     tabDir: deps.tabDir ?? TAB_DIR,
     tabSettings: { botId: config.bot.appId, appId: config.sso.clientId },
     verifyTabToken,
-    health: async () => ({ store: await store.list('run', '00000000-0000-0000-0000-000000000000', { limit: 1 }).then(() => true, () => false) }),
+    health: async () => ({
+      store: await store.list('run', '00000000-0000-0000-0000-000000000000', { limit: 1 }).then(
+        () => true,
+        () => false,
+      ),
+    }),
     logError: (message, error) => logger.error(message, error),
   });
   http.route('/api/tab', createTabApi({ store, procedures: listProcedures }));
@@ -138,7 +151,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-const invokedDirectly = process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+const invokedDirectly =
+  process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
 if (invokedDirectly) {
   main().catch((e: unknown) => {
     console.error('Sesame failed to start:', e);

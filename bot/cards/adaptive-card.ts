@@ -1,3 +1,7 @@
+/**
+ * Cards carry no `lang`: the adaptivecards parser validates it with a global regex whose state leaks between calls,
+ * so every other card would fail to parse. Texts are already in the user's language.
+ */
 /** Minimal typing for the Adaptive Card JSON Sesame writes by hand (schema 1.5, what Teams renders). */
 export type CardElement = Record<string, unknown> & { type: string };
 
@@ -8,13 +12,11 @@ export interface AdaptiveCard {
   readonly body: CardElement[];
   readonly actions?: CardElement[];
   readonly refresh?: Record<string, unknown>;
-  readonly msteams?: { width: 'Full' };
-  readonly lang?: string;
 }
 
 export function adaptiveCard(
   body: CardElement[],
-  options: { actions?: CardElement[]; refresh?: Record<string, unknown>; lang?: string } = {},
+  options: { actions?: CardElement[]; refresh?: Record<string, unknown> } = {},
 ): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
@@ -23,8 +25,6 @@ export function adaptiveCard(
     body,
     ...(options.actions && options.actions.length > 0 ? { actions: options.actions } : {}),
     ...(options.refresh ? { refresh: options.refresh } : {}),
-    ...(options.lang ? { lang: options.lang } : {}),
-    msteams: { width: 'Full' },
   };
 }
 

@@ -1,6 +1,12 @@
 import { pick, type Locale, type Localized } from '../../core/i18n/locale.js';
 import { t } from '../../core/i18n/messages.js';
-import { adaptiveCard, executeAction, textBlock, type AdaptiveCard, type CardElement } from './adaptive-card.js';
+import {
+  adaptiveCard,
+  executeAction,
+  textBlock,
+  type AdaptiveCard,
+  type CardElement,
+} from './adaptive-card.js';
 
 /** What the help card needs to know of a procedure. */
 export interface ProcedureListing {
@@ -12,7 +18,11 @@ export interface ProcedureListing {
 export const START_PROCEDURE_VERB = 'procedure.start';
 
 /** The card a first message, "help" or "aide" gets: every procedure with a Start button, in the user's language. */
-export function helpCard(locale: Locale, procedures: readonly ProcedureListing[], heading?: CardElement[]): AdaptiveCard {
+export function helpCard(
+  locale: Locale,
+  procedures: readonly ProcedureListing[],
+  heading?: CardElement[],
+): AdaptiveCard {
   const list: CardElement[] =
     procedures.length === 0
       ? [textBlock(t(locale, 'help.none'), { isSubtle: true })]
@@ -25,26 +35,29 @@ export function helpCard(locale: Locale, procedures: readonly ProcedureListing[]
             textBlock(pick(p.summary, locale), { isSubtle: true, spacing: 'Small' }),
             {
               type: 'ActionSet',
-              actions: [executeAction(t(locale, 'help.start'), START_PROCEDURE_VERB, { procedureId: p.id, locale })],
+              actions: [
+                executeAction(t(locale, 'help.start'), START_PROCEDURE_VERB, { procedureId: p.id, locale }),
+              ],
             },
           ],
         }));
 
-  return adaptiveCard(
-    [
-      ...(heading ?? []),
-      textBlock(t(locale, 'help.title'), { size: 'Large', weight: 'Bolder', style: 'heading' }),
-      textBlock(t(locale, 'help.intro')),
-      textBlock(t(locale, 'help.procedures'), { weight: 'Bolder', size: 'Medium', spacing: 'Large' }),
-      ...list,
-      textBlock(t(locale, 'help.commands'), { spacing: 'Large', isSubtle: true }),
-    ],
-    { lang: locale === 'fr' ? 'fr-FR' : 'en-US' },
-  );
+  return adaptiveCard([
+    ...(heading ?? []),
+    textBlock(t(locale, 'help.title'), { size: 'Large', weight: 'Bolder', style: 'heading' }),
+    textBlock(t(locale, 'help.intro')),
+    textBlock(t(locale, 'help.procedures'), { weight: 'Bolder', size: 'Medium', spacing: 'Large' }),
+    ...list,
+    textBlock(t(locale, 'help.commands'), { spacing: 'Large', isSubtle: true }),
+  ]);
 }
 
 /** An unknown message: say so, then show the same list. Never silence, never a stack trace. */
-export function unknownMessageCard(locale: Locale, text: string, procedures: readonly ProcedureListing[]): AdaptiveCard {
+export function unknownMessageCard(
+  locale: Locale,
+  text: string,
+  procedures: readonly ProcedureListing[],
+): AdaptiveCard {
   const shown = text.length > 80 ? `${text.slice(0, 77)}…` : text;
   return helpCard(locale, procedures, [
     textBlock(t(locale, 'unknown.title', { text: shown }), { weight: 'Bolder', color: 'Attention' }),

@@ -11,7 +11,5 @@ const texts = {
 /** A short card with a title and a line: for answers that need no buttons. */
 export function messageCard(locale: Locale, key: keyof typeof texts): AdaptiveCard {
   const [title, text] = texts[key][locale];
-  return adaptiveCard([textBlock(title, { weight: 'Bolder' }), textBlock(text)], {
-    lang: locale === 'fr' ? 'fr-FR' : 'en-US',
-  });
+  return adaptiveCard([textBlock(title, { weight: 'Bolder' }), textBlock(text)]);
 }

@@ -11,20 +11,38 @@ type Texts = Record<Locale, [message: string, next: string]>;
 
 const byCode: Partial<Record<SesameErrorCode, Texts>> = {
   config_invalid: {
-    en: ['Sesame is not configured correctly: {detail}', 'Ask whoever deployed Sesame to fix the setting named above.'],
-    fr: ['Sesame n’est pas configuré correctement : {detail}', 'Demandez à la personne qui a déployé Sesame de corriger le paramètre indiqué.'],
+    en: [
+      'Sesame is not configured correctly: {detail}',
+      'Ask whoever deployed Sesame to fix the setting named above.',
+    ],
+    fr: [
+      'Sesame n’est pas configuré correctement : {detail}',
+      'Demandez à la personne qui a déployé Sesame de corriger le paramètre indiqué.',
+    ],
   },
   store_conflict: {
     en: ['Someone else changed this at the same time.', 'Look at the current state and try again.'],
     fr: ['Quelqu’un d’autre a modifié cet élément en même temps.', 'Regardez l’état actuel et réessayez.'],
   },
   graph_forbidden: {
-    en: ['Microsoft 365 refused: your account lacks the permission for this step.', 'Ask an administrator who holds the role named on the card, or have them run this step.'],
-    fr: ['Microsoft 365 a refusé : votre compte n’a pas le droit nécessaire pour cette étape.', 'Demandez à un administrateur qui détient le rôle indiqué sur la carte, ou faites-lui exécuter cette étape.'],
+    en: [
+      'Microsoft 365 refused: your account lacks the permission for this step.',
+      'Ask an administrator who holds the role named on the card, or have them run this step.',
+    ],
+    fr: [
+      'Microsoft 365 a refusé : votre compte n’a pas le droit nécessaire pour cette étape.',
+      'Demandez à un administrateur qui détient le rôle indiqué sur la carte, ou faites-lui exécuter cette étape.',
+    ],
   },
   graph_not_found: {
-    en: ['Microsoft 365 did not find the object.', 'It may have just been created and not be visible everywhere yet: retry in a minute.'],
-    fr: ['Microsoft 365 n’a pas trouvé l’objet.', 'Il vient peut-être d’être créé et n’est pas encore visible partout : réessayez dans une minute.'],
+    en: [
+      'Microsoft 365 did not find the object.',
+      'It may have just been created and not be visible everywhere yet: retry in a minute.',
+    ],
+    fr: [
+      'Microsoft 365 n’a pas trouvé l’objet.',
+      'Il vient peut-être d’être créé et n’est pas encore visible partout : réessayez dans une minute.',
+    ],
   },
   graph_bad_request: {
     en: ['Microsoft 365 rejected the request: {detail}', 'Check the values entered and try again.'],
@@ -35,12 +53,24 @@ const byCode: Partial<Record<SesameErrorCode, Texts>> = {
     fr: ['Cet élément existe déjà dans Microsoft 365.', 'Rien de plus à faire pour cette étape.'],
   },
   graph_throttled: {
-    en: ['Microsoft 365 is asking us to slow down.', 'Sesame retried several times; try again in a few minutes.'],
-    fr: ['Microsoft 365 demande de ralentir.', 'Sesame a réessayé plusieurs fois ; réessayez dans quelques minutes.'],
+    en: [
+      'Microsoft 365 is asking us to slow down.',
+      'Sesame retried several times; try again in a few minutes.',
+    ],
+    fr: [
+      'Microsoft 365 demande de ralentir.',
+      'Sesame a réessayé plusieurs fois ; réessayez dans quelques minutes.',
+    ],
   },
   graph_unavailable: {
-    en: ['Microsoft 365 is temporarily unavailable.', 'Sesame retried several times; try again in a few minutes.'],
-    fr: ['Microsoft 365 est momentanément indisponible.', 'Sesame a réessayé plusieurs fois ; réessayez dans quelques minutes.'],
+    en: [
+      'Microsoft 365 is temporarily unavailable.',
+      'Sesame retried several times; try again in a few minutes.',
+    ],
+    fr: [
+      'Microsoft 365 est momentanément indisponible.',
+      'Sesame a réessayé plusieurs fois ; réessayez dans quelques minutes.',
+    ],
   },
   graph_unauthorized: {
     en: ['Your sign-in has expired.', 'Sign in again, then retry.'],
@@ -60,19 +90,40 @@ const byCode: Partial<Record<SesameErrorCode, Texts>> = {
   },
   card_stale: {
     en: ['This card is out of date: the procedure has moved on.', 'Use the latest card, or type **status**.'],
-    fr: ['Cette carte n’est plus à jour : la procédure a avancé.', 'Utilisez la dernière carte, ou tapez **statut**.'],
+    fr: [
+      'Cette carte n’est plus à jour : la procédure a avancé.',
+      'Utilisez la dernière carte, ou tapez **statut**.',
+    ],
   },
   card_tampered: {
-    en: ['This card’s data is not valid; nothing was changed.', 'Use a card Sesame sent, or type **status**.'],
-    fr: ['Les données de cette carte ne sont pas valides ; rien n’a été modifié.', 'Utilisez une carte envoyée par Sesame, ou tapez **statut**.'],
+    en: [
+      'This card’s data is not valid; nothing was changed.',
+      'Use a card Sesame sent, or type **status**.',
+    ],
+    fr: [
+      'Les données de cette carte ne sont pas valides ; rien n’a été modifié.',
+      'Utilisez une carte envoyée par Sesame, ou tapez **statut**.',
+    ],
   },
   card_wrong_tenant: {
-    en: ['This card belongs to another organisation; nothing was changed.', 'Start the procedure from your own tenant.'],
-    fr: ['Cette carte appartient à une autre organisation ; rien n’a été modifié.', 'Démarrez la procédure depuis votre propre tenant.'],
+    en: [
+      'This card belongs to another organisation; nothing was changed.',
+      'Start the procedure from your own tenant.',
+    ],
+    fr: [
+      'Cette carte appartient à une autre organisation ; rien n’a été modifié.',
+      'Démarrez la procédure depuis votre propre tenant.',
+    ],
   },
   card_wrong_conversation: {
-    en: ['This card belongs to another conversation; nothing was changed.', 'Continue the procedure where it was started.'],
-    fr: ['Cette carte appartient à une autre conversation ; rien n’a été modifié.', 'Poursuivez la procédure là où elle a été démarrée.'],
+    en: [
+      'This card belongs to another conversation; nothing was changed.',
+      'Continue the procedure where it was started.',
+    ],
+    fr: [
+      'Cette carte appartient à une autre conversation ; rien n’a été modifié.',
+      'Poursuivez la procédure là où elle a été démarrée.',
+    ],
   },
   run_not_found: {
     en: ['This procedure run no longer exists.', 'Type **help** to start a procedure.'],
@@ -88,13 +139,19 @@ const byCode: Partial<Record<SesameErrorCode, Texts>> = {
   },
   missing_role: {
     en: ['Your account lacks a role this step needs.', 'Ask one of the people named on the card.'],
-    fr: ['Votre compte n’a pas un rôle nécessaire à cette étape.', 'Demandez à l’une des personnes indiquées sur la carte.'],
+    fr: [
+      'Votre compte n’a pas un rôle nécessaire à cette étape.',
+      'Demandez à l’une des personnes indiquées sur la carte.',
+    ],
   },
 };
 
 const fallback: Texts = {
   en: ['Something unexpected went wrong.', 'Try again; if it persists, tell whoever runs Sesame.'],
-  fr: ['Une erreur inattendue s’est produite.', 'Réessayez ; si cela persiste, prévenez la personne qui gère Sesame.'],
+  fr: [
+    'Une erreur inattendue s’est produite.',
+    'Réessayez ; si cela persiste, prévenez la personne qui gère Sesame.',
+  ],
 };
 
 /** The one place where errors become user-facing text. */

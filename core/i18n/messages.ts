@@ -43,7 +43,11 @@ const fr: Record<MessageKey, string> = {
 const catalogues: Record<Locale, Record<MessageKey, string>> = { en, fr };
 
 /** Looks up a text and fills `{name}` placeholders. */
-export function t(locale: Locale, key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
+export function t(
+  locale: Locale,
+  key: MessageKey,
+  params: Readonly<Record<string, string | number>> = {},
+): string {
   const template = catalogues[locale][key];
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,

@@ -5,7 +5,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
 
 const require = createRequire(import.meta.url);
-const schemaPath = fileURLToPath(new URL('../../reference/adaptivecards/adaptive-card-1.5.json', import.meta.url));
+const schemaPath = fileURLToPath(
+  new URL('../../reference/adaptivecards/adaptive-card-1.5.json', import.meta.url),
+);
 
 /** Teams drops messages over ~100 KB; Sesame keeps every card under 80 KB. */
 export const MAX_CARD_BYTES = 80 * 1024;
@@ -16,8 +18,9 @@ function schemaValidator(): ValidateFunction {
   if (!validator) {
     const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
     ajv.addMetaSchema(draft06);
-    const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
-    validator = ajv.compile(schema);
+    const { id, ...schema } = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+    // The file is draft-06 but names itself with draft-04's `id`, which Ajv 8 refuses; it is the only one.
+    validator = ajv.compile({ ...schema, $id: id });
   }
   return validator;
 }
@@ -51,7 +54,10 @@ export function checkCard(card: unknown): CardCheck {
 
   const ac = adaptiveCards();
   const parsed = new ac.AdaptiveCard();
-  const context = new ac.SerializationContext() as { eventCount?: number; getEventAt?: (i: number) => { message: string } };
+  const context = new ac.SerializationContext() as {
+    eventCount?: number;
+    getEventAt?: (i: number) => { message: string };
+  };
   parsed.parse(card, context);
   const parseErrors: string[] = [];
   const count = context.eventCount ?? 0;
