@@ -22,6 +22,7 @@ import { postgresMigrations } from './migrations/postgres-migrations.js';
 import {
   checkEpochMs,
   checkMigrations,
+  claimWindow,
   clampLimit,
   newEtag,
   normaliseIso,
@@ -316,9 +317,7 @@ class PostgresStore implements Store {
   }
 
   async claimDueReminders(options: ClaimOptions): Promise<Reminder[]> {
-    const at = checkEpochMs(options.now ?? this.now(), 'now');
-    const until = at + checkEpochMs(options.leaseMs, 'leaseMs');
-    const limit = Math.max(0, Math.floor(options.limit));
+    const { at, until, limit } = claimWindow(options, this.now);
     if (limit === 0) return [];
     // SKIP LOCKED: rows another instance is claiming right now are left to it; rows it has just claimed fail the
     // lease condition when re-checked after its commit.

@@ -24,6 +24,7 @@ import { sqliteMigrations } from './migrations/sqlite-migrations.js';
 import {
   checkEpochMs,
   checkMigrations,
+  claimWindow,
   clampLimit,
   newEtag,
   normaliseIso,
@@ -308,9 +309,7 @@ class SqliteStore implements Store {
   }
 
   async claimDueReminders(options: ClaimOptions): Promise<Reminder[]> {
-    const at = checkEpochMs(options.now ?? this.now(), 'now');
-    const until = at + checkEpochMs(options.leaseMs, 'leaseMs');
-    const limit = Math.max(0, Math.floor(options.limit));
+    const { at, until, limit } = claimWindow(options, this.now);
     if (limit === 0) return [];
     // IMMEDIATE takes the write lock before reading, so no other connection can claim between select and update.
     const claim = this.db.transaction(() => {

@@ -35,6 +35,21 @@ export function checkEpochMs(value: number, what: string): number {
   return value;
 }
 
+/** Normalises claim options the same way in both backends; a zero limit means nothing to do. */
+export function claimWindow(
+  options: { now?: number; leaseMs: number; limit: number },
+  clock: () => number,
+): { at: number; until: number; limit: number } {
+  const at = checkEpochMs(options.now ?? clock(), 'now');
+  if (!Number.isSafeInteger(options.leaseMs) || options.leaseMs <= 0) {
+    throw new RangeError(`leaseMs must be a positive integer, got ${options.leaseMs}`);
+  }
+  if (!Number.isInteger(options.limit) || options.limit < 0) {
+    throw new RangeError(`limit must be a non-negative integer, got ${options.limit}`);
+  }
+  return { at, until: at + options.leaseMs, limit: options.limit };
+}
+
 export interface Migration {
   readonly version: number;
   readonly name: string;

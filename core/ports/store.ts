@@ -28,7 +28,7 @@ export interface ListOptions {
 
 export interface AuditEventInput {
   readonly tenantId: string;
-  /** ISO time of the event (from the injected clock). */
+  /** ISO time of the event (from the injected clock); given back normalised as Date#toISOString() writes it. */
   readonly at: string;
   /** Who acted: the Entra object id and display name of the admin, or 'sesame' for the system. */
   readonly actorId: string;

@@ -125,6 +125,39 @@ describe('PostgreSQL store specifics', () => {
     }
   });
 
+  it('never gives the same reminder to four instances claiming in parallel loops', async () => {
+    const now = Date.UTC(2026, 10, 23, 9);
+    const stores = await Promise.all(
+      [1, 2, 3, 4].map(() => openPostgresStore({ connectionString: DATABASE_URL, schema, now: () => now })),
+    );
+    try {
+      const count = 400;
+      await admin((c) =>
+        c.query(
+          `INSERT INTO "${schema}".reminders (id, tenant_id, due_at, payload, status)
+           SELECT 'rem-' || i, 't', $1::bigint - i, '{}'::jsonb, 'scheduled' FROM generate_series(1, $2::int) AS i`,
+          [now, count],
+        ),
+      );
+      const perInstance = await Promise.all(
+        stores.map(async (store, i) => {
+          const got: string[] = [];
+          for (;;) {
+            const batch = await store.claimDueReminders({ owner: `i${i}`, leaseMs: 3_600_000, limit: 3 });
+            if (batch.length === 0) return got;
+            got.push(...batch.map((r) => r.id));
+          }
+        }),
+      );
+      const all = perInstance.flat();
+      expect(all).toHaveLength(count);
+      expect(new Set(all).size).toBe(count);
+      expect(perInstance.filter((ids) => ids.length > 0).length).toBeGreaterThan(1);
+    } finally {
+      for (const s of stores) await s.close();
+    }
+  });
+
   it('refuses a schema name that would need quoting', async () => {
     await expect(
       openPostgresStore({ connectionString: DATABASE_URL, schema: 'bad"; DROP SCHEMA public; --' }),

@@ -435,6 +435,20 @@ export function describeStoreContract(
         ]);
       });
 
+      it('refuses a lease that is not a positive duration, and claims nothing with a zero limit', async () => {
+        await store.scheduleReminder(reminder('rem-1', T0));
+        await expect(store.claimDueReminders({ owner: 'i1', leaseMs: 0, limit: 1 })).rejects.toBeInstanceOf(
+          RangeError,
+        );
+        await expect(store.claimDueReminders({ owner: 'i1', leaseMs: -5, limit: 1 })).rejects.toBeInstanceOf(
+          RangeError,
+        );
+        expect(await store.claimDueReminders({ owner: 'i1', leaseMs: MINUTE, limit: 0 })).toEqual([]);
+        expect(ids(await store.claimDueReminders({ owner: 'i1', leaseMs: MINUTE, limit: 1 }))).toEqual([
+          'rem-1',
+        ]);
+      });
+
       it('lists reminders of one run, soonest first', async () => {
         await store.scheduleReminder(reminder('b', T0 + 2 * MINUTE, { runId: 'run-2' }));
         await store.scheduleReminder(reminder('a', T0 + 3 * MINUTE, { runId: 'run-2' }));
