@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   Body1,
   Button,
@@ -18,7 +18,7 @@ import { useAuditLogStyles } from './AuditLog.styles.js';
 import { formatDateTime, formatDetails } from './format.js';
 import { tt, type Locale } from './i18n.js';
 import { LoadError } from './LoadError.js';
-import { useResource } from './use-resource.js';
+import { useResource, type Resource } from './use-resource.js';
 
 export interface AuditLogProps {
   readonly api: TabApiClient;
@@ -27,7 +27,7 @@ export interface AuditLogProps {
   readonly pageSize?: number;
 }
 
-interface OlderPages {
+export interface OlderPages {
   readonly events: TabAuditEvent[];
   readonly loading: boolean;
   readonly error?: unknown;
@@ -35,37 +35,70 @@ interface OlderPages {
   readonly reachedStart: boolean;
 }
 
-const noOlderPages: OlderPages = { events: [], loading: false, reachedStart: false };
+export const noOlderPages: OlderPages = { events: [], loading: false, reachedStart: false };
 
 /** The tenant's audit log, newest first, 50 entries at a time with a button for older ones. */
 export function AuditLog({ api, locale, languageTag, pageSize = AUDIT_PAGE_SIZE }: AuditLogProps) {
-  const styles = useAuditLogStyles();
-  const headingId = useId('audit-heading');
   const load = useCallback(() => api.audit({ limit: pageSize }), [api, pageSize]);
   const [firstPage, retry] = useResource(load);
   const [older, setOlder] = useState<OlderPages>(noOlderPages);
 
-  // A reloaded first page starts the paging over.
-  useEffect(() => setOlder(noOlderPages), [firstPage]);
-
-  const events = firstPage.state === 'ready' ? [...firstPage.data, ...older.events] : [];
-  const reachedStart =
-    firstPage.state === 'ready' && (firstPage.data.length < pageSize || older.reachedStart);
+  // A reloaded first page starts the paging over, and an older page still on its way is dropped.
+  const generation = useRef(0);
+  useEffect(() => {
+    generation.current += 1;
+    setOlder(noOlderPages);
+  }, [firstPage]);
 
   const loadOlder = () => {
-    const oldest = events[events.length - 1];
+    const shown = firstPage.state === 'ready' ? [...firstPage.data, ...older.events] : [];
+    const oldest = shown[shown.length - 1];
     if (!oldest || older.loading) return;
+    const asked = generation.current;
     setOlder((o) => ({ ...o, loading: true, error: undefined }));
     api.audit({ before: oldest.seq, limit: pageSize }).then(
       (page) =>
+        asked === generation.current &&
         setOlder((o) => ({
           events: [...o.events, ...page],
           loading: false,
           reachedStart: page.length < pageSize,
         })),
-      (error: unknown) => setOlder((o) => ({ ...o, loading: false, error })),
+      (error: unknown) => asked === generation.current && setOlder((o) => ({ ...o, loading: false, error })),
     );
   };
+
+  return (
+    <AuditLogView
+      locale={locale}
+      languageTag={languageTag}
+      pageSize={pageSize}
+      firstPage={firstPage}
+      older={older}
+      onRetry={retry}
+      onLoadOlder={loadOlder}
+    />
+  );
+}
+
+export interface AuditLogViewProps {
+  readonly locale: Locale;
+  readonly languageTag: string;
+  readonly pageSize: number;
+  readonly firstPage: Resource<readonly TabAuditEvent[]>;
+  readonly older: OlderPages;
+  readonly onRetry: () => void;
+  readonly onLoadOlder: () => void;
+}
+
+/** What the audit log shows in each state; no loading of its own. */
+export function AuditLogView(props: AuditLogViewProps) {
+  const { locale, languageTag, pageSize, firstPage, older, onRetry, onLoadOlder } = props;
+  const styles = useAuditLogStyles();
+  const headingId = useId('audit-heading');
+  const events = firstPage.state === 'ready' ? [...firstPage.data, ...older.events] : [];
+  const reachedStart =
+    firstPage.state === 'ready' && (firstPage.data.length < pageSize || older.reachedStart);
 
   return (
     <section className={styles.root} aria-labelledby={headingId}>
@@ -74,7 +107,7 @@ export function AuditLog({ api, locale, languageTag, pageSize = AUDIT_PAGE_SIZE 
       </Title3>
       <Body1 as="p">{tt(locale, 'audit.intro')}</Body1>
       {firstPage.state === 'loading' && <Spinner size="small" label={tt(locale, 'audit.loading')} />}
-      {firstPage.state === 'error' && <LoadError locale={locale} error={firstPage.error} onRetry={retry} />}
+      {firstPage.state === 'error' && <LoadError locale={locale} error={firstPage.error} onRetry={onRetry} />}
       {firstPage.state === 'ready' && events.length === 0 && <Text as="p">{tt(locale, 'audit.empty')}</Text>}
       {events.length > 0 && (
         <>
@@ -108,14 +141,16 @@ export function AuditLog({ api, locale, languageTag, pageSize = AUDIT_PAGE_SIZE 
               </TableBody>
             </Table>
           </div>
-          {older.error !== undefined && <LoadError locale={locale} error={older.error} onRetry={loadOlder} />}
+          {older.error !== undefined && (
+            <LoadError locale={locale} error={older.error} onRetry={onLoadOlder} />
+          )}
           <div className={styles.footer}>
             {reachedStart ? (
               <Text className={styles.subtle}>{tt(locale, 'audit.end')}</Text>
             ) : (
               <>
                 {/* Stays in place (focusable) while loading, so keyboard focus is not lost. */}
-                <Button disabledFocusable={older.loading} onClick={loadOlder}>
+                <Button disabledFocusable={older.loading} onClick={onLoadOlder}>
                   {tt(locale, 'audit.older')}
                 </Button>
                 {older.loading && <Spinner size="tiny" label={tt(locale, 'audit.loadingOlder')} />}

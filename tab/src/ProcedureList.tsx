@@ -15,7 +15,7 @@ import { botChatDeepLink, procedureStartText } from './deep-link.js';
 import { tt, type Locale } from './i18n.js';
 import { LoadError } from './LoadError.js';
 import { useProcedureListStyles } from './ProcedureList.styles.js';
-import { useResource } from './use-resource.js';
+import { useResource, type Resource } from './use-resource.js';
 
 export interface ProcedureListProps {
   readonly api: TabApiClient;
@@ -24,7 +24,7 @@ export interface ProcedureListProps {
   readonly openLink: (url: string) => Promise<void>;
 }
 
-interface ProcedureListData {
+export interface ProcedureListData {
   readonly procedures: TabProcedure[];
   /** Absent when /tab/config.json could not be read: the list still shows, without Start buttons. */
   readonly botId: string | undefined;
@@ -32,8 +32,6 @@ interface ProcedureListData {
 
 /** The procedures Sesame can run, each with a "Start in chat" button that opens the bot chat. */
 export function ProcedureList({ api, locale, openLink }: ProcedureListProps) {
-  const styles = useProcedureListStyles();
-  const headingId = useId('procedures-heading');
   const [openFailed, setOpenFailed] = useState(false);
   const load = useCallback(async (): Promise<ProcedureListData> => {
     const [procedures, config] = await Promise.all([
@@ -50,13 +48,43 @@ export function ProcedureList({ api, locale, openLink }: ProcedureListProps) {
   };
 
   return (
+    <ProcedureListView
+      locale={locale}
+      resource={resource}
+      onRetry={retry}
+      onStart={start}
+      openFailed={openFailed}
+    />
+  );
+}
+
+export interface ProcedureListViewProps {
+  readonly locale: Locale;
+  readonly resource: Resource<ProcedureListData>;
+  readonly onRetry: () => void;
+  readonly onStart: (procedure: TabProcedure, botId: string) => void;
+  /** Teams refused to open the last deep link. */
+  readonly openFailed: boolean;
+}
+
+/** What the procedure list shows in each state; no loading of its own (rendered as is by tests). */
+export function ProcedureListView({
+  locale,
+  resource,
+  onRetry,
+  onStart,
+  openFailed,
+}: ProcedureListViewProps) {
+  const styles = useProcedureListStyles();
+  const headingId = useId('procedures-heading');
+  return (
     <section className={styles.root} aria-labelledby={headingId}>
       <Title3 as="h2" id={headingId}>
         {tt(locale, 'procedures.title')}
       </Title3>
       <Body1 as="p">{tt(locale, 'procedures.intro')}</Body1>
       {resource.state === 'loading' && <Spinner size="small" label={tt(locale, 'procedures.loading')} />}
-      {resource.state === 'error' && <LoadError locale={locale} error={resource.error} onRetry={retry} />}
+      {resource.state === 'error' && <LoadError locale={locale} error={resource.error} onRetry={onRetry} />}
       {resource.state === 'ready' && (
         <>
           {resource.data.botId === undefined && resource.data.procedures.length > 0 && (
@@ -88,7 +116,7 @@ export function ProcedureList({ api, locale, openLink }: ProcedureListProps) {
                           appearance="primary"
                           disabledFocusable={botId === undefined}
                           aria-label={tt(locale, 'procedures.startLabel', { title })}
-                          onClick={() => botId !== undefined && start(procedure, botId)}
+                          onClick={() => botId !== undefined && onStart(procedure, botId)}
                         >
                           {tt(locale, 'procedures.start')}
                         </Button>

@@ -18,7 +18,7 @@ import { formatDateTime } from './format.js';
 import { tt, type Locale, type TabMessageKey } from './i18n.js';
 import { LoadError } from './LoadError.js';
 import { useRunListStyles } from './RunList.styles.js';
-import { useResource } from './use-resource.js';
+import { useResource, type Resource } from './use-resource.js';
 
 export interface RunListProps {
   readonly api: TabApiClient;
@@ -41,18 +41,29 @@ function byNewest(runs: readonly TabRun[]): TabRun[] {
 
 /** The tenant's procedure runs: status, current step, who started them and when. */
 export function RunList({ api, locale, languageTag }: RunListProps) {
-  const styles = useRunListStyles();
-  const headingId = useId('runs-heading');
   const load = useCallback(() => api.runs().then(byNewest), [api]);
   const [resource, retry] = useResource(load);
+  return <RunListView locale={locale} languageTag={languageTag} resource={resource} onRetry={retry} />;
+}
 
+export interface RunListViewProps {
+  readonly locale: Locale;
+  readonly languageTag: string;
+  readonly resource: Resource<readonly TabRun[]>;
+  readonly onRetry: () => void;
+}
+
+/** What the run list shows in each state; no loading of its own. */
+export function RunListView({ locale, languageTag, resource, onRetry }: RunListViewProps) {
+  const styles = useRunListStyles();
+  const headingId = useId('runs-heading');
   return (
     <section className={styles.root} aria-labelledby={headingId}>
       <Title3 as="h2" id={headingId}>
         {tt(locale, 'runs.title')}
       </Title3>
       {resource.state === 'loading' && <Spinner size="small" label={tt(locale, 'runs.loading')} />}
-      {resource.state === 'error' && <LoadError locale={locale} error={resource.error} onRetry={retry} />}
+      {resource.state === 'error' && <LoadError locale={locale} error={resource.error} onRetry={onRetry} />}
       {resource.state === 'ready' && resource.data.length === 0 && (
         <Text as="p">{tt(locale, 'runs.empty')}</Text>
       )}

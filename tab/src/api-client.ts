@@ -1,4 +1,6 @@
-import { authentication } from '@microsoft/teams-js';
+// A namespace import: Node (tests, server-side rendering) loads teams-js' UMD build, which has no named ESM
+// exports; the browser bundle gets the ESM build, and nothing here calls Teams until a request is made.
+import * as teamsJs from '@microsoft/teams-js';
 import type { Localized } from './i18n.js';
 
 /** Shapes of Sesame's `/api/tab/*` routes (server/http-app.ts). */
@@ -157,7 +159,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** The client the tab uses inside Teams: the token is Teams SSO's, for Sesame's own app registration. */
 export function teamsApiClient(language: string, baseUrl?: string): TabApiClient {
   return new TabApiClient({
-    getToken: () => authentication.getAuthToken(),
+    getToken: () => teamsJs.authentication.getAuthToken(),
     language,
     ...(baseUrl ? { baseUrl } : {}),
   });

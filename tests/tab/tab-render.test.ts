@@ -1,0 +1,203 @@
+/**
+ * What each part of the tab shows in each state, rendered to HTML with react-dom/server (no jsdom or browser here).
+ * The views are the components the tab renders, given their data instead of loading it.
+ */
+import { createElement, type ReactElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
+import { TabApiError, type TabAuditEvent, type TabProcedure, type TabRun } from '../../tab/src/api-client.js';
+import { AuditLogView, noOlderPages, type AuditLogViewProps } from '../../tab/src/AuditLog.js';
+import { tt } from '../../tab/src/i18n.js';
+import { OutsideTeams } from '../../tab/src/OutsideTeams.js';
+import { ProcedureListView, type ProcedureListViewProps } from '../../tab/src/ProcedureList.js';
+import { RunListView } from '../../tab/src/RunList.js';
+
+function render(element: ReactElement): string {
+  return renderToStaticMarkup(createElement(FluentProvider, { theme: teamsLightTheme }, element));
+}
+
+/** Text content, whitespace collapsed and the few entities React writes decoded. */
+function text(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+const noop = () => undefined;
+
+const procedures: TabProcedure[] = [
+  {
+    id: 'vendor-guest-access',
+    title: { fr: 'Accès invité éditeur', en: 'Vendor guest access' },
+    summary: { fr: 'Invite le compte de l’éditeur.', en: "Invites the vendor's account." },
+  },
+];
+
+const run: TabRun = {
+  id: 'run-1',
+  procedureId: 'vendor-guest-access',
+  procedureTitle: procedures[0]!.title,
+  status: 'waiting',
+  currentStepId: 'wait-acceptance',
+  currentStepTitle: { fr: 'Attente de l’acceptation', en: 'Waiting for acceptance' },
+  startedAt: '2026-11-20T09:30:00Z',
+  startedBy: { id: 'u1', name: 'Camille Martin' },
+  updatedAt: '2026-11-21T10:00:00Z',
+};
+
+describe('outside Teams', () => {
+  it.each(['fr', 'en'] as const)(
+    'explains in %s where the tab runs and how to try Sesame locally',
+    (locale) => {
+      const html = text(render(createElement(OutsideTeams, { locale })));
+      expect(html).toContain(tt(locale, 'outside.title'));
+      expect(html).toContain('npm start');
+      expect(html).toContain('Agents Playground');
+    },
+  );
+});
+
+describe('procedure list', () => {
+  const view = (props: Partial<ProcedureListViewProps>) =>
+    render(
+      createElement(ProcedureListView, {
+        locale: 'en',
+        resource: { state: 'loading' },
+        onRetry: noop,
+        onStart: noop,
+        openFailed: false,
+        ...props,
+      }),
+    );
+
+  it('shows a spinner with a label while loading', () => {
+    const html = view({});
+    expect(html).toMatch(/<h2[^>]*>Procedures<\/h2>/);
+    expect(html).toContain('role="progressbar"');
+    expect(text(html)).toContain(tt('en', 'procedures.loading'));
+  });
+
+  it("shows the server's message and a Retry button on error", () => {
+    const html = view({
+      resource: { state: 'error', error: new TabApiError('forbidden', 403, 'Réservé aux admins.') },
+    });
+    expect(text(html)).toContain('Réservé aux admins.');
+    expect(html).toMatch(/<button[^>]*>Retry<\/button>/);
+  });
+
+  it('lists each procedure with a labelled Start in chat button', () => {
+    const html = view({ locale: 'fr', resource: { state: 'ready', data: { procedures, botId: 'bot-1' } } });
+    expect(html).toMatch(/<h3[^>]*>Accès invité éditeur<\/h3>/);
+    expect(text(html)).toContain('Invite le compte de l’éditeur.');
+    expect(html).toContain(
+      `aria-label="${tt('fr', 'procedures.startLabel', { title: 'Accès invité éditeur' })}"`,
+    );
+    expect(html).not.toContain('aria-disabled="true"');
+  });
+
+  it('keeps the list but disables starting when the bot id is unknown', () => {
+    const html = view({ resource: { state: 'ready', data: { procedures, botId: undefined } } });
+    expect(text(html)).toContain(tt('en', 'procedures.noBot'));
+    expect(html).toContain('aria-disabled="true"');
+  });
+
+  it('says so when there is no procedure', () => {
+    const html = view({ resource: { state: 'ready', data: { procedures: [], botId: 'bot-1' } } });
+    expect(text(html)).toContain(tt('en', 'procedures.empty'));
+  });
+});
+
+describe('run list', () => {
+  const view = (resource: Parameters<typeof RunListView>[0]['resource'], locale: 'fr' | 'en' = 'en') =>
+    render(
+      createElement(RunListView, {
+        locale,
+        languageTag: locale === 'fr' ? 'fr-FR' : 'en-GB',
+        resource,
+        onRetry: noop,
+      }),
+    );
+
+  it('invites to start a procedure when there is no run', () => {
+    expect(text(view({ state: 'ready', data: [] }))).toContain(
+      'No procedure run yet — start one from the list.',
+    );
+  });
+
+  it('shows runs in a table with column headers', () => {
+    const html = view({ state: 'ready', data: [run] }, 'fr');
+    expect(html).toContain('<table');
+    for (const key of [
+      'runs.col.procedure',
+      'runs.col.status',
+      'runs.col.step',
+      'runs.col.startedBy',
+    ] as const) {
+      expect(html).toMatch(new RegExp(`<th[^>]*scope="col"[^>]*>[^<]*(<[^>]+>)*${tt('fr', key)}`));
+    }
+    const cells = text(html);
+    expect(cells).toContain('Accès invité éditeur');
+    expect(cells).toContain(tt('fr', 'status.waiting'));
+    expect(cells).toContain('Attente de l’acceptation');
+    expect(cells).toContain('Camille Martin');
+    expect(html).toContain('dateTime="2026-11-20T09:30:00Z"');
+    expect(cells).toContain('2026');
+  });
+
+  it('shows a labelled spinner, then errors with Retry', () => {
+    expect(text(view({ state: 'loading' }))).toContain(tt('en', 'runs.loading'));
+    const html = view({ state: 'error', error: new TabApiError('network', 0) });
+    expect(text(html)).toContain(tt('en', 'error.network'));
+    expect(html).toMatch(/<button[^>]*>Retry<\/button>/);
+  });
+});
+
+describe('audit log', () => {
+  const events = (from: number, count: number): TabAuditEvent[] =>
+    Array.from({ length: count }, (_, i) => ({
+      seq: from - i,
+      at: '2026-11-21T10:00:00Z',
+      actorName: 'Camille Martin',
+      runId: 'run-1',
+      action: 'invitation.create',
+      result: 'ok',
+      details: { email: 'support@vendor.example' },
+    }));
+  const view = (props: Partial<AuditLogViewProps>) =>
+    render(
+      createElement(AuditLogView, {
+        locale: 'en',
+        languageTag: 'en-GB',
+        pageSize: 3,
+        firstPage: { state: 'loading' },
+        older: noOlderPages,
+        onRetry: noop,
+        onLoadOlder: noop,
+        ...props,
+      }),
+    );
+
+  it('offers older entries after a full page', () => {
+    const html = view({ firstPage: { state: 'ready', data: events(10, 3) } });
+    expect(html.match(/<tr/g)).toHaveLength(4);
+    expect(text(html)).toContain('email: support@vendor.example');
+    expect(html).toMatch(/<button[^>]*>Show older entries<\/button>/);
+  });
+
+  it('says the log starts here after a short page', () => {
+    const html = view({
+      firstPage: { state: 'ready', data: events(10, 3) },
+      older: { events: events(7, 1), loading: false, reachedStart: true },
+    });
+    expect(html.match(/<tr/g)).toHaveLength(5);
+    expect(text(html)).toContain(tt('en', 'audit.end'));
+    expect(html).not.toContain('Show older entries');
+  });
+
+  it('says when nothing was recorded yet', () => {
+    expect(text(view({ firstPage: { state: 'ready', data: [] } }))).toContain(tt('en', 'audit.empty'));
+  });
+});
