@@ -70,7 +70,11 @@ export class ConfigError extends SesameError {
 /** An optimistic-concurrency write lost: someone else changed the record since it was read. */
 export class StoreConflictError extends SesameError {
   constructor(kind: string, id: string, cause?: unknown) {
-    super('store_conflict', `${kind} ${id} was changed by someone else`, { status: 409, cause, details: { kind, id } });
+    super('store_conflict', `${kind} ${id} was changed by someone else`, {
+      status: 409,
+      cause,
+      details: { kind, id },
+    });
     this.name = 'StoreConflictError';
   }
 }
