@@ -1,0 +1,140 @@
+/**
+ * /_sandbox/*: the operator's controls (reset, faults, replication lag, request log, DNS, guest redemption).
+ * No authentication, so only loopback callers are served.
+ */
+import type { Hono, Context } from 'hono';
+import type { SandboxRuntime, FaultConfig, LargeTenantParams } from '../runtime.js';
+
+function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+function remoteAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}
+
+const problem = (c: Context, status: 400 | 403 | 404, message: string) =>
+  c.json({ error: { code: 'BadRequest', message } }, status);
+
+async function jsonBody(c: Context): Promise<Record<string, unknown> | undefined> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const rate = (v: unknown): boolean => v === undefined || (typeof v === 'number' && v >= 0 && v <= 1);
+const nonNegative = (v: unknown): boolean =>
+  v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+
+export function parseLarge(v: unknown): LargeTenantParams | undefined | 'invalid' {
+  if (v === undefined || v === null) return undefined;
+  const r = v as { users?: unknown; guests?: unknown };
+  if (typeof r !== 'object' || !Number.isInteger(r.users) || !Number.isInteger(r.guests)) return 'invalid';
+  const users = r.users as number;
+  const guests = r.guests as number;
+  if (users < 0 || guests < 0 || users > 1_000_000 || guests > 500_000) return 'invalid';
+  return { users, guests };
+}
+
+export function mountAdmin(app: Hono, rt: SandboxRuntime): void {
+  app.use('/_sandbox/*', async (c, next) => {
+    if (!isLoopback(remoteAddress(c)))
+      return problem(c, 403, 'The sandbox admin API answers loopback callers only.');
+    await next();
+  });
+
+  app.post('/_sandbox/reset', async (c) => {
+    const body = await jsonBody(c);
+    if (!body) return problem(c, 400, 'Malformed JSON.');
+    const large = parseLarge(body.large);
+    if (large === 'invalid')
+      return problem(c, 400, 'large must be { users, guests } with non-negative integers.');
+    rt.reset(large);
+    return c.json({ tenantId: rt.state.tenantId, users: rt.state.users.size });
+  });
+
+  app.put('/_sandbox/faults', async (c) => {
+    const b = await jsonBody(c);
+    if (!b) return problem(c, 400, 'Malformed JSON.');
+    const known = ['latencyMs', 'throttleRate', 'retryAfterSeconds', 'unavailableRate', 'onlyPaths'];
+    const unknown = Object.keys(b).filter((k) => !known.includes(k));
+    if (unknown.length > 0) return problem(c, 400, `Unknown fault settings: ${unknown.join(', ')}.`);
+    if (!rate(b.throttleRate) || !rate(b.unavailableRate))
+      return problem(c, 400, 'Rates are numbers from 0 to 1.');
+    if (!nonNegative(b.latencyMs) || !nonNegative(b.retryAfterSeconds))
+      return problem(c, 400, 'latencyMs and retryAfterSeconds are non-negative numbers.');
+    if (
+      b.onlyPaths !== undefined &&
+      (!Array.isArray(b.onlyPaths) || b.onlyPaths.some((p) => typeof p !== 'string'))
+    )
+      return problem(c, 400, 'onlyPaths is a list of paths relative to /v1.0.');
+    rt.faults = b as FaultConfig;
+    return c.json(rt.faults);
+  });
+  app.delete('/_sandbox/faults', (c) => {
+    rt.faults = {};
+    return c.body(null, 204);
+  });
+
+  app.put('/_sandbox/replication-lag', async (c) => {
+    const b = await jsonBody(c);
+    if (!b || typeof b.ms !== 'number' || !nonNegative(b.ms))
+      return problem(c, 400, 'Expected { "ms": non-negative number }.');
+    rt.replicationLagMs = b.ms;
+    return c.json({ ms: rt.replicationLagMs });
+  });
+
+  app.put('/_sandbox/mailbox-provisioning', async (c) => {
+    const b = await jsonBody(c);
+    if (!b || typeof b.ms !== 'number' || !nonNegative(b.ms))
+      return problem(c, 400, 'Expected { "ms": non-negative number }.');
+    rt.mailboxProvisioningMs = b.ms;
+    return c.json({ ms: rt.mailboxProvisioningMs });
+  });
+
+  app.get('/_sandbox/log', (c) => c.json({ value: rt.log }));
+  app.delete('/_sandbox/log', (c) => {
+    rt.log.length = 0;
+    return c.body(null, 204);
+  });
+
+  /** Publishes (or withdraws) the domain's verification TXT record, as the admin would at their DNS host. */
+  app.put('/_sandbox/dns/:domain', (c) => {
+    const name = c.req.param('domain').toLowerCase();
+    if (!rt.state.domains.has(name)) return problem(c, 404, `Unknown domain ${name}.`);
+    rt.state.publishedDnsTxt.add(name);
+    return c.json({ domain: name, txt: rt.state.domainVerificationCodes.get(name) });
+  });
+  app.delete('/_sandbox/dns/:domain', (c) => {
+    rt.state.publishedDnsTxt.delete(c.req.param('domain').toLowerCase());
+    return c.body(null, 204);
+  });
+
+  const accept = (id: string): boolean => {
+    const u = rt.state.users.get(id.toLowerCase());
+    if (!u || u.userType !== 'Guest') return false;
+    u.externalUserState = 'Accepted';
+    u.externalUserStateChangeDateTime = new Date(rt.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return true;
+  };
+  /** The guest redeems the invitation (what the vendor does from the e-mail). */
+  app.post('/_sandbox/guests/:id/accept', (c) =>
+    accept(c.req.param('id')) ? c.body(null, 204) : problem(c, 404, 'No such guest.'),
+  );
+  app.get('/_sandbox/redeem/:invitationId', (c) => {
+    const user = c.req.query('user') ?? '';
+    if (!accept(user)) return problem(c, 404, 'No such invitation.');
+    return c.html(
+      '<!doctype html><meta charset="utf-8"><title>Invitation</title><p>Invitation accepted. / Invitation acceptée.</p>',
+    );
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * The sandbox's mutable state and knobs: the tenant data, the clock, replication lag, injected faults and the
+ * request log. Shared by the Graph routes, the admin API and the directory the identity side reads.
+ */
+import { generateLargeTenant, prng } from './data/generate-large-tenant.js';
+import type { TenantState } from './data/model.js';
+import { seedTenant } from './data/seed.js';
+
+export interface FaultConfig {
+  /** Added before each Graph answer (real time: it exists to be measured by benchmarks). */
+  readonly latencyMs?: number;
+  /** Share of Graph requests answered 429 with Retry-After. */
+  readonly throttleRate?: number;
+  readonly retryAfterSeconds?: number;
+  /** Share of Graph requests answered 503. */
+  readonly unavailableRate?: number;
+  /** Only requests whose /v1.0-relative path starts with one of these are affected. */
+  readonly onlyPaths?: readonly string[];
+}
+
+export interface LogEntry {
+  readonly time: string;
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly scopes: string | null;
+  readonly user: string | null;
+  readonly requestId: string;
+}
+
+export interface LargeTenantParams {
+  readonly users: number;
+  readonly guests: number;
+}
+
+const LOG_LIMIT = 10_000;
+
+export class SandboxRuntime {
+  state: TenantState;
+  replicationLagMs = 0;
+  /** Delay between a licence assignment and its mailbox being provisioned (provisionedPlans exchange = Success). */
+  mailboxProvisioningMs = 0;
+  faults: FaultConfig = {};
+  readonly log: LogEntry[] = [];
+  private random = prng(1);
+
+  constructor(
+    readonly now: () => number,
+    large?: LargeTenantParams,
+  ) {
+    this.state = this.build(large);
+  }
+
+  private build(large?: LargeTenantParams): TenantState {
+    return large ? generateLargeTenant(this.now(), large) : seedTenant(this.now());
+  }
+
+  reset(large?: LargeTenantParams): void {
+    this.state = this.build(large);
+    this.replicationLagMs = 0;
+    this.mailboxProvisioningMs = 0;
+    this.faults = {};
+    this.random = prng(1);
+    this.log.length = 0;
+  }
+
+  /** Deterministic draws, so a fault rate of 0.5 gives the same sequence on every run. */
+  draw(): number {
+    return this.random();
+  }
+
+  /** Marks a just-created object invisible to reads until the replication lag has passed. */
+  created(id: string): void {
+    if (this.replicationLagMs > 0) this.state.visibleFrom.set(id, this.now() + this.replicationLagMs);
+  }
+
+  visible(id: string): boolean {
+    return this.state.isVisible(id, this.now());
+  }
+
+  record(entry: LogEntry): void {
+    this.log.push(entry);
+    if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
+  }
+}
