@@ -58,6 +58,19 @@ function trimPermissions(source: { permissions: Record<string, PermissionEntry> 
   return { permissions };
 }
 
+interface SourceManifest {
+  generatedAt?: string;
+  sources?: Record<string, { sha256?: string } | undefined>;
+}
+
+function readPrevious(path: string): SourceManifest | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as SourceManifest;
+  } catch {
+    return undefined;
+  }
+}
+
 const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
 
 function main(): void {
@@ -80,9 +93,14 @@ function main(): void {
     writeFileSync(join(outDir, licence), readFileSync(join(sourceDir, licence)));
   }
 
+  // Regenerating from the same sources keeps the recorded date, so a no-op run leaves the tree clean.
+  const previous = readPrevious(join(outDir, 'SOURCE.json'));
+  const sameSources =
+    previous?.sources?.['v1.0-Prod.csdl']?.sha256 === sha256(csdlSource) &&
+    previous?.sources?.['permissions.json']?.sha256 === sha256(permissionsSource);
   const manifest = {
     generatedBy: 'scripts/vendor-graph-reference.ts',
-    generatedAt: new Date().toISOString(),
+    generatedAt: sameSources && previous?.generatedAt ? previous.generatedAt : new Date().toISOString(),
     sources: {
       'v1.0-Prod.csdl': { sha256: sha256(csdlSource), bytes: Buffer.byteLength(csdlSource) },
       'permissions.json': { sha256: sha256(permissionsSource), bytes: Buffer.byteLength(permissionsSource) },

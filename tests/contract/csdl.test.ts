@@ -148,6 +148,19 @@ describe('resolving requests (must pass)', () => {
     expectOk('PUT', '/servicePrincipals/{id}/synchronization/secrets', { bodyProperties: ['value'] });
   });
 
+  it('checks $expand navigation names', () => {
+    expectOk(
+      'GET',
+      "/roleManagement/directory/roleAssignments?$filter=roleDefinitionId eq '{id}'&$expand=principal",
+    );
+    expectOk('GET', '/users/{id}', { expand: ['manager($select=id,displayName)', 'memberOf'] });
+    const bad = resolveGraphRequest('GET', '/users?$expand=principal');
+    expect(bad).toMatchObject({
+      ok: false,
+      reason: "navigation property 'principal' is not on microsoft.graph.user",
+    });
+  });
+
   it('reads $select from the query string too', () => {
     expectOk('GET', '/users?$select=id,mail,externalUserState&$filter=userType%20eq%20%27Guest%27');
   });

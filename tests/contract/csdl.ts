@@ -63,6 +63,8 @@ export interface OperationDef {
 export interface ResolveOptions {
   /** `$select` names; also read from a `?$select=` in the path. */
   select?: string[];
+  /** `$expand` navigation names (nested options in parentheses are ignored); also read from `?$expand=`. */
+  expand?: string[];
   /** Top-level body property names; `a.b` checks `b` on the complex type of `a`. */
   bodyProperties?: string[];
 }
@@ -385,10 +387,13 @@ export class GraphModel {
   resolve(method: GraphMethod, path: string, options: ResolveOptions = {}): ResolveResult {
     const [rawPath, query] = splitOnce(path, '?');
     const select = [...(options.select ?? [])];
+    const expand = [...(options.expand ?? [])];
     if (query) {
       for (const pair of query.split('&')) {
         const [k, v] = splitOnce(pair, '=');
-        if (decodeURIComponent(k) === '$select' && v) select.push(...decodeURIComponent(v).split(','));
+        const value = v ? decodeURIComponent(v) : '';
+        if (decodeURIComponent(k) === '$select' && value) select.push(...value.split(','));
+        if (decodeURIComponent(k) === '$expand' && value) expand.push(...splitOutside(value, ','));
       }
     }
     const segments = splitOutside(rawPath.replace(/^\/+|\/+$/g, ''), '/').filter((s) => s !== '');
@@ -568,6 +573,10 @@ export class GraphModel {
       const error = this.checkSelect(state, select);
       if (error) return { ok: false, reason: error, template: template$ };
     }
+    if (expand.length > 0) {
+      const error = this.checkExpand(state, expand);
+      if (error) return { ok: false, reason: error, template: template$ };
+    }
     if (options.bodyProperties && options.bodyProperties.length > 0) {
       const error = this.checkBody(method, state, options.bodyProperties, notes);
       if (error) return { ok: false, reason: error, template: template$ };
@@ -669,6 +678,31 @@ export class GraphModel {
     return undefined;
   }
 
+  private checkExpand(state: State, expand: string[]): string | undefined {
+    const t = state.type;
+    if (!t || !this.types.has(t.type)) return `$expand is not applicable here (${state.kind})`;
+    for (const raw of expand) {
+      const item = (splitSegment(raw.trim()).name.split('/$ref')[0] as string).trim();
+      if (item === '*' || item === '') continue;
+      const parts = item.split('/');
+      let owner = t.type;
+      if (parts.length === 2) {
+        const cast = this.asTypeName(parts[0] as string);
+        if (!cast || !this.isSameOrDerived(cast, t.type)) {
+          return `$expand '${item}': ${parts[0]} is not a type derived from ${t.type}`;
+        }
+        owner = cast;
+      }
+      const name = parts[parts.length - 1] as string;
+      if (!this.findNavigation(owner, name)) {
+        const onDerived = this.descendants(owner).find((d) => this.findNavigation(d, name));
+        const hint = onDerived ? ` (it is on ${onDerived}: cast to it first)` : '';
+        return `navigation property '${name}' is not on ${owner}${hint}`;
+      }
+    }
+    return undefined;
+  }
+
   private checkBody(method: GraphMethod, state: State, body: string[], notes: string[]): string | undefined {
     if (state.kind === 'action') {
       const op = state.operation as OperationDef;
@@ -699,6 +733,9 @@ export class GraphModel {
         return `${t} is abstract: the body needs @odata.type naming a concrete derived type`;
       }
       if (hasOdataType) notes.push(`@odata.type given: properties of types derived from ${t} accepted`);
+      const computed = body.filter((p) => this.findProperty(t, p)?.computed);
+      if (computed.length > 0)
+        notes.push(`computed (read-only) properties in the body: ${computed.join(', ')}`);
       return this.checkBodyOnType(t, body, hasOdataType);
     }
     return `a body is not expected for ${method} on a ${state.kind}`;

@@ -1,8 +1,9 @@
 // Every Graph route the sandbox tenant serves must be real Graph v1.0 (Microsoft's CSDL), and the scopes the
 // sandbox accepts for it must be ones Microsoft's permissions map lists for that route.
 import { graphRouteTable } from '../../sandbox/graph/route-table.js';
+import { csdlTypes } from '../../sandbox/graph/csdl-types.js';
 import { routePermissions } from '../../sandbox/graph/permissions.js';
-import { resolveGraphRequest } from './csdl.js';
+import { loadGraphModel, resolveGraphRequest } from './csdl.js';
 import { loadPermissionIndex } from './permissions.js';
 
 const routes: readonly { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string }[] =
@@ -65,6 +66,27 @@ describe('sandbox Graph routes', () => {
       const leastLevel = Math.min(...lookup.leastPrivileged.map((s) => index.privilegeLevel(s)));
       const permissive = accepted.filter((s) => listed.has(s) && index.privilegeLevel(s) <= leastLevel);
       expect({ key, permissive: permissive.length > 0 }).toEqual({ key, permissive: true });
+    },
+  );
+});
+
+describe('sandbox entity shapes', () => {
+  const model = loadGraphModel();
+  const shapes = csdlTypes as Readonly<
+    Record<string, { properties: readonly string[]; navigation: readonly string[] }>
+  >;
+
+  it.each(Object.keys(shapes))(
+    'microsoft.graph.%s has exactly the properties Graph v1.0 declares',
+    (name) => {
+      const fullName = `microsoft.graph.${name}`;
+      const lineage = model.lineage(fullName);
+      expect(lineage.length).toBeGreaterThan(0);
+      const properties = lineage.flatMap((t) => [...t.properties.keys()]).sort();
+      const navigation = lineage.flatMap((t) => [...t.navigation.keys()]).sort();
+      const shape = shapes[name] as { properties: readonly string[]; navigation: readonly string[] };
+      expect([...shape.properties].sort()).toEqual(properties);
+      expect([...shape.navigation].sort()).toEqual(navigation);
     },
   );
 });
