@@ -210,9 +210,10 @@ const isTransport = (r: GraphRequest) => /^\/?\$batch$/i.test(r.path.split('?')[
 /**
  * Checks requested delegated scopes against the requests they must permit:
  * (a) every request must be permitted by some requested scope;
- * (b) a requested scope is broader than needed when it is the least privileged scope for none of the requests,
- *     or when every request it permits is also permitted by a strictly less privileged requested scope —
- *     unless an exception with a reason names it.
+ * (b) a requested scope is broader than needed when every request it permits is also permitted by a strictly
+ *     less privileged requested scope, or when it is the least privileged scope for none of the requests it
+ *     permits (or permits none, or is not a delegated Graph permission) — unless an exception with a reason
+ *     names it. AlsoRequires pairs count only when both scopes are requested.
  * `$batch` is transport (its inner requests are checked on their own); OpenID scopes are not Graph permissions.
  */
 export function checkLeastPrivilege(
