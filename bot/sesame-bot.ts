@@ -60,7 +60,8 @@ export function createSesameBot(options: SesameBotOptions): App {
       : {}),
     ...(options.botToken ? { token: options.botToken } : {}),
     ...(options.cloudOverrides ? { cloud: withOverrides(PUBLIC, options.cloudOverrides) } : {}),
-    oauth: { defaultConnectionName: options.oauthConnectionName },
+    // Sesame fetches the user's token only when a procedure needs Graph, not on every turn.
+    oauth: { defaultConnectionName: options.oauthConnectionName, fetchUserToken: false },
     activity: { mentions: { stripText: true } },
   });
 

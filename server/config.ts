@@ -25,6 +25,7 @@ export interface SesameConfig {
     readonly cloudOverrides?: {
       readonly loginEndpoint: string;
       readonly loginTenant: string;
+      readonly botScope: string;
       readonly tokenServiceUrl: string;
       readonly openIdMetadataUrl: string;
       readonly tokenIssuer: string;
@@ -176,7 +177,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
   }
   const appId = guid('BOT_ID', required('BOT_ID', "the sandbox registration's app id"));
   const tenantId = guid('AAD_APP_TENANT_ID', required('AAD_APP_TENANT_ID', "the sandbox tenant's id"));
-  const sandboxHttp = optional('SANDBOX_BOTFRAMEWORK_URL');
+  // Without these overrides the Teams SDK would call the public Bot Framework services from a local run.
+  const sandboxBotFramework = url(
+    'SANDBOX_BOTFRAMEWORK_URL',
+    required(
+      'SANDBOX_BOTFRAMEWORK_URL',
+      "the sandbox's Bot Framework stand-in, e.g. http://127.0.0.1:5990/botframework",
+    ),
+  );
+  if (!isLoopbackUrl(sandboxBotFramework)) {
+    fail(
+      'SANDBOX_BOTFRAMEWORK_URL',
+      `must point at the sandbox tenant on loopback in local mode, got '${sandboxBotFramework}'`,
+    );
+  }
   const localPublicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     mode,
@@ -193,15 +207,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
       clientSecret: optional('BOT_CLIENT_SECRET'),
       allowUnauthenticated,
       oauthConnectionName: optional('OAUTH_CONNECTION_NAME') ?? 'graph',
-      cloudOverrides: sandboxHttp
-        ? {
-            loginEndpoint: authorityHost,
-            loginTenant: tenantId,
-            tokenServiceUrl: `${url('SANDBOX_BOTFRAMEWORK_URL', sandboxHttp)}/tokens`,
-            openIdMetadataUrl: `${sandboxHttp}/v1/.well-known/openidconfiguration`,
-            tokenIssuer: 'https://api.botframework.com',
-          }
-        : undefined,
+      cloudOverrides: {
+        loginEndpoint: authorityHost,
+        loginTenant: tenantId,
+        botScope: 'https://api.botframework.com/.default',
+        tokenServiceUrl: `${sandboxBotFramework}/tokens`,
+        openIdMetadataUrl: `${sandboxBotFramework}/v1/.well-known/openidconfiguration`,
+        tokenIssuer: sandboxBotFramework,
+      },
     },
     sso: {
       clientId: appId,

@@ -10,6 +10,7 @@ const local = {
   AAD_APP_ID_URI: 'api://localhost/botid-b07c0de1-5e5a-4e1e-8b07-5e5a3e000001',
   GRAPH_BASE_URL: 'http://127.0.0.1:5990/v1.0',
   AUTHORITY_HOST: 'https://127.0.0.1:5991',
+  SANDBOX_BOTFRAMEWORK_URL: 'http://127.0.0.1:5990/botframework',
   DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS: 'true',
 };
 const production = {
@@ -52,10 +53,14 @@ describe('config', () => {
   });
 
   it('rejects malformed values with what was received', () => {
-    expect(configError({ ...local, PORT: 'abc' }).message).toMatch(/PORT: must be a port number.*'abc'.*env\/\.env\.test/);
+    expect(configError({ ...local, PORT: 'abc' }).message).toMatch(
+      /PORT: must be a port number.*'abc'.*env\/\.env\.test/,
+    );
     expect(configError({ ...local, BOT_ID: 'not-a-guid' }).variable).toBe('BOT_ID');
     expect(configError({ ...local, SESAME_MODE: 'staging' }).variable).toBe('SESAME_MODE');
-    expect(configError({ ...local, AUTHORITY_HOST: 'http://127.0.0.1:5991' }).variable).toBe('AUTHORITY_HOST');
+    expect(configError({ ...local, AUTHORITY_HOST: 'http://127.0.0.1:5991' }).variable).toBe(
+      'AUTHORITY_HOST',
+    );
     expect(configError({ ...local, DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS: 'yes' }).variable).toBe(
       'DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS',
     );
@@ -63,7 +68,9 @@ describe('config', () => {
 
   it('keeps local mode on loopback and off Azure credentials', () => {
     expect(configError({ ...local, HOST: '0.0.0.0' }).variable).toBe('HOST');
-    expect(configError({ ...local, GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0' }).variable).toBe('GRAPH_BASE_URL');
+    expect(configError({ ...local, GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0' }).variable).toBe(
+      'GRAPH_BASE_URL',
+    );
     // The Teams SDK would pick these up on its own and talk to Azure.
     expect(configError({ ...local, CLIENT_ID: production.CLIENT_ID }).variable).toBe('CLIENT_ID');
   });
