@@ -297,8 +297,12 @@ class PostgresStore implements Store {
     const result = await this.pool.query(
       `INSERT INTO ${this.t.reminders} AS r (id, tenant_id, run_id, due_at, payload, status, attempts)
        VALUES ($1, $2, $3, $4, $5::jsonb, 'scheduled', 0)
-       ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload, run_id = excluded.run_id
-         WHERE r.tenant_id = excluded.tenant_id AND r.status = 'scheduled'`,
+       ON CONFLICT (id) DO UPDATE SET
+         generation = CASE WHEN r.status <> 'scheduled' OR r.due_at <> excluded.due_at OR r.payload <> excluded.payload
+           OR r.run_id IS DISTINCT FROM excluded.run_id THEN r.generation + 1 ELSE r.generation END,
+         attempts = CASE WHEN r.status <> 'scheduled' THEN 0 ELSE r.attempts END,
+         status = 'scheduled', due_at = excluded.due_at, payload = excluded.payload, run_id = excluded.run_id
+       WHERE r.tenant_id = excluded.tenant_id`,
       [
         reminder.id,
         reminder.tenantId,
@@ -307,13 +311,8 @@ class PostgresStore implements Store {
         toJson(reminder.payload, 'reminder payload'),
       ],
     );
-    if ((result.rowCount ?? 0) > 0) return;
-    // The upsert's WHERE refused: the id belongs to another tenant, or the reminder is no longer scheduled.
-    const [owner] = await this.rows<{ tenant_id: string }>(
-      `SELECT tenant_id FROM ${this.t.reminders} WHERE id = $1`,
-      [reminder.id],
-    );
-    if (owner && owner.tenant_id !== reminder.tenantId) throw new StoreConflictError('reminder', reminder.id);
+    // The upsert's WHERE refuses only when the id belongs to another tenant.
+    if ((result.rowCount ?? 0) === 0) throw new StoreConflictError('reminder', reminder.id);
   }
 
   async claimDueReminders(options: ClaimOptions): Promise<Reminder[]> {
@@ -322,7 +321,7 @@ class PostgresStore implements Store {
     // SKIP LOCKED: rows another instance is claiming right now are left to it; rows it has just claimed fail the
     // lease condition when re-checked after its commit.
     const rows = await this.rows<ReminderRow>(
-      `UPDATE ${this.t.reminders} SET lease_owner = $1, lease_until = $2
+      `UPDATE ${this.t.reminders} SET lease_owner = $1, lease_until = $2, lease_generation = generation
        WHERE id IN (
          SELECT id FROM ${this.t.reminders}
          WHERE status = 'scheduled' AND due_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
@@ -336,7 +335,8 @@ class PostgresStore implements Store {
 
   async completeReminder(id: string, owner: string): Promise<boolean> {
     const result = await this.pool.query(
-      `UPDATE ${this.t.reminders} SET status = 'sent', lease_owner = NULL, lease_until = NULL
+      `UPDATE ${this.t.reminders} SET status = CASE WHEN generation = lease_generation THEN 'sent' ELSE status END,
+         lease_owner = NULL, lease_until = NULL, lease_generation = NULL
        WHERE id = $1 AND lease_owner = $2 AND status = 'scheduled'`,
       [id, owner],
     );
@@ -345,7 +345,9 @@ class PostgresStore implements Store {
 
   async releaseReminder(id: string, owner: string, retryAt: number): Promise<boolean> {
     const result = await this.pool.query(
-      `UPDATE ${this.t.reminders} SET due_at = $3, attempts = attempts + 1, lease_owner = NULL, lease_until = NULL
+      `UPDATE ${this.t.reminders} SET due_at = CASE WHEN generation = lease_generation THEN $3 ELSE due_at END,
+         attempts = CASE WHEN generation = lease_generation THEN attempts + 1 ELSE attempts END,
+         lease_owner = NULL, lease_until = NULL, lease_generation = NULL
        WHERE id = $1 AND lease_owner = $2 AND status = 'scheduled'`,
       [id, owner, checkEpochMs(retryAt, 'retryAt')],
     );
@@ -354,7 +356,9 @@ class PostgresStore implements Store {
 
   async failReminder(id: string, owner: string): Promise<boolean> {
     const result = await this.pool.query(
-      `UPDATE ${this.t.reminders} SET status = 'failed', attempts = attempts + 1, lease_owner = NULL, lease_until = NULL
+      `UPDATE ${this.t.reminders} SET status = CASE WHEN generation = lease_generation THEN 'failed' ELSE status END,
+         attempts = CASE WHEN generation = lease_generation THEN attempts + 1 ELSE attempts END,
+         lease_owner = NULL, lease_until = NULL, lease_generation = NULL
        WHERE id = $1 AND lease_owner = $2 AND status = 'scheduled'`,
       [id, owner],
     );
@@ -363,7 +367,7 @@ class PostgresStore implements Store {
 
   async cancelReminder(tenantId: string, id: string): Promise<void> {
     await this.pool.query(
-      `UPDATE ${this.t.reminders} SET status = 'cancelled', lease_owner = NULL, lease_until = NULL
+      `UPDATE ${this.t.reminders} SET status = 'cancelled', lease_owner = NULL, lease_until = NULL, lease_generation = NULL
        WHERE tenant_id = $1 AND id = $2 AND status = 'scheduled'`,
       [tenantId, id],
     );

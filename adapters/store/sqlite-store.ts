@@ -156,33 +156,41 @@ function prepareStatements(db: Database.Database) {
     schedule: db.prepare(
       `INSERT INTO reminders (id, tenant_id, run_id, due_at, payload, status, attempts)
          VALUES (@id, @tenant, @run, @due, @payload, 'scheduled', 0)
-         ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload, run_id = excluded.run_id
-           WHERE reminders.tenant_id = excluded.tenant_id AND reminders.status = 'scheduled'`,
+         ON CONFLICT (id) DO UPDATE SET
+           generation = CASE WHEN status <> 'scheduled' OR due_at <> excluded.due_at OR payload <> excluded.payload
+             OR run_id IS NOT excluded.run_id THEN generation + 1 ELSE generation END,
+           attempts = CASE WHEN status <> 'scheduled' THEN 0 ELSE attempts END,
+           status = 'scheduled', due_at = excluded.due_at, payload = excluded.payload, run_id = excluded.run_id
+         WHERE reminders.tenant_id = excluded.tenant_id`,
     ),
-    reminderTenant: db.prepare('SELECT tenant_id FROM reminders WHERE id = ?'),
     claimable: db.prepare(
       `SELECT id FROM reminders WHERE status = 'scheduled' AND due_at <= @now
            AND (lease_until IS NULL OR lease_until <= @now)
          ORDER BY due_at, id LIMIT @limit`,
     ),
     lease: db.prepare(
-      `UPDATE reminders SET lease_owner = @owner, lease_until = @until
+      `UPDATE reminders SET lease_owner = @owner, lease_until = @until, lease_generation = generation
          WHERE id = @id AND status = 'scheduled' AND (lease_until IS NULL OR lease_until <= @now) RETURNING *`,
     ),
     complete: db.prepare(
-      `UPDATE reminders SET status = 'sent', lease_owner = NULL, lease_until = NULL
-         WHERE id = ? AND lease_owner = ? AND status = 'scheduled'`,
+      `UPDATE reminders SET status = CASE WHEN generation = lease_generation THEN 'sent' ELSE status END,
+         lease_owner = NULL, lease_until = NULL, lease_generation = NULL
+       WHERE id = ? AND lease_owner = ? AND status = 'scheduled'`,
     ),
     release: db.prepare(
-      `UPDATE reminders SET due_at = ?, attempts = attempts + 1, lease_owner = NULL, lease_until = NULL
-         WHERE id = ? AND lease_owner = ? AND status = 'scheduled'`,
+      `UPDATE reminders SET due_at = CASE WHEN generation = lease_generation THEN ? ELSE due_at END,
+         attempts = CASE WHEN generation = lease_generation THEN attempts + 1 ELSE attempts END,
+         lease_owner = NULL, lease_until = NULL, lease_generation = NULL
+       WHERE id = ? AND lease_owner = ? AND status = 'scheduled'`,
     ),
     fail: db.prepare(
-      `UPDATE reminders SET status = 'failed', attempts = attempts + 1, lease_owner = NULL, lease_until = NULL
-         WHERE id = ? AND lease_owner = ? AND status = 'scheduled'`,
+      `UPDATE reminders SET status = CASE WHEN generation = lease_generation THEN 'failed' ELSE status END,
+         attempts = CASE WHEN generation = lease_generation THEN attempts + 1 ELSE attempts END,
+         lease_owner = NULL, lease_until = NULL, lease_generation = NULL
+       WHERE id = ? AND lease_owner = ? AND status = 'scheduled'`,
     ),
     cancel: db.prepare(
-      `UPDATE reminders SET status = 'cancelled', lease_owner = NULL, lease_until = NULL
+      `UPDATE reminders SET status = 'cancelled', lease_owner = NULL, lease_until = NULL, lease_generation = NULL
          WHERE tenant_id = ? AND id = ? AND status = 'scheduled'`,
     ),
     listReminders: db.prepare(
@@ -302,10 +310,8 @@ class SqliteStore implements Store {
       due: checkEpochMs(reminder.dueAt, 'dueAt'),
       payload: toJson(reminder.payload, 'reminder payload'),
     };
-    if (this.stmts.schedule.run(params).changes > 0) return;
-    // The upsert's WHERE refused: the id belongs to another tenant, or the reminder is no longer scheduled.
-    const owner = this.stmts.reminderTenant.get(reminder.id) as { tenant_id: string } | undefined;
-    if (owner && owner.tenant_id !== reminder.tenantId) throw new StoreConflictError('reminder', reminder.id);
+    // The upsert's WHERE refuses only when the id belongs to another tenant.
+    if (this.stmts.schedule.run(params).changes === 0) throw new StoreConflictError('reminder', reminder.id);
   }
 
   async claimDueReminders(options: ClaimOptions): Promise<Reminder[]> {

@@ -111,9 +111,11 @@ export interface Store {
   listAudit(tenantId: string, query?: AuditQuery): Promise<AuditEvent[]>;
 
   /**
-   * Idempotent by id: scheduling the same id again updates a still-scheduled reminder's due time and payload (a
-   * sent, cancelled or failed one is left as it is). Reminder ids are global: an id already used by another tenant
-   * fails with StoreConflictError.
+   * Arms reminder `id` at `dueAt` with `payload`. Idempotent by id: scheduling it again with the same due time and
+   * payload changes nothing; with a new due time or payload, or after it was sent, cancelled or failed, it is armed
+   * again (attempts back to 0 if it had ended). If an instance is delivering an earlier occurrence at that moment,
+   * completing that delivery does not swallow the new one. Reminder ids are global: an id already used by another
+   * tenant fails with StoreConflictError.
    */
   scheduleReminder(reminder: ReminderInput): Promise<void>;
   /** Atomically leases up to `limit` due reminders (scheduled, dueAt <= now, lease free or expired). */

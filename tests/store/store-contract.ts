@@ -408,7 +408,7 @@ export function describeStoreContract(
         expect(await store.claimDueReminders({ owner: 'i1', leaseMs: MINUTE, limit: 10 })).toEqual([]);
       });
 
-      it('cancels a reminder: never claimed, not revived by scheduling it again, not completable', async () => {
+      it('cancels a reminder: never claimed, not completable, armed again only by scheduling it again', async () => {
         await store.scheduleReminder(reminder('rem-1', T0));
         await store.scheduleReminder(reminder('rem-2', T0));
         await store.claimDueReminders({ now: T0, owner: 'i1', leaseMs: MINUTE, limit: 1 });
@@ -416,22 +416,66 @@ export function describeStoreContract(
         await store.cancelReminder(A, 'rem-2');
         await store.cancelReminder(A, 'missing');
         expect(await store.completeReminder('rem-1', 'i1')).toBe(false);
-        await store.scheduleReminder(reminder('rem-2', T0 + MINUTE));
         expect(await store.listReminders(A)).toEqual([
           { ...reminder('rem-1', T0), status: 'cancelled', attempts: 0 },
           { ...reminder('rem-2', T0), status: 'cancelled', attempts: 0 },
         ]);
         clock.advance(60 * MINUTE);
         expect(await store.claimDueReminders({ owner: 'i1', leaseMs: MINUTE, limit: 10 })).toEqual([]);
+
+        await store.scheduleReminder(reminder('rem-2', T0 + 90 * MINUTE));
+        expect((await store.listReminders(A))[1]).toEqual({
+          ...reminder('rem-2', T0 + 90 * MINUTE),
+          status: 'scheduled',
+          attempts: 0,
+        });
+        clock.advance(30 * MINUTE);
+        expect(ids(await store.claimDueReminders({ owner: 'i1', leaseMs: MINUTE, limit: 10 }))).toEqual([
+          'rem-2',
+        ]);
       });
 
-      it('does not revive a sent reminder when it is scheduled again', async () => {
-        await store.scheduleReminder(reminder('rem-1', T0));
+      it('arms a sent or failed reminder again when it is scheduled again, with attempts back to 0', async () => {
+        await store.scheduleReminder(reminder('sent', T0));
+        await store.scheduleReminder(reminder('failed', T0));
         await store.claimDueReminders({ owner: 'i1', leaseMs: MINUTE, limit: 10 });
-        await store.completeReminder('rem-1', 'i1');
-        await store.scheduleReminder(reminder('rem-1', T0 + MINUTE));
+        await store.completeReminder('sent', 'i1');
+        await store.failReminder('failed', 'i1');
+        // Same due time and payload as before: still armed again, since the earlier occurrence is over.
+        await store.scheduleReminder(reminder('sent', T0));
+        await store.scheduleReminder(reminder('failed', T0 + MINUTE));
+        expect(await store.listReminders(A)).toEqual(
+          [
+            { ...reminder('failed', T0 + MINUTE), status: 'scheduled', attempts: 0 },
+            { ...reminder('sent', T0), status: 'scheduled', attempts: 0 },
+          ].sort((x, y) => x.dueAt - y.dueAt || x.id.localeCompare(y.id)),
+        );
+      });
+
+      it('does not let the delivery of an earlier occurrence swallow a reminder scheduled again meanwhile', async () => {
+        await store.scheduleReminder(reminder('moved', T0));
+        await store.scheduleReminder(reminder('same', T0));
+        await store.scheduleReminder(reminder('retried', T0));
+        await store.claimDueReminders({ owner: 'i1', leaseMs: MINUTE, limit: 10 });
+        // While i1 delivers: 'moved' and 'retried' get a new due time, 'same' is scheduled again unchanged.
+        await store.scheduleReminder(reminder('moved', T0 + 30 * MINUTE));
+        await store.scheduleReminder(reminder('retried', T0 + 30 * MINUTE));
+        await store.scheduleReminder(reminder('same', T0));
+        // Still leased: nobody else can take them meanwhile.
+        expect(await store.claimDueReminders({ owner: 'i2', leaseMs: MINUTE, limit: 10 })).toEqual([]);
+
+        expect(await store.completeReminder('moved', 'i1')).toBe(true);
+        expect(await store.completeReminder('same', 'i1')).toBe(true);
+        expect(await store.releaseReminder('retried', 'i1', T0 + 5 * MINUTE)).toBe(true);
         expect(await store.listReminders(A)).toEqual([
-          { ...reminder('rem-1', T0), status: 'sent', attempts: 0 },
+          { ...reminder('same', T0), status: 'sent', attempts: 0 },
+          { ...reminder('moved', T0 + 30 * MINUTE), status: 'scheduled', attempts: 0 },
+          { ...reminder('retried', T0 + 30 * MINUTE), status: 'scheduled', attempts: 0 },
+        ]);
+        clock.advance(30 * MINUTE);
+        expect(ids(await store.claimDueReminders({ owner: 'i2', leaseMs: MINUTE, limit: 10 }))).toEqual([
+          'moved',
+          'retried',
         ]);
       });
 

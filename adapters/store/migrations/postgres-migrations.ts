@@ -63,4 +63,14 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX reminders_by_tenant ON reminders (tenant_id, run_id, due_at);
     `,
   },
+  {
+    version: 2,
+    name: 'reminder_generation',
+    // Re-scheduling an id bumps its generation; a lease remembers the generation it claimed, so completing an
+    // old occurrence cannot swallow a newer one.
+    sql: `
+      ALTER TABLE reminders ADD COLUMN generation integer NOT NULL DEFAULT 0;
+      ALTER TABLE reminders ADD COLUMN lease_generation integer;
+    `,
+  },
 ];
