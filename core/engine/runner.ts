@@ -1,0 +1,250 @@
+/**
+ * The runner: loads a run, applies an event through the pure transition, saves it with its eTag, performs the
+ * effects in order (audit → Store.appendAudit, reminders → Store.scheduleReminder / cancelReminder, Graph
+ * operations → the TenantGraph port) and feeds Graph outcomes back as `effect-result` events until the run
+ * needs a person or a timer. Renders are returned to the caller (the bot), never sent from here.
+ *
+ * Each transition is saved BEFORE its effects run, so a crash between a Graph write and the save of its result
+ * leaves the run "write in flight": a `retry` then re-probes instead of writing again.
+ */
+import { SesameError, StoreConflictError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { StoredRecord, Store } from '../ports/store.js';
+import { performGraphCall, type GraphCall, type TenantGraph } from '../ports/tenant-graph.js';
+import type { Locale } from '../procedures/text.js';
+import type { ProcedureModule } from '../procedures/types.js';
+import { okResult, toGraphErrorData, type CallResult } from './call-result.js';
+import type { Effect, EventActor, GraphEffect, RenderEffect, RunEvent } from './events.js';
+import { createRun, type Run } from './run.js';
+import { transition, type Refusal } from './transition.js';
+
+export interface RunnerOptions {
+  readonly store: Store;
+  /** The Graph port to use for a run (the bot binds the acting admin's delegated token). */
+  readonly graph: (run: Run) => TenantGraph | Promise<TenantGraph>;
+  readonly clock: Clock;
+  readonly procedures: readonly ProcedureModule[];
+  /** Run ids; default crypto.randomUUID(). */
+  readonly newId?: () => string;
+  /** Transitions per call before the runner stops and leaves the rest to a `retry` (a guard, not a limit). */
+  readonly maxTransitions?: number;
+}
+
+export interface StartRunRequest {
+  readonly tenantId: string;
+  readonly conversationId: string;
+  readonly procedureId: string;
+  readonly actor: EventActor;
+  readonly locale: Locale;
+  readonly runId?: string;
+}
+
+export interface RunnerOutcome {
+  readonly run: Run;
+  readonly etag: string;
+  /** What to show, in order; the last one is the run's current state. */
+  readonly renders: readonly RenderEffect[];
+  /** Set when the event did not apply (stale card, tampered choice…): nothing changed. */
+  readonly refused?: Refusal;
+}
+
+/** What a reminder created by the runner carries in its payload (Store reminders are plain JSON). */
+export interface RunReminderPayload {
+  readonly kind: 'run-timer';
+  readonly runId: string;
+  readonly conversationId: string;
+  readonly procedureId: string;
+  readonly messageKey: string;
+  readonly params: Readonly<Record<string, string | number>>;
+  /** true: post the message to the conversation; false: an internal timer (poll, retry). */
+  readonly notify: boolean;
+}
+
+export interface Runner {
+  start(request: StartRunRequest): Promise<RunnerOutcome>;
+  /** Applies one event to a run and carries on until the run waits. */
+  dispatch(tenantId: string, runId: string, event: RunEvent): Promise<RunnerOutcome>;
+  get(tenantId: string, runId: string): Promise<StoredRecord<Run> | undefined>;
+  /**
+   * Delivers a claimed reminder to its run as `timer-due` (posting the message of a `notify` reminder is the
+   * caller's job). undefined for reminders the runner did not create.
+   */
+  deliverReminder(reminder: {
+    readonly id: string;
+    readonly tenantId: string;
+    readonly payload: Readonly<Record<string, unknown>>;
+  }): Promise<RunnerOutcome | undefined>;
+}
+
+export function isRunReminderPayload(
+  payload: Readonly<Record<string, unknown>>,
+): payload is RunReminderPayload & Record<string, unknown> {
+  return payload.kind === 'run-timer' && typeof payload.runId === 'string';
+}
+
+export function createRunner(options: RunnerOptions): Runner {
+  const { store, clock } = options;
+  const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
+  const maxTransitions = options.maxTransitions ?? 100;
+
+  function moduleFor(procedureId: string): ProcedureModule {
+    const m = options.procedures.find((p) => p.procedure.id === procedureId);
+    if (!m)
+      throw new SesameError('procedure_unknown', `unknown procedure ${procedureId}`, {
+        details: { procedureId },
+      });
+    return m;
+  }
+
+  async function load(tenantId: string, runId: string): Promise<StoredRecord<Run>> {
+    const record = await store.get<Run>('run', tenantId, runId);
+    if (!record)
+      throw new SesameError('run_not_found', `run ${runId} not found`, { status: 404, details: { runId } });
+    return record;
+  }
+
+  type Applied = { record: StoredRecord<Run>; effects: readonly Effect[] } | { refused: Refusal };
+
+  /** One transition and its save; on a lost eTag race, reload and re-apply once if the event still applies. */
+  async function applyAndSave(record: StoredRecord<Run>, event: RunEvent): Promise<Applied> {
+    const module = moduleFor(record.value.procedureId);
+    const first = transition(module, record.value, event, clock.now());
+    if (first.refused) return { refused: first.refused };
+    try {
+      const saved = await store.replace('run', record.tenantId, record.id, first.run, record.etag);
+      return { record: saved, effects: first.effects };
+    } catch (e) {
+      if (!(e instanceof StoreConflictError)) throw e;
+    }
+    const fresh = await load(record.tenantId, record.id);
+    const again = transition(module, fresh.value, event, clock.now());
+    if (again.refused) return { refused: again.refused };
+    try {
+      const saved = await store.replace('run', fresh.tenantId, fresh.id, again.run, fresh.etag);
+      return { record: saved, effects: again.effects };
+    } catch (e) {
+      if (e instanceof StoreConflictError) {
+        return {
+          refused: { code: 'card_stale', reason: 'the run changed twice while this event was applied' },
+        };
+      }
+      throw e;
+    }
+  }
+
+  async function perform(
+    record: StoredRecord<Run>,
+    effect: Exclude<Effect, GraphEffect>,
+    renders: RenderEffect[],
+  ): Promise<void> {
+    const run = record.value;
+    switch (effect.type) {
+      case 'audit':
+        await store.appendAudit({
+          tenantId: run.tenantId,
+          at: new Date(clock.now()).toISOString(),
+          actorId: effect.actor === 'sesame' ? 'sesame' : effect.actor.id,
+          ...(effect.actor === 'sesame' ? {} : { actorName: effect.actor.name }),
+          runId: run.id,
+          action: effect.action,
+          result: effect.result,
+          details: { procedureId: run.procedureId, ...effect.details },
+        });
+        return;
+      case 'schedule-reminder': {
+        const payload: RunReminderPayload = {
+          kind: 'run-timer',
+          runId: run.id,
+          conversationId: run.conversationId,
+          procedureId: run.procedureId,
+          messageKey: effect.messageKey,
+          params: effect.params,
+          notify: effect.notify,
+        };
+        await store.scheduleReminder({
+          id: effect.id,
+          tenantId: run.tenantId,
+          runId: run.id,
+          dueAt: effect.dueAt,
+          payload: { ...payload },
+        });
+        return;
+      }
+      case 'cancel-reminder':
+        await store.cancelReminder(run.tenantId, effect.id);
+        return;
+      case 'render':
+        renders.push(effect);
+        return;
+    }
+  }
+
+  async function callGraph(graph: TenantGraph, effect: GraphEffect): Promise<CallResult> {
+    try {
+      return okResult(await performGraphCall(graph, { op: effect.op, args: effect.args } as GraphCall));
+    } catch (e) {
+      return { ok: false, error: toGraphErrorData(e) };
+    }
+  }
+
+  async function drive(initial: StoredRecord<Run>, event: RunEvent): Promise<RunnerOutcome> {
+    const renders: RenderEffect[] = [];
+    let record = initial;
+    let graph: TenantGraph | undefined;
+    const queue: RunEvent[] = [event];
+    let transitions = 0;
+    let refused: Refusal | undefined;
+    while (queue.length > 0 && transitions < maxTransitions) {
+      const next = queue.shift() as RunEvent;
+      transitions += 1;
+      const applied = await applyAndSave(record, next);
+      if ('refused' in applied) {
+        // The caller's own event is reported; a late answer to a call the run no longer awaits is dropped.
+        if (next === event) refused = applied.refused;
+        if (next === event) record = await load(record.tenantId, record.id);
+        continue;
+      }
+      record = applied.record;
+      const graphEffects: GraphEffect[] = [];
+      for (const effect of applied.effects) {
+        if (effect.type === 'graph') graphEffects.push(effect);
+        else await perform(record, effect, renders);
+      }
+      for (const effect of graphEffects) {
+        graph ??= await options.graph(record.value);
+        queue.push({ type: 'effect-result', callId: effect.callId, result: await callGraph(graph, effect) });
+      }
+    }
+    return { run: record.value, etag: record.etag, renders, ...(refused ? { refused } : {}) };
+  }
+
+  return {
+    async start(request) {
+      const module = moduleFor(request.procedureId);
+      const run = createRun({
+        id: request.runId ?? newId(),
+        procedureId: module.procedure.id,
+        procedureVersion: module.procedure.version,
+        tenantId: request.tenantId,
+        conversationId: request.conversationId,
+        locale: request.locale,
+        startedBy: { id: request.actor.id, name: request.actor.name },
+        now: clock.now(),
+      });
+      const record = await store.create('run', request.tenantId, run.id, run, request.conversationId);
+      return drive(record, { type: 'start', actor: request.actor, locale: request.locale });
+    },
+    async dispatch(tenantId, runId, event) {
+      return drive(await load(tenantId, runId), event);
+    },
+    get(tenantId, runId) {
+      return store.get<Run>('run', tenantId, runId);
+    },
+    async deliverReminder(reminder) {
+      if (!isRunReminderPayload(reminder.payload)) return undefined;
+      const record = await store.get<Run>('run', reminder.tenantId, reminder.payload.runId);
+      if (!record) return undefined;
+      return drive(record, { type: 'timer-due', reminderId: reminder.id });
+    },
+  };
+}
