@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { SimulatedClock } from '../../core/ports/clock.js';
 import type { Store } from '../../core/ports/store.js';
 import { openStore } from '../../adapters/store/open-store.js';
-import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
+import { migrateSqlite, openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import { sqliteMigrations } from '../../adapters/store/migrations/sqlite-migrations.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -144,6 +144,31 @@ describe('SQLite store specifics', () => {
     expect(all).toHaveLength(count);
     expect(new Set(all).size).toBe(count);
   }, 60_000);
+
+  it('upgrades a database left at an older schema version, keeping its rows', async () => {
+    const file = join(dir, 'sesame.db');
+    const raw = new Database(file);
+    migrateSqlite(raw, sqliteMigrations.slice(0, 1), () => 0);
+    raw
+      .prepare(
+        `INSERT INTO reminders (id, tenant_id, due_at, payload, status, attempts) VALUES ('old', 't', 5, '{"k":1}', 'scheduled', 0)`,
+      )
+      .run();
+    raw.close();
+
+    const store = await openSqliteStore({ file, now: () => 10 });
+    try {
+      expect(readMigrations(file)).toHaveLength(sqliteMigrations.length);
+      expect(await store.listReminders('t')).toEqual([
+        { id: 'old', tenantId: 't', dueAt: 5, payload: { k: 1 }, status: 'scheduled', attempts: 0 },
+      ]);
+      expect(await store.claimDueReminders({ owner: 'o', leaseMs: 1, limit: 1 })).toHaveLength(1);
+      expect(await store.completeReminder('old', 'o')).toBe(true);
+      expect((await store.listReminders('t'))[0]?.status).toBe('sent');
+    } finally {
+      await store.close();
+    }
+  });
 
   it('refuses to open a database written by a newer schema', async () => {
     const file = join(dir, 'sesame.db');
