@@ -186,7 +186,11 @@ export function mountTokenService(
     } catch {
       return tokenError(c, 400, 'BadArgument', 'The state parameter is not a base64 TokenExchangeState.');
     }
-    const registration = findApp(callerAppId(c) ?? state.msAppId);
+    // Unauthenticated local mode: the SDK may have no app id to put in the state; the bot is then Sesame's
+    // registration, the one confidential app of the sandbox.
+    const registration =
+      findApp(callerAppId(c) ?? state.msAppId) ??
+      (callers.get(c.req.raw)?.kind === 'anonymous' ? apps.find((a) => a.clientSecret) : undefined);
     if (!registration) return tokenError(c, 400, 'BadArgument', 'Unknown bot (msAppId).');
     if (callerAppId(c) && state.msAppId && state.msAppId.toLowerCase() !== callerAppId(c)!.toLowerCase()) {
       return tokenError(c, 400, 'BadArgument', 'The state names another bot than the caller.');

@@ -96,3 +96,27 @@ describe('identity side inside startSandbox', () => {
     expect(html).toContain('Administrateur général');
   });
 });
+
+describe('Bot Framework stand-ins inside startSandbox', () => {
+  it('mints an activity token on the admin route and guards the connector', async () => {
+    const minted = await fetch(`${sandbox.httpUrl}/_sandbox/botframework/activity-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ appId: SESAME_CLIENT_ID }),
+    });
+    expect(minted.status).toBe(200);
+    const { token, serviceUrl } = (await minted.json()) as { token: string; serviceUrl: string };
+    expect(serviceUrl).toBe(`${sandbox.httpUrl}/botframework/connector`);
+    expect(decodeJwt(token).aud).toBe(SESAME_CLIENT_ID);
+    const refused = await fetch(`${serviceUrl}/v3/conversations/a%3Ax/activities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: 'x' }),
+    });
+    expect(refused.status).toBe(401);
+    const log = await fetch(`${sandbox.httpUrl}/_sandbox/botframework/conversations/a%3Ax/activities`);
+    expect(((await log.json()) as { activities: unknown[] }).activities).toEqual([]);
+    const meta = await fetch(sandbox.identity.botFramework.cloud.openIdMetadataUrl);
+    expect(meta.status).toBe(200);
+  });
+});
