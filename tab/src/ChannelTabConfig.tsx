@@ -24,19 +24,27 @@ export function ChannelTabConfig({ connect }: { readonly connect?: () => Promise
   const host = useTeamsHost(connect);
   const [saveFailed, setSaveFailed] = useState(false);
 
+  const [unavailable, setUnavailable] = useState(false);
+
   useEffect(() => {
     if (host.status !== 'inside') return;
-    pages.config.registerOnSaveHandler((saveEvent) => {
-      setSaveFailed(false);
-      pages.config.setConfig(channelTabInstanceConfig(window.location.origin)).then(
-        () => saveEvent.notifySuccess(),
-        (error: unknown) => {
-          setSaveFailed(true);
-          saveEvent.notifyFailure(error instanceof Error ? error.message : String(error));
-        },
-      );
-    });
-    pages.config.setValidityState(true);
+    // teams-js throws when the page is not in Teams' settings frame (opened as content, or by an old host):
+    // say so instead of letting React unmount everything.
+    try {
+      pages.config.registerOnSaveHandler((saveEvent) => {
+        setSaveFailed(false);
+        pages.config.setConfig(channelTabInstanceConfig(window.location.origin)).then(
+          () => saveEvent.notifySuccess(),
+          (error: unknown) => {
+            setSaveFailed(true);
+            saveEvent.notifyFailure(error instanceof Error ? error.message : String(error));
+          },
+        );
+      });
+      pages.config.setValidityState(true);
+    } catch {
+      setUnavailable(true);
+    }
   }, [host.status]);
 
   return (
@@ -51,9 +59,16 @@ export function ChannelTabConfig({ connect }: { readonly connect?: () => Promise
         <main className={styles.main}>
           <Title2 as="h1">{tt(host.locale, 'config.title')}</Title2>
           <Body1 as="p">{tt(host.locale, 'config.text')}</Body1>
-          <Text as="p" weight="semibold">
-            {tt(host.locale, 'config.ready')}
-          </Text>
+          {!unavailable && (
+            <Text as="p" weight="semibold">
+              {tt(host.locale, 'config.ready')}
+            </Text>
+          )}
+          {unavailable && (
+            <MessageBar intent="warning" layout="multiline">
+              <MessageBarBody>{tt(host.locale, 'config.unavailable')}</MessageBarBody>
+            </MessageBar>
+          )}
           {saveFailed && (
             <MessageBar intent="error" layout="multiline">
               <MessageBarBody>{tt(host.locale, 'config.saveFailed')}</MessageBarBody>

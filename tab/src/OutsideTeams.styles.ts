@@ -3,8 +3,9 @@ import { makeStyles, tokens } from '@fluentui/react-components';
 export const useOutsideTeamsStyles = makeStyles({
   root: {
     maxWidth: '40rem',
-    marginTop: tokens.spacingVerticalXXXL,
-    marginBottom: tokens.spacingVerticalXXXL,
+    // Padding, not margin: a top margin would collapse through the provider and show a white strip.
+    paddingTop: tokens.spacingVerticalXXXL,
+    paddingBottom: tokens.spacingVerticalXXXL,
     marginLeft: 'auto',
     marginRight: 'auto',
     paddingLeft: tokens.spacingHorizontalXL,

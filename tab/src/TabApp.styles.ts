@@ -35,4 +35,6 @@ export const useTabAppStyles = makeStyles({
 /** The page itself: no browser margin around the Teams frame. Shared by both pages. */
 export const usePageStyles = makeStaticStyles({
   body: { margin: 0 },
+  // Spacing comes from the layouts' gaps, not from the browser's default heading and paragraph margins.
+  'h1, h2, h3, p': { marginTop: 0, marginBottom: 0 },
 });

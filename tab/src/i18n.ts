@@ -19,7 +19,8 @@ const en = {
   'outside.title': 'Open Sesame in Microsoft Teams',
   'outside.text':
     'This page is Sesame’s tab: it runs inside Microsoft Teams, which signs you in and tells it which tenant to show. Opened directly in a browser, it has nothing to show.',
-  'outside.teams': 'In Teams: open the Sesame app from the Apps menu, then its “Procedures” tab.',
+  'outside.teams':
+    'In Teams: open Sesame from Apps, or the Sesame tab pinned in one of your team’s channels.',
   'outside.local':
     'On your own computer: run npm start, then open the Agents Playground address it prints to try the bot with the built-in sandbox tenant.',
 
@@ -79,6 +80,8 @@ const en = {
   'config.ready': 'Select Save to add the tab.',
   'config.loading': 'Preparing the tab…',
   'config.saveFailed': 'Teams could not save the tab. Try again.',
+  'config.unavailable':
+    'Teams did not let this page set up the tab. Add Sesame from a channel’s “+” (Add a tab) button and try again.',
 } as const;
 
 export type TabMessageKey = keyof typeof en;
@@ -158,6 +161,8 @@ const fr: Record<TabMessageKey, string> = {
   'config.ready': 'Sélectionnez Enregistrer pour ajouter l’onglet.',
   'config.loading': 'Préparation de l’onglet…',
   'config.saveFailed': 'Teams n’a pas pu enregistrer l’onglet. Réessayez.',
+  'config.unavailable':
+    'Teams n’a pas laissé cette page configurer l’onglet. Ajoutez Sesame depuis le bouton « + » (Ajouter un onglet) d’un canal et réessayez.',
 };
 
 /** Both catalogues, exported so tests can check that they define the same keys. */
