@@ -6,7 +6,7 @@
  */
 
 /** What a document collection holds. Runs, conversation references, checklist snapshots… */
-export type RecordKind = 'run' | 'conversation' | 'snapshot' | 'exception' | 'signin';
+export type RecordKind = 'run' | 'conversation' | 'snapshot' | 'exception' | 'signin' | 'setting';
 
 export interface StoredRecord<T> {
   readonly kind: RecordKind;
