@@ -64,6 +64,8 @@ export interface GraphFailure {
   readonly nowMs: number;
   /** How many requests were sent for this operation (1 + retries). */
   readonly attempts?: number;
+  /** When neither the headers nor the body carry a request-id (a $batch step: the batch's own). */
+  readonly fallbackRequestId?: string;
 }
 
 function header(headers: GraphFailure['headers'], name: string): string | undefined {
@@ -76,7 +78,8 @@ function header(headers: GraphFailure['headers'], name: string): string | undefi
 /** One GraphError for a Graph answer that is not a success. */
 export function graphErrorFromResponse(failure: GraphFailure): GraphError {
   const parsed = readErrorBody(failure.body);
-  const requestId = header(failure.headers, 'request-id') ?? parsed.innerRequestId ?? '';
+  const requestId =
+    header(failure.headers, 'request-id') ?? parsed.innerRequestId ?? failure.fallbackRequestId ?? '';
   const retryAfterSeconds = parseRetryAfter(header(failure.headers, 'retry-after'), failure.nowMs);
   const code = graphErrorCode(failure.status, parsed.message);
   const graphCode = parsed.code || `HTTP${failure.status}`;

@@ -61,7 +61,7 @@ interface MsalErrorLike {
   readonly errorCode?: string;
   readonly subError?: string;
   readonly errorMessage?: string;
-  readonly errorNo?: string;
+  readonly errorNo?: string | number;
   readonly correlationId?: string;
   readonly message?: string;
 }
@@ -78,7 +78,7 @@ export function oboError(e: unknown): SesameError {
   const text = `${err.errorMessage ?? ''} ${err.message ?? ''}`;
   const aadsts = [
     ...new Set([
-      ...(err.errorNo ? [err.errorNo] : []),
+      ...(err.errorNo ? [String(err.errorNo)] : []),
       ...[...text.matchAll(/AADSTS(\d+)/g)].map((m) => m[1]!),
     ]),
   ];
