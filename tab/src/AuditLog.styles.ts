@@ -12,12 +12,18 @@ export const useAuditLogStyles = makeStyles({
   table: {
     minWidth: '56rem',
   },
+  // Fluent's Table lays columns out at equal widths: give the short ones a fixed width, the rest to details.
+  colWhen: { width: '11rem' },
+  colActor: { width: '10rem' },
+  colAction: { width: '12rem' },
+  colResult: { width: '6rem' },
+  colRun: { width: '7rem' },
   when: {
     whiteSpace: 'nowrap',
   },
   details: {
     color: tokens.colorNeutralForeground2,
-    wordBreak: 'break-word',
+    overflowWrap: 'anywhere',
   },
   runId: {
     fontFamily: tokens.fontFamilyMonospace,

@@ -115,12 +115,22 @@ export function AuditLogView(props: AuditLogViewProps) {
             <Table className={styles.table} aria-labelledby={headingId}>
               <TableHeader>
                 <TableRow>
-                  <TableHeaderCell scope="col">{tt(locale, 'audit.col.at')}</TableHeaderCell>
-                  <TableHeaderCell scope="col">{tt(locale, 'audit.col.actor')}</TableHeaderCell>
-                  <TableHeaderCell scope="col">{tt(locale, 'audit.col.action')}</TableHeaderCell>
-                  <TableHeaderCell scope="col">{tt(locale, 'audit.col.result')}</TableHeaderCell>
+                  <TableHeaderCell scope="col" className={styles.colWhen}>
+                    {tt(locale, 'audit.col.at')}
+                  </TableHeaderCell>
+                  <TableHeaderCell scope="col" className={styles.colActor}>
+                    {tt(locale, 'audit.col.actor')}
+                  </TableHeaderCell>
+                  <TableHeaderCell scope="col" className={styles.colAction}>
+                    {tt(locale, 'audit.col.action')}
+                  </TableHeaderCell>
+                  <TableHeaderCell scope="col" className={styles.colResult}>
+                    {tt(locale, 'audit.col.result')}
+                  </TableHeaderCell>
                   <TableHeaderCell scope="col">{tt(locale, 'audit.col.details')}</TableHeaderCell>
-                  <TableHeaderCell scope="col">{tt(locale, 'audit.col.run')}</TableHeaderCell>
+                  <TableHeaderCell scope="col" className={styles.colRun}>
+                    {tt(locale, 'audit.col.run')}
+                  </TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>

@@ -13,6 +13,8 @@ export const useRunListStyles = makeStyles({
   table: {
     minWidth: '48rem',
   },
+  colStatus: { width: '9rem' },
+  colDate: { width: '11rem' },
   subtle: {
     color: tokens.colorNeutralForeground3,
   },

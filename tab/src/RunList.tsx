@@ -73,11 +73,17 @@ export function RunListView({ locale, languageTag, resource, onRetry }: RunListV
             <TableHeader>
               <TableRow>
                 <TableHeaderCell scope="col">{tt(locale, 'runs.col.procedure')}</TableHeaderCell>
-                <TableHeaderCell scope="col">{tt(locale, 'runs.col.status')}</TableHeaderCell>
+                <TableHeaderCell scope="col" className={styles.colStatus}>
+                  {tt(locale, 'runs.col.status')}
+                </TableHeaderCell>
                 <TableHeaderCell scope="col">{tt(locale, 'runs.col.step')}</TableHeaderCell>
                 <TableHeaderCell scope="col">{tt(locale, 'runs.col.startedBy')}</TableHeaderCell>
-                <TableHeaderCell scope="col">{tt(locale, 'runs.col.startedAt')}</TableHeaderCell>
-                <TableHeaderCell scope="col">{tt(locale, 'runs.col.updatedAt')}</TableHeaderCell>
+                <TableHeaderCell scope="col" className={styles.colDate}>
+                  {tt(locale, 'runs.col.startedAt')}
+                </TableHeaderCell>
+                <TableHeaderCell scope="col" className={styles.colDate}>
+                  {tt(locale, 'runs.col.updatedAt')}
+                </TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>

@@ -81,7 +81,7 @@ const runs = [
   },
 ];
 
-const audit = Array.from({ length: 50 }, (_, i) => ({
+const audit = Array.from({ length: 62 }, (_, i) => ({
   seq: 200 - i,
   at: new Date(Date.UTC(2026, 10, 20, 9, 41) - i * 3_600_000).toISOString(),
   actorName: i % 3 === 0 ? 'Julien Bernard' : 'Camille Martin',
@@ -170,7 +170,11 @@ async function main(): Promise<void> {
         });
       if (url.pathname === '/api/tab/procedures') return json(res, 200, procedures);
       if (url.pathname === '/api/tab/runs') return json(res, 200, empty ? [] : runs);
-      if (url.pathname === '/api/tab/audit') return json(res, 200, empty ? [] : audit);
+      if (url.pathname === '/api/tab/audit') {
+        const before = Number(url.searchParams.get('before') ?? Infinity);
+        const limit = Number(url.searchParams.get('limit') ?? 50);
+        return json(res, 200, empty ? [] : audit.filter((e) => e.seq < before).slice(0, limit));
+      }
     }
     const file = normalize(join(distDir, url.pathname.replace(/^\/tab\//, '')));
     if (!url.pathname.startsWith('/tab/') || !file.startsWith(distDir)) return json(res, 404, {});
@@ -246,13 +250,23 @@ async function main(): Promise<void> {
         );
         const links = await page.evaluate(() => (window as unknown as { openedLinks: string[] }).openedLinks);
         console.log(`  deep link opened: ${links[0] ?? '(none)'}`);
+        const older = frame.getByRole('button', { name: 'Show older entries' });
+        await older.click();
+        await frame.getByText('This is the beginning of the audit log.').waitFor({ timeout: 10_000 });
+        const rows = await frame.locator('tbody tr').count();
+        console.log(`  table rows after "Show older entries": ${rows} (3 runs + 62 audit entries)`);
+        await frame.getByText('This is the beginning of the audit log.').scrollIntoViewIfNeeded();
+        const end = join(shotsDir, 'personal-en-light-audit-end.png');
+        await page.screenshot({ path: end });
+        console.log(`personal-en-light (end of the audit log): ${end}`);
+        await frame.locator('h1').scrollIntoViewIfNeeded();
       }
       if (scenario.name.startsWith('config')) {
         const validity = await page.evaluate(() => (window as unknown as { validity?: boolean }).validity);
         console.log(`  save enabled (setValidityState): ${String(validity)}`);
       }
       const file = join(shotsDir, `${scenario.name}.png`);
-      await page.screenshot({ path: file, fullPage: scenario.name === 'personal-en-light' });
+      await page.screenshot({ path: file });
       console.log(`${scenario.name}: ${file}${errors.length ? `  page errors: ${errors.join('; ')}` : ''}`);
       await page.close();
     }
