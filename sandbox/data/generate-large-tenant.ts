@@ -27,6 +27,7 @@ const GIVEN = ['Camille', 'Louis', 'Chloé', 'Hugo', 'Inès', 'Arthur', 'Manon',
 const FAMILY = ['Lefebvre', 'Roux', 'Fontaine', 'Chevalier', 'Blanc', 'Garnier', 'Faure', 'Rousseau', 'Mercier', 'Lambert', 'Bonnet', 'Dupuis', 'Morel', 'Henry', 'Perrin', 'Clément'];
 const VENDOR_DOMAINS = ['cegid.com', 'indio.fr', 'goto.com', 'partenaire.fr', 'audit-conseil.fr', 'example.org', 'gmail.com', 'outlook.fr'];
 const DAY = 86_400_000;
+const E3_LICENSE = Object.freeze([Object.freeze({ skuId: SKU.m365E3, disabledPlans: Object.freeze([]) })]);
 
 /** Builds in a few seconds for 100,000 users and 20,000 guests (ids are derived, not hashed per user, for speed). */
 export function generateLargeTenant(now: number, options: LargeTenantOptions): TenantState {
@@ -47,8 +48,8 @@ export function generateLargeTenant(now: number, options: LargeTenantOptions): T
     const u = baseUser(idOf(1, i), upn, `${given} ${family} ${i}`, now - Math.floor(rnd() * 2000) * DAY);
     u.givenName = given;
     u.surname = family;
-    u.signInActivity = signIn(now - Math.floor(rnd() * 200) * DAY);
-    if (rnd() < 0.7) u.assignedLicenses = [{ skuId: SKU.m365E3, disabledPlans: [] }];
+    u.signInActivity = signIn(now - Math.floor(rnd() * 200) * DAY, false);
+    if (rnd() < 0.7) u.assignedLicenses = E3_LICENSE as unknown as typeof u.assignedLicenses;
     if (rnd() < 0.02) u.accountEnabled = false;
     t.addUser(u);
   }
@@ -62,7 +63,7 @@ export function generateLargeTenant(now: number, options: LargeTenantOptions): T
       created,
       created + (accepted ? DAY : 0),
     );
-    if (accepted) g.signInActivity = signIn(now - Math.floor(rnd() * 365) * DAY);
+    if (accepted) g.signInActivity = signIn(now - Math.floor(rnd() * 365) * DAY, false);
     t.addUser(g);
   }
   return t;

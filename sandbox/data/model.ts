@@ -7,10 +7,7 @@ import { createHash } from 'node:crypto';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type GraphObject = { id: string } & Record<string, Json | undefined>;
 
-export interface AssignedLicense {
-  skuId: string;
-  disabledPlans: string[];
-}
+export type AssignedLicense = { skuId: string; disabledPlans: string[] };
 
 export interface GraphUser extends GraphObject {
   displayName: string;
@@ -24,7 +21,7 @@ export interface GraphUser extends GraphObject {
   externalUserState: string | null;
   externalUserStateChangeDateTime: string | null;
   usageLocation: string | null;
-  assignedLicenses: AssignedLicense[] & Json[];
+  assignedLicenses: AssignedLicense[];
   otherMails: string[];
   onPremisesSyncEnabled: boolean | null;
 }

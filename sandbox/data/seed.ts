@@ -109,6 +109,9 @@ export const SEED_USERS: Readonly<Record<MemberKey | GuestKey, SeedUserRef>> = {
 const DAY = 86_400_000;
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** Shared, frozen: a large tenant has 120,000 users, and writers replace these arrays rather than push. */
+const EMPTY = Object.freeze([]) as unknown as never[];
+
 export function baseUser(id: string, upn: string, displayName: string, createdMs: number): GraphUser {
   const local = upn.split('@')[0]!;
   return {
@@ -121,7 +124,7 @@ export function baseUser(id: string, upn: string, displayName: string, createdMs
     userPrincipalName: upn,
     mail: upn,
     mailNickname: local.replace(/[^A-Za-z0-9._-]/g, '_'),
-    otherMails: [],
+    otherMails: EMPTY,
     userType: 'Member',
     createdDateTime: iso(createdMs),
     creationType: null,
@@ -129,17 +132,17 @@ export function baseUser(id: string, upn: string, displayName: string, createdMs
     externalUserStateChangeDateTime: null,
     usageLocation: 'FR',
     preferredLanguage: 'fr-FR',
-    businessPhones: [],
+    businessPhones: EMPTY,
     mobilePhone: null,
     jobTitle: null,
     officeLocation: null,
     companyName: null,
     department: null,
-    assignedLicenses: [],
-    assignedPlans: [],
-    provisionedPlans: [],
-    proxyAddresses: [],
-    identities: [],
+    assignedLicenses: EMPTY,
+    assignedPlans: EMPTY,
+    provisionedPlans: EMPTY,
+    proxyAddresses: EMPTY,
+    identities: EMPTY,
     onPremisesSyncEnabled: null,
     passwordPolicies: null,
     signInActivity: null,
@@ -147,14 +150,15 @@ export function baseUser(id: string, upn: string, displayName: string, createdMs
   };
 }
 
-export function signIn(ms: number): GraphObject['signInActivity'] {
+export function signIn(ms: number, withRequestIds = true): GraphObject['signInActivity'] {
+  const at = iso(ms);
   return {
-    lastSignInDateTime: iso(ms),
-    lastSignInRequestId: guidFrom(`signin:${ms}`),
-    lastNonInteractiveSignInDateTime: iso(ms),
-    lastNonInteractiveSignInRequestId: guidFrom(`signin-ni:${ms}`),
-    lastSuccessfulSignInDateTime: iso(ms),
-    lastSuccessfulSignInRequestId: guidFrom(`signin:${ms}`),
+    lastSignInDateTime: at,
+    lastSignInRequestId: withRequestIds ? guidFrom(`signin:${ms}`) : null,
+    lastNonInteractiveSignInDateTime: at,
+    lastNonInteractiveSignInRequestId: withRequestIds ? guidFrom(`signin-ni:${ms}`) : null,
+    lastSuccessfulSignInDateTime: at,
+    lastSuccessfulSignInRequestId: withRequestIds ? guidFrom(`signin:${ms}`) : null,
   };
 }
 

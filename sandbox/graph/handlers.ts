@@ -388,37 +388,44 @@ function assignLicense(a: HandlerArgs): GraphResponse {
     if (!already && sku.consumedUnits >= sku.prepaidUnits.enabled)
       throw badRequest(`Subscription with SKU ${sku.skuId} does not have any available licenses.`);
   }
+  // Arrays are replaced, never changed in place: generated users share frozen empty ones.
   for (const r of remove as string[]) {
-    const idx = u.assignedLicenses.findIndex((l) => l.skuId === r.toLowerCase());
-    if (idx >= 0) {
-      u.assignedLicenses.splice(idx, 1);
+    if (u.assignedLicenses.some((l) => l.skuId === r.toLowerCase())) {
+      u.assignedLicenses = u.assignedLicenses.filter((l) => l.skuId !== r.toLowerCase());
       const sku = skus.find((s) => s.skuId === r.toLowerCase())!;
       sku.consumedUnits = Math.max(0, sku.consumedUnits - 1);
     }
   }
   for (const { sku, disabledPlans } of toAdd) {
-    const existing = u.assignedLicenses.find((l) => l.skuId === sku.skuId);
-    if (existing) {
-      existing.disabledPlans = disabledPlans;
+    if (u.assignedLicenses.some((l) => l.skuId === sku.skuId)) {
+      u.assignedLicenses = u.assignedLicenses.map((l) =>
+        l.skuId === sku.skuId ? { skuId: l.skuId, disabledPlans } : l,
+      );
       continue;
     }
-    u.assignedLicenses.push({ skuId: sku.skuId, disabledPlans });
+    u.assignedLicenses = [...u.assignedLicenses, { skuId: sku.skuId, disabledPlans }];
     sku.consumedUnits += 1;
     const exchange = sku.servicePlans.find((p) => p.servicePlanName.startsWith('EXCHANGE_S_'));
     if (exchange && !disabledPlans.includes(exchange.servicePlanId)) {
-      (u.assignedPlans as Json[]).push({
-        assignedDateTime: iso(a.rt.now()),
-        capabilityStatus: 'Enabled',
-        service: 'exchange',
-        servicePlanId: exchange.servicePlanId,
-      });
+      u.assignedPlans = [
+        ...(u.assignedPlans as Json[]),
+        {
+          assignedDateTime: iso(a.rt.now()),
+          capabilityStatus: 'Enabled',
+          service: 'exchange',
+          servicePlanId: exchange.servicePlanId,
+        },
+      ];
       const ready = a.rt.mailboxProvisioningMs <= 0;
-      (u.provisionedPlans as Json[]).push({
-        capabilityStatus: 'Enabled',
-        provisioningStatus: ready ? 'Success' : 'PendingActivation',
-        service: 'exchange',
-        ...(ready ? {} : { readyAt: a.rt.now() + a.rt.mailboxProvisioningMs }),
-      });
+      u.provisionedPlans = [
+        ...(u.provisionedPlans as Json[]),
+        {
+          capabilityStatus: 'Enabled',
+          provisioningStatus: ready ? 'Success' : 'PendingActivation',
+          service: 'exchange',
+          ...(ready ? {} : { readyAt: a.rt.now() + a.rt.mailboxProvisioningMs }),
+        },
+      ];
     }
   }
   return userEntity(a, u);
