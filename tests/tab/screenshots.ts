@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   });
   const hosted = (frame: string, token: string, locale: string, theme: string) =>
     `${origin}/host.html?${new URLSearchParams({ frame, token, context: JSON.stringify({ locale, theme, tid: 't', userObjectId: 'u1' }) })}`;
-  const scenarios = [
+  const scenarios: { name: string; url: string; locale: string; wait: string; width?: number }[] = [
     { name: 'outside-teams-fr', url: `${origin}/tab/index.html`, locale: 'fr-FR', wait: 'Ouvrez Sesame' },
     {
       name: 'personal-en-light',
@@ -229,6 +229,13 @@ async function main(): Promise<void> {
       wait: 'Réessayer',
     },
     {
+      name: 'narrow-fr',
+      url: hosted('/tab/index.html?view=personal', 'data', 'fr-FR', 'default'),
+      locale: 'fr-FR',
+      wait: 'Début',
+      width: 420,
+    },
+    {
       name: 'config-en-contrast',
       url: hosted('/tab/config.html', 'data', 'en-US', 'contrast'),
       locale: 'en-US',
@@ -237,7 +244,8 @@ async function main(): Promise<void> {
   ];
   try {
     for (const scenario of scenarios) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: scenario.locale });
+      const width = scenario.width ?? 1280;
+      const page = await browser.newPage({ viewport: { width, height: 900 }, locale: scenario.locale });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(scenario.url);
