@@ -1,16 +1,19 @@
-import { App, type IHttpServerAdapter } from '@microsoft/teams.apps';
+import { App, type IActivityContext, type IHttpServerAdapter } from '@microsoft/teams.apps';
 import {
   withOverrides,
   PUBLIC,
   type AdaptiveCardActionResponse,
   type CloudEnvironment,
+  type IAdaptiveCardActionInvokeActivity,
 } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
 import { parseCommand } from '../core/i18n/commands.js';
 import { resolveLocale, type Locale } from '../core/i18n/locale.js';
+import type { ProcedureModule } from '../core/procedures/types.js';
 import { cardAttachment, type AdaptiveCard } from './cards/adaptive-card.js';
-import { helpCard, unknownMessageCard, type ProcedureListing } from './cards/help-card.js';
+import { helpCard, unknownMessageCard, START_PROCEDURE_VERB } from './cards/help-card.js';
 import { messageCard } from './cards/message-card.js';
+import type { ProcedureConversation, Turn } from './procedure-conversation.js';
 
 export interface SesameBotOptions {
   readonly adapter: IHttpServerAdapter;
@@ -26,7 +29,14 @@ export interface SesameBotOptions {
   /** The bot's own outbound token, when the SDK must not fetch it itself (the sandbox's self-signed HTTPS). */
   readonly botToken?: (scope: string | string[], tenantId?: string) => Promise<string>;
   readonly oauthConnectionName: string;
-  readonly procedures: () => readonly ProcedureListing[];
+  readonly procedures: readonly ProcedureModule[];
+  readonly findProcedure: (text: string, locale: Locale) => ProcedureModule | undefined;
+  readonly conversation: ProcedureConversation;
+  /**
+   * 'oauth-card': the Teams OAuth card with SSO token exchange (Teams). 'link': an Adaptive Card linking to the
+   * token service's sign-in page, for the Agents Playground, which cannot complete an OAuth card offline.
+   */
+  readonly signInMode: 'oauth-card' | 'link';
 }
 
 /** The locale the user wants: the command word's language if they typed one, else their Teams locale. */
@@ -47,6 +57,7 @@ function cardMessage(card: AdaptiveCard) {
 
 /** Builds the Teams SDK v2 app with Sesame's handlers; the composition root gives it everything it needs. */
 export function createSesameBot(options: SesameBotOptions): App {
+  const listings = () => options.procedures.map((m) => m.procedure);
   const app = new App({
     httpServerAdapter: options.adapter,
     logger: options.logger,
@@ -59,33 +70,120 @@ export function createSesameBot(options: SesameBotOptions): App {
         }
       : {}),
     ...(options.botToken ? { token: options.botToken } : {}),
-    ...(options.cloudOverrides ? { cloud: withOverrides(PUBLIC, options.cloudOverrides) } : {}),
+    ...(options.cloudOverrides
+      ? {
+          cloud: withOverrides(PUBLIC, options.cloudOverrides),
+          // The SDK's per-turn API client reads the token service address from here, not from `cloud`.
+          ...(options.cloudOverrides.tokenServiceUrl
+            ? { apiClientSettings: { oauthUrl: options.cloudOverrides.tokenServiceUrl } }
+            : {}),
+        }
+      : {}),
     // Sesame fetches the user's token only when a procedure needs Graph, not on every turn.
     oauth: { defaultConnectionName: options.oauthConnectionName, fetchUserToken: false },
     activity: { mentions: { stripText: true } },
   });
 
+  /** What the procedure conversation needs of a Teams turn. */
+  function turnOf(ctx: IActivityContext, locale: Locale, inputs: Readonly<Record<string, unknown>> = {}): Turn & {
+    inputs: Readonly<Record<string, unknown>>;
+  } {
+    const activity = ctx.activity;
+    const tenantId =
+      activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? '';
+    return {
+      tenantId,
+      conversationId: activity.conversation.id,
+      teamsUserId: activity.from.id,
+      channelId: String(activity.channelId),
+      locale,
+      inputs,
+      async getGraphToken() {
+        try {
+          const res = await ctx.api.users.token.get({
+            userId: activity.from.id,
+            connectionName: options.oauthConnectionName,
+            channelId: activity.channelId,
+          });
+          return res.token || undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      async sendCard(card) {
+        await ctx.send(cardMessage(card));
+      },
+      async signIn() {
+        if (options.signInMode === 'oauth-card') {
+          await ctx.signin({
+            oauthCardText: locale === 'fr' ? 'Connectez-vous à Microsoft 365' : 'Sign in to Microsoft 365',
+            signInButtonText: locale === 'fr' ? 'Se connecter' : 'Sign in',
+          });
+          return;
+        }
+        await ctx.signin({
+          overrideSignInActivity: (_exchange, _post, signInLink) =>
+            cardMessage(options.conversation.signInCard(locale, undefined, signInLink ?? '')),
+        });
+      },
+    };
+  }
+
   app.on('conversationUpdate', async ({ activity, send }) => {
     const added = activity.membersAdded ?? [];
     if (added.some((m) => m.id === activity.recipient.id)) {
-      await send(cardMessage(helpCard(resolveLocale(activity.locale), options.procedures())));
+      await send(cardMessage(helpCard(resolveLocale(activity.locale), listings())));
     }
   });
 
-  app.on('message', async ({ activity, send }) => {
+  app.on('message', async (ctx) => {
+    const { activity, send } = ctx;
     const text = (activity.text ?? '').trim();
     const locale = localeFor(activity.locale, text);
     const command = parseCommand(text);
+    const turn = turnOf(ctx, locale);
     if (text === '' || command?.command === 'help') {
-      await send(cardMessage(helpCard(locale, options.procedures())));
+      await send(cardMessage(helpCard(locale, listings())));
       return;
     }
-    await send(cardMessage(unknownMessageCard(locale, text, options.procedures())));
+    if (command?.command === 'status') return options.conversation.status(turn);
+    if (command?.command === 'resume') return options.conversation.resume(turn);
+    if (command?.command === 'cancel') return options.conversation.cancel(turn);
+    const procedure = options.findProcedure(text, locale);
+    if (procedure) return options.conversation.start(turn, procedure);
+    await send(cardMessage(unknownMessageCard(locale, text, listings())));
+  });
+
+  // Teams SSO finished (token exchange or verify-state): start what the user asked for before signing in.
+  app.event('signin', async (ctx) => {
+    // The SDK emits the whole turn context here, typed more narrowly.
+    const turnCtx = ctx as unknown as IActivityContext;
+    await options.conversation.afterSignIn(turnOf(turnCtx, resolveLocale(turnCtx.activity.locale)));
   });
 
   // An adaptiveCard/action invoke with no answer is a failure in Teams: always answer with a card.
-  app.on('card.action', async ({ activity }) => {
+  app.on('card.action', async (ctx) => {
+    const activity = ctx.activity as IAdaptiveCardActionInvokeActivity;
+    const action = activity.value?.action as { verb?: string; data?: Record<string, unknown> } | undefined;
+    const verb = action?.verb ?? '';
+    const data = action?.data ?? {};
     const locale = resolveLocale(activity.locale);
+    const turn = turnOf(ctx, typeof data.locale === 'string' ? resolveLocale(data.locale) : locale, data);
+
+    if (verb === START_PROCEDURE_VERB) {
+      const procedure = options.procedures.find((m) => m.procedure.id === data.procedureId);
+      if (!procedure) return cardResponse(messageCard(locale, 'unknownAction'));
+      await options.conversation.start(turn, procedure);
+      return cardResponse(helpCard(turn.locale, listings()));
+    }
+    if (verb === 'signin.done') {
+      const started = await options.conversation.afterSignIn(turn);
+      if (started) return cardResponse(messageCard(turn.locale, 'signedIn'));
+      if (await turn.getGraphToken()) return cardResponse(messageCard(turn.locale, 'signedIn'));
+      await turn.signIn();
+      return cardResponse(messageCard(turn.locale, 'notSignedIn'));
+    }
+    if (verb.startsWith('run.')) return options.conversation.onRunAction(turn, verb, data);
     return cardResponse(messageCard(locale, 'unknownAction'));
   });
 

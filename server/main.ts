@@ -8,9 +8,14 @@ import type { Hono } from 'hono';
 import { createEntraTokenVerifier } from '../adapters/identity/entra-token-verifier.js';
 import { httpsTrust } from '../adapters/identity/https-trust.js';
 import { openStore } from '../adapters/store/open-store.js';
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { createTenantGraph } from '../adapters/graph/tenant-graph-client.js';
+import { createMsalNetworkModule } from '../adapters/identity/msal-network.js';
+import { loadCardSigner } from '../bot/card-signing.js';
 import { HonoTeamsAdapter } from '../bot/hono-teams-adapter.js';
+import { createProcedureConversation } from '../bot/procedure-conversation.js';
 import { createSesameBot } from '../bot/sesame-bot.js';
-import { PROCEDURES } from '../core/procedures/catalog.js';
+import { findProcedureByText, PROCEDURES } from '../core/procedures/catalog.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Store } from '../core/ports/store.js';
 import { ConfigError } from '../core/errors.js';
@@ -27,6 +32,8 @@ export interface SesameDependencies {
   /** PEM of a CA to trust for identity endpoints (tests pass the sandbox's directly). */
   readonly extraCaPem?: string;
   readonly tabDir?: string;
+  /** How the Graph adapter waits out Retry-After (tests pass one that does not wait). */
+  readonly graphSleep?: (ms: number) => Promise<void>;
 }
 
 export interface RunningSesame {
@@ -82,17 +89,38 @@ export async function startSesame(
   });
   http.route('/api/tab', createTabApi({ store, procedures: listProcedures }));
 
+  const conversation = createProcedureConversation({
+    store,
+    clock,
+    procedures: PROCEDURES,
+    signer: await loadCardSigner(store),
+    graphFor: (getToken) =>
+      createTenantGraph({
+        baseUrl: config.graphBaseUrl,
+        getToken,
+        now: () => clock.now(),
+        ...(deps.graphSleep ? { sleep: deps.graphSleep } : {}),
+      }),
+    logger,
+  });
+
+  const credentials =
+    config.bot.allowUnauthenticated || !config.bot.clientSecret
+      ? undefined
+      : { clientId: config.bot.appId, clientSecret: config.bot.clientSecret, tenantId: config.tenantId };
   const bot = createSesameBot({
     adapter: new HonoTeamsAdapter(http),
     logger,
     allowUnauthenticated: config.bot.allowUnauthenticated,
-    credentials:
-      config.bot.allowUnauthenticated || !config.bot.clientSecret
-        ? undefined
-        : { clientId: config.bot.appId, clientSecret: config.bot.clientSecret, tenantId: config.tenantId },
+    credentials,
     cloudOverrides: config.bot.cloudOverrides,
+    // Against the sandbox the SDK's own MSAL client cannot trust the loopback certificate: fetch the bot's token here.
+    botToken: credentials && config.mode === 'local' ? botTokenProvider(config, credentials, trust) : undefined,
     oauthConnectionName: config.bot.oauthConnectionName,
-    procedures: listProcedures,
+    procedures: PROCEDURES,
+    findProcedure: (text, locale) => findProcedureByText(text, locale),
+    conversation,
+    signInMode: config.mode === 'production' ? 'oauth-card' : 'link',
   });
   await bot.initialize();
 
@@ -113,6 +141,28 @@ export async function startSesame(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },
+  };
+}
+
+/** The bot's own Bot Framework token by client credentials, through MSAL with the sandbox's CA trusted. */
+function botTokenProvider(
+  config: SesameConfig,
+  credentials: { clientId: string; clientSecret: string; tenantId: string },
+  trust: ReturnType<typeof httpsTrust>,
+) {
+  const msal = new ConfidentialClientApplication({
+    auth: {
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
+      authority: `${config.authorityHost}/${credentials.tenantId}`,
+      knownAuthorities: [new URL(config.authorityHost).host],
+    },
+    system: { networkClient: createMsalNetworkModule({ trust, allowedOrigins: [config.authorityHost] }) },
+  });
+  return async (scope: string | string[]) => {
+    const result = await msal.acquireTokenByClientCredential({ scopes: Array.isArray(scope) ? scope : [scope] });
+    if (!result?.accessToken) throw new Error('no bot token from the sandbox');
+    return result.accessToken;
   };
 }
 

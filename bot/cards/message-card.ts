@@ -6,6 +6,14 @@ const texts = {
     en: ['This button is no longer active.', 'Type **help** to see the procedures.'],
     fr: ['Ce bouton n’est plus actif.', 'Tapez **aide** pour voir les procédures.'],
   },
+  signedIn: {
+    en: ['You are signed in.', 'Sesame continues with your permissions.'],
+    fr: ['Vous êtes connecté.', 'Sesame continue avec vos droits.'],
+  },
+  notSignedIn: {
+    en: ['Sesame does not see your sign-in yet.', 'Use the Sign in button, pick your account, then come back.'],
+    fr: ['Sesame ne voit pas encore votre connexion.', 'Utilisez le bouton Se connecter, choisissez votre compte, puis revenez.'],
+  },
 } as const;
 
 /** A short card with a title and a line: for answers that need no buttons. */

@@ -20,7 +20,7 @@ function schemaValidator(): ValidateFunction {
     ajv.addMetaSchema(draft06);
     const { id, ...schema } = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
     // The file is draft-06 but names itself with draft-04's `id`, which Ajv 8 refuses; it is the only one.
-    validator = ajv.compile({ ...schema, $id: id });
+    validator = ajv.compile({ ...schema, $id: String(id) });
   }
   return validator;
 }

@@ -1,0 +1,416 @@
+import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
+import type { ILogger } from '@microsoft/teams.common';
+import { isSesameError, SesameError, type SesameErrorCode } from '../core/errors.js';
+import { createRunner, type Runner, type RunnerOutcome } from '../core/engine/runner.js';
+import type { EventActor, RunEvent } from '../core/engine/events.js';
+import { isTerminal, type Run } from '../core/engine/run.js';
+import { describeError } from '../core/i18n/describe-error.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { Store, StoredRecord } from '../core/ports/store.js';
+import type { TenantGraph } from '../core/ports/tenant-graph.js';
+import type { Locale } from '../core/procedures/text.js';
+import type { ProcedureModule } from '../core/procedures/types.js';
+import { adaptiveCard, executeAction, textBlock, type AdaptiveCard } from './cards/adaptive-card.js';
+import { RUN_VERBS, runCard, type RunVerb } from './cards/run-card.js';
+import type { CardSigner } from './card-signing.js';
+import { describeGraphToken, type SignedInAdmin } from './signed-in-admin.js';
+
+/** The Teams turn, as much of it as the procedure conversation needs. */
+export interface Turn {
+  readonly tenantId: string;
+  readonly conversationId: string;
+  /** Teams' user id (29:…), the key of the user's token in the Bot Framework token service. */
+  readonly teamsUserId: string;
+  readonly channelId: string;
+  readonly locale: Locale;
+  /** The user's Graph token from the token service, or undefined if they have not signed in. */
+  getGraphToken(): Promise<string | undefined>;
+  /** Sends a new message with a card. */
+  sendCard(card: AdaptiveCard): Promise<void>;
+  /** Asks the user to sign in (OAuth card with Teams SSO in Teams; a link to the sandbox's page locally). */
+  signIn(): Promise<void>;
+  /** The values of the card's inputs, for a card action. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+export interface ProcedureConversationOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly procedures: readonly ProcedureModule[];
+  readonly signer: CardSigner;
+  /** Builds the Graph port for the acting admin's delegated token. */
+  readonly graphFor: (getToken: () => Promise<string>) => TenantGraph;
+  readonly logger: ILogger;
+  readonly timeZone?: string;
+}
+
+const L = (fr: string, en: string) => ({ fr, en });
+const TXT = {
+  signInTitle: L('Connexion nécessaire', 'Sign-in needed'),
+  signInText: L(
+    'Sesame agit avec vos propres droits d’administrateur : connectez-vous, puis la procédure « {title} » démarrera.',
+    'Sesame acts with your own administrator permissions: sign in, then the “{title}” procedure will start.',
+  ),
+  wrongTenant: L(
+    'Vous êtes connecté à un autre tenant ({signedIn}) que celui de cette conversation : rien n’a été modifié.',
+    'You are signed in to another tenant ({signedIn}) than this conversation’s: nothing was changed.',
+  ),
+  noRuns: L('Aucune procédure en cours dans cette conversation.', 'No procedure is running in this conversation.'),
+  statusTitle: L('Procédures de cette conversation', 'Procedures in this conversation'),
+  show: L('Afficher', 'Show'),
+  cancelled: L('Procédure annulée.', 'Procedure cancelled.'),
+  several: L(
+    'Plusieurs procédures sont en cours : choisissez laquelle annuler avec son bouton « Annuler ».',
+    'Several procedures are running: cancel the one you mean with its Cancel button.',
+  ),
+  refusedTitle: L('Action refusée', 'Action refused'),
+};
+
+type Refusable = Extract<
+  SesameErrorCode,
+  'card_stale' | 'card_tampered' | 'card_wrong_tenant' | 'card_wrong_conversation' | 'run_not_found' | 'input_invalid'
+>;
+
+/**
+ * Runs procedures as conversations: starts them, turns card clicks into engine events (after checking the card
+ * belongs to this tenant, this conversation and the run's current step), and answers with the run's current card.
+ */
+export function createProcedureConversation(options: ProcedureConversationOptions) {
+  const { store, clock, signer } = options;
+  const timeZone = options.timeZone ?? 'Europe/Paris';
+  const moduleOf = (id: string) => options.procedures.find((m) => m.procedure.id === id);
+
+  function runnerFor(admin: SignedInAdmin): Runner {
+    const graph = options.graphFor(async () => admin.token);
+    return createRunner({ store, clock, procedures: options.procedures, graph: () => graph });
+  }
+
+  function actorOf(admin: SignedInAdmin): EventActor {
+    return { id: admin.userId, name: admin.name, roleTemplateIds: admin.roleTemplateIds, scopes: admin.scopes };
+  }
+
+  function formatTime(locale: Locale) {
+    const format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      dateStyle: 'full',
+      timeStyle: 'short',
+      timeZone,
+    });
+    return (iso: string) => format.format(new Date(iso));
+  }
+
+  function cardFor(run: Run, locale: Locale, banner?: { title: string; text: string }): AdaptiveCard {
+    const module = moduleOf(run.procedureId);
+    if (!module) return messageOnly(describeError(new SesameError('procedure_unknown', run.procedureId), locale));
+    const card = runCard(module, run, {
+      locale,
+      params: module.logic.textParams(
+        { run, inputs: run.inputs, facts: run.facts, adminRoles: run.admin.roleTemplateIds, now: clock.now() },
+        locale,
+      ),
+      formatTime: formatTime(locale),
+      sign: (verb, runId, stepVersion, option) => signer.sign([verb, runId, run.conversationId, stepVersion, option]),
+    });
+    if (!banner) return card;
+    return {
+      ...card,
+      body: [
+        textBlock(banner.title, { weight: 'Bolder', color: 'Attention' }),
+        textBlock(banner.text, { spacing: 'None' }),
+        ...card.body,
+      ],
+    };
+  }
+
+  function messageOnly(text: { message: string; next: string }): AdaptiveCard {
+    return adaptiveCard([textBlock(text.message, { weight: 'Bolder' }), textBlock(text.next)]);
+  }
+
+  function refusal(code: Refusable, locale: Locale) {
+    return describeError(new SesameError(code, code), locale);
+  }
+
+  /** The signed-in admin, checked against the conversation's tenant; undefined → a sign-in card was sent. */
+  async function admin(turn: Turn): Promise<SignedInAdmin | undefined> {
+    const token = await turn.getGraphToken();
+    const who = token ? describeGraphToken(token) : undefined;
+    if (!who) return undefined;
+    if (who.tenantId !== turn.tenantId) {
+      throw new SesameError('card_wrong_tenant', 'signed in to another tenant', {
+        details: { detail: who.tenantId },
+      });
+    }
+    return who;
+  }
+
+  async function rememberIntent(turn: Turn, procedureId: string): Promise<void> {
+    const id = `${turn.conversationId}|${turn.teamsUserId}`;
+    const existing = await store.get('signin', turn.tenantId, id);
+    if (existing) await store.delete('signin', turn.tenantId, id);
+    await store.create('signin', turn.tenantId, id, { procedureId, at: new Date(clock.now()).toISOString() });
+  }
+
+  async function takeIntent(turn: Turn): Promise<string | undefined> {
+    const id = `${turn.conversationId}|${turn.teamsUserId}`;
+    const record = await store.get<{ procedureId: string }>('signin', turn.tenantId, id);
+    if (!record) return undefined;
+    await store.delete('signin', turn.tenantId, id);
+    return record.value.procedureId;
+  }
+
+  /** Starts a procedure as a new run and sends its card; asks for sign-in first if needed. */
+  async function start(turn: Turn, module: ProcedureModule): Promise<void> {
+    let who: SignedInAdmin | undefined;
+    try {
+      who = await admin(turn);
+    } catch (e) {
+      await turn.sendCard(errorCard(e, turn.locale));
+      return;
+    }
+    if (!who) {
+      await rememberIntent(turn, module.procedure.id);
+      await turn.signIn();
+      return;
+    }
+    const outcome = await runnerFor(who).start({
+      tenantId: turn.tenantId,
+      conversationId: turn.conversationId,
+      procedureId: module.procedure.id,
+      actor: actorOf(who),
+      locale: turn.locale,
+    });
+    await turn.sendCard(cardFor(outcome.run, turn.locale));
+  }
+
+  function errorCard(e: unknown, locale: Locale): AdaptiveCard {
+    if (isSesameError(e) && e.code === 'card_wrong_tenant') {
+      return adaptiveCard([
+        textBlock(TXT.refusedTitle[locale], { weight: 'Bolder', color: 'Attention' }),
+        textBlock(TXT.wrongTenant[locale].replace('{signedIn}', String(e.details.detail ?? ''))),
+      ]);
+    }
+    const text = describeError(e, locale);
+    const lines = [textBlock(text.message, { weight: 'Bolder', color: 'Attention' }), textBlock(text.next)];
+    if (isSesameError(e) && e.requestId) {
+      lines.push(textBlock(`Graph request-id: ${e.requestId}`, { isSubtle: true, size: 'Small' }));
+    }
+    return adaptiveCard(lines);
+  }
+
+  async function conversationRuns(turn: Turn): Promise<StoredRecord<Run>[]> {
+    const records = await store.list<Run>('run', turn.tenantId, { partition: turn.conversationId, limit: 50 });
+    return records.filter((r) => r.value.conversationId === turn.conversationId);
+  }
+
+  function statusCard(runs: readonly Run[], locale: Locale): AdaptiveCard {
+    if (runs.length === 0) return adaptiveCard([textBlock(TXT.noRuns[locale])]);
+    return adaptiveCard([
+      textBlock(TXT.statusTitle[locale], { weight: 'Bolder', size: 'Medium' }),
+      ...runs.map((run) => {
+        const module = moduleOf(run.procedureId);
+        const step = module?.procedure.steps.find((s) => s.id === run.currentStepId);
+        return {
+          type: 'Container',
+          separator: true,
+          items: [
+            textBlock(`**${module?.procedure.title[locale] ?? run.procedureId}** · ${run.id.slice(0, 8)} · ${run.status}`),
+            ...(step ? [textBlock(step.title[locale], { isSubtle: true, spacing: 'None' })] : []),
+            {
+              type: 'ActionSet',
+              actions: [
+                executeAction(TXT.show[locale], RUN_VERBS.refresh, {
+                  runId: run.id,
+                  stepId: run.currentStepId,
+                  stepVersion: run.stepVersion,
+                  sig: signer.sign([RUN_VERBS.refresh, run.id, run.conversationId, run.stepVersion, undefined]),
+                }),
+              ],
+            },
+          ],
+        };
+      }),
+    ]);
+  }
+
+  return {
+    start,
+
+    /** "status": every run of this conversation, newest first. */
+    async status(turn: Turn): Promise<void> {
+      const runs = (await conversationRuns(turn)).map((r) => r.value);
+      await turn.sendCard(statusCard(runs, turn.locale));
+    },
+
+    /** "resume": the current card of every open run of this conversation. */
+    async resume(turn: Turn): Promise<void> {
+      const open = (await conversationRuns(turn)).filter((r) => !isTerminal(r.value));
+      if (open.length === 0) {
+        await turn.sendCard(statusCard([], turn.locale));
+        return;
+      }
+      for (const record of open) await turn.sendCard(cardFor(record.value, turn.locale));
+    },
+
+    /** "cancel": cancels the one open run; with several, shows them so the user picks. */
+    async cancel(turn: Turn): Promise<void> {
+      const open = (await conversationRuns(turn)).filter((r) => !isTerminal(r.value));
+      if (open.length !== 1) {
+        await turn.sendCard(
+          open.length === 0
+            ? statusCard([], turn.locale)
+            : adaptiveCard([textBlock(TXT.several[turn.locale]), ...statusCard(open.map((r) => r.value), turn.locale).body]),
+        );
+        return;
+      }
+      const who = await admin(turn).catch(() => undefined);
+      const runner = who
+        ? runnerFor(who)
+        : createRunner({
+            store,
+            clock,
+            procedures: options.procedures,
+            // Cancelling writes nothing to the tenant: no Graph access is needed.
+            graph: () => options.graphFor(async () => Promise.reject(new SesameError('auth_required', 'not signed in'))),
+          });
+      const run = open[0]!.value;
+      const outcome = await runner.dispatch(turn.tenantId, run.id, {
+        type: 'cancel',
+        ...(who ? { actor: actorOf(who) } : {}),
+      });
+      await turn.sendCard(cardFor(outcome.run, turn.locale));
+    },
+
+    /** After sign-in: start what the user asked for before signing in. */
+    async afterSignIn(turn: Turn): Promise<boolean> {
+      const procedureId = await takeIntent(turn);
+      const module = procedureId ? moduleOf(procedureId) : undefined;
+      if (!module) return false;
+      await start(turn, module);
+      return true;
+    },
+
+    signInCard(locale: Locale, procedureId: string | undefined, signInLink: string): AdaptiveCard {
+      const title = procedureId ? (moduleOf(procedureId)?.procedure.title[locale] ?? procedureId) : '';
+      return adaptiveCard(
+        [
+          textBlock(TXT.signInTitle[locale], { weight: 'Bolder', size: 'Medium' }),
+          textBlock(TXT.signInText[locale].replace('{title}', title)),
+        ],
+        {
+          actions: [
+            { type: 'Action.OpenUrl', title: locale === 'fr' ? 'Se connecter' : 'Sign in', url: signInLink },
+            executeAction(locale === 'fr' ? 'Je suis connecté' : 'I have signed in', 'signin.done', {}),
+          ],
+        },
+      );
+    },
+
+    /**
+     * A click on a run card's button. Checks, in order: the payload's shape, the run exists in this tenant, it
+     * belongs to this conversation, the signature (nothing edited), then lets the engine refuse a stale step.
+     * A refused click changes nothing and says why, above the run's current card.
+     */
+    async onRunAction(turn: Turn, verb: string, data: unknown): Promise<AdaptiveCardActionResponse> {
+      const locale = turn.locale;
+      const reply = (card: AdaptiveCard): AdaptiveCardActionResponse => ({
+        statusCode: 200,
+        type: 'application/vnd.microsoft.card.adaptive',
+        value: card as never,
+      });
+      const refuse = (code: Refusable, run?: Run) => {
+        const text = refusal(code, locale);
+        options.logger.warn(`card action refused: ${code}`);
+        return reply(run ? cardFor(run, locale, { title: text.message, text: text.next }) : messageOnly(text));
+      };
+
+      const payload = parseRunAction(verb, data);
+      if (!payload) return refuse('card_tampered');
+      const record = await store.get<Run>('run', turn.tenantId, payload.runId);
+      if (!record) return refuse('run_not_found');
+      const run = record.value;
+      if (run.conversationId !== turn.conversationId) return refuse('card_wrong_conversation');
+      const parts = [payload.verb, run.id, run.conversationId, payload.stepVersion, payload.option];
+      if (!signer.verify(parts, payload.sig)) return refuse('card_tampered', run);
+
+      if (payload.verb === RUN_VERBS.refresh) return reply(cardFor(run, locale));
+
+      let who: SignedInAdmin | undefined;
+      try {
+        who = await admin(turn);
+      } catch (e) {
+        return reply(errorCard(e, locale));
+      }
+      if (!who) {
+        await turn.signIn();
+        return reply(cardFor(run, locale));
+      }
+      const event = toEvent(payload, turn.inputs, actorOf(who));
+      let outcome: RunnerOutcome;
+      try {
+        outcome = await runnerFor(who).dispatch(turn.tenantId, run.id, event);
+      } catch (e) {
+        options.logger.error('run action failed', e);
+        return reply(errorCard(e, locale));
+      }
+      if (outcome.refused) {
+        const code = outcome.refused.code === 'procedure_unknown' ? 'card_tampered' : outcome.refused.code;
+        return refuse(code, outcome.run);
+      }
+      return reply(cardFor(outcome.run, locale));
+    },
+  };
+}
+
+export type ProcedureConversation = ReturnType<typeof createProcedureConversation>;
+
+interface RunActionPayload {
+  readonly verb: RunVerb;
+  readonly runId: string;
+  readonly stepVersion: number;
+  readonly option?: string;
+  readonly sig: string;
+}
+
+const VERBS = new Set<string>(Object.values(RUN_VERBS));
+
+/** Card data comes back from the client: accept only the exact shape Sesame sends. */
+function parseRunAction(verb: string, data: unknown): RunActionPayload | undefined {
+  if (!VERBS.has(verb) || typeof data !== 'object' || data === null) return undefined;
+  const d = data as Record<string, unknown>;
+  if (typeof d.runId !== 'string' || !/^[0-9a-f-]{36}$/i.test(d.runId)) return undefined;
+  if (typeof d.stepVersion !== 'number' || !Number.isInteger(d.stepVersion) || d.stepVersion < 0) return undefined;
+  if (typeof d.sig !== 'string') return undefined;
+  if (d.option !== undefined && (typeof d.option !== 'string' || d.option.length > 100)) return undefined;
+  return {
+    verb: verb as RunVerb,
+    runId: d.runId,
+    stepVersion: d.stepVersion,
+    sig: d.sig,
+    ...(typeof d.option === 'string' ? { option: d.option } : {}),
+  };
+}
+
+function toEvent(
+  payload: RunActionPayload,
+  inputs: Readonly<Record<string, unknown>>,
+  actor: EventActor,
+): RunEvent {
+  const stepVersion = payload.stepVersion;
+  switch (payload.verb) {
+    case RUN_VERBS.submit:
+      return { type: 'submit-input', stepVersion, values: inputs, actor };
+    case RUN_VERBS.choose:
+      return { type: 'submit-input', stepVersion, values: { choice: payload.option }, actor };
+    case RUN_VERBS.confirm:
+      return { type: 'confirm', stepVersion, actor };
+    case RUN_VERBS.change:
+      return { type: 'change', stepVersion, actor };
+    case RUN_VERBS.cancel:
+      return { type: 'cancel', stepVersion, actor };
+    case RUN_VERBS.done:
+      return { type: 'manual-done', stepVersion, actor };
+    case RUN_VERBS.retry:
+    case RUN_VERBS.refresh:
+      return { type: 'retry', stepVersion, actor };
+  }
+}
+

@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
+import type { Clock } from '../../core/ports/clock.js';
+import type { Store } from '../../core/ports/store.js';
+import { SEED_USERS } from '../../sandbox/data/seed.js';
+import { startSandbox, type RunningSandbox } from '../../sandbox/server.js';
+import { loadConfig, type SesameConfig } from '../../server/config.js';
+import { loadEnvFiles } from '../../server/env-files.js';
+import { MemoryLogger } from '../../server/logger.js';
+import { startSesame, type RunningSesame } from '../../server/main.js';
+import { postActivity, type ConversationParty } from './teams-activities.js';
+
+export interface LocalStack {
+  readonly sandbox: RunningSandbox;
+  readonly sesame: RunningSesame;
+  readonly config: SesameConfig;
+  readonly store: Store;
+  readonly logger: MemoryLogger;
+  /** A Teams-like conversation with the bot, for the seeded user `who`. */
+  party(who: keyof typeof SEED_USERS, conversationId?: string, locale?: string): ConversationParty;
+  post(activity: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  /** What the bot sent to a conversation (through the sandbox's Bot Framework connector). */
+  sent(conversationId: string): Promise<RecordedActivity[]>;
+  /** Signs `who` in through the sandbox's real sign-in page, as a person following the card's link would. */
+  signIn(signInLink: string, who: keyof typeof SEED_USERS): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RecordedActivity {
+  readonly id: string;
+  readonly type: string;
+  readonly text?: string;
+  readonly attachments?: { contentType: string; content: Record<string, unknown> }[];
+}
+
+/**
+ * The sandbox tenant and Sesame, started for real on ephemeral loopback ports, with the local env file's settings
+ * pointed at them. Local mode as `npm start` runs it: no Bot Framework token on inbound requests.
+ */
+export async function startLocalStack(
+  options: { clock?: Clock; env?: Record<string, string>; graphSleep?: (ms: number) => Promise<void>; dataDir?: string } = {},
+): Promise<LocalStack> {
+  const now = options.clock ? () => options.clock!.now() : undefined;
+  const sandbox = await startSandbox({ httpPort: 0, httpsPort: 0, allowAnonymousConnector: true, ...(now ? { now } : {}) });
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sesame-test-'));
+  const { env } = loadEnvFiles('local', { processEnv: {} });
+  const config = loadConfig(
+    {
+      ...env,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      GRAPH_BASE_URL: sandbox.graphUrl,
+      AUTHORITY_HOST: sandbox.httpsUrl,
+      SANDBOX_BOTFRAMEWORK_URL: `${sandbox.httpUrl}/botframework`,
+      AAD_APP_TENANT_ID: sandbox.tenantId,
+      ...options.env,
+    },
+    'env/.env.local',
+  );
+  const store = await openSqliteStore({ file: join(dataDir, 'sesame.db'), ...(now ? { now } : {}) });
+  const logger = new MemoryLogger();
+  const sesame = await startSesame(config, {
+    store,
+    logger,
+    extraCaPem: sandbox.caCertPem,
+    ...(options.clock ? { clock: options.clock } : {}),
+    graphSleep: options.graphSleep ?? (async () => undefined),
+  });
+  const serviceUrl = `${sandbox.httpUrl}/botframework/connector`;
+
+  return {
+    sandbox,
+    sesame,
+    config,
+    store,
+    logger,
+    party(who, conversationId = `a:${who}-${Math.random().toString(36).slice(2)}`, locale = 'fr-FR') {
+      const user = SEED_USERS[who];
+      return {
+        serviceUrl,
+        tenantId: sandbox.tenantId,
+        conversationId,
+        botId: config.bot.appId,
+        user: { id: `29:${user.id}`, aadObjectId: user.id, name: user.displayName },
+        locale,
+      };
+    },
+    post: (activity, headers) => postActivity(sesame.url, activity, headers),
+    async sent(conversationId) {
+      const res = await fetch(
+        `${sandbox.httpUrl}/_sandbox/botframework/conversations/${encodeURIComponent(conversationId)}/activities`,
+      );
+      const body = (await res.json()) as { activities: { id: string; activity: Omit<RecordedActivity, 'id'> }[] };
+      return body.activities.map((r) => ({ ...r.activity, id: r.id }));
+    },
+    async signIn(signInLink, who) {
+      const page = await fetch(signInLink);
+      const html = await page.text();
+      const cookie = page.headers.get('set-cookie')?.split(';')[0] ?? '';
+      const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+      const hidden = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)];
+      if (!action) throw new Error(`no sign-in form in ${html.slice(0, 200)}`);
+      const form = new URLSearchParams(hidden.map(([, k, v]) => [k!, v!.replace(/&amp;/g, '&')]));
+      form.set('user', SEED_USERS[who].id);
+      const done = await fetch(new URL(action.replace(/&amp;/g, '&'), signInLink), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: form.toString(),
+      });
+      if (done.status !== 200) throw new Error(`sign-in failed: ${done.status} ${await done.text()}`);
+    },
+    async stop() {
+      await sesame.close();
+      await sandbox.stop();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The Adaptive Cards in what the bot sent. */
+export function cardsIn(activities: readonly RecordedActivity[]): Record<string, unknown>[] {
+  return activities.flatMap((a) =>
+    (a.attachments ?? [])
+      .filter((att) => att.contentType === 'application/vnd.microsoft.card.adaptive')
+      .map((att) => att.content),
+  );
+}
