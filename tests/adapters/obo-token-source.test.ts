@@ -6,6 +6,7 @@ import { httpsTrust } from '../../adapters/identity/https-trust.js';
 import type { MsalRequestEvent } from '../../adapters/identity/msal-network.js';
 import {
   createOboTokenSource,
+  oboError,
   type OboTokenSourceOptions,
 } from '../../adapters/identity/obo-token-source.js';
 import { ROLE } from '../../sandbox/data/model.js';
@@ -170,5 +171,31 @@ describe('on-behalf-of token source against the sandbox tenant (MSAL Node, offli
     const e = await sesameError(source.getGraphToken(await context('globalAdmin')));
     expect(e.code).toBe('auth_failed');
     expect(requests.every((r) => r.status === 0)).toBe(true);
+  });
+});
+
+describe('oboError: what the bot does next', () => {
+  it('consent and interaction → auth_required; configuration mistakes → auth_failed', async () => {
+    const { AuthError, InteractionRequiredAuthError, ServerError } = await import('@azure/msal-node');
+    expect(
+      oboError(new InteractionRequiredAuthError('interaction_required', 'c1', 'AADSTS50076: MFA needed'))
+        .code,
+    ).toBe('auth_required');
+    expect(
+      oboError(new ServerError('invalid_grant', 'c2', 'AADSTS70008: expired', undefined, '70008', 400)).code,
+    ).toBe('auth_required');
+    // The SSO token was issued for another app: a new sign-in would give the same token.
+    expect(
+      oboError(new ServerError('invalid_grant', 'c3', 'AADSTS500131: audience', undefined, '500131', 400))
+        .code,
+    ).toBe('auth_failed');
+    expect(oboError(new AuthError('network_error', 'c4', 'refused')).code).toBe('auth_failed');
+  });
+
+  it('never repeats anything token-shaped', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    const e = oboError({ errorCode: 'invalid_grant', errorMessage: `AADSTS50013: bad assertion ${jwt}` });
+    expect(e.message).not.toContain(jwt);
+    expect(e.message).toContain('[redacted]');
   });
 });

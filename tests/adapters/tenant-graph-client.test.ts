@@ -356,3 +356,23 @@ describe('$batch', () => {
     expect((await fx.log()).filter((l) => l.url.startsWith('/$batch')).length).toBe(3);
   });
 });
+
+describe('the mapping table', () => {
+  it('follows the port', async () => {
+    const { graphErrorCode } = await import('../../adapters/graph/graph-errors.js');
+    expect(graphErrorCode(401, '')).toBe('graph_unauthorized');
+    expect(graphErrorCode(403, '')).toBe('graph_forbidden');
+    expect(graphErrorCode(404, '')).toBe('graph_not_found');
+    expect(graphErrorCode(409, '')).toBe('graph_conflict');
+    expect(
+      graphErrorCode(
+        400,
+        'A conflicting object with one or more of the specified property values is present in the directory.',
+      ),
+    ).toBe('graph_conflict');
+    expect(graphErrorCode(400, 'Invalid filter clause')).toBe('graph_bad_request');
+    expect(graphErrorCode(429, '')).toBe('graph_throttled');
+    for (const s of [502, 503, 504]) expect(graphErrorCode(s, '')).toBe('graph_unavailable');
+    expect(graphErrorCode(500, '')).toBe('graph_unexpected');
+  });
+});
