@@ -1,6 +1,6 @@
 /** What drives a run (events) and what a transition asks the world to do (effects). All plain JSON. */
 import type { GraphCall } from '../ports/tenant-graph.js';
-import type { Locale } from '../procedures/text.js';
+import type { Locale, LocalizedText } from '../procedures/text.js';
 import type { CallResult } from './call-result.js';
 import type { PreflightReport } from './preflight.js';
 import type { Actor, PendingKind } from './run.js';
@@ -61,6 +61,8 @@ export interface ScheduleReminderEffect {
   readonly params: Readonly<Record<string, string | number>>;
   /** false: an internal timer (poll, retry): deliver `timer-due` to the run but post nothing. */
   readonly notify: boolean;
+  /** For `notify` reminders: the message to post, already filled in, in both languages. */
+  readonly text?: LocalizedText;
 }
 
 export interface CancelReminderEffect {

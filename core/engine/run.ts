@@ -60,6 +60,8 @@ export type Pending =
       readonly results: Readonly<Record<string, CallResult>>;
       /** ISO time of the first attempt of this stage (for the retry budget). */
       readonly firstAttemptAt: string;
+      /** ISO time these calls were issued (a `retry` soon after is refused: they are still in flight). */
+      readonly issuedAt: string;
       /** Whether the user asked for this (render when done even if nothing changed). */
       readonly interactive: boolean;
     }

@@ -11,7 +11,7 @@ import { SesameError, StoreConflictError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { StoredRecord, Store } from '../ports/store.js';
 import { performGraphCall, type GraphCall, type TenantGraph } from '../ports/tenant-graph.js';
-import type { Locale } from '../procedures/text.js';
+import type { Locale, LocalizedText } from '../procedures/text.js';
 import type { ProcedureModule } from '../procedures/types.js';
 import { okResult, toGraphErrorData, type CallResult } from './call-result.js';
 import type { Effect, EventActor, GraphEffect, RenderEffect, RunEvent } from './events.js';
@@ -58,6 +58,8 @@ export interface RunReminderPayload {
   readonly params: Readonly<Record<string, string | number>>;
   /** true: post the message to the conversation; false: an internal timer (poll, retry). */
   readonly notify: boolean;
+  /** The message to post (notify reminders), in both languages. */
+  readonly text?: LocalizedText;
 }
 
 export interface Runner {
@@ -160,6 +162,7 @@ export function createRunner(options: RunnerOptions): Runner {
           messageKey: effect.messageKey,
           params: effect.params,
           notify: effect.notify,
+          ...(effect.text ? { text: effect.text } : {}),
         };
         await store.scheduleReminder({
           id: effect.id,
@@ -187,11 +190,45 @@ export function createRunner(options: RunnerOptions): Runner {
     }
   }
 
+  /**
+   * A write whose run moved on while it was in flight (cancelled meanwhile, or retried by someone else) still
+   * happened in the tenant: the audit log must say so even though the run will not record it.
+   */
+  async function auditLateWrite(
+    run: Run,
+    effect: GraphEffect | undefined,
+    result: CallResult,
+  ): Promise<void> {
+    if (!effect || effect.purpose !== 'write') return;
+    await store.appendAudit({
+      tenantId: run.tenantId,
+      at: new Date(clock.now()).toISOString(),
+      actorId: run.admin.id,
+      actorName: run.admin.name,
+      runId: run.id,
+      action: 'graph.write',
+      result: result.ok ? 'ok' : 'failed',
+      details: {
+        procedureId: run.procedureId,
+        stepId: effect.stepId,
+        op: effect.op,
+        args: effect.args,
+        attempt: effect.attempt,
+        late: true,
+        runStatus: run.status,
+        ...(result.ok
+          ? { requestIds: result.requestId ? [result.requestId] : [] }
+          : { code: result.error.code }),
+      },
+    });
+  }
+
   async function drive(initial: StoredRecord<Run>, event: RunEvent): Promise<RunnerOutcome> {
     const renders: RenderEffect[] = [];
     let record = initial;
     let graph: TenantGraph | undefined;
     const queue: RunEvent[] = [event];
+    const issued = new Map<string, GraphEffect>();
     let transitions = 0;
     let refused: Refusal | undefined;
     while (queue.length > 0 && transitions < maxTransitions) {
@@ -200,8 +237,12 @@ export function createRunner(options: RunnerOptions): Runner {
       const applied = await applyAndSave(record, next);
       if ('refused' in applied) {
         // The caller's own event is reported; a late answer to a call the run no longer awaits is dropped.
+        // Someone else may have moved the run on: report its current state.
+        record = await load(record.tenantId, record.id);
         if (next === event) refused = applied.refused;
-        if (next === event) record = await load(record.tenantId, record.id);
+        else if (next.type === 'effect-result') {
+          await auditLateWrite(record.value, issued.get(next.callId), next.result);
+        }
         continue;
       }
       record = applied.record;
@@ -211,6 +252,7 @@ export function createRunner(options: RunnerOptions): Runner {
         else await perform(record, effect, renders);
       }
       for (const effect of graphEffects) {
+        issued.set(effect.callId, effect);
         graph ??= await options.graph(record.value);
         queue.push({ type: 'effect-result', callId: effect.callId, result: await callGraph(graph, effect) });
       }

@@ -12,7 +12,7 @@
 import { addBusinessDays } from '../calendar/business-days.js';
 import type { GraphCall } from '../ports/tenant-graph.js';
 import type { RoleHolderList } from '../ports/tenant-graph.js';
-import type { LocalizedText } from '../procedures/text.js';
+import { interpolate, type LocalizedText } from '../procedures/text.js';
 import {
   END,
   type ActionStep,
@@ -49,6 +49,8 @@ export interface TransitionResult {
 }
 
 const HISTORY_LIMIT = 200;
+/** A `retry` while Graph calls are outstanding is taken as a crash recovery only after this long. */
+export const IN_FLIGHT_GRACE_MS = 30_000;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -281,6 +283,9 @@ function userEvent(t: Tx, event: UserEvent): void {
 function retry(t: Tx): void {
   const { d } = t;
   const p = d.pending;
+  if (p?.kind === 'graph' && t.now - Date.parse(p.issuedAt) < IN_FLIGHT_GRACE_MS) {
+    throw new Refused('card_stale', 'Graph calls of this step are still in flight');
+  }
   accept(t, 'retry');
   if (d.status === 'failed') {
     const stepId = d.outcome?.stepId ?? d.currentStepId;
@@ -489,6 +494,7 @@ function issueCalls(
     calls: pending,
     results: {},
     firstAttemptAt,
+    issuedAt: t.iso,
     interactive,
   };
   d.pending = p;
@@ -693,7 +699,12 @@ function enterWait(t: Tx, step: WaitStep): void {
   const params = { ...textParams(t), dueAt: new Date(dueAt).toISOString(), stepId: step.id };
   for (const r of step.reminders) {
     const at = r.at === 'due' ? dueAt : t.now + r.at.afterMs;
-    schedule(t, reminderKey(d.id, step.id, r.id), at, r.messageKey, params, true);
+    // The step result already holds dueAt, so the procedure's params can format it.
+    const text = {
+      fr: interpolate(r.message.fr, t.m.logic.textParams(ctx(t), 'fr')),
+      en: interpolate(r.message.en, t.m.logic.textParams(ctx(t), 'en')),
+    };
+    schedule(t, reminderKey(d.id, step.id, r.id), at, r.messageKey, params, true, text);
   }
   audit(t, 'wait.started', 'ok', { stepId: step.id, dueAt: new Date(dueAt).toISOString() });
   issuePoll(t, step, true);
@@ -801,9 +812,10 @@ function schedule(
   messageKey: string,
   params: Record<string, string | number>,
   notify: boolean,
+  text?: LocalizedText,
 ): void {
   const { d } = t;
-  t.fx.push({ type: 'schedule-reminder', id, dueAt, messageKey, params, notify });
+  t.fx.push({ type: 'schedule-reminder', id, dueAt, messageKey, params, notify, ...(text ? { text } : {}) });
   if (!d.reminders.includes(id)) d.reminders = [...d.reminders, id];
 }
 

@@ -111,8 +111,10 @@ export interface WaitReminder {
   readonly id: string;
   /** 'due' = at the due time; otherwise ms after entering the wait. */
   readonly at: 'due' | { readonly afterMs: number };
-  /** i18n key of the proactive message (the bot renders it). */
+  /** Stable key of the message (for the bot's own formatting and for tests). */
   readonly messageKey: string;
+  /** The proactive message, with the procedure's `{placeholders}`. */
+  readonly message: LocalizedText;
 }
 
 /** Waits for a person or for propagation: a due time, a poll probe, reminders. */

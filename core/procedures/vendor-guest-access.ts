@@ -236,7 +236,22 @@ export const vendorGuestAccess: Procedure = {
       },
       due: { businessDays: 2, timeZone: 'Europe/Paris', holidays: 'fr' },
       pollEveryMs: 3_600_000,
-      reminders: [{ id: 'due', at: 'due', messageKey: 'vendor-guest-access.vendor-window-over' }],
+      reminders: [
+        {
+          id: 'due',
+          at: 'due',
+          messageKey: 'vendor-guest-access.vendor-window-over',
+          message: {
+            fr:
+              'Le délai de 2 jours ouvrés laissé à Cegid Loop pour l’accès invité de {email} est écoulé ({dueAtText}). ' +
+              'Si Cegid Loop n’a pas confirmé, relancez son support, puis cliquez sur « Cegid Loop a confirmé » dans ' +
+              'la procédure.',
+            en:
+              'The 2-business-day window for Cegid Loop to act on the guest access of {email} is over ({dueAtText}). ' +
+              'If Cegid Loop has not confirmed, chase their support, then click "Cegid Loop confirmed" in the procedure.',
+          },
+        },
+      ],
       keepRemindersUntilEnd: ['due'],
       scopes: ['User.Read.All'],
       roles: [],

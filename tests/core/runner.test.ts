@@ -34,6 +34,8 @@ class InMemoryTenantGraph implements TenantGraph {
   users: (DirectoryUser & { visibleToRolesAt: number })[] = [];
   assignments: RoleAssignment[] = [];
   calls: string[] = [];
+  /** Runs while an invitation is being created (to interleave another request). */
+  duringInvite?: () => Promise<void>;
   allowInvitesFrom = 'adminsAndGuestInviters';
   private seq = 0;
   constructor(
@@ -94,6 +96,7 @@ class InMemoryTenantGraph implements TenantGraph {
   }
   async inviteGuest(request: InviteGuestRequest) {
     this.calls.push('inviteGuest');
+    await this.duringInvite?.();
     const id = `guest-${this.users.length + 1}`;
     this.users.push({
       id,
@@ -327,6 +330,28 @@ describe('runner (SQLite store, simulated clock)', () => {
     expect(graph.calls.filter((c) => c === 'assignDirectoryRole')).toHaveLength(3);
     const audit = await store.listAudit(TENANT, { runId: 'run-1' });
     expect(audit.filter((a) => a.action === 'graph.retry-scheduled')).toHaveLength(2);
+  });
+
+  it('audits a write that lands after the run was cancelled', async () => {
+    await setUp();
+    const atConfirm = await toInviteConfirm();
+    graph.duringInvite = async () => {
+      const c = await runner.dispatch(TENANT, 'run-1', { type: 'cancel', actor: ADMIN });
+      expect(c.run.status).toBe('cancelled');
+    };
+    const r = await runner.dispatch(TENANT, 'run-1', {
+      type: 'confirm',
+      stepVersion: atConfirm.run.stepVersion,
+      actor: ADMIN,
+    });
+    expect(r.run.status).toBe('cancelled');
+    const audit = await store.listAudit(TENANT, { runId: 'run-1' });
+    expect(audit.find((a) => a.action === 'run.cancelled')?.details).toMatchObject({ writeInFlight: true });
+    expect(audit.find((a) => a.action === 'graph.write')).toMatchObject({
+      result: 'ok',
+      actorId: 'u-alice',
+      details: { op: 'inviteGuest', late: true, runStatus: 'cancelled' },
+    });
   });
 
   it('reports an unknown run and refuses stale cards without touching the store', async () => {

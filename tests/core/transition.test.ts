@@ -333,6 +333,13 @@ describe('procedure A, happy path as a Global Administrator', () => {
         messageKey: 'vendor-guest-access.vendor-window-over',
       }),
     );
+    const dueReminder = s4.effects.find((e) => e.type === 'schedule-reminder' && e.notify);
+    expect(dueReminder?.type === 'schedule-reminder' && dueReminder.text).toEqual({
+      fr: expect.stringContaining(
+        'admin@onloop.onmicrosoft.com est écoulé (mardi 24 novembre à 17:00 UTC+1)',
+      ),
+      en: expect.stringContaining('(Tuesday 24 November at 17:00 CET)'),
+    });
     expect(s4.effects).toContainEqual(
       expect.objectContaining({
         type: 'schedule-reminder',
@@ -605,6 +612,15 @@ describe('idempotence and staleness', () => {
     const s = upToLookup(t);
     const r = apply(s.run, { type: 'effect-result', callId: 'c999', result: { ok: true, data: {} } }, T0);
     expect(r.refused?.code).toBe('card_stale');
+  });
+
+  it('refuses a retry while the Graph calls of the step are still in flight', () => {
+    const t = tenant();
+    const s = upToLookup(t);
+    const inflight = apply(s.run, { type: 'confirm', stepVersion: s.run.stepVersion }, T0);
+    expect(
+      apply(inflight.run, { type: 'retry', stepVersion: inflight.run.stepVersion }, T0 + 5_000).refused?.code,
+    ).toBe('card_stale');
   });
 
   it('re-probes instead of re-writing when retried with a write in flight (crash recovery)', () => {
