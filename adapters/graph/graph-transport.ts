@@ -39,7 +39,7 @@ export interface GraphRetryOptions {
 export interface GraphTransportOptions {
   /** e.g. https://graph.microsoft.com/v1.0 or http://127.0.0.1:5990/v1.0 */
   readonly baseUrl: string;
-  /** The signed-in admin's delegated token; asked once per operation (the token source caches). */
+  /** The signed-in admin's delegated token; asked once per request (retries reuse it; the token source caches). */
   readonly getToken: () => Promise<string>;
   readonly retry?: GraphRetryOptions;
   /** Injectable so tests need not wait out Retry-After. */
