@@ -37,7 +37,9 @@ async function loadOrCreateKey(store: Store): Promise<Buffer> {
   const existing = await store.get<{ key: string }>('setting', INSTALLATION, KEY_ID);
   if (existing) return Buffer.from(existing.value.key, 'base64');
   try {
-    const created = await store.create('setting', INSTALLATION, KEY_ID, { key: randomBytes(32).toString('base64') });
+    const created = await store.create('setting', INSTALLATION, KEY_ID, {
+      key: randomBytes(32).toString('base64'),
+    });
     return Buffer.from(created.value.key, 'base64');
   } catch (e) {
     // Another instance created it first: use theirs.

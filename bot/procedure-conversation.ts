@@ -55,7 +55,10 @@ const TXT = {
     'Vous êtes connecté à un autre tenant ({signedIn}) que celui de cette conversation : rien n’a été modifié.',
     'You are signed in to another tenant ({signedIn}) than this conversation’s: nothing was changed.',
   ),
-  noRuns: L('Aucune procédure en cours dans cette conversation.', 'No procedure is running in this conversation.'),
+  noRuns: L(
+    'Aucune procédure en cours dans cette conversation.',
+    'No procedure is running in this conversation.',
+  ),
   statusTitle: L('Procédures de cette conversation', 'Procedures in this conversation'),
   show: L('Afficher', 'Show'),
   cancelled: L('Procédure annulée.', 'Procedure cancelled.'),
@@ -68,7 +71,12 @@ const TXT = {
 
 type Refusable = Extract<
   SesameErrorCode,
-  'card_stale' | 'card_tampered' | 'card_wrong_tenant' | 'card_wrong_conversation' | 'run_not_found' | 'input_invalid'
+  | 'card_stale'
+  | 'card_tampered'
+  | 'card_wrong_tenant'
+  | 'card_wrong_conversation'
+  | 'run_not_found'
+  | 'input_invalid'
 >;
 
 /**
@@ -86,7 +94,12 @@ export function createProcedureConversation(options: ProcedureConversationOption
   }
 
   function actorOf(admin: SignedInAdmin): EventActor {
-    return { id: admin.userId, name: admin.name, roleTemplateIds: admin.roleTemplateIds, scopes: admin.scopes };
+    return {
+      id: admin.userId,
+      name: admin.name,
+      roleTemplateIds: admin.roleTemplateIds,
+      scopes: admin.scopes,
+    };
   }
 
   function formatTime(locale: Locale) {
@@ -100,15 +113,23 @@ export function createProcedureConversation(options: ProcedureConversationOption
 
   function cardFor(run: Run, locale: Locale, banner?: { title: string; text: string }): AdaptiveCard {
     const module = moduleOf(run.procedureId);
-    if (!module) return messageOnly(describeError(new SesameError('procedure_unknown', run.procedureId), locale));
+    if (!module)
+      return messageOnly(describeError(new SesameError('procedure_unknown', run.procedureId), locale));
     const card = runCard(module, run, {
       locale,
       params: module.logic.textParams(
-        { run, inputs: run.inputs, facts: run.facts, adminRoles: run.admin.roleTemplateIds, now: clock.now() },
+        {
+          run,
+          inputs: run.inputs,
+          facts: run.facts,
+          adminRoles: run.admin.roleTemplateIds,
+          now: clock.now(),
+        },
         locale,
       ),
       formatTime: formatTime(locale),
-      sign: (verb, runId, stepVersion, option) => signer.sign([verb, runId, run.conversationId, stepVersion, option]),
+      sign: (verb, runId, stepVersion, option) =>
+        signer.sign([verb, runId, run.conversationId, stepVersion, option]),
     });
     if (!banner) return card;
     return {
@@ -197,7 +218,10 @@ export function createProcedureConversation(options: ProcedureConversationOption
   }
 
   async function conversationRuns(turn: Turn): Promise<StoredRecord<Run>[]> {
-    const records = await store.list<Run>('run', turn.tenantId, { partition: turn.conversationId, limit: 50 });
+    const records = await store.list<Run>('run', turn.tenantId, {
+      partition: turn.conversationId,
+      limit: 50,
+    });
     return records.filter((r) => r.value.conversationId === turn.conversationId);
   }
 
@@ -212,7 +236,9 @@ export function createProcedureConversation(options: ProcedureConversationOption
           type: 'Container',
           separator: true,
           items: [
-            textBlock(`**${module?.procedure.title[locale] ?? run.procedureId}** · ${run.id.slice(0, 8)} · ${run.status}`),
+            textBlock(
+              `**${module?.procedure.title[locale] ?? run.procedureId}** · ${run.id.slice(0, 8)} · ${run.status}`,
+            ),
             ...(step ? [textBlock(step.title[locale], { isSubtle: true, spacing: 'None' })] : []),
             {
               type: 'ActionSet',
@@ -221,7 +247,13 @@ export function createProcedureConversation(options: ProcedureConversationOption
                   runId: run.id,
                   stepId: run.currentStepId,
                   stepVersion: run.stepVersion,
-                  sig: signer.sign([RUN_VERBS.refresh, run.id, run.conversationId, run.stepVersion, undefined]),
+                  sig: signer.sign([
+                    RUN_VERBS.refresh,
+                    run.id,
+                    run.conversationId,
+                    run.stepVersion,
+                    undefined,
+                  ]),
                 }),
               ],
             },
@@ -257,7 +289,13 @@ export function createProcedureConversation(options: ProcedureConversationOption
         await turn.sendCard(
           open.length === 0
             ? statusCard([], turn.locale)
-            : adaptiveCard([textBlock(TXT.several[turn.locale]), ...statusCard(open.map((r) => r.value), turn.locale).body]),
+            : adaptiveCard([
+                textBlock(TXT.several[turn.locale]),
+                ...statusCard(
+                  open.map((r) => r.value),
+                  turn.locale,
+                ).body,
+              ]),
         );
         return;
       }
@@ -269,7 +307,8 @@ export function createProcedureConversation(options: ProcedureConversationOption
             clock,
             procedures: options.procedures,
             // Cancelling writes nothing to the tenant: no Graph access is needed.
-            graph: () => options.graphFor(async () => Promise.reject(new SesameError('auth_required', 'not signed in'))),
+            graph: () =>
+              options.graphFor(async () => Promise.reject(new SesameError('auth_required', 'not signed in'))),
           });
       const run = open[0]!.value;
       const outcome = await runner.dispatch(turn.tenantId, run.id, {
@@ -319,7 +358,9 @@ export function createProcedureConversation(options: ProcedureConversationOption
       const refuse = (code: Refusable, run?: Run) => {
         const text = refusal(code, locale);
         options.logger.warn(`card action refused: ${code}`);
-        return reply(run ? cardFor(run, locale, { title: text.message, text: text.next }) : messageOnly(text));
+        return reply(
+          run ? cardFor(run, locale, { title: text.message, text: text.next }) : messageOnly(text),
+        );
       };
 
       const payload = parseRunAction(verb, data);
@@ -377,7 +418,8 @@ function parseRunAction(verb: string, data: unknown): RunActionPayload | undefin
   if (!VERBS.has(verb) || typeof data !== 'object' || data === null) return undefined;
   const d = data as Record<string, unknown>;
   if (typeof d.runId !== 'string' || !/^[0-9a-f-]{36}$/i.test(d.runId)) return undefined;
-  if (typeof d.stepVersion !== 'number' || !Number.isInteger(d.stepVersion) || d.stepVersion < 0) return undefined;
+  if (typeof d.stepVersion !== 'number' || !Number.isInteger(d.stepVersion) || d.stepVersion < 0)
+    return undefined;
   if (typeof d.sig !== 'string') return undefined;
   if (d.option !== undefined && (typeof d.option !== 'string' || d.option.length > 100)) return undefined;
   return {
@@ -413,4 +455,3 @@ function toEvent(
       return { type: 'retry', stepVersion, actor };
   }
 }
-

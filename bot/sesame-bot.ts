@@ -65,11 +65,13 @@ export function createSesameBot(options: SesameBotOptions): App {
     ...(options.credentials
       ? {
           clientId: options.credentials.clientId,
-          clientSecret: options.credentials.clientSecret,
           tenantId: options.credentials.tenantId,
+          // The SDK prefers a client secret over a token provider: give it one or the other.
+          ...(options.botToken
+            ? { token: options.botToken }
+            : { clientSecret: options.credentials.clientSecret }),
         }
       : {}),
-    ...(options.botToken ? { token: options.botToken } : {}),
     ...(options.cloudOverrides
       ? {
           cloud: withOverrides(PUBLIC, options.cloudOverrides),
@@ -85,12 +87,18 @@ export function createSesameBot(options: SesameBotOptions): App {
   });
 
   /** What the procedure conversation needs of a Teams turn. */
-  function turnOf(ctx: IActivityContext, locale: Locale, inputs: Readonly<Record<string, unknown>> = {}): Turn & {
+  function turnOf(
+    ctx: IActivityContext,
+    locale: Locale,
+    inputs: Readonly<Record<string, unknown>> = {},
+  ): Turn & {
     inputs: Readonly<Record<string, unknown>>;
   } {
     const activity = ctx.activity;
     const tenantId =
-      activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? '';
+      activity.conversation.tenantId ??
+      (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ??
+      '';
     return {
       tenantId,
       conversationId: activity.conversation.id,

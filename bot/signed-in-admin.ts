@@ -37,7 +37,9 @@ export function describeGraphToken(token: string): SignedInAdmin | undefined {
       userId,
       name: typeof claims.name === 'string' ? claims.name : (upn ?? userId),
       upn,
-      roleTemplateIds: Array.isArray(claims.wids) ? claims.wids.filter((w): w is string => typeof w === 'string') : [],
+      roleTemplateIds: Array.isArray(claims.wids)
+        ? claims.wids.filter((w): w is string => typeof w === 'string')
+        : [],
       scopes: typeof claims.scp === 'string' ? claims.scp.split(' ').filter(Boolean) : [],
       expiresAt: typeof claims.exp === 'number' ? claims.exp : 0,
     };

@@ -115,7 +115,8 @@ export async function startSesame(
     credentials,
     cloudOverrides: config.bot.cloudOverrides,
     // Against the sandbox the SDK's own MSAL client cannot trust the loopback certificate: fetch the bot's token here.
-    botToken: credentials && config.mode === 'local' ? botTokenProvider(config, credentials, trust) : undefined,
+    botToken:
+      credentials && config.mode === 'local' ? botTokenProvider(config, credentials, trust) : undefined,
     oauthConnectionName: config.bot.oauthConnectionName,
     procedures: PROCEDURES,
     findProcedure: (text, locale) => findProcedureByText(text, locale),
@@ -160,7 +161,9 @@ function botTokenProvider(
     system: { networkClient: createMsalNetworkModule({ trust, allowedOrigins: [config.authorityHost] }) },
   });
   return async (scope: string | string[]) => {
-    const result = await msal.acquireTokenByClientCredential({ scopes: Array.isArray(scope) ? scope : [scope] });
+    const result = await msal.acquireTokenByClientCredential({
+      scopes: Array.isArray(scope) ? scope : [scope],
+    });
     if (!result?.accessToken) throw new Error('no bot token from the sandbox');
     return result.accessToken;
   };

@@ -11,8 +11,14 @@ const texts = {
     fr: ['Vous êtes connecté.', 'Sesame continue avec vos droits.'],
   },
   notSignedIn: {
-    en: ['Sesame does not see your sign-in yet.', 'Use the Sign in button, pick your account, then come back.'],
-    fr: ['Sesame ne voit pas encore votre connexion.', 'Utilisez le bouton Se connecter, choisissez votre compte, puis revenez.'],
+    en: [
+      'Sesame does not see your sign-in yet.',
+      'Use the Sign in button, pick your account, then come back.',
+    ],
+    fr: [
+      'Sesame ne voit pas encore votre connexion.',
+      'Utilisez le bouton Se connecter, choisissez votre compte, puis revenez.',
+    ],
   },
 } as const;
 

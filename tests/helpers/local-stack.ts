@@ -40,10 +40,20 @@ export interface RecordedActivity {
  * pointed at them. Local mode as `npm start` runs it: no Bot Framework token on inbound requests.
  */
 export async function startLocalStack(
-  options: { clock?: Clock; env?: Record<string, string>; graphSleep?: (ms: number) => Promise<void>; dataDir?: string } = {},
+  options: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    graphSleep?: (ms: number) => Promise<void>;
+    dataDir?: string;
+  } = {},
 ): Promise<LocalStack> {
   const now = options.clock ? () => options.clock!.now() : undefined;
-  const sandbox = await startSandbox({ httpPort: 0, httpsPort: 0, allowAnonymousConnector: true, ...(now ? { now } : {}) });
+  const sandbox = await startSandbox({
+    httpPort: 0,
+    httpsPort: 0,
+    allowAnonymousConnector: true,
+    ...(now ? { now } : {}),
+  });
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sesame-test-'));
   const { env } = loadEnvFiles('local', { processEnv: {} });
   const config = loadConfig(
@@ -93,7 +103,9 @@ export async function startLocalStack(
       const res = await fetch(
         `${sandbox.httpUrl}/_sandbox/botframework/conversations/${encodeURIComponent(conversationId)}/activities`,
       );
-      const body = (await res.json()) as { activities: { id: string; activity: Omit<RecordedActivity, 'id'> }[] };
+      const body = (await res.json()) as {
+        activities: { id: string; activity: Omit<RecordedActivity, 'id'> }[];
+      };
       return body.activities.map((r) => ({ ...r.activity, id: r.id }));
     },
     async signIn(signInLink, who) {
