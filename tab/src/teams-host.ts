@@ -30,11 +30,23 @@ export async function connectToTeams(timeoutMs = TEAMS_INIT_TIMEOUT_MS): Promise
     const outcome = await Promise.race([app.initialize().then(() => 'ready' as const), timedOut]);
     if (outcome === 'timeout') return undefined;
     const context = await app.getContext();
+    // Teams keeps its own loading indicator up (manifest showLoadingIndicator) until told the app is ready; the
+    // tab shows its own spinners from here on.
+    notifyReady();
     return { locale: context.app.locale || undefined, theme: toTeamsTheme(context.app.theme) };
   } catch {
     return undefined;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+function notifyReady(): void {
+  try {
+    app.notifyAppLoaded();
+    app.notifySuccess().catch(() => undefined);
+  } catch {
+    // An older host without these calls has no loading indicator to hide either.
   }
 }
 

@@ -107,6 +107,8 @@ window.addEventListener('message', (event) => {
     case 'getContext': return reply([context]);
     case 'authentication.getAuthToken': return reply([true, ${JSON.stringify(token)}]);
     case 'executeDeepLink': window.openedLinks.push(m.args[0]); return reply([true]);
+    case 'appInitialization.appLoaded': window.appLoaded = true; return;
+    case 'appInitialization.success': window.appReady = true; return reply([true]);
     case 'settings.setValidityState': window.validity = m.args[0]; return;
     case 'settings.setSettings': window.savedSettings = m.args[0]; return reply([true]);
   }
@@ -258,6 +260,8 @@ async function main(): Promise<void> {
         );
         const links = await page.evaluate(() => (window as unknown as { openedLinks: string[] }).openedLinks);
         console.log(`  deep link opened: ${links[0] ?? '(none)'}`);
+        const ready = await page.evaluate(() => (window as unknown as { appReady?: boolean }).appReady);
+        console.log(`  told Teams it is ready (notifySuccess): ${String(ready)}`);
         const older = frame.getByRole('button', { name: 'Show older entries' });
         await older.click();
         await frame.getByText('This is the beginning of the audit log.').waitFor({ timeout: 10_000 });
