@@ -33,7 +33,8 @@ describe('OData $filter parser and evaluator', () => {
     ['createdDateTime lt 2026-01-01T00:00:00Z', false],
     ['createdDateTime le 2026-01-15T10:00:00Z and createdDateTime gt 2026-01-15T09:59:59.5Z', true],
     ["not(userType eq 'Member')", true],
-    ["not userType eq 'Guest'", false],
+    ["not startswith(mail,'bob')", true],
+    ["not (userType eq 'Guest')", false],
     ["userType eq 'Member' or userType eq 'Guest' and accountEnabled eq false", false],
     ["(userType eq 'Member' or userType eq 'Guest') and accountEnabled eq true", true],
     ["userType eq 'Guest' or userType eq 'Member' and accountEnabled eq false", true],
@@ -73,6 +74,7 @@ describe('OData $filter parser and evaluator', () => {
     "eq 'x'",
     "userType in 'Guest'",
     'mail eq mail2',
+    "not userType eq 'Guest'",
   ])('refuses the malformed filter %p', (filter) => {
     expect(() => parseFilter(filter)).toThrow(/Syntax error|empty|Unterminated|literal/);
   });

@@ -162,7 +162,12 @@ class Parser {
   private parseUnary(): FilterNode {
     if (this.isWord('not')) {
       this.i++;
-      return { kind: 'not', operand: this.parseUnary() };
+      const next = this.peek();
+      const operand = this.parseUnary();
+      // `not` binds tighter than comparisons in OData: `not a eq 'x'` negates `a`, which is not a boolean.
+      if (next?.t !== '(' && (operand.kind === 'compare' || operand.kind === 'in'))
+        throw this.error(next?.pos, "'not' needs a parenthesised expression or a boolean function");
+      return { kind: 'not', operand };
     }
     return this.parsePrimary();
   }
