@@ -1,4 +1,25 @@
-/** What drives a run (events) and what a transition asks the world to do (effects). All plain JSON. */
+/**
+ * What drives a run (events) and what a transition asks the world to do (effects). All plain JSON.
+ *
+ * How the bot drives a run, by what the run is waiting for (`run.pending.kind`) — every card event carries the
+ * `stepVersion` the card was rendered with and the clicking admin as `actor` (id, name, token `wids` and `scp`):
+ *
+ * | pending | card button | event |
+ * |---|---|---|
+ * | (new run) | "start" message or "fix it in chat" | runner.start(...) (sends `start`) |
+ * | input | Submit (form values) | `submit-input { values }` |
+ * | choice | one button per option | `submit-input { values: { choice: optionId } }` |
+ * | confirm | Confirm / Change | `confirm` / `change` (back to the last input step) |
+ * | manual | the step's "done" button | `manual-done` |
+ * | wait | Check now | `retry` (polls at once) |
+ * | blocked | Retry (e.g. as another admin who holds the role) | `retry` (re-checks the actor's roles) |
+ * | error, or run failed | Retry / Change | `retry` (re-probes before any write) / `change` |
+ * | retry, graph | — (Sesame is working; Retry after a crash) | `retry` |
+ * | any | Cancel | `cancel` |
+ *
+ * Timers: the reminder scheduler delivers every due reminder whose payload is a run timer to
+ * runner.deliverReminder() (→ `timer-due`) and, when `notify` is set, also posts `text` to the conversation.
+ */
 import type { GraphCall } from '../ports/tenant-graph.js';
 import type { Locale, LocalizedText } from '../procedures/text.js';
 import type { CallResult } from './call-result.js';

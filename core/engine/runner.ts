@@ -23,6 +23,7 @@ export interface RunnerOptions {
   /** The Graph port to use for a run (the bot binds the acting admin's delegated token). */
   readonly graph: (run: Run) => TenantGraph | Promise<TenantGraph>;
   readonly clock: Clock;
+  /** Keep older versions listed while runs of them are open: a run moves only under its own version. */
   readonly procedures: readonly ProcedureModule[];
   /** Run ids; default crypto.randomUUID(). */
   readonly newId?: () => string;
@@ -89,12 +90,19 @@ export function createRunner(options: RunnerOptions): Runner {
   const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
   const maxTransitions = options.maxTransitions ?? 100;
 
-  function moduleFor(procedureId: string): ProcedureModule {
-    const m = options.procedures.find((p) => p.procedure.id === procedureId);
-    if (!m)
-      throw new SesameError('procedure_unknown', `unknown procedure ${procedureId}`, {
-        details: { procedureId },
+  /** The newest version of a procedure, or the exact version a run started with. */
+  function moduleFor(procedureId: string, version?: number): ProcedureModule {
+    const m = options.procedures
+      .filter(
+        (p) => p.procedure.id === procedureId && (version === undefined || p.procedure.version === version),
+      )
+      .sort((a, b) => b.procedure.version - a.procedure.version)[0];
+    if (!m) {
+      const name = version === undefined ? procedureId : `${procedureId} v${version}`;
+      throw new SesameError('procedure_unknown', `unknown procedure ${name}`, {
+        details: { procedureId, ...(version === undefined ? {} : { version }) },
       });
+    }
     return m;
   }
 
@@ -109,7 +117,7 @@ export function createRunner(options: RunnerOptions): Runner {
 
   /** One transition and its save; on a lost eTag race, reload and re-apply once if the event still applies. */
   async function applyAndSave(record: StoredRecord<Run>, event: RunEvent): Promise<Applied> {
-    const module = moduleFor(record.value.procedureId);
+    const module = moduleFor(record.value.procedureId, record.value.procedureVersion);
     const first = transition(module, record.value, event, clock.now());
     if (first.refused) return { refused: first.refused };
     try {

@@ -77,12 +77,10 @@ export function transition(
   event: RunEvent,
   now: number,
 ): TransitionResult {
-  if (run.procedureId !== module.procedure.id) {
-    return {
-      run,
-      effects: [],
-      refused: { code: 'procedure_unknown', reason: `run is for ${run.procedureId}` },
-    };
+  if (run.procedureId !== module.procedure.id || run.procedureVersion !== module.procedure.version) {
+    // Steps may differ between versions: a run only moves under the version it started with.
+    const reason = `run is for ${run.procedureId} v${run.procedureVersion}, not ${module.procedure.id} v${module.procedure.version}`;
+    return { run, effects: [], refused: { code: 'procedure_unknown', reason } };
   }
   const d: Mutable<Run> = { ...run };
   const userActor = 'actor' in event ? event.actor : undefined;

@@ -7,6 +7,7 @@ import { addBusinessDays } from '../../core/calendar/index.js';
 import { ROLE } from '../../core/directory-roles.js';
 import type { CallResult } from '../../core/engine/call-result.js';
 import type { Effect, EventActor, GraphEffect, RunEvent } from '../../core/engine/events.js';
+import { computePreflight } from '../../core/engine/preflight.js';
 import { createRun, type Run } from '../../core/engine/run.js';
 import { transition, type TransitionResult } from '../../core/engine/transition.js';
 import type { DirectoryUser, RoleAssignment } from '../../core/ports/tenant-graph.js';
@@ -803,5 +804,35 @@ describe('blocked steps', () => {
       holders: [{ userPrincipalName: 'holder-e861@cabinet.fr' }],
     });
     expect(s.run.stepResults).toEqual({});
+  });
+});
+
+describe('preflight as an event, and versions', () => {
+  it('accepts a preflight report computed by the caller instead of its own lookups', () => {
+    const t = tenant({ allowInvitesFrom: 'adminsGuestInvitersAndAllMembers' });
+    const plain = { id: 'u-bob', name: 'Bob', roleTemplateIds: [], scopes: SCOPES };
+    const started = apply(newRun(), { type: 'start', actor: plain }, T0);
+    expect(started.run.pending).toMatchObject({ kind: 'graph', stage: 'preflight' });
+    const report = computePreflight({
+      procedure: A.procedure,
+      roleTemplateIds: [ROLE.guestInviter],
+      scopes: SCOPES,
+    });
+    const r = drive(t, started.run, { type: 'preflight-result', report }, T0 + 1);
+    expect(r.run.preflight).toEqual(report);
+    expect(r.run.pending?.kind).toBe('input');
+    // A late lookup result is no longer awaited.
+    const late = started.effects.find((e): e is GraphEffect => e.type === 'graph');
+    expect(
+      apply(r.run, { type: 'effect-result', callId: late!.callId, result: answer(t, late!) }, T0 + 2).refused
+        ?.code,
+    ).toBe('card_stale');
+  });
+
+  it('refuses to move a run under another version of its procedure', () => {
+    const run = { ...newRun(), procedureVersion: 0 };
+    const r = transition(A, run, { type: 'start', actor: GLOBAL_ADMIN }, T0);
+    expect(r.refused?.code).toBe('procedure_unknown');
+    expect(r.run).toBe(run);
   });
 });
