@@ -110,6 +110,7 @@ export class TenantState {
   appRoleAssignments: GraphObject[] = [];
   authorizationPolicy!: GraphObject;
   adminConsentRequestPolicy!: GraphObject;
+  crossTenantAccessPolicyDefault!: GraphObject;
   invitations: GraphObject[] = [];
   readonly applications = new Map<string, GraphObject>();
   applicationTemplates: GraphObject[] = [];

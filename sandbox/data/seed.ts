@@ -459,6 +459,30 @@ export function seedTenant(now: number): TenantState {
     version: 0,
   };
 
+  // Microsoft's service defaults: B2B collaboration open both ways, B2B direct connect blocked, no inbound trust.
+  const targets = (accessType: 'allowed' | 'blocked') => ({
+    usersAndGroups: { accessType, targets: [{ target: 'AllUsers', targetType: 'user' }] },
+    applications: { accessType, targets: [{ target: 'AllApplications', targetType: 'application' }] },
+  });
+  t.crossTenantAccessPolicyDefault = {
+    id: 'default',
+    isServiceDefault: true,
+    appServiceConnectInbound: null,
+    automaticUserConsentSettings: { inboundAllowed: false, outboundAllowed: false },
+    b2bCollaborationInbound: targets('allowed'),
+    b2bCollaborationOutbound: targets('allowed'),
+    b2bDirectConnectInbound: targets('blocked'),
+    b2bDirectConnectOutbound: targets('blocked'),
+    inboundTrust: { isMfaAccepted: false, isCompliantDeviceAccepted: false, isHybridAzureADJoinedDeviceAccepted: false },
+    invitationRedemptionIdentityProviderConfiguration: {
+      primaryIdentityProviderPrecedenceOrder: ['externalFederation', 'azureActiveDirectory', 'socialIdentityProviders'],
+      fallbackIdentityProvider: 'defaultConfiguredIdp',
+    },
+    m365CollaborationInbound: null,
+    m365CollaborationOutbound: null,
+    tenantRestrictions: { devices: null, ...targets('blocked') },
+  };
+
   const app = (appId: string, displayName: string, secretEndMs: number, extra: Partial<GraphObject> = {}): GraphObject => ({
     id: guidFrom(`application:${appId}`),
     deletedDateTime: null,

@@ -500,6 +500,24 @@ export const csdlTypes = {
     navigation: [],
   },
   synchronizationSecretKeyStringValuePair: { properties: ['key', 'value'], navigation: [] },
+  crossTenantAccessPolicyConfigurationDefault: {
+    properties: [
+      'id',
+      'appServiceConnectInbound',
+      'automaticUserConsentSettings',
+      'b2bCollaborationInbound',
+      'b2bCollaborationOutbound',
+      'b2bDirectConnectInbound',
+      'b2bDirectConnectOutbound',
+      'inboundTrust',
+      'invitationRedemptionIdentityProviderConfiguration',
+      'isServiceDefault',
+      'm365CollaborationInbound',
+      'm365CollaborationOutbound',
+      'tenantRestrictions',
+    ],
+    navigation: [],
+  },
 } as const satisfies Record<string, CsdlType>;
 
 export type CsdlTypeName = keyof typeof csdlTypes;

@@ -743,6 +743,15 @@ export const handlers: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>, Handle
       'policies/adminConsentRequestPolicy',
       a.rt.state.adminConsentRequestPolicy,
     ),
+  'GET /policies/crossTenantAccessPolicy/default': (a) => {
+    const { id: _id, ...policy } = a.rt.state.crossTenantAccessPolicyDefault;
+    return entity(
+      a,
+      'crossTenantAccessPolicyConfigurationDefault',
+      'policies/crossTenantAccessPolicy/default',
+      policy,
+    );
+  },
   'GET /roleManagement/directory/roleDefinitions': (a) =>
     list(a, a.rt.state.roleDefinitions, {
       type: 'unifiedRoleDefinition',
@@ -921,6 +930,19 @@ export const handlers: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>, Handle
         ...assignment,
       },
       201,
+    );
+  },
+  'GET /servicePrincipals/{id}/appRoleAssignments': (a) => {
+    const sp = findSp(a);
+    return list(
+      a,
+      a.rt.state.appRoleAssignments.filter((r) => r.principalId === sp.id),
+      {
+        type: 'appRoleAssignment',
+        directoryObjects: false,
+        contextPath: `servicePrincipals('${sp.id}')/appRoleAssignments`,
+      },
+      ['$select', '$filter', '$top', '$skiptoken', '$count'],
     );
   },
   'GET /servicePrincipals/{id}/synchronization/templates': (a) => {

@@ -129,6 +129,10 @@ export const routePermissions: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>
       ROLE.securityReader,
     ),
   },
+  'GET /policies/crossTenantAccessPolicy/default': {
+    scopes: ['Policy.Read.All', 'Policy.ReadWrite.CrossTenantAccess'],
+    roles: roles(ROLE.globalReader, ROLE.securityReader, ROLE.securityAdministrator),
+  },
   'GET /roleManagement/directory/roleDefinitions': { scopes: ROLE_READ, roles: member },
   'GET /roleManagement/directory/roleDefinitions/{id}': { scopes: ROLE_READ, roles: member },
   'GET /roleManagement/directory/roleAssignments': { scopes: ROLE_READ, roles: member },
@@ -182,9 +186,10 @@ export const routePermissions: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>
   "GET /servicePrincipals(appId='{appId}')": { scopes: APP_READ, roles: member },
   'GET /servicePrincipals/{id}/appRoleAssignedTo': { scopes: APP_READ, roles: member },
   'POST /servicePrincipals/{id}/appRoleAssignedTo': {
-    scopes: ['AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All', 'Directory.ReadWrite.All'],
+    scopes: ['AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All'],
     roles: roles(...APP_WRITE_ROLES),
   },
+  'GET /servicePrincipals/{id}/appRoleAssignments': { scopes: APP_READ, roles: member },
   'GET /servicePrincipals/{id}/synchronization/templates': {
     scopes: SYNC_READ,
     roles: roles(...SYNC_READ_ROLES),
@@ -205,12 +210,7 @@ export const routePermissions: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>
   },
   'PUT /servicePrincipals/{id}/synchronization/secrets': { scopes: SYNC_WRITE, roles: roles(...SYNC_ROLES) },
   'GET /oauth2PermissionGrants': {
-    scopes: [
-      'Directory.Read.All',
-      'DelegatedPermissionGrant.Read.All',
-      'DelegatedPermissionGrant.ReadWrite.All',
-      'Directory.ReadWrite.All',
-    ],
+    scopes: ['Directory.Read.All', 'DelegatedPermissionGrant.ReadWrite.All', 'Directory.ReadWrite.All'],
     roles: member,
   },
   'GET /applications': { scopes: APP_READ, roles: member },

@@ -196,6 +196,32 @@ describe('Graph v1.0 basics', () => {
     );
   });
 
+  it('serves the cross-tenant access default and a service principal’s own app role assignments', async () => {
+    const policy = await h.call('GET', '/policies/crossTenantAccessPolicy/default', { as: 'globalReader' });
+    expect(policy.status).toBe(200);
+    expect(policy.body).toMatchObject({
+      isServiceDefault: true,
+      b2bCollaborationInbound: { usersAndGroups: { accessType: 'allowed' } },
+    });
+    expectGraphError(
+      await h.call('GET', '/policies/crossTenantAccessPolicy/default', { as: 'plainUser' }),
+      403,
+      'Authorization_RequestDenied',
+    );
+    const sps = await h.call('GET', "/servicePrincipals?$filter=displayName eq 'Cegid Loop'&$select=id", {
+      as: 'plainUser',
+    });
+    const granted = await h.call('GET', `/servicePrincipals/${sps.body.value[0].id}/appRoleAssignments`, {
+      as: 'plainUser',
+    });
+    expect(granted.body.value).toEqual([
+      expect.objectContaining({
+        appRoleId: 'df021288-bdef-4463-88db-98f22de89214',
+        resourceDisplayName: 'Microsoft Graph',
+      }),
+    ]);
+  });
+
   it('seeds the tenant and Sesame registration that env/.env.local points at', () => {
     const env = readFileSync(new URL('../../env/.env.local', import.meta.url), 'utf8');
     const value = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(env)?.[1];
