@@ -57,6 +57,7 @@ const TXT = {
   submit: L('Continuer', 'Continue'),
   retry: L('Réessayer', 'Retry'),
   checkNow: L('Vérifier maintenant', 'Check now'),
+  required: L('{label} : ce champ est obligatoire.', '{label}: this field is required.'),
   working: L('Sesame travaille sur cette étape…', 'Sesame is working on this step…'),
   waitingUntil: L('Échéance : {at}', 'Due: {at}'),
   retryAt: L(
@@ -179,7 +180,8 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
             value: pending.values[field.id] ?? run.inputs[field.id] ?? field.default ?? '',
             style: field.type === 'email' ? 'Email' : 'Text',
             isRequired: field.rules.some((r) => r.kind === 'required'),
-            ...(error ? { errorMessage: tr(error) } : {}),
+            // Teams shows this when a required field is left empty, before anything is sent.
+            errorMessage: error ? tr(error) : tr(TXT.required, { label: tr(field.label) }),
           });
           if (field.help)
             body.push(textBlock(tr(field.help), { isSubtle: true, size: 'Small', spacing: 'None' }));

@@ -1,0 +1,177 @@
+import type { Run } from '../../core/engine/run.js';
+import { GUEST_INVITER_ROLE } from './guest-access-fixtures.js';
+import { click, lastCard, startGuestAccess, text, type Card } from '../helpers/card-clicks.js';
+import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
+import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
+import type { ConversationParty } from '../helpers/teams-activities.js';
+
+const VENDOR = 'admin@onloop.onmicrosoft.com';
+
+/**
+ * Procedure A through the real server, like Teams calls it: activities and adaptiveCard/action invokes to
+ * /api/messages, replies captured by the sandbox's Bot Framework connector, Graph answered by the sandbox tenant.
+ */
+describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox', () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack();
+  });
+  afterAll(async () => {
+    await stack.stop();
+  });
+  beforeEach(async () => {
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/reset`, { method: 'POST' });
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`, { method: 'DELETE' });
+  });
+
+  async function graphLog(): Promise<{ method: string; url: string; status: number }[]> {
+    const res = await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`);
+    return ((await res.json()) as { value: { method: string; url: string; status: number }[] }).value;
+  }
+
+  async function runOf(card: Card): Promise<Run> {
+    // Every run card refreshes itself with its run id, even when it has no buttons left.
+    const data = (card.refresh as { action: { data: { runId: string } } }).action.data;
+    const record = await stack.store.get<Run>('run', stack.sandbox.tenantId, data.runId);
+    return record!.value;
+  }
+
+  function expectValid(card: Card) {
+    const check = checkCard(card);
+    expect(check.schemaErrors).toEqual([]);
+    expect(check.parseErrors).toEqual([]);
+    expect(check.bytes).toBeLessThan(MAX_CARD_BYTES);
+  }
+
+  async function inviteAndAssign(party: ConversationParty, who: Parameters<typeof startGuestAccess>[2]) {
+    let card = await startGuestAccess(stack, party, who);
+    expectValid(card);
+    expect(text(card)).toContain('Adresse e-mail du fournisseur');
+    card = await click(stack, party, card, 'run.submit', { inputs: { email: VENDOR } });
+    expect(text(card)).toContain(`Inviter ${VENDOR} comme invité ?`);
+    expectValid(card);
+    card = await click(stack, party, card, 'run.confirm');
+    return card;
+  }
+
+  it('completes as a Global Administrator', async () => {
+    const party = stack.party('globalAdmin');
+    let card = await inviteAndAssign(party, 'globalAdmin');
+    expect(text(card)).toContain(`Attribuer le rôle Inviteur à ${VENDOR} ?`);
+    card = await click(stack, party, card, 'run.confirm');
+    expectValid(card);
+    // Now waiting for the vendor: 2 business days, Europe/Paris, recorded in the run and as a reminder.
+    let run = await runOf(card);
+    expect(run.status).toBe('waiting');
+    expect(run.pending?.kind).toBe('wait');
+    const guestId = run.stepResults.invite!.objectIds[0]!;
+    const guest = stack.sandbox.state.users.get(guestId)!;
+    expect(guest.userType).toBe('Guest');
+    expect(guest.mail?.toLowerCase()).toBe(VENDOR);
+    expect(
+      [...stack.sandbox.state.roleAssignments.values()].filter(
+        (a) => a.principalId === guestId && a.roleDefinitionId === GUEST_INVITER_ROLE,
+      ),
+    ).toHaveLength(1);
+    const reminders = await stack.store.listReminders(stack.sandbox.tenantId, run.id);
+    expect(reminders.some((r) => r.status === 'scheduled')).toBe(true);
+
+    // The vendor accepts; "check now" sees it, then the admin confirms Cegid Loop's action.
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/guests/${guestId}/accept`, { method: 'POST' });
+    card = await click(stack, party, card, 'run.retry');
+    expect(text(card)).toContain('Cegid Loop a confirmé');
+    card = await click(stack, party, card, 'run.done');
+    expectValid(card);
+    expect(text(card)).toContain('Procédure terminée');
+    run = await runOf(card);
+    expect(run.status).toBe('done');
+
+    const writes = (await graphLog()).filter((e) => e.method !== 'GET');
+    expect(writes.map((e) => `${e.method} ${new URL(e.url, 'http://x').pathname} ${e.status}`)).toEqual([
+      'POST /invitations 201',
+      'POST /roleManagement/directory/roleAssignments 201',
+    ]);
+    const audit = await stack.store.listAudit(stack.sandbox.tenantId, { runId: run.id, limit: 500 });
+    const actions = audit.map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['run.started']));
+    expect(audit.filter((a) => a.action === 'graph.write' && a.result === 'ok')).toHaveLength(2);
+    expect(JSON.stringify(audit)).not.toMatch(/eyJ[\w-]+\.[\w-]+\./); // no token in the audit log
+  });
+
+  it('stops at pre-flight for a plain user, naming the missing roles and who holds them', async () => {
+    const party = stack.party('plainUser');
+    const card = await startGuestAccess(stack, party, 'plainUser');
+    expectValid(card);
+    const t = text(card);
+    expect(t).toContain('Droits insuffisants');
+    expect(t).toMatch(/Inviteur|Guest Inviter/);
+    expect(t).toContain('Claire Martin'); // a Global Administrator to ask
+    const run = await runOf(card);
+    expect(run.pending?.kind).toBe('blocked');
+    expect((await graphLog()).filter((e) => e.method !== 'GET')).toEqual([]);
+  });
+
+  it('lets a Guest Inviter invite but says it cannot assign the role', async () => {
+    const party = stack.party('guestInviter');
+    let card = await startGuestAccess(stack, party, 'guestInviter');
+    expect(text(card)).toContain('Rôle Inviteur'); // pre-flight warns the role step needs someone else
+    card = await click(stack, party, card, 'run.submit', { inputs: { email: VENDOR } });
+    card = await click(stack, party, card, 'run.confirm');
+    const run = await runOf(card);
+    expect(run.stepResults.invite?.status).toBe('done');
+    expect(run.pending?.kind).toBe('blocked');
+    expect(run.currentStepId).toBe('assign-role');
+    expect(text(card)).toContain('Droits insuffisants');
+    expect(text(card)).toMatch(/Administrateur de rôle privilégié|Privileged Role Administrator/);
+    const writes = (await graphLog()).filter((e) => e.method !== 'GET');
+    expect(writes.map((e) => e.method + ' ' + new URL(e.url, 'http://x').pathname)).toEqual([
+      'POST /invitations',
+    ]);
+  });
+
+  it('sends one invitation when "Invite" is double-clicked', async () => {
+    const party = stack.party('globalAdmin');
+    let card = await startGuestAccess(stack, party, 'globalAdmin');
+    card = await click(stack, party, card, 'run.submit', { inputs: { email: VENDOR } });
+    const [first, second] = await Promise.all([
+      click(stack, party, card, 'run.confirm'),
+      click(stack, party, card, 'run.confirm'),
+    ]);
+    const invites = (await graphLog()).filter((e) => e.method === 'POST' && e.url.includes('/invitations'));
+    expect(invites).toHaveLength(1);
+    // One click went through; the other is told the card is out of date, above the current state.
+    expect([text(first), text(second)].some((t) => t.includes('n’est plus à jour'))).toBe(true);
+  });
+
+  it('gives field-level messages for malformed input and changes nothing', async () => {
+    const party = stack.party('globalAdmin');
+    let card = await startGuestAccess(stack, party, 'globalAdmin');
+    card = await click(stack, party, card, 'run.submit', { inputs: { email: 'pas-une-adresse' } });
+    expectValid(card);
+    const input = (card.body as Record<string, unknown>[]).find(
+      (b) => b.type === 'Input.Text' && b.id === 'email',
+    );
+    expect(input?.errorMessage).toBeTruthy();
+    expect(input?.value).toBe('pas-une-adresse');
+    expect((await runOf(card)).currentStepId).toBe('vendor-email');
+    expect((await graphLog()).filter((e) => e.method !== 'GET')).toEqual([]);
+  });
+
+  it('retries a 429 on the invitation and completes the step', async () => {
+    const party = stack.party('globalAdmin');
+    let card = await startGuestAccess(stack, party, 'globalAdmin');
+    card = await click(stack, party, card, 'run.submit', { inputs: { email: VENDOR } });
+    // The sandbox's fault generator is seeded: at this rate the first three POSTs are throttled, the fourth passes.
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ throttleRate: 0.7, retryAfterSeconds: 1, onlyPaths: ['/invitations'] }),
+    });
+    card = await click(stack, party, card, 'run.confirm');
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/faults`, { method: 'DELETE' });
+    const posts = (await graphLog()).filter((e) => e.method === 'POST' && e.url.includes('/invitations'));
+    expect(posts.map((p) => p.status)).toContain(429);
+    expect(posts[posts.length - 1]!.status).toBe(201);
+    expect((await runOf(card)).stepResults.invite?.status).toBe('done');
+  });
+});
