@@ -42,10 +42,14 @@ async function main(): Promise<void> {
   console.log('');
   console.log('Sesame is running on this machine only (loopback):');
   console.log(`  Chat with the bot (Agents Playground):  http://127.0.0.1:${playgroundPort}`);
-  console.log(`  Sesame server:                          ${sesame.url}  (bot: /api/messages, health: /healthz)`);
+  console.log(
+    `  Sesame server:                          ${sesame.url}  (bot: /api/messages, health: /healthz)`,
+  );
   console.log(`  Tab:                                    ${sesame.url}/tab/index.html`);
   console.log(`  Sandbox tenant (Graph v1.0):            ${sandbox.graphUrl}`);
-  console.log(`  Sandbox sign-in page:                   ${sandbox.httpUrl}/${sandbox.tenantId}/oauth2/v2.0/authorize`);
+  console.log(
+    `  Sandbox sign-in page:                   ${sandbox.httpUrl}/${sandbox.tenantId}/oauth2/v2.0/authorize`,
+  );
   console.log('In the Playground, type "aide" (French) or "help" (English). Ctrl-C stops everything.');
 
   let stopping = false;

@@ -1,6 +1,6 @@
 import type { Run } from '../../core/engine/run.js';
 import { GUEST_INVITER_ROLE } from './guest-access-fixtures.js';
-import { click, lastCard, startGuestAccess, text, type Card } from '../helpers/card-clicks.js';
+import { click, startGuestAccess, text, type Card } from '../helpers/card-clicks.js';
 import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 import type { ConversationParty } from '../helpers/teams-activities.js';
