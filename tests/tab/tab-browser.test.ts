@@ -1,0 +1,118 @@
+/**
+ * The built tab in Debian's Chromium, inside the Teams stand-in of tab-harness.ts. Skipped when
+ * /usr/bin/chromium (or CHROMIUM_PATH) is absent: never a browser download.
+ */
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { chromiumAvailable, launchChromium, startTabHarness, type TabHarness } from './tab-harness.js';
+
+const describeWithChromium = chromiumAvailable() ? describe : describe.skip;
+
+interface HostWindow {
+  openedLinks: string[];
+  appReady?: boolean;
+  validity?: boolean;
+  savedSettings?: Record<string, unknown>;
+  saveResults: string[];
+  triggerSave(): void;
+}
+
+describeWithChromium('tab in Chromium', () => {
+  let harness: TabHarness;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    harness = await startTabHarness();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  afterEach(async () => {
+    await page?.close();
+  });
+
+  async function open(url: string, locale = 'en-US'): Promise<FrameLocator> {
+    page = await browser.newPage({ locale });
+    await page.goto(url);
+    return page.frameLocator('#app');
+  }
+
+  /** Reads the host page's records (links opened, settings saved...). */
+  const host = <T>(read: (w: HostWindow) => T): Promise<T> => page.evaluate(`(${read.toString()})(window)`);
+
+  it('explains, outside Teams, where the tab runs and how to try Sesame locally', async () => {
+    page = await browser.newPage({ locale: 'fr-FR' });
+    await page.goto(`${harness.origin}/tab/index.html`);
+    await page.getByRole('heading', { level: 1, name: 'Ouvrez Sesame dans Microsoft Teams' }).waitFor();
+    const body = await page.textContent('body');
+    expect(body).toContain('npm start');
+    expect(body).toContain('Agents Playground');
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    expect(await page.locator('[role="progressbar"]').count()).toBe(0);
+  });
+
+  it('lists procedures, runs and audit entries, and starts a procedure in the bot chat from the keyboard', async () => {
+    const tab = await open(harness.hosted('/tab/index.html?view=personal', 'data', 'en-US', 'default'));
+    await tab.getByRole('heading', { level: 2, name: 'Procedure runs' }).waitFor();
+    await tab.getByRole('cell', { name: 'Waiting for the invitation to be accepted' }).waitFor();
+    await tab.getByRole('columnheader', { name: 'Started by' }).waitFor();
+    await tab.getByRole('cell', { name: 'roleAssignment.create' }).first().waitFor();
+    expect(await host((w) => w.appReady)).toBe(true);
+
+    await tab.getByRole('button', { name: 'Start in chat: Vendor guest access (Cegid Loop)' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (window as unknown as HostWindow).openedLinks.length > 0);
+    const link = new URL((await host((w) => w.openedLinks))[0]!);
+    expect(link.origin + link.pathname).toBe('https://teams.microsoft.com/l/chat/0/0');
+    expect(link.searchParams.get('users')).toBe('28:b07c0de1-5e5a-4e1e-8b07-5e5a3e000001');
+    expect(link.searchParams.get('message')).toBe('Vendor guest access (Cegid Loop)');
+  });
+
+  it('pages back through the audit log until its beginning', async () => {
+    const tab = await open(harness.hosted('/tab/index.html', 'data', 'en-US', 'default'));
+    const auditRows = tab.locator('section:has(h2:text("Audit log")) tbody tr');
+    await tab.getByRole('button', { name: 'Show older entries' }).click();
+    await tab.getByText('This is the beginning of the audit log.').waitFor();
+    expect(await auditRows.count()).toBe(62);
+    expect(await auditRows.last().textContent()).toContain('support61@vendor.example');
+  });
+
+  it("shows the server's message in the user's language, and Retry loads the data", async () => {
+    const tab = await open(harness.hosted('/tab/index.html', 'flaky', 'fr-FR', 'default'), 'fr-FR');
+    const runs = tab.locator('section:has(h2:text("Procédures en cours et passées"))');
+    await runs.getByText('La base de données de Sesame ne répond pas.', { exact: false }).waitFor();
+    await runs.getByRole('button', { name: 'Réessayer' }).click();
+    await runs.getByRole('cell', { name: 'Camille Martin' }).first().waitFor();
+    expect(await runs.getByRole('button', { name: 'Réessayer' }).count()).toBe(0);
+  });
+
+  it('follows the Teams theme', async () => {
+    const tab = await open(harness.hosted('/tab/index.html', 'empty', 'en-US', 'dark'));
+    await tab.getByText('No procedure run yet — start one from the list.').waitFor();
+    const background = await tab
+      .locator('.fui-FluentProvider')
+      .first()
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    const [r, g, b] = (background.match(/\d+/g) ?? []).map(Number);
+    expect((r ?? 255) + (g ?? 255) + (b ?? 255)).toBeLessThan(3 * 80);
+  });
+
+  it('configures the channel tab when Teams saves it', async () => {
+    const config = await open(harness.hosted('/tab/config.html', 'data', 'en-US', 'default'));
+    await config.getByText('Select Save to add the tab.').waitFor();
+    await page.waitForFunction(() => (window as unknown as HostWindow).validity === true);
+    await page.evaluate(() => (window as unknown as HostWindow).triggerSave());
+    await page.waitForFunction(() => (window as unknown as HostWindow).saveResults.length > 0);
+    expect(await host((w) => w.saveResults)).toEqual(['success']);
+    expect(await host((w) => w.savedSettings)).toMatchObject({
+      contentUrl: `${harness.origin}/tab/index.html?view=channel`,
+      websiteUrl: `${harness.origin}/tab/index.html?view=channel`,
+      entityId: 'sesame-checklist',
+      suggestedDisplayName: 'Sesame',
+    });
+  });
+});
