@@ -324,8 +324,29 @@ const PATCHABLE_USER = new Set([
   'country',
 ]);
 
+/** Roles whose holders only a Global Administrator (or Privileged Authentication Administrator) may change. */
+const PRIVILEGED_TARGET_ROLES = [
+  ROLE.globalAdministrator,
+  ROLE.privilegedRoleAdministrator,
+  ROLE.privilegedAuthenticationAdministrator,
+];
+
+/** Graph: a User Administrator cannot update or delete a more privileged administrator. */
+function guardPrivilegedTarget(a: HandlerArgs, u: GraphUser): void {
+  if (u.id === a.caller.user.id) return;
+  const targetRoles = a.rt.state.roleTemplateIdsOf(u.id);
+  if (!targetRoles.some((r) => (PRIVILEGED_TARGET_ROLES as readonly string[]).includes(r))) return;
+  if (
+    a.caller.roles.has(ROLE.globalAdministrator) ||
+    a.caller.roles.has(ROLE.privilegedAuthenticationAdministrator)
+  )
+    return;
+  throw forbidden();
+}
+
 function patchUser(a: HandlerArgs): GraphResponse {
   const u = visibleUser(a, a.params.id!);
+  guardPrivilegedTarget(a, u);
   const body = checkBody(a.req.body, 'user', { passwordProfile: 'passwordProfile' });
   for (const [k, v] of Object.entries(body)) {
     if (k.includes('@')) continue;
@@ -721,6 +742,7 @@ export const handlers: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>, Handle
   'PATCH /users/{id}': patchUser,
   'DELETE /users/{id}': (a) => {
     const u = visibleUser(a, a.params.id!);
+    guardPrivilegedTarget(a, u);
     for (const l of u.assignedLicenses) {
       const sku = a.rt.state.subscribedSkus.find((s) => s.skuId === l.skuId);
       if (sku) sku.consumedUnits = Math.max(0, sku.consumedUnits - 1);

@@ -146,6 +146,35 @@ describe('delegated authorization: scopes AND the signed-in user’s directory r
     });
   });
 
+  it('does not let a User Administrator change or delete a Global Administrator', async () => {
+    const patch = await h.call('PATCH', `/users/${SEED_USERS.globalAdmin.id}`, {
+      as: 'userAdmin',
+      body: { jobTitle: 'x' },
+    });
+    expectGraphError(patch, 403, 'Authorization_RequestDenied');
+    expectGraphError(
+      await h.call('DELETE', `/users/${SEED_USERS.globalAdmin2.id}`, { as: 'userAdmin' }),
+      403,
+      'Authorization_RequestDenied',
+    );
+    expect(
+      (
+        await h.call('PATCH', `/users/${SEED_USERS.plainUser.id}`, {
+          as: 'userAdmin',
+          body: { jobTitle: 'Comptable' },
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await h.call('PATCH', `/users/${SEED_USERS.globalAdmin2.id}`, {
+          as: 'globalAdmin',
+          body: { jobTitle: 'DSI' },
+        })
+      ).status,
+    ).toBe(204);
+  });
+
   it('takes roles from the directory at call time, not from the token', async () => {
     const token = await h.token('plainUser');
     const body = {
