@@ -25,6 +25,10 @@ export interface StepResult {
   readonly error?: GraphErrorData;
   /** Wait steps: when the wait is over (ISO). */
   readonly dueAt?: string;
+  /** Wait steps: when the wait began (ISO). */
+  readonly since?: string;
+  /** Wait steps: the polling window is over. */
+  readonly pollingStopped?: boolean;
   readonly overdue?: boolean;
   /** Action steps: true when the probe found the work already done. */
   readonly already?: boolean;
@@ -78,7 +82,8 @@ export type Pending =
       readonly kind: 'wait';
       readonly stepId: string;
       readonly dueAt: string;
-      readonly nextPollAt: string;
+      /** Absent once the step's polling window is over (the admin can still check now). */
+      readonly nextPollAt?: string;
       readonly pollReminderId: string;
     }
   | {

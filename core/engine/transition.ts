@@ -693,7 +693,7 @@ function enterWait(t: Tx, step: WaitStep): void {
           holidays: step.due.holidays,
         })
       : t.now + step.due.durationMs;
-  setResult(t, step.id, 'waiting', { dueAt: new Date(dueAt).toISOString() });
+  setResult(t, step.id, 'waiting', { dueAt: new Date(dueAt).toISOString(), since: t.iso });
   const params = { ...textParams(t), dueAt: new Date(dueAt).toISOString(), stepId: step.id };
   for (const r of step.reminders) {
     const at = r.at === 'due' ? dueAt : t.now + r.at.afterMs;
@@ -729,16 +729,28 @@ function completePoll(t: Tx, step: WaitStep, results: Results, interactive: bool
     enterStep(t, nextOf(t, step));
     return;
   }
+  const since = Date.parse(prev?.since ?? t.iso);
   const nextPollAt = t.now + step.pollEveryMs;
-  schedule(t, pollReminderId, nextPollAt, 'engine.poll', { stepId: step.id }, false);
+  // Past the polling window Sesame stops asking Graph every hour; "check now" still polls once.
+  const keepPolling = step.pollForMs === undefined || nextPollAt - since <= step.pollForMs;
+  if (keepPolling) schedule(t, pollReminderId, nextPollAt, 'engine.poll', { stepId: step.id }, false);
+  else if (!prev?.pollingStopped) {
+    audit(t, 'wait.polling-stopped', 'ok', { stepId: step.id, pollForMs: step.pollForMs });
+    t.wantsRender = true;
+  }
   d.pending = {
     kind: 'wait',
     stepId: step.id,
     dueAt: prev?.dueAt ?? t.iso,
-    nextPollAt: new Date(nextPollAt).toISOString(),
+    ...(keepPolling ? { nextPollAt: new Date(nextPollAt).toISOString() } : {}),
     pollReminderId,
   };
-  setResult(t, step.id, 'waiting', { ...prev, ...outcomeFields(outcome), requestIds });
+  setResult(t, step.id, 'waiting', {
+    ...prev,
+    ...outcomeFields(outcome),
+    requestIds,
+    ...(keepPolling ? {} : { pollingStopped: true }),
+  });
   if (interactive) t.wantsRender = true;
 }
 

@@ -124,6 +124,8 @@ export interface WaitStep extends StepBase {
   /** Name of the WaitLogic that polls. */
   readonly logic: string;
   readonly pollEveryMs: number;
+  /** Stop polling this long after the wait began (default: poll until the run ends). */
+  readonly pollForMs?: number;
   readonly reminders: readonly WaitReminder[];
   /** Reminders that stay armed after the wait is satisfied (cancelled when the run ends). */
   readonly keepRemindersUntilEnd?: readonly string[];

@@ -236,6 +236,8 @@ export const vendorGuestAccess: Procedure = {
       },
       due: { businessDays: 2, timeZone: 'Europe/Paris', holidays: 'fr' },
       pollEveryMs: 3_600_000,
+      // Two weeks of hourly checks; after that the admin checks on demand (the reminder has long fired).
+      pollForMs: 14 * 86_400_000,
       reminders: [
         {
           id: 'due',

@@ -564,6 +564,30 @@ describe('procedure A branches', () => {
     );
   });
 
+  it('stops polling after two weeks but still checks on demand', () => {
+    const t = tenant();
+    const s = upToLookup(t);
+    const inv = drive(t, s.run, { type: 'confirm', stepVersion: s.run.stepVersion }, T0);
+    const w = drive(t, inv.run, { type: 'confirm', stepVersion: inv.run.stepVersion }, T0);
+    const twoWeeksLater = T0 + 14 * 86_400_000;
+    const last = drive(t, w.run, { type: 'timer-due', reminderId: 'run-1:vendor-wait:poll' }, twoWeeksLater);
+    expect(last.run.pending).toMatchObject({ kind: 'wait', stepId: 'vendor-wait' });
+    expect(last.run.pending?.kind === 'wait' && last.run.pending.nextPollAt).toBeFalsy();
+    expect(last.run.reminders).toEqual(['run-1:vendor-wait:due']);
+    expect(last.run.stepResults['vendor-wait']?.pollingStopped).toBe(true);
+    expect(audits(last.effects)).toContainEqual(expect.objectContaining({ action: 'wait.polling-stopped' }));
+    expect(last.effects.some((e) => e.type === 'render')).toBe(true);
+
+    t.users = t.users.map((u) => ({ ...u, externalUserState: 'Accepted' }));
+    const now = drive(
+      t,
+      last.run,
+      { type: 'retry', stepVersion: last.run.stepVersion },
+      twoWeeksLater + 1000,
+    );
+    expect(now.run.pending).toEqual({ kind: 'manual', stepId: 'vendor-confirmed' });
+  });
+
   it('accepts a poll result pushed by the bot ("check now")', () => {
     const t = tenant();
     const s = upToLookup(t);
