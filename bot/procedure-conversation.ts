@@ -1,6 +1,6 @@
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
-import { isSesameError, SesameError, type SesameErrorCode } from '../core/errors.js';
+import { isSesameError, SesameError, StoreConflictError, type SesameErrorCode } from '../core/errors.js';
 import { createRunner, type Runner, type RunnerOutcome } from '../core/engine/runner.js';
 import type { EventActor, RunEvent } from '../core/engine/events.js';
 import { isTerminal, type Run } from '../core/engine/run.js';
@@ -14,6 +14,12 @@ import { adaptiveCard, executeAction, textBlock, type AdaptiveCard } from './car
 import { RUN_VERBS, runCard, type RunVerb } from './cards/run-card.js';
 import type { CardSigner } from './card-signing.js';
 import { describeGraphToken, type SignedInAdmin } from './signed-in-admin.js';
+
+/** Which Teams user an Entra user is, for acting on their behalf outside a turn. */
+export interface TeamsUserRef {
+  readonly teamsUserId: string;
+  readonly channelId: string;
+}
 
 /** The Teams turn, as much of it as the procedure conversation needs. */
 export interface Turn {
@@ -160,7 +166,27 @@ export function createProcedureConversation(options: ProcedureConversationOption
         details: { detail: who.tenantId },
       });
     }
+    await rememberTeamsUser(turn, who);
     return who;
+  }
+
+  /**
+   * Timers act for the run's admin later, without a turn: remember which Teams user (the token service's key)
+   * an Entra user is, and on which channel.
+   */
+  async function rememberTeamsUser(turn: Turn, who: SignedInAdmin): Promise<void> {
+    const id = `user:${who.userId}`;
+    const value: TeamsUserRef = { teamsUserId: turn.teamsUserId, channelId: turn.channelId };
+    const existing = await store.get<TeamsUserRef>('conversation', turn.tenantId, id);
+    if (existing?.value.teamsUserId === value.teamsUserId && existing.value.channelId === value.channelId)
+      return;
+    try {
+      if (existing) await store.replace('conversation', turn.tenantId, id, value, existing.etag);
+      else await store.create('conversation', turn.tenantId, id, value);
+    } catch (e) {
+      // Another turn wrote the same mapping at the same time: either value is right.
+      if (!(e instanceof StoreConflictError)) throw e;
+    }
   }
 
   async function rememberIntent(turn: Turn, procedureId: string): Promise<void> {

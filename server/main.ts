@@ -13,7 +13,8 @@ import { createTenantGraph } from '../adapters/graph/tenant-graph-client.js';
 import { createMsalNetworkModule } from '../adapters/identity/msal-network.js';
 import { loadCardSigner } from '../bot/card-signing.js';
 import { HonoTeamsAdapter } from '../bot/hono-teams-adapter.js';
-import { createProcedureConversation } from '../bot/procedure-conversation.js';
+import { createProcedureConversation, type TeamsUserRef } from '../bot/procedure-conversation.js';
+import { createRunTimers, type RunTimers } from '../bot/run-timers.js';
 import { createSesameBot } from '../bot/sesame-bot.js';
 import { findProcedureByText, PROCEDURES } from '../core/procedures/catalog.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
@@ -34,6 +35,8 @@ export interface SesameDependencies {
   readonly tabDir?: string;
   /** How the Graph adapter waits out Retry-After (tests pass one that does not wait). */
   readonly graphSleep?: (ms: number) => Promise<void>;
+  /** How often due run timers are delivered; 0 = never on its own (tests call timers.dispatchDue()). */
+  readonly timerIntervalMs?: number;
 }
 
 export interface RunningSesame {
@@ -42,6 +45,8 @@ export interface RunningSesame {
   readonly http: Hono;
   readonly bot: App;
   readonly store: Store;
+  /** Due run timers (retries, polls, deadlines); delivered every TIMER_INTERVAL, or on demand in tests. */
+  readonly timers: RunTimers;
   close(): Promise<void>;
 }
 
@@ -89,18 +94,19 @@ export async function startSesame(
   });
   http.route('/api/tab', createTabApi({ store, procedures: listProcedures }));
 
+  const graphFor = (getToken: () => Promise<string>) =>
+    createTenantGraph({
+      baseUrl: config.graphBaseUrl,
+      getToken,
+      now: () => clock.now(),
+      ...(deps.graphSleep ? { sleep: deps.graphSleep } : {}),
+    });
   const conversation = createProcedureConversation({
     store,
     clock,
     procedures: PROCEDURES,
     signer: await loadCardSigner(store),
-    graphFor: (getToken) =>
-      createTenantGraph({
-        baseUrl: config.graphBaseUrl,
-        getToken,
-        now: () => clock.now(),
-        ...(deps.graphSleep ? { sleep: deps.graphSleep } : {}),
-      }),
+    graphFor,
     logger,
   });
 
@@ -125,6 +131,30 @@ export async function startSesame(
   });
   await bot.initialize();
 
+  const timers = createRunTimers({
+    store,
+    clock,
+    procedures: PROCEDURES,
+    graphFor,
+    logger,
+    owner: `sesame-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    async tokenFor(tenantId, userId) {
+      const ref = await store.get<TeamsUserRef>('conversation', tenantId, `user:${userId}`);
+      if (!ref) return undefined;
+      try {
+        const res = await bot.api.users.token.get({
+          userId: ref.value.teamsUserId,
+          connectionName: config.bot.oauthConnectionName,
+          channelId: ref.value.channelId,
+        });
+        return res.token || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  if (deps.timerIntervalMs !== 0) timers.start(deps.timerIntervalMs ?? 15_000);
+
   const server = await listen(http, config.host, config.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -136,9 +166,11 @@ export async function startSesame(
     http,
     bot,
     store,
+    timers,
     async close() {
       if (closed) return;
       closed = true;
+      await timers.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

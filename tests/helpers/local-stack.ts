@@ -78,6 +78,7 @@ export async function startLocalStack(
     extraCaPem: sandbox.caCertPem,
     ...(options.clock ? { clock: options.clock } : {}),
     graphSleep: options.graphSleep ?? (async () => undefined),
+    timerIntervalMs: 0,
   });
   const serviceUrl = `${sandbox.httpUrl}/botframework/connector`;
 
