@@ -3,9 +3,13 @@
  * /usr/bin/chromium (or CHROMIUM_PATH) is absent: never a browser download.
  */
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium, startTabHarness, type TabHarness } from './tab-harness.js';
+import { chromiumAvailable, launchChromium, startTabHarness, type TabHarness } from '../tab/tab-harness.js';
 
-const describeWithChromium = chromiumAvailable() ? describe : describe.skip;
+// This suite runs under `npm run test:e2e`, which needs Debian's Chromium: without it, fail, never skip.
+if (!chromiumAvailable()) {
+  throw new Error('Chromium not found at /usr/bin/chromium (or CHROMIUM_PATH): apt-get install -y chromium');
+}
+const describeWithChromium = describe;
 
 interface HostWindow {
   openedLinks: string[];
