@@ -605,6 +605,12 @@ function expandPrincipal(a: HandlerArgs) {
 
 function createRoleAssignment(a: HandlerArgs): GraphResponse {
   const body = checkBody(a.req.body, 'unifiedRoleAssignment');
+  const odataType = body['@odata.type'];
+  if (odataType !== undefined && odataType !== '#microsoft.graph.unifiedRoleAssignment')
+    throw badRequest(
+      `A type named '${String(odataType).replace(/^#/, '')}' could not be resolved by the model.`,
+      'BadRequest',
+    );
   const principalId = str(body, 'principalId', 'unifiedRoleAssignment')!.toLowerCase();
   const roleDefinitionId = str(body, 'roleDefinitionId', 'unifiedRoleAssignment')!.toLowerCase();
   const directoryScopeId = str(body, 'directoryScopeId', 'unifiedRoleAssignment', false) ?? '/';

@@ -215,6 +215,11 @@ export function errorResponse(req: GraphRequest, e: GraphHttpError, now: number)
 export async function dispatch(req: GraphRequest, o: DispatchOptions): Promise<DispatchResult> {
   let caller: Caller | undefined;
   try {
+    try {
+      decodeURIComponent(req.path);
+    } catch {
+      throw new GraphHttpError(400, 'BadRequest', 'The request URI is not valid: bad percent-encoding.');
+    }
     const match = matchRoute(req.method, req.path);
     if (match === undefined) throw unknownSegment(req.path);
     if (match === 'method-not-allowed')

@@ -1,6 +1,6 @@
 /**
- * The built tab in Debian's Chromium, inside the Teams stand-in of tab-harness.ts. Skipped when
- * /usr/bin/chromium (or CHROMIUM_PATH) is absent: never a browser download.
+ * The built tab in Debian's Chromium, inside the Teams stand-in of tab-harness.ts. Needs /usr/bin/chromium
+ * (or CHROMIUM_PATH): never a browser download.
  */
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium, startTabHarness, type TabHarness } from '../tab/tab-harness.js';

@@ -368,6 +368,47 @@ describe('request bodies', () => {
       413,
       'RequestEntityTooLarge',
     );
+    expectGraphError(await h.call('GET', '/users/%E0%A4%A', { as: 'plainUser' }), 400, 'BadRequest');
+    const typed = await h.call('POST', '/roleManagement/directory/roleAssignments', {
+      as: 'globalAdmin',
+      body: {
+        '@odata.type': '#microsoft.graph.group',
+        principalId: SEED_USERS.plainUser.id,
+        roleDefinitionId: ROLE.guestInviter,
+        directoryScopeId: '/',
+      },
+    });
+    expectGraphError(typed, 400, 'BadRequest');
     expect((await h.call('GET', '/me', { as: 'plainUser' })).status).toBe(200);
+  });
+});
+
+describe('replication lag on service principals', () => {
+  it('hides an instantiated gallery app’s service principal until the lag has passed', async () => {
+    await h.admin('PUT', '/replication-lag', { ms: 30_000 });
+    const inst = await h.call(
+      'POST',
+      `/applicationTemplates/${APPLICATION_TEMPLATES.logMeIn.id}/instantiate`,
+      {
+        as: 'globalAdmin',
+        body: { displayName: 'LogMeIn' },
+      },
+    );
+    expect(inst.status).toBe(201);
+    const sp = inst.body.servicePrincipal as { id: string; appId: string };
+    expectGraphError(
+      await h.call('GET', `/servicePrincipals/${sp.id}`, { as: 'globalAdmin' }),
+      404,
+      'Request_ResourceNotFound',
+    );
+    expectGraphError(
+      await h.call('GET', `/servicePrincipals(appId='${sp.appId}')`, { as: 'globalAdmin' }),
+      404,
+      'Request_ResourceNotFound',
+    );
+    h.clock += 30_000;
+    expect(
+      (await h.call('GET', `/servicePrincipals(appId='${sp.appId}')`, { as: 'globalAdmin' })).body.id,
+    ).toBe(sp.id);
   });
 });
