@@ -1069,7 +1069,7 @@ export const handlers: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>, Handle
         countEntitledForProvisioning: 0,
         countEscrowed: 0,
         countEscrowedRaw: 0,
-        countExportedReferences: 0,
+
         countExports: 0,
         countImportedDeltas: 0,
         countImportedReferenceDeltas: 0,
