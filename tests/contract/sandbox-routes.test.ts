@@ -21,16 +21,7 @@ const KNOWN_UNMAPPED = new Set([
  * Where the sandbox accepts a scope Microsoft's map does not list for the route. Each entry must still be a
  * discrepancy (the test fails when it is fixed, so the entry gets removed); the sandbox owners decide.
  */
-const KNOWN_SANDBOX_DISCREPANCIES: Record<string, { extraScopes: string[]; note: string }> = {
-  'GET /oauth2PermissionGrants': {
-    extraScopes: ['DelegatedPermissionGrant.Read.All'],
-    note: 'not a permission in the vendored permissions.json at all; the map lists Directory.Read.All as least privileged',
-  },
-  'POST /servicePrincipals/{id}/appRoleAssignedTo': {
-    extraScopes: ['Directory.ReadWrite.All'],
-    note: 'the map lists AppRoleAssignment.ReadWrite.All (+ Application.Read.All), Application.ReadWrite.All, Directory.Read.All',
-  },
-};
+const KNOWN_SANDBOX_DISCREPANCIES: Record<string, { extraScopes: string[]; note: string }> = {};
 
 describe('sandbox Graph routes', () => {
   it('are declared', () => {
@@ -94,10 +85,7 @@ describe('sandbox entity shapes', () => {
 
 describe('the sandbox serves what Sesame sends', () => {
   /** Sesame requests the sandbox does not serve yet (so no offline test can exercise them). Remove when served. */
-  const NOT_SERVED_YET = [
-    'GET /policies/crossTenantAccessPolicy/default',
-    'GET /servicePrincipals/{id}/appRoleAssignments',
-  ];
+  const NOT_SERVED_YET: string[] = [];
 
   it('every request of SESAME_GRAPH_REQUESTS matches a sandbox route, except the listed ones', () => {
     const served = new Set(routes.map((r) => `${r.method} ${normalizePermissionPath(r.path)}`));
