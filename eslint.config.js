@@ -12,6 +12,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS preload for the Agents Playground (node -r).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The domain stays free of Teams, React and HTTP frameworks.
     files: ['core/**/*.ts'],
     rules: {

@@ -48,9 +48,15 @@ async function main(): Promise<void> {
   console.log(`  Tab:                                    ${sesame.url}/tab/index.html`);
   console.log(`  Sandbox tenant (Graph v1.0):            ${sandbox.graphUrl}`);
   console.log('');
-  console.log('In the Playground, type "aide" (French) or "help" (English), then start "accès invité Cegid Loop".');
-  console.log('When the bot asks you to sign in, pick a user of the sandbox tenant "Cabinet Exemple": Claire Martin');
-  console.log('(Global Administrator) completes every step; Emma Robert (Guest Inviter) and Lucas Moreau (no role)');
+  console.log(
+    'In the Playground, type "aide" (French) or "help" (English), then start "accès invité Cegid Loop".',
+  );
+  console.log(
+    'When the bot asks you to sign in, pick a user of the sandbox tenant "Cabinet Exemple": Claire Martin',
+  );
+  console.log(
+    '(Global Administrator) completes every step; Emma Robert (Guest Inviter) and Lucas Moreau (no role)',
+  );
   console.log('show what Sesame says when rights are missing. Ctrl-C stops everything.');
 
   let stopping = false;

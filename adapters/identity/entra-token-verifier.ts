@@ -38,7 +38,8 @@ export function createEntraTokenVerifier(options: EntraTokenVerifierOptions) {
     const fresh = cached && options.clock.now() - cached.at < ttl && (!kid || cached.kids.has(kid));
     if (fresh && cached) return cached.jwks;
     const res = await options.trust.fetchJson(`${options.authorityHost}/${tenantId}/discovery/v2.0/keys`);
-    if (res.status !== 200) throw new SesameError('auth_failed', `signing keys unavailable (HTTP ${res.status})`);
+    if (res.status !== 200)
+      throw new SesameError('auth_failed', `signing keys unavailable (HTTP ${res.status})`);
     const set = res.body as JSONWebKeySet;
     cached = {
       jwks: createLocalJWKSet(set),
@@ -55,12 +56,14 @@ export function createEntraTokenVerifier(options: EntraTokenVerifierOptions) {
     let kid: string | undefined;
     try {
       unverified = decodeJwt(token);
-      kid = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')).kid as string | undefined;
+      kid = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')).kid as
+        string | undefined;
     } catch (cause) {
       throw new SesameError('auth_failed', 'malformed token', { status: 401, cause });
     }
     const tid = typeof unverified.tid === 'string' ? unverified.tid : '';
-    if (!/^[0-9a-f-]{36}$/i.test(tid)) throw new SesameError('auth_failed', 'token has no tenant', { status: 401 });
+    if (!/^[0-9a-f-]{36}$/i.test(tid))
+      throw new SesameError('auth_failed', 'token has no tenant', { status: 401 });
     if (options.allowedTenants && !options.allowedTenants.includes(tid)) {
       throw new SesameError('auth_failed', 'tenant not allowed', { status: 403 });
     }
@@ -75,7 +78,8 @@ export function createEntraTokenVerifier(options: EntraTokenVerifierOptions) {
         tenantId: tid,
         userId: String(payload.oid ?? payload.sub),
         name: typeof payload.name === 'string' ? payload.name : undefined,
-        upn: typeof payload.upn === 'string' ? payload.upn : (payload.preferred_username as string | undefined),
+        upn:
+          typeof payload.upn === 'string' ? payload.upn : (payload.preferred_username as string | undefined),
         roleTemplateIds: Array.isArray(payload.wids) ? (payload.wids as string[]) : [],
         scopes: typeof payload.scp === 'string' ? payload.scp.split(' ') : [],
       };
