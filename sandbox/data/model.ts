@@ -72,6 +72,8 @@ export const ROLE = {
   globalReader: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
   securityReader: '5d6b6bb7-de71-4623-b4af-96380a352509',
   securityAdministrator: '194ae4cb-b126-40b2-bd5b-6091b380977d',
+  securityOperator: '5f2222b1-57c3-48ba-8ad5-d4759f1fde6f',
+  cloudDeviceAdministrator: '7698a772-787b-4ac8-901f-60d6b08affd2',
   directoryReaders: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b',
   licenseAdministrator: '4d6ac14f-3453-41d0-bef9-a3e0c569773a',
   domainNameAdministrator: '8329153b-31d0-4727-b945-745eb3bc5f31',

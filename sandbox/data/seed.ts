@@ -218,6 +218,8 @@ const ROLE_NAMES: Record<string, [string, string]> = {
   [ROLE.globalReader]: ['Global Reader', 'Can read everything that a Global Administrator can, but not update anything.'],
   [ROLE.securityReader]: ['Security Reader', 'Can read security information and reports in Microsoft Entra ID and Office 365.'],
   [ROLE.securityAdministrator]: ['Security Administrator', 'Can read security information and reports, and manage configuration in Microsoft Entra ID and Office 365.'],
+  [ROLE.securityOperator]: ['Security Operator', 'Creates and manages security events.'],
+  [ROLE.cloudDeviceAdministrator]: ['Cloud Device Administrator', 'Limited access to manage devices in Microsoft Entra ID.'],
   [ROLE.directoryReaders]: ['Directory Readers', 'Can read basic directory information. Commonly used to grant directory read access to applications and guests.'],
   [ROLE.licenseAdministrator]: ['License Administrator', 'Can manage product licenses on users and groups.'],
   [ROLE.domainNameAdministrator]: ['Domain Name Administrator', 'Can manage domain names in cloud and on-premises.'],

@@ -107,13 +107,22 @@ export const routePermissions: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>
     scopes: ['User.Invite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
     roles: { kind: 'invitePolicy' },
   },
+  // Microsoft (2025+): reading the authorization policy needs a reader or admin role; plain members get 403.
   'GET /policies/authorizationPolicy': {
     scopes: ['Policy.Read.All', 'Policy.ReadWrite.Authorization'],
-    roles: member,
+    roles: roles(
+      ROLE.globalReader,
+      ROLE.securityReader,
+      ROLE.securityOperator,
+      ROLE.securityAdministrator,
+      ROLE.cloudDeviceAdministrator,
+      ROLE.licenseAdministrator,
+      ROLE.privilegedRoleAdministrator,
+    ),
   },
   'PATCH /policies/authorizationPolicy': {
     scopes: ['Policy.ReadWrite.Authorization'],
-    roles: roles(ROLE.privilegedRoleAdministrator, ROLE.securityAdministrator),
+    roles: roles(ROLE.privilegedRoleAdministrator),
   },
   'GET /policies/adminConsentRequestPolicy': {
     scopes: [

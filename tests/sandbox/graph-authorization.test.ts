@@ -230,6 +230,23 @@ describe('delegated authorization: scopes AND the signed-in user’s directory r
     );
   });
 
+  it('reads the authorization policy only with a reader or admin role, as Microsoft now documents', async () => {
+    expectGraphError(
+      await h.call('GET', '/policies/authorizationPolicy', { as: 'plainUser' }),
+      403,
+      'Authorization_RequestDenied',
+    );
+    expectGraphError(
+      await h.call('GET', '/policies/authorizationPolicy', { as: 'guestInviter' }),
+      403,
+      'Authorization_RequestDenied',
+    );
+    for (const who of ['globalReader', 'privilegedRoleAdmin', 'globalAdmin'] as const) {
+      const res = await h.call('GET', '/policies/authorizationPolicy', { as: who });
+      expect(res.body).toMatchObject({ id: 'authorizationPolicy', allowInvitesFrom: 'everyone' });
+    }
+  });
+
   it('needs AuditLog.Read.All and a reader role for signInActivity', async () => {
     const q = `/users?$select=id,signInActivity&$filter=userType eq 'Guest'`;
     expectGraphError(await h.call('GET', q, { as: 'plainUser' }), 403, 'Authorization_RequestDenied');
