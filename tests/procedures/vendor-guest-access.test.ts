@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Run } from '../../core/engine/run.js';
 import { GUEST_INVITER_ROLE } from './guest-access-fixtures.js';
 import { click, startGuestAccess, text, type Card } from '../helpers/card-clicks.js';
@@ -95,7 +97,17 @@ describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox
     const actions = audit.map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['run.started']));
     expect(audit.filter((a) => a.action === 'graph.write' && a.result === 'ok')).toHaveLength(2);
-    expect(JSON.stringify(audit)).not.toMatch(/eyJ[\w-]+\.[\w-]+\./); // no token in the audit log
+    // The admin's token never reaches the audit log, the store, the logs or a card.
+    const jwt = /eyJ[\w-]+\.eyJ[\w-]+\./;
+    expect(JSON.stringify(audit)).not.toMatch(jwt);
+    const runs = await stack.store.list('run', stack.sandbox.tenantId, { limit: 1000 });
+    expect(JSON.stringify(runs)).not.toMatch(jwt);
+    for (const file of ['sesame.db', 'sesame.db-wal']) {
+      const path = join(stack.config.dataDir, file);
+      if (existsSync(path)) expect(readFileSync(path).toString('latin1')).not.toMatch(jwt);
+    }
+    expect(stack.logger.lines.join('\n')).not.toMatch(jwt);
+    expect(JSON.stringify(await stack.sent(party.conversationId))).not.toMatch(jwt);
   });
 
   it('stops at pre-flight for a plain user, naming the missing roles and who holds them', async () => {
