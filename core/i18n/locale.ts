@@ -16,13 +16,21 @@ export function pick(text: Localized, locale: Locale): string {
   return text[locale];
 }
 
-/** Lower-case, strip accents and collapse spaces: "Accès  Invité" → "acces invite". */
+/** Lower case, accents stripped, punctuation folded to single spaces: how user-typed names are compared. */
 export function normalizeForMatch(text: string): string {
   return text
     .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
-    .replace(/[^a-z0-9@.\-_ ]+/g, ' ')
-    .replace(/\s+/g, ' ')
+    .replace(/[^\p{L}\p{N}@.]+/gu, ' ')
     .trim();
+}
+
+export type TextParams = Readonly<Record<string, string | number>>;
+
+/** Replaces `{name}` placeholders; unknown placeholders are left as they are so a missing value shows. */
+export function interpolate(template: string, params: TextParams = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
 }

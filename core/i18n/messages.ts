@@ -1,4 +1,4 @@
-import type { Locale } from './locale.js';
+import { interpolate, type Locale, type TextParams } from './locale.js';
 
 /**
  * Sesame's interface texts. Procedures carry their own texts as data; this catalogue holds what the bot and
@@ -43,13 +43,6 @@ const fr: Record<MessageKey, string> = {
 const catalogues: Record<Locale, Record<MessageKey, string>> = { en, fr };
 
 /** Looks up a text and fills `{name}` placeholders. */
-export function t(
-  locale: Locale,
-  key: MessageKey,
-  params: Readonly<Record<string, string | number>> = {},
-): string {
-  const template = catalogues[locale][key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
+export function t(locale: Locale, key: MessageKey, params: TextParams = {}): string {
+  return interpolate(catalogues[locale][key], params);
 }

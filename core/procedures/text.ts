@@ -1,20 +1,12 @@
 /** Localized texts and the small string helpers procedures share. Pure and browser-safe. */
 
-export type Locale = 'fr' | 'en';
+import { interpolate, type Localized, type Locale, type TextParams } from '../i18n/locale.js';
 
-export interface LocalizedText {
-  readonly fr: string;
-  readonly en: string;
-}
+export type { Locale, TextParams } from '../i18n/locale.js';
+export { interpolate, normalizeForMatch } from '../i18n/locale.js';
 
-export type TextParams = Readonly<Record<string, string | number>>;
-
-/** Replaces `{name}` placeholders; unknown placeholders are left as they are so a missing value shows. */
-export function interpolate(template: string, params: TextParams = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
-}
+/** A text in French and English: what procedures carry as data (same shape as i18n's Localized). */
+export type LocalizedText = Localized;
 
 export function localize(text: LocalizedText, locale: Locale, params?: TextParams): string {
   return interpolate(text[locale], params);
@@ -22,14 +14,4 @@ export function localize(text: LocalizedText, locale: Locale, params?: TextParam
 
 export function localizeBoth(text: LocalizedText, params?: TextParams): LocalizedText {
   return { fr: interpolate(text.fr, params), en: interpolate(text.en, params) };
-}
-
-/** Lower case, accents stripped, punctuation folded to single spaces: how user-typed names are compared. */
-export function normalizeForMatch(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}@.]+/gu, ' ')
-    .trim();
 }
