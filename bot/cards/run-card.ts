@@ -1,6 +1,6 @@
 import { describeError } from '../../core/i18n/describe-error.js';
 import { fromGraphErrorData } from '../../core/engine/call-result.js';
-import { directoryRoleName } from '../../core/directory-roles.js';
+import { directoryRoleName, findDirectoryRole } from '../../core/directory-roles.js';
 import type { Run, StepResult } from '../../core/engine/run.js';
 import type { Locale, LocalizedText, TextParams } from '../../core/procedures/text.js';
 import { localize } from '../../core/procedures/text.js';
@@ -73,6 +73,10 @@ const TXT = {
     'Nobody holds {role} in your organisation.',
   ),
   unknownHolders: L('Impossible de lire qui détient {role}.', 'Could not read who holds {role}.'),
+  preflightFull: L(
+    'Pré-vérification : vos rôles ({roles}) permettent toutes les étapes.',
+    'Pre-flight: your roles ({roles}) allow every step.',
+  ),
   preflightPartial: L(
     'Vous pouvez commencer, mais ces étapes demanderont quelqu’un d’autre : {steps}.',
     'You can start, but these steps will need someone else: {steps}.',
@@ -256,6 +260,18 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       break;
   }
 
+  if (run.preflight?.feasibility === 'full' && run.preflight.rolesKnown) {
+    // Tokens also carry role ids Sesame has no name for (e.g. the default member role): name only the known ones.
+    const roles = (run.admin.roleTemplateIds ?? [])
+      .filter((id) => findDirectoryRole(id) !== undefined)
+      .map((id) => tr(directoryRoleName(id)));
+    body.push(
+      textBlock(tr(TXT.preflightFull, { roles: roles.length > 0 ? roles.join(', ') : '—' }), {
+        isSubtle: true,
+        size: 'Small',
+      }),
+    );
+  }
   if (run.preflight?.feasibility === 'partial' && pending?.kind !== 'blocked') {
     const blocked = run.preflight.steps.filter((s) => s.blocked).map((s) => tr(s.title));
     if (blocked.length > 0) {
