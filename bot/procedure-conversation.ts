@@ -148,10 +148,6 @@ export function createProcedureConversation(options: ProcedureConversationOption
     };
   }
 
-  function messageOnly(text: { message: string; next: string }): AdaptiveCard {
-    return adaptiveCard([textBlock(text.message, { weight: 'Bolder' }), textBlock(text.next)]);
-  }
-
   function refusal(code: Refusable, locale: Locale) {
     return describeError(new SesameError(code, code), locale);
   }
@@ -228,21 +224,6 @@ export function createProcedureConversation(options: ProcedureConversationOption
     await turn.sendCard(cardFor(outcome.run, turn.locale));
   }
 
-  function errorCard(e: unknown, locale: Locale): AdaptiveCard {
-    if (isSesameError(e) && e.code === 'card_wrong_tenant') {
-      return adaptiveCard([
-        textBlock(TXT.refusedTitle[locale], { weight: 'Bolder', color: 'Attention' }),
-        textBlock(TXT.wrongTenant[locale].replace('{signedIn}', String(e.details.detail ?? ''))),
-      ]);
-    }
-    const text = describeError(e, locale);
-    const lines = [textBlock(text.message, { weight: 'Bolder', color: 'Attention' }), textBlock(text.next)];
-    if (isSesameError(e) && e.requestId) {
-      lines.push(textBlock(`Graph request-id: ${e.requestId}`, { isSubtle: true, size: 'Small' }));
-    }
-    return adaptiveCard(lines);
-  }
-
   async function conversationRuns(turn: Turn): Promise<StoredRecord<Run>[]> {
     const records = await store.list<Run>('run', turn.tenantId, {
       partition: turn.conversationId,
@@ -251,43 +232,8 @@ export function createProcedureConversation(options: ProcedureConversationOption
     return records.filter((r) => r.value.conversationId === turn.conversationId);
   }
 
-  function statusCard(runs: readonly Run[], locale: Locale): AdaptiveCard {
-    if (runs.length === 0) return adaptiveCard([textBlock(TXT.noRuns[locale])]);
-    return adaptiveCard([
-      textBlock(TXT.statusTitle[locale], { weight: 'Bolder', size: 'Medium' }),
-      ...runs.map((run) => {
-        const module = moduleOf(run.procedureId);
-        const step = module?.procedure.steps.find((s) => s.id === run.currentStepId);
-        return {
-          type: 'Container',
-          separator: true,
-          items: [
-            textBlock(
-              `**${module?.procedure.title[locale] ?? run.procedureId}** · ${run.id.slice(0, 8)} · ${run.status}`,
-            ),
-            ...(step ? [textBlock(step.title[locale], { isSubtle: true, spacing: 'None' })] : []),
-            {
-              type: 'ActionSet',
-              actions: [
-                executeAction(TXT.show[locale], RUN_VERBS.refresh, {
-                  runId: run.id,
-                  stepId: run.currentStepId,
-                  stepVersion: run.stepVersion,
-                  sig: signer.sign([
-                    RUN_VERBS.refresh,
-                    run.id,
-                    run.conversationId,
-                    run.stepVersion,
-                    undefined,
-                  ]),
-                }),
-              ],
-            },
-          ],
-        };
-      }),
-    ]);
-  }
+  const statusCard = (runs: readonly Run[], locale: Locale): AdaptiveCard =>
+    runStatusCard(runs, locale, options.procedures, signer);
 
   return {
     start,
@@ -354,19 +300,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
     },
 
     signInCard(locale: Locale, procedureId: string | undefined, signInLink: string): AdaptiveCard {
-      const title = procedureId ? (moduleOf(procedureId)?.procedure.title[locale] ?? procedureId) : '';
-      return adaptiveCard(
-        [
-          textBlock(TXT.signInTitle[locale], { weight: 'Bolder', size: 'Medium' }),
-          textBlock(TXT.signInText[locale].replace('{title}', title)),
-        ],
-        {
-          actions: [
-            { type: 'Action.OpenUrl', title: locale === 'fr' ? 'Se connecter' : 'Sign in', url: signInLink },
-            executeAction(locale === 'fr' ? 'Je suis connecté' : 'I have signed in', 'signin.done', {}),
-          ],
-        },
-      );
+      return signInCard(locale, procedureId ? moduleOf(procedureId) : undefined, procedureId, signInLink);
     },
 
     /**
@@ -428,6 +362,88 @@ export function createProcedureConversation(options: ProcedureConversationOption
 }
 
 export type ProcedureConversation = ReturnType<typeof createProcedureConversation>;
+
+/** The card asking the admin to sign in before the procedure starts. */
+export function signInCard(
+  locale: Locale,
+  module: ProcedureModule | undefined,
+  procedureId: string | undefined,
+  signInLink: string,
+): AdaptiveCard {
+  const title = procedureId ? (module?.procedure.title[locale] ?? procedureId) : '';
+  return adaptiveCard(
+    [
+      textBlock(TXT.signInTitle[locale], { weight: 'Bolder', size: 'Medium' }),
+      textBlock(TXT.signInText[locale].replace('{title}', title)),
+    ],
+    {
+      actions: [
+        { type: 'Action.OpenUrl', title: locale === 'fr' ? 'Se connecter' : 'Sign in', url: signInLink },
+        executeAction(locale === 'fr' ? 'Je suis connecté' : 'I have signed in', 'signin.done', {}),
+      ],
+    },
+  );
+}
+
+/** "status": one line per run with a Show button. */
+export function runStatusCard(
+  runs: readonly Run[],
+  locale: Locale,
+  procedures: readonly ProcedureModule[],
+  signer: Pick<CardSigner, 'sign'>,
+): AdaptiveCard {
+  const moduleOf = (id: string) => procedures.find((m) => m.procedure.id === id);
+  if (runs.length === 0) return adaptiveCard([textBlock(TXT.noRuns[locale])]);
+  return adaptiveCard([
+    textBlock(TXT.statusTitle[locale], { weight: 'Bolder', size: 'Medium' }),
+    ...runs.map((run) => {
+      const module = moduleOf(run.procedureId);
+      const step = module?.procedure.steps.find((s) => s.id === run.currentStepId);
+      return {
+        type: 'Container',
+        separator: true,
+        items: [
+          textBlock(
+            `**${module?.procedure.title[locale] ?? run.procedureId}** · ${run.id.slice(0, 8)} · ${run.status}`,
+          ),
+          ...(step ? [textBlock(step.title[locale], { isSubtle: true, spacing: 'None' })] : []),
+          {
+            type: 'ActionSet',
+            actions: [
+              executeAction(TXT.show[locale], RUN_VERBS.refresh, {
+                runId: run.id,
+                stepId: run.currentStepId,
+                stepVersion: run.stepVersion,
+                sig: signer.sign([RUN_VERBS.refresh, run.id, run.conversationId, run.stepVersion, undefined]),
+              }),
+            ],
+          },
+        ],
+      };
+    }),
+  ]);
+}
+
+/** A described error or refusal on its own (no run to show it above). */
+export function messageOnly(text: { message: string; next: string }): AdaptiveCard {
+  return adaptiveCard([textBlock(text.message, { weight: 'Bolder' }), textBlock(text.next)]);
+}
+
+/** What went wrong, in the user's language, with the Graph request-id when there is one. */
+export function errorCard(e: unknown, locale: Locale): AdaptiveCard {
+  if (isSesameError(e) && e.code === 'card_wrong_tenant') {
+    return adaptiveCard([
+      textBlock(TXT.refusedTitle[locale], { weight: 'Bolder', color: 'Attention' }),
+      textBlock(TXT.wrongTenant[locale].replace('{signedIn}', String(e.details.detail ?? ''))),
+    ]);
+  }
+  const text = describeError(e, locale);
+  const lines = [textBlock(text.message, { weight: 'Bolder', color: 'Attention' }), textBlock(text.next)];
+  if (isSesameError(e) && e.requestId) {
+    lines.push(textBlock(`Graph request-id: ${e.requestId}`, { isSubtle: true, size: 'Small' }));
+  }
+  return adaptiveCard(lines);
+}
 
 interface RunActionPayload {
   readonly verb: RunVerb;
