@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
 
 const require = createRequire(import.meta.url);
@@ -18,6 +19,7 @@ function schemaValidator(): ValidateFunction {
   if (!validator) {
     const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
     ajv.addMetaSchema(draft06);
+    addFormats.default(ajv);
     const { id, ...schema } = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
     // The file is draft-06 but names itself with draft-04's `id`, which Ajv 8 refuses; it is the only one.
     validator = ajv.compile({ ...schema, $id: String(id) });
