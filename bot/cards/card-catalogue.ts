@@ -1,0 +1,455 @@
+/**
+ * Every card the bot can send, in both languages, as plain data: what the catalogue test validates and what
+ * `npm run cards` renders for review. Run cards come from runs driven through the real pure engine with
+ * Graph-shaped answers at a fixed time, so the output is deterministic and follows the engine when it changes.
+ */
+import { ROLE } from '../../core/directory-roles.js';
+import { okResult, toGraphErrorData, type CallResult } from '../../core/engine/call-result.js';
+import type { EventActor, RunEvent } from '../../core/engine/events.js';
+import { createRun, type PendingCall, type Run } from '../../core/engine/run.js';
+import { transition } from '../../core/engine/transition.js';
+import { GraphError, SesameError } from '../../core/errors.js';
+import { describeError } from '../../core/i18n/describe-error.js';
+import type { Locale } from '../../core/i18n/locale.js';
+import { PROCEDURES } from '../../core/procedures/catalog.js';
+import type { ProcedureModule } from '../../core/procedures/types.js';
+import { CEGID_LOOP_EMAIL, vendorGuestAccessModule } from '../../core/procedures/vendor-guest-access.js';
+import { errorCard, messageOnly, runStatusCard, signInCard } from '../procedure-conversation.js';
+import type { AdaptiveCard } from './adaptive-card.js';
+import { helpCard, unknownMessageCard } from './help-card.js';
+import { messageCard } from './message-card.js';
+import { runCard } from './run-card.js';
+
+export interface CatalogueCard {
+  readonly name: string;
+  readonly locale: Locale;
+  readonly card: AdaptiveCard;
+}
+
+export const CATALOGUE_LOCALES: readonly Locale[] = ['fr', 'en'];
+
+/** Monday 23 November 2026, 10:00 in Paris. */
+const T0 = Date.parse('2026-11-23T09:00:00Z');
+const TENANT_ID = '7c1d5e2a-4b3f-4e8d-9a61-2f0c8b9d3e41';
+const CONVERSATION_ID = 'a:1xSesameCatalogueConversation';
+const TIME_ZONE = 'Europe/Paris';
+const GUEST_ID = '5b8e2f71-9c3a-4d6e-8f10-3a2b4c5d6e7f';
+const INVITATION_ID = 'c4d9a0e2-7f1b-4a5c-9e3d-8b6f2a1c0d94';
+const ASSIGNMENT_ID = 'lAPpYvVpN0KRkAEhdxReEJHRe5UIvZ1Oru7QFcHsnc8-1';
+const ALL_SCOPES = vendorGuestAccessModule.procedure.requiredScopes;
+
+const PEOPLE = {
+  camille: { id: '1e7f3a20-8b4c-4d9e-a5f6-0c1b2d3e4f50', name: 'Camille Martin' },
+  alex: { id: '2a8b4c31-9d5e-4fa0-b6c7-1d2e3f4a5b61', name: 'Alex Dupont', upn: 'alex.dupont@contoso.fr' },
+  sam: { id: '3b9c5d42-ae6f-40b1-87d8-2e3f4a5b6c72', name: 'Sam Leroy', upn: 'sam.leroy@contoso.fr' },
+} as const;
+
+/** Graph request ids are GUIDs; these are numbered so each answer is told apart and the output is stable. */
+function requestId(n: number): string {
+  return `d6f0b1c2-3a4e-4f5a-8b6c-${n.toString(16).padStart(12, '0')}`;
+}
+
+/** A little tenant that answers the calls procedure A makes, the way the TenantGraph port shapes them. */
+interface TenantState {
+  allowInvitesFrom: string;
+  guestInvited: boolean;
+  guestAccepted: boolean;
+  roleAssigned: boolean;
+  /** Answers for inviteGuest / assignDirectoryRole, instead of success. */
+  inviteFails?: Failure;
+  assignFails?: Failure;
+}
+
+/** A Graph error answer, before its request-id is given. */
+interface Failure {
+  readonly code: 'graph_forbidden' | 'graph_not_found';
+  readonly message: string;
+  readonly status: number;
+  readonly graphCode: string;
+}
+
+function tenant(initial: Partial<TenantState> = {}) {
+  const state: TenantState = {
+    allowInvitesFrom: 'adminsAndGuestInviters',
+    guestInvited: false,
+    guestAccepted: false,
+    roleAssigned: false,
+    ...initial,
+  };
+  let n = 0;
+  const rid = () => requestId(++n);
+  const guest = () => ({
+    id: GUEST_ID,
+    displayName: 'admin',
+    mail: CEGID_LOOP_EMAIL,
+    userPrincipalName: 'admin_onloop.onmicrosoft.com#EXT#@contoso.onmicrosoft.com',
+    userType: 'Guest',
+    externalUserState: state.guestAccepted ? 'Accepted' : 'PendingAcceptance',
+    externalUserStateChangeDateTime: '2026-11-23T09:00:05Z',
+    createdDateTime: '2026-11-23T09:00:05Z',
+  });
+  const fail = (f: Failure): CallResult => ({
+    ok: false,
+    error: toGraphErrorData(
+      new GraphError(f.code, f.message, { status: f.status, graphCode: f.graphCode, requestId: rid() }),
+    ),
+  });
+  const holders: Record<string, { displayName: string; upn: string; id: string }[] | 'forbidden'> = {
+    [ROLE.globalAdministrator]: [{ id: PEOPLE.alex.id, displayName: PEOPLE.alex.name, upn: PEOPLE.alex.upn }],
+    [ROLE.userAdministrator]: [{ id: PEOPLE.sam.id, displayName: PEOPLE.sam.name, upn: PEOPLE.sam.upn }],
+    [ROLE.privilegedRoleAdministrator]: [],
+    [ROLE.guestInviter]: [],
+    [ROLE.globalReader]: 'forbidden',
+  };
+
+  function answer(call: PendingCall): CallResult {
+    const c = call.call;
+    switch (c.op) {
+      case 'getAuthorizationPolicy':
+        return okResult({
+          requestId: rid(),
+          id: 'authorizationPolicy',
+          allowInvitesFrom: state.allowInvitesFrom,
+          guestUserRoleId: '10dae51f-b6af-4016-8d66-8c2a99b929b3',
+          allowEmailVerifiedUsersToJoinOrganization: false,
+          allowedToSignUpEmailBasedSubscriptions: true,
+          defaultUserRolePermissions: null,
+        });
+      case 'findUsersByMail':
+        return okResult({ requestId: rid(), users: state.guestInvited ? [guest()] : [] });
+      case 'inviteGuest': {
+        if (state.inviteFails) return fail(state.inviteFails);
+        state.guestInvited = true;
+        return okResult({
+          requestId: rid(),
+          invitationId: INVITATION_ID,
+          userId: GUEST_ID,
+          status: 'PendingAcceptance',
+          redeemUrl: null,
+        });
+      }
+      case 'listRoleAssignments':
+        return okResult({
+          requestId: rid(),
+          assignments: state.roleAssigned
+            ? [
+                {
+                  id: ASSIGNMENT_ID,
+                  principalId: GUEST_ID,
+                  roleDefinitionId: ROLE.guestInviter,
+                  directoryScopeId: '/',
+                },
+              ]
+            : [],
+        });
+      case 'assignDirectoryRole': {
+        if (state.assignFails) return fail(state.assignFails);
+        state.roleAssigned = true;
+        return okResult({
+          requestId: rid(),
+          id: ASSIGNMENT_ID,
+          principalId: GUEST_ID,
+          roleDefinitionId: ROLE.guestInviter,
+          directoryScopeId: '/',
+        });
+      }
+      case 'getUser':
+        return okResult({ requestId: rid(), ...guest() });
+      case 'listRoleHolders': {
+        const roleTemplateId = String(c.args[0]);
+        const list = holders[roleTemplateId] ?? [];
+        if (list === 'forbidden')
+          return fail(forbidden('Insufficient privileges to complete the operation.'));
+        return okResult({
+          requestId: rid(),
+          roleTemplateId,
+          holders: list.map((h, i) => ({
+            principalId: h.id,
+            displayName: h.displayName,
+            userPrincipalName: h.upn,
+            principalType: '#microsoft.graph.user',
+            assignmentId: `assignment-${i + 1}`,
+          })),
+        });
+      }
+      default:
+        throw new Error(`the catalogue tenant does not answer ${c.op}`);
+    }
+  }
+  return { state, answer };
+}
+
+function forbidden(message: string): Failure {
+  return { code: 'graph_forbidden', message, status: 403, graphCode: 'Authorization_RequestDenied' };
+}
+
+/** Drives one run through the real engine; every Graph call is answered by the tenant at once. */
+class Drive {
+  private now = T0;
+  constructor(
+    public run: Run,
+    private readonly world: ReturnType<typeof tenant>,
+    private readonly actor: EventActor,
+    private readonly module: ProcedureModule = vendorGuestAccessModule,
+  ) {}
+
+  static start(runId: string, actor: EventActor, world = tenant()): Drive {
+    const run = createRun({
+      id: runId,
+      procedureId: vendorGuestAccessModule.procedure.id,
+      procedureVersion: vendorGuestAccessModule.procedure.version,
+      tenantId: TENANT_ID,
+      conversationId: CONVERSATION_ID,
+      locale: 'fr',
+      startedBy: { id: actor.id, name: actor.name },
+      now: T0,
+    });
+    return new Drive(run, world, actor).send({ type: 'start', actor });
+  }
+
+  tenant(): TenantState {
+    return this.world.state;
+  }
+
+  later(ms: number): this {
+    this.now += ms;
+    return this;
+  }
+
+  send(event: RunEvent): this {
+    this.now += 1_000;
+    const out = transition(this.module, this.run, event, this.now);
+    if (out.refused)
+      throw new Error(`catalogue run ${this.run.id}: ${event.type} refused: ${out.refused.reason}`);
+    this.run = out.run;
+    this.settle();
+    return this;
+  }
+
+  user(event: 'confirm' | 'cancel' | 'manual-done' | 'retry' | 'change'): this {
+    return this.send({ type: event, stepVersion: this.run.stepVersion, actor: this.actor } as RunEvent);
+  }
+
+  submit(values: Record<string, string>): this {
+    return this.send({ type: 'submit-input', stepVersion: this.run.stepVersion, values, actor: this.actor });
+  }
+
+  expect(kind: string, stepId?: string | null): Run {
+    const got = this.run.pending?.kind ?? this.run.status;
+    if (got !== kind || (stepId !== undefined && this.run.currentStepId !== stepId)) {
+      throw new Error(
+        `catalogue run ${this.run.id}: expected ${kind} at ${String(stepId)}, got ${got} at ${String(this.run.currentStepId)}`,
+      );
+    }
+    return this.run;
+  }
+
+  /** Answers every outstanding Graph call, as the runner would, until the run waits for something else. */
+  private settle(): void {
+    for (let guard = 0; guard < 50; guard += 1) {
+      const p = this.run.pending;
+      if (p?.kind !== 'graph') return;
+      const call = p.calls.find((c) => !p.results[c.callId]);
+      if (!call) return;
+      this.now += 200;
+      const out = transition(
+        this.module,
+        this.run,
+        { type: 'effect-result', callId: call.callId, result: this.world.answer(call) },
+        this.now,
+      );
+      if (out.refused) throw new Error(`catalogue run ${this.run.id}: ${out.refused.reason}`);
+      this.run = out.run;
+    }
+    throw new Error(`catalogue run ${this.run.id}: Graph calls never settle`);
+  }
+}
+
+const HOUR = 3_600_000;
+
+/** The runs of procedure A, one per state its card can show, named as in the catalogue. */
+function procedureARuns(): { name: string; run: Run }[] {
+  const fullAdmin: EventActor = {
+    ...PEOPLE.camille,
+    roleTemplateIds: [ROLE.globalAdministrator],
+    scopes: ALL_SCOPES,
+  };
+  const plainUser: EventActor = { ...PEOPLE.camille, roleTemplateIds: [], scopes: ALL_SCOPES };
+  const guestInviter: EventActor = {
+    ...PEOPLE.camille,
+    roleTemplateIds: [ROLE.guestInviter],
+    scopes: ALL_SCOPES,
+  };
+  const id = (n: number) => `0f4e2d1c-9b8a-4765-8432-${n.toString().padStart(12, '0')}`;
+  const runs: { name: string; run: Run }[] = [];
+  const add = (name: string, run: Run) => runs.push({ name, run });
+
+  add('run-preflight-blocked', Drive.start(id(1), plainUser).expect('blocked', null));
+
+  const input = Drive.start(id(2), fullAdmin);
+  add('run-input', input.expect('input', 'vendor-email'));
+  add(
+    'run-input-error',
+    Drive.start(id(3), fullAdmin).submit({ email: 'admin@onloop' }).expect('input', 'vendor-email'),
+  );
+
+  const confirmInvite = (n: number) => Drive.start(id(n), fullAdmin).submit({ email: CEGID_LOOP_EMAIL });
+  add('run-confirm-invite', confirmInvite(4).expect('confirm', 'invite'));
+  add('run-cancelled', confirmInvite(10).user('cancel').expect('cancelled'));
+  add(
+    'run-error',
+    Drive.start(
+      id(5),
+      fullAdmin,
+      tenant({ inviteFails: forbidden('Insufficient privileges to complete the operation.') }),
+    )
+      .submit({ email: CEGID_LOOP_EMAIL })
+      .user('confirm')
+      .expect('error', 'invite'),
+  );
+
+  const confirmRole = () => Drive.start(id(6), fullAdmin).submit({ email: CEGID_LOOP_EMAIL }).user('confirm');
+  add('run-confirm-role', confirmRole().expect('confirm', 'assign-role'));
+  add(
+    'run-retry',
+    Drive.start(
+      id(7),
+      fullAdmin,
+      tenant({
+        assignFails: {
+          code: 'graph_not_found',
+          message:
+            'Resource does not exist or one of its queried reference-property objects are not present.',
+          status: 404,
+          graphCode: 'Request_ResourceNotFound',
+        },
+      }),
+    )
+      .submit({ email: CEGID_LOOP_EMAIL })
+      .user('confirm')
+      .user('confirm')
+      .expect('retry', 'assign-role'),
+  );
+
+  add(
+    'run-blocked',
+    Drive.start(id(8), guestInviter)
+      .submit({ email: CEGID_LOOP_EMAIL })
+      .user('confirm')
+      .expect('blocked', 'assign-role'),
+  );
+
+  const wait = confirmRole().user('confirm');
+  add('run-wait', wait.expect('wait', 'vendor-wait'));
+  const manual = wait.later(3 * HOUR);
+  manual.tenant().guestAccepted = true;
+  add('run-manual', manual.user('retry').expect('manual', 'vendor-confirmed'));
+  add('run-done', manual.later(HOUR).user('manual-done').expect('done'));
+
+  add('run-failed', Drive.start(id(9), fullAdmin, tenant({ allowInvitesFrom: 'none' })).expect('failed'));
+  return runs;
+}
+
+function formatTime(locale: Locale): (iso: string) => string {
+  // As the procedure conversation formats times for the reader.
+  const format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'full',
+    timeStyle: 'short',
+    timeZone: TIME_ZONE,
+  });
+  return (iso) => format.format(new Date(iso));
+}
+
+/** Signatures are not what is reviewed: a readable stand-in, never a real key. */
+function fakeSign(parts: readonly (string | number | undefined)[]): string {
+  return `catalogue-sig-${parts.map((p) => (p === undefined ? '' : String(p).slice(0, 8))).join('-')}`;
+}
+
+function runCardFor(run: Run, locale: Locale): AdaptiveCard {
+  const module = vendorGuestAccessModule;
+  return runCard(module, run, {
+    locale,
+    params: module.logic.textParams(
+      { run, inputs: run.inputs, facts: run.facts, adminRoles: run.admin.roleTemplateIds, now: T0 },
+      locale,
+    ),
+    formatTime: formatTime(locale),
+    sign: (verb, runId, stepVersion, option) =>
+      fakeSign([verb, runId, run.conversationId, stepVersion, option]),
+  });
+}
+
+/** Every key of message-card.ts; a key added there and missing here does not compile. */
+const MESSAGE_KEYS: Record<Parameters<typeof messageCard>[1], true> = {
+  unknownAction: true,
+  signedIn: true,
+  notSignedIn: true,
+};
+
+export function cardCatalogue(): CatalogueCard[] {
+  const listings = PROCEDURES.map((m) => m.procedure);
+  const runs = procedureARuns();
+  const byName = new Map(runs.map((r) => [r.name, r.run]));
+  const pick = (name: string) => {
+    const run = byName.get(name);
+    if (!run) throw new Error(`no catalogue run ${name}`);
+    return run;
+  };
+  const signInLink = 'https://login.sesame.example/signin?state=catalogue';
+  const unknownText: Record<Locale, string> = { fr: 'bonjour, tu peux m’aider ?', en: 'hi, can you help?' };
+
+  const builders: { name: string; build: (locale: Locale) => AdaptiveCard }[] = [
+    { name: 'help', build: (l) => helpCard(l, listings) },
+    { name: 'help-empty', build: (l) => helpCard(l, []) },
+    { name: 'unknown-message', build: (l) => unknownMessageCard(l, unknownText[l], listings) },
+    ...Object.keys(MESSAGE_KEYS).map((key) => ({
+      name: `message-${key}`,
+      build: (l: Locale) => messageCard(l, key as keyof typeof MESSAGE_KEYS),
+    })),
+    // As sesame-bot sends it: the SDK's sign-in hook does not know which procedure was asked for.
+    { name: 'sign-in', build: (l) => signInCard(l, undefined, undefined, signInLink) },
+    {
+      name: 'sign-in-procedure',
+      build: (l) => signInCard(l, vendorGuestAccessModule, vendorGuestAccessModule.procedure.id, signInLink),
+    },
+    {
+      name: 'status',
+      build: (l) =>
+        runStatusCard([pick('run-wait'), pick('run-blocked'), pick('run-done')], l, PROCEDURES, {
+          sign: fakeSign,
+        }),
+    },
+    { name: 'status-empty', build: (l) => runStatusCard([], l, PROCEDURES, { sign: fakeSign }) },
+    {
+      name: 'error-graph-forbidden',
+      build: (l) =>
+        errorCard(
+          new GraphError('graph_forbidden', 'Insufficient privileges to complete the operation.', {
+            status: 403,
+            graphCode: 'Authorization_RequestDenied',
+            requestId: requestId(0xe403),
+          }),
+          l,
+        ),
+    },
+    {
+      name: 'error-wrong-tenant',
+      build: (l) =>
+        errorCard(
+          new SesameError('card_wrong_tenant', 'signed in to another tenant', {
+            details: { detail: 'fabrikam.onmicrosoft.com' },
+          }),
+          l,
+        ),
+    },
+    {
+      name: 'refused-run-not-found',
+      build: (l) => messageOnly(describeError(new SesameError('run_not_found', 'run_not_found'), l)),
+    },
+    ...runs.map(({ name, run }) => ({ name, build: (l: Locale) => runCardFor(run, l) })),
+  ];
+
+  return builders.flatMap(({ name, build }) =>
+    CATALOGUE_LOCALES.map((locale) => ({ name, locale, card: build(locale) })),
+  );
+}
