@@ -1,16 +1,11 @@
-import {
-  ConfidentialClientApplication,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-} from '@azure/msal-node';
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { loopbackNetwork } from './loopback-network.js';
 import { PUBLIC, withOverrides } from '@microsoft/teams.api';
 import { App, type HttpMethod, type HttpRouteHandler, type IHttpServerAdapter } from '@microsoft/teams.apps';
 import type { ILogger } from '@microsoft/teams.common';
 import { decodeJwt } from 'jose';
 import type { RecordedActivity } from '../../sandbox/botframework/index.js';
 import {
-  httpsCall,
   SESAME,
   signInThroughPage,
   startIdentityHarness,
@@ -18,30 +13,6 @@ import {
   USERS,
   type IdentityHarness,
 } from './identity-harness.js';
-
-class LoopbackNetwork implements INetworkModule {
-  constructor(private readonly ca: string) {}
-  private async call<T>(
-    method: string,
-    url: string,
-    options?: NetworkRequestOptions,
-  ): Promise<NetworkResponse<T>> {
-    const res = await httpsCall(this.ca, url, {
-      method,
-      ...(options?.headers ? { headers: options.headers } : {}),
-      ...(options?.body ? { body: options.body } : {}),
-    });
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = String(v);
-    return { status: res.status, headers, body: JSON.parse(res.text || '{}') as T };
-  }
-  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions) {
-    return this.call<T>('GET', url, options);
-  }
-  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions) {
-    return this.call<T>('POST', url, options);
-  }
-}
 
 /** The refusals below are expected; keep the SDK's error logs out of the test output. */
 const silent: ILogger = {
@@ -76,7 +47,7 @@ beforeAll(async () => {
       authority: `${h.httpsBaseUrl}/${TENANT_ID}`,
       knownAuthorities: [new URL(h.httpsBaseUrl).host],
     },
-    system: { networkClient: new LoopbackNetwork(h.ca) },
+    system: { networkClient: loopbackNetwork(h.ca) },
   });
   botToken = (await cca.acquireTokenByClientCredential({
     scopes: ['https://api.botframework.com/.default'],

@@ -2,40 +2,12 @@
  * The identity side as the sandbox server really mounts it (startSandbox): seeded tenant, Sesame's registration,
  * and the Graph side accepting the tokens the identity side issues.
  */
-import {
-  ConfidentialClientApplication,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-} from '@azure/msal-node';
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { loopbackNetwork } from './loopback-network.js';
 import { decodeJwt } from 'jose';
 import { SEED_USERS, SESAME_CLIENT_ID, SESAME_CLIENT_SECRET } from '../../sandbox/data/seed.js';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.js';
 import { httpsCall } from './identity-harness.js';
-
-class LoopbackNetwork implements INetworkModule {
-  constructor(private readonly ca: string) {}
-  private async call<T>(
-    method: string,
-    url: string,
-    options?: NetworkRequestOptions,
-  ): Promise<NetworkResponse<T>> {
-    const res = await httpsCall(this.ca, url, {
-      method,
-      ...(options?.headers ? { headers: options.headers } : {}),
-      ...(options?.body ? { body: options.body } : {}),
-    });
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = String(v);
-    return { status: res.status, headers, body: JSON.parse(res.text || '{}') as T };
-  }
-  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions) {
-    return this.call<T>('GET', url, options);
-  }
-  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions) {
-    return this.call<T>('POST', url, options);
-  }
-}
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -67,7 +39,7 @@ describe('identity side inside startSandbox', () => {
         authority: `${sandbox.httpsUrl}/${sandbox.tenantId}`,
         knownAuthorities: [new URL(sandbox.httpsUrl).host],
       },
-      system: { networkClient: new LoopbackNetwork(sandbox.caCertPem) },
+      system: { networkClient: loopbackNetwork(sandbox.caCertPem) },
     });
     const result = await cca.acquireTokenOnBehalfOf({
       oboAssertion: sso,

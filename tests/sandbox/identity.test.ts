@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  ConfidentialClientApplication,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-} from '@azure/msal-node';
+import { loopbackNetwork } from './loopback-network.js';
+import { ConfidentialClientApplication } from '@azure/msal-node';
 import { createRemoteJWKSet, customFetch, decodeJwt, jwtVerify } from 'jose';
 import {
   fetchTrusting,
@@ -20,32 +16,6 @@ import {
 } from './identity-harness.js';
 
 /** What Sesame's adapter will do too: trust the sandbox's self-signed certificate through MSAL's network client. */
-class LoopbackNetwork implements INetworkModule {
-  constructor(private readonly ca: string) {}
-
-  private async call<T>(
-    method: string,
-    url: string,
-    options?: NetworkRequestOptions,
-  ): Promise<NetworkResponse<T>> {
-    const res = await httpsCall(this.ca, url, {
-      method,
-      ...(options?.headers ? { headers: options.headers } : {}),
-      ...(options?.body ? { body: options.body } : {}),
-    });
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = String(v);
-    return { status: res.status, headers, body: JSON.parse(res.text || '{}') as T };
-  }
-
-  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
-    return this.call<T>('GET', url, options);
-  }
-
-  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
-    return this.call<T>('POST', url, options);
-  }
-}
 
 let h: IdentityHarness;
 beforeAll(async () => {
@@ -90,7 +60,7 @@ function msalClient(app = SESAME): ConfidentialClientApplication {
       authority: `${h.httpsBaseUrl}/${TENANT_ID}`,
       knownAuthorities: [new URL(h.httpsBaseUrl).host],
     },
-    system: { networkClient: new LoopbackNetwork(h.ca) },
+    system: { networkClient: loopbackNetwork(h.ca) },
   });
 }
 
@@ -489,7 +459,7 @@ describe('sandbox Entra ID through @azure/msal-node, unchanged', () => {
         authorityMetadata: metadata.text,
         cloudDiscoveryMetadata: discovery.text,
       },
-      system: { networkClient: new LoopbackNetwork(h.ca) },
+      system: { networkClient: loopbackNetwork(h.ca) },
     });
     const result = await cca.acquireTokenByClientCredential({
       scopes: ['https://graph.microsoft.com/.default'],
