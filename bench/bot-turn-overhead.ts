@@ -11,6 +11,7 @@
  * `npx tsx bench/bot-turn-overhead.ts`; writes bench/results/bot-turn-overhead.json. Counts can be lowered with
  * BENCH_ECHO_TURNS, BENCH_HELP_TURNS, BENCH_PROCEDURE_RUNS, BENCH_WARMUP_TURNS.
  */
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { cardAction, message, post, type Party, type Posted } from './lib/activities.js';
 import { startEchoBot, type EchoBot } from './lib/echo-bot.js';
@@ -95,6 +96,7 @@ function invokeCard(posted: Posted, verb: string): Card {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = Math.round(loadavg()[0]! * 100) / 100;
   const spans = new ServerSpans();
   let stack: BenchStack | undefined;
   let echo: EchoBot | undefined;
@@ -241,6 +243,10 @@ async function main(): Promise<void> {
       );
     }
     console.log('(ms; own = wall − time inside the sandbox; sbx req = sandbox requests per turn, mean)');
+    console.log(
+      `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ` +
+        `1-min load average ${loadBefore} at start, ${Math.round(loadavg()[0]! * 100) / 100} at end`,
+    );
     for (const [key, r] of Object.entries(ratios))
       console.log(`Sesame/echo own time, ${key}: p50 ×${r.p50}, p99 ×${r.p99}`);
 
@@ -263,6 +269,7 @@ async function main(): Promise<void> {
         'ownServerSideMs is the same without the client leg of /api/messages. Echo and help turns interleaved after ' +
         'warm-up; procedure A runs each on a reset sandbox tenant and a new conversation, admin signed in once. ' +
         'Sandbox fault injection off (latency 0).',
+      loadAverage1mAtStart: loadBefore,
       results: rows,
       ratiosSesameOverEcho: ratios,
     });

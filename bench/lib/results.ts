@@ -1,6 +1,6 @@
 /** Where and how benchmarks record their figures: bench/results/<name>.json, with the machine they ran on. */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,8 @@ export interface MachineInfo {
   readonly memoryGiB: number;
   readonly os: string;
   readonly node: string;
+  /** 1-minute load average when the result was written: figures from a busy machine are noise. */
+  readonly loadAverage1m: number;
 }
 
 export function machineInfo(): MachineInfo {
@@ -22,6 +24,7 @@ export function machineInfo(): MachineInfo {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     os: `${platform()} ${release()}`,
     node: process.version,
+    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 
