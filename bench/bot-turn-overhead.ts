@@ -29,6 +29,11 @@ const ECHO_TURNS = count('BENCH_ECHO_TURNS', 500);
 const HELP_TURNS = count('BENCH_HELP_TURNS', 300);
 const PROCEDURE_RUNS = count('BENCH_PROCEDURE_RUNS', 100);
 const WARMUP_TURNS = count('BENCH_WARMUP_TURNS', 50);
+/**
+ * A self-check of the subtraction: with latency injected into every sandbox Graph answer, wall times grow and own
+ * times should not. 0 (the default) for the figures.
+ */
+const SANDBOX_LATENCY_MS = Number(process.env.BENCH_SANDBOX_LATENCY_MS ?? 0);
 const PROCEDURE_WARMUP_RUNS = Math.max(1, Math.round(WARMUP_TURNS / 5));
 /** The whole run is bounded: past this, it stops with an error rather than run on. */
 const DEADLINE_MS = 5 * 60_000;
@@ -177,6 +182,14 @@ async function main(): Promise<void> {
       const measured = r >= PROCEDURE_WARMUP_RUNS;
       const reset = await fetch(`${sandbox.httpUrl}/_sandbox/reset`, { method: 'POST' });
       if (!reset.ok) throw new Error(`sandbox reset answered ${reset.status}`);
+      if (SANDBOX_LATENCY_MS > 0) {
+        const faults = await fetch(`${sandbox.httpUrl}/_sandbox/faults`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ latencyMs: SANDBOX_LATENCY_MS }),
+        });
+        if (!faults.ok) throw new Error(`sandbox faults answered ${faults.status}`);
+      }
       const party = stack.party('globalAdmin', `a:bench-run-${r}`);
       const keep = (...samples: Samples[]) => (measured ? samples : []);
       await turn('sesame', message(party, START_TEXT), ...keep(startSamples));
@@ -268,8 +281,11 @@ async function main(): Promise<void> {
         "keeps the bot's own work, its HTTP clients' work on the sandbox's requests and loopback transfer. " +
         'ownServerSideMs is the same without the client leg of /api/messages. Echo and help turns interleaved after ' +
         'warm-up; procedure A runs each on a reset sandbox tenant and a new conversation, admin signed in once. ' +
-        'Sandbox fault injection off (latency 0).',
+        (SANDBOX_LATENCY_MS > 0
+          ? `Self-check run: ${SANDBOX_LATENCY_MS} ms injected into every sandbox Graph answer of procedure A.`
+          : 'Sandbox fault injection off (latency 0).'),
       loadAverage1mAtStart: loadBefore,
+      sandboxGraphLatencyMs: SANDBOX_LATENCY_MS,
       results: rows,
       ratiosSesameOverEcho: ratios,
     });
