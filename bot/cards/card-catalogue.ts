@@ -280,7 +280,9 @@ function procedureARuns(): { name: string; run: Run }[] {
     roleTemplateIds: [ROLE.guestInviter],
     scopes: ALL_SCOPES,
   };
-  const id = (n: number) => `0f4e2d1c-9b8a-4765-8432-${n.toString().padStart(12, '0')}`;
+  // The first 8 characters are what cards show: each run gets its own.
+  const id = (n: number) =>
+    `${(0x0f4e2d10 + n).toString(16).padStart(8, '0')}-9b8a-4765-8432-${n.toString().padStart(12, '0')}`;
   const runs: { name: string; run: Run }[] = [];
   const add = (name: string, run: Run) => runs.push({ name, run });
 
