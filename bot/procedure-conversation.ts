@@ -1,6 +1,6 @@
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
-import { isSesameError, SesameError, StoreConflictError, type SesameErrorCode } from '../core/errors.js';
+import { SesameError, StoreConflictError, type SesameErrorCode } from '../core/errors.js';
 import { createRunner, type Runner, type RunnerOutcome } from '../core/engine/runner.js';
 import type { EventActor, RunEvent } from '../core/engine/events.js';
 import { isTerminal, type Run } from '../core/engine/run.js';
@@ -10,7 +10,8 @@ import type { Store, StoredRecord } from '../core/ports/store.js';
 import type { TenantGraph } from '../core/ports/tenant-graph.js';
 import type { Locale } from '../core/procedures/text.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
-import { adaptiveCard, executeAction, textBlock, type AdaptiveCard } from './cards/adaptive-card.js';
+import { adaptiveCard, textBlock, type AdaptiveCard } from './cards/adaptive-card.js';
+import { errorCard, messageOnly, runStatusCard, signInCard } from './cards/conversation-cards.js';
 import { RUN_VERBS, runCard, type RunVerb } from './cards/run-card.js';
 import type { CardSigner } from './card-signing.js';
 import { describeGraphToken, type SignedInAdmin } from './signed-in-admin.js';
@@ -33,8 +34,11 @@ export interface Turn {
   getGraphToken(): Promise<string | undefined>;
   /** Sends a new message with a card. */
   sendCard(card: AdaptiveCard): Promise<void>;
-  /** Asks the user to sign in (OAuth card with Teams SSO in Teams; a link to the sandbox's page locally). */
-  signIn(): Promise<void>;
+  /**
+   * Asks the user to sign in (OAuth card with Teams SSO in Teams; a link to the sandbox's page locally), naming
+   * the procedure that will start once they have.
+   */
+  signIn(procedureId?: string): Promise<void>;
   /** The values of the card's inputs, for a card action. */
   readonly inputs: Readonly<Record<string, unknown>>;
 }
@@ -50,29 +54,9 @@ export interface ProcedureConversationOptions {
   readonly timeZone?: string;
 }
 
-const L = (fr: string, en: string) => ({ fr, en });
-const TXT = {
-  signInTitle: L('Connexion nécessaire', 'Sign-in needed'),
-  signInText: L(
-    'Sesame agit avec vos propres droits d’administrateur : connectez-vous, puis la procédure « {title} » démarrera.',
-    'Sesame acts with your own administrator permissions: sign in, then the “{title}” procedure will start.',
-  ),
-  wrongTenant: L(
-    'Vous êtes connecté à un autre tenant ({signedIn}) que celui de cette conversation : rien n’a été modifié.',
-    'You are signed in to another tenant ({signedIn}) than this conversation’s: nothing was changed.',
-  ),
-  noRuns: L(
-    'Aucune procédure en cours dans cette conversation.',
-    'No procedure is running in this conversation.',
-  ),
-  statusTitle: L('Procédures de cette conversation', 'Procedures in this conversation'),
-  show: L('Afficher', 'Show'),
-  cancelled: L('Procédure annulée.', 'Procedure cancelled.'),
-  several: L(
-    'Plusieurs procédures sont en cours : choisissez laquelle annuler avec son bouton « Annuler ».',
-    'Several procedures are running: cancel the one you mean with its Cancel button.',
-  ),
-  refusedTitle: L('Action refusée', 'Action refused'),
+const SEVERAL_OPEN = {
+  fr: 'Plusieurs procédures sont en cours : choisissez laquelle annuler avec son bouton « Annuler ».',
+  en: 'Several procedures are running: cancel the one you mean with its Cancel button.',
 };
 
 type Refusable = Extract<
@@ -211,7 +195,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
     }
     if (!who) {
       await rememberIntent(turn, module.procedure.id);
-      await turn.signIn();
+      await turn.signIn(module.procedure.id);
       return;
     }
     const outcome = await runnerFor(who).start({
@@ -262,7 +246,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
           open.length === 0
             ? statusCard([], turn.locale)
             : adaptiveCard([
-                textBlock(TXT.several[turn.locale]),
+                textBlock(SEVERAL_OPEN[turn.locale]),
                 ...statusCard(
                   open.map((r) => r.value),
                   turn.locale,
@@ -362,88 +346,6 @@ export function createProcedureConversation(options: ProcedureConversationOption
 }
 
 export type ProcedureConversation = ReturnType<typeof createProcedureConversation>;
-
-/** The card asking the admin to sign in before the procedure starts. */
-export function signInCard(
-  locale: Locale,
-  module: ProcedureModule | undefined,
-  procedureId: string | undefined,
-  signInLink: string,
-): AdaptiveCard {
-  const title = procedureId ? (module?.procedure.title[locale] ?? procedureId) : '';
-  return adaptiveCard(
-    [
-      textBlock(TXT.signInTitle[locale], { weight: 'Bolder', size: 'Medium' }),
-      textBlock(TXT.signInText[locale].replace('{title}', title)),
-    ],
-    {
-      actions: [
-        { type: 'Action.OpenUrl', title: locale === 'fr' ? 'Se connecter' : 'Sign in', url: signInLink },
-        executeAction(locale === 'fr' ? 'Je suis connecté' : 'I have signed in', 'signin.done', {}),
-      ],
-    },
-  );
-}
-
-/** "status": one line per run with a Show button. */
-export function runStatusCard(
-  runs: readonly Run[],
-  locale: Locale,
-  procedures: readonly ProcedureModule[],
-  signer: Pick<CardSigner, 'sign'>,
-): AdaptiveCard {
-  const moduleOf = (id: string) => procedures.find((m) => m.procedure.id === id);
-  if (runs.length === 0) return adaptiveCard([textBlock(TXT.noRuns[locale])]);
-  return adaptiveCard([
-    textBlock(TXT.statusTitle[locale], { weight: 'Bolder', size: 'Medium' }),
-    ...runs.map((run) => {
-      const module = moduleOf(run.procedureId);
-      const step = module?.procedure.steps.find((s) => s.id === run.currentStepId);
-      return {
-        type: 'Container',
-        separator: true,
-        items: [
-          textBlock(
-            `**${module?.procedure.title[locale] ?? run.procedureId}** · ${run.id.slice(0, 8)} · ${run.status}`,
-          ),
-          ...(step ? [textBlock(step.title[locale], { isSubtle: true, spacing: 'None' })] : []),
-          {
-            type: 'ActionSet',
-            actions: [
-              executeAction(TXT.show[locale], RUN_VERBS.refresh, {
-                runId: run.id,
-                stepId: run.currentStepId,
-                stepVersion: run.stepVersion,
-                sig: signer.sign([RUN_VERBS.refresh, run.id, run.conversationId, run.stepVersion, undefined]),
-              }),
-            ],
-          },
-        ],
-      };
-    }),
-  ]);
-}
-
-/** A described error or refusal on its own (no run to show it above). */
-export function messageOnly(text: { message: string; next: string }): AdaptiveCard {
-  return adaptiveCard([textBlock(text.message, { weight: 'Bolder' }), textBlock(text.next)]);
-}
-
-/** What went wrong, in the user's language, with the Graph request-id when there is one. */
-export function errorCard(e: unknown, locale: Locale): AdaptiveCard {
-  if (isSesameError(e) && e.code === 'card_wrong_tenant') {
-    return adaptiveCard([
-      textBlock(TXT.refusedTitle[locale], { weight: 'Bolder', color: 'Attention' }),
-      textBlock(TXT.wrongTenant[locale].replace('{signedIn}', String(e.details.detail ?? ''))),
-    ]);
-  }
-  const text = describeError(e, locale);
-  const lines = [textBlock(text.message, { weight: 'Bolder', color: 'Attention' }), textBlock(text.next)];
-  if (isSesameError(e) && e.requestId) {
-    lines.push(textBlock(`Graph request-id: ${e.requestId}`, { isSubtle: true, size: 'Small' }));
-  }
-  return adaptiveCard(lines);
-}
 
 interface RunActionPayload {
   readonly verb: RunVerb;

@@ -121,7 +121,7 @@ export function createSesameBot(options: SesameBotOptions): App {
       async sendCard(card) {
         await ctx.send(cardMessage(card));
       },
-      async signIn() {
+      async signIn(procedureId) {
         if (options.signInMode === 'oauth-card') {
           await ctx.signin({
             oauthCardText: locale === 'fr' ? 'Connectez-vous à Microsoft 365' : 'Sign in to Microsoft 365',
@@ -131,7 +131,7 @@ export function createSesameBot(options: SesameBotOptions): App {
         }
         await ctx.signin({
           overrideSignInActivity: (_exchange, _post, signInLink) =>
-            cardMessage(options.conversation.signInCard(locale, undefined, signInLink ?? '')),
+            cardMessage(options.conversation.signInCard(locale, procedureId, signInLink ?? '')),
         });
       },
     };

@@ -14,7 +14,7 @@ import type { Locale } from '../../core/i18n/locale.js';
 import { PROCEDURES } from '../../core/procedures/catalog.js';
 import type { ProcedureModule } from '../../core/procedures/types.js';
 import { CEGID_LOOP_EMAIL, vendorGuestAccessModule } from '../../core/procedures/vendor-guest-access.js';
-import { errorCard, messageOnly, runStatusCard, signInCard } from '../procedure-conversation.js';
+import { errorCard, messageOnly, runStatusCard, signInCard } from './conversation-cards.js';
 import type { AdaptiveCard } from './adaptive-card.js';
 import { helpCard, unknownMessageCard } from './help-card.js';
 import { messageCard } from './message-card.js';
