@@ -9,6 +9,7 @@ import {
 import type { ILogger } from '@microsoft/teams.common';
 import { parseCommand } from '../core/i18n/commands.js';
 import { resolveLocale, type Locale } from '../core/i18n/locale.js';
+import { procedureListing } from '../core/procedures/catalog.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
 import { cardAttachment, type AdaptiveCard } from './cards/adaptive-card.js';
 import { helpCard, unknownMessageCard, START_PROCEDURE_VERB } from './cards/help-card.js';
@@ -57,7 +58,7 @@ function cardMessage(card: AdaptiveCard) {
 
 /** Builds the Teams SDK v2 app with Sesame's handlers; the composition root gives it everything it needs. */
 export function createSesameBot(options: SesameBotOptions): App {
-  const listings = () => options.procedures.map((m) => m.procedure);
+  const listings = () => options.procedures.map((m) => procedureListing(m.procedure));
   const app = new App({
     httpServerAdapter: options.adapter,
     logger: options.logger,

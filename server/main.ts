@@ -16,7 +16,7 @@ import { HonoTeamsAdapter } from '../bot/hono-teams-adapter.js';
 import { createProcedureConversation, type TeamsUserRef } from '../bot/procedure-conversation.js';
 import { createRunTimers, type RunTimers } from '../bot/run-timers.js';
 import { createSesameBot } from '../bot/sesame-bot.js';
-import { findProcedureByText, PROCEDURES } from '../core/procedures/catalog.js';
+import { findProcedureByText, PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Store } from '../core/ports/store.js';
 import { ConfigError } from '../core/errors.js';
@@ -51,7 +51,7 @@ export interface RunningSesame {
 }
 
 const TAB_DIR = fileURLToPath(new URL('../tab/dist', import.meta.url));
-const listProcedures = () => PROCEDURES.map((m) => m.procedure);
+const listProcedures = () => PROCEDURES.map((m) => procedureListing(m.procedure));
 
 /**
  * The composition root: the only place that builds store, clock, identity, Graph access and the bot, and wires

@@ -11,7 +11,7 @@ import { transition } from '../../core/engine/transition.js';
 import { GraphError, SesameError } from '../../core/errors.js';
 import { describeError } from '../../core/i18n/describe-error.js';
 import type { Locale } from '../../core/i18n/locale.js';
-import { PROCEDURES } from '../../core/procedures/catalog.js';
+import { PROCEDURES, procedureListing } from '../../core/procedures/catalog.js';
 import type { ProcedureModule } from '../../core/procedures/types.js';
 import { CEGID_LOOP_EMAIL, vendorGuestAccessModule } from '../../core/procedures/vendor-guest-access.js';
 import { errorCard, messageOnly, runStatusCard, signInCard } from './conversation-cards.js';
@@ -389,7 +389,7 @@ const MESSAGE_KEYS: Record<Parameters<typeof messageCard>[1], true> = {
 };
 
 export function cardCatalogue(): CatalogueCard[] {
-  const listings = PROCEDURES.map((m) => m.procedure);
+  const listings = PROCEDURES.map((m) => procedureListing(m.procedure));
   const runs = procedureARuns();
   const byName = new Map(runs.map((r) => [r.name, r.run]));
   const pick = (name: string) => {

@@ -4,7 +4,7 @@ import { directoryRoleName, findDirectoryRole } from '../../core/directory-roles
 import type { Run, StepResult } from '../../core/engine/run.js';
 import type { Locale, LocalizedText, TextParams } from '../../core/procedures/text.js';
 import { localize } from '../../core/procedures/text.js';
-import type { ProcedureModule, Step } from '../../core/procedures/types.js';
+import type { Link, ProcedureModule, Step } from '../../core/procedures/types.js';
 import {
   adaptiveCard,
   executeAction,
@@ -61,9 +61,15 @@ const TXT = {
   working: L('Sesame travaille sur cette étape…', 'Sesame is working on this step…'),
   waitingUntil: L('Échéance : {at}', 'Due: {at}'),
   retryAt: L(
-    'Microsoft 365 n’a pas encore propagé l’objet (tentative {attempt}). Sesame réessaiera vers {at}.',
-    'Microsoft 365 has not propagated the object yet (attempt {attempt}). Sesame will retry around {at}.',
+    'Microsoft 365 n’a pas encore propagé l’objet (tentative {attempt}) : Sesame réessaie de lui-même dans un instant, ou cliquez sur Réessayer.',
+    'Microsoft 365 has not propagated the object yet (attempt {attempt}): Sesame retries by itself in a moment, or click Retry.',
   ),
+  blockedStep: L('{step} : l’un de ces rôles — {roles}', '{step}: one of these roles — {roles}'),
+  blockedNext: L(
+    'Un administrateur qui détient ce rôle peut ouvrir cette carte et cliquer sur Réessayer, ou vous l’attribuer.',
+    'An administrator who holds that role can open this card and click Retry, or give it to you.',
+  ),
+  details: L('Détail des étapes précédentes ({n})', 'Details of earlier steps ({n})'),
   blockedTitle: L('Droits insuffisants', 'Missing permissions'),
   blockedRoles: L('Rôle requis (l’un de) : {roles}', 'Role needed (any of): {roles}'),
   blockedScopes: L('Autorisations Graph manquantes : {scopes}', 'Missing Graph permissions: {scopes}'),
@@ -89,8 +95,9 @@ const TXT = {
   already: L('(déjà fait : rien n’a été réécrit)', '(already done: nothing was written again)'),
 };
 
-const STATUS_ICON: Record<StepResult['status'] | 'current' | 'todo', string> = {
+const STATUS_ICON: Record<StepResult['status'] | 'current' | 'todo' | 'stopped', string> = {
   done: '✅',
+  stopped: '⏹️',
   skipped: '⏭️',
   failed: '⛔',
   blocked: '⛔',
@@ -100,7 +107,10 @@ const STATUS_ICON: Record<StepResult['status'] | 'current' | 'todo', string> = {
   todo: '▫️',
 };
 
-/** One card that shows a run as it is now: where it stands, what was done, and what the admin can do next. */
+/**
+ * One card that shows a run as it is now. Top to bottom: where it stands, what the admin can do now, the last
+ * result, the progress list, and the details of earlier steps folded away (Teams cards get long otherwise).
+ */
 export function runCard(module: ProcedureModule, run: Run, options: RunCardOptions): AdaptiveCard {
   const { locale, params } = options;
   const tr = (text: LocalizedText, extra: TextParams = {}) => localize(text, locale, { ...params, ...extra });
@@ -108,6 +118,8 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
   const steps = procedure.steps;
   const current = steps.find((s) => s.id === run.currentStepId);
   const index = current ? steps.indexOf(current) + 1 : steps.length;
+  const terminal = run.status === 'done' || run.status === 'failed' || run.status === 'cancelled';
+  const pending = terminal ? undefined : run.pending;
   const button = (verb: RunVerb, title: string, extra: { option?: string; style?: string } = {}) =>
     executeAction(
       title,
@@ -128,11 +140,12 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       `${tr(TXT.run)} ${run.id.slice(0, 8)} · ${tr(TXT.startedBy, { name: run.startedBy.name, at: options.formatTime(run.startedAt) })}`,
       { isSubtle: true, size: 'Small', spacing: 'None' },
     ),
-    progress(steps, run, tr),
   ];
   const actions: CardElement[] = [];
+  // The step whose result the action area already tells (an error) is not repeated in the history.
+  let shownResultStep: string | undefined;
 
-  if (run.status === 'done' || run.status === 'failed' || run.status === 'cancelled') {
+  if (terminal) {
     const title =
       run.status === 'done' ? TXT.doneTitle : run.status === 'failed' ? TXT.failedTitle : TXT.cancelledTitle;
     body.push(
@@ -144,11 +157,9 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       }),
     );
     if (run.outcome) body.push(textBlock(tr(run.outcome.reason)));
-    body.push(...results(steps, run, tr));
-    return adaptiveCard(body, { refresh: refresh(run, options) });
-  }
-
-  if (current) {
+    // The engine lets a stopped run be retried from the step that failed.
+    if (run.status === 'failed') actions.push(button(RUN_VERBS.retry, tr(TXT.retry), { style: 'positive' }));
+  } else if (current) {
     body.push(
       textBlock(`${tr(TXT.step, { n: index, total: steps.length })} — ${tr(current.title)}`, {
         weight: 'Bolder',
@@ -158,9 +169,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
     );
     if (current.body) body.push(textBlock(tr(current.body)));
   }
-  body.push(...results(steps, run, tr));
 
-  const pending = run.pending;
   switch (pending?.kind) {
     case 'confirm': {
       if (current?.kind === 'action') {
@@ -197,40 +206,48 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
     }
     case 'choice': {
       if (current?.kind === 'choice') {
-        for (const option of current.options)
+        for (const option of current.options) {
           actions.push(button(RUN_VERBS.choose, tr(option.label), { option: option.id }));
+        }
       }
       break;
     }
     case 'manual': {
       if (current?.kind === 'manual') {
         body.push(textBlock(tr(current.instructions), { spacing: 'Medium' }));
-        for (const link of current.links ?? [])
-          actions.push({ type: 'Action.OpenUrl', title: tr(link.label), url: link.url });
+        if (current.links && current.links.length > 0) body.push(linksBlock(current.links, tr));
         actions.push(button(RUN_VERBS.done, tr(current.doneLabel), { style: 'positive' }));
       }
       break;
     }
     case 'wait': {
-      body.push(
-        textBlock(tr(TXT.waitingUntil, { at: options.formatTime(pending.dueAt) }), { weight: 'Bolder' }),
-      );
+      // Procedures usually say the due time in the step's own text; say it here only when they do not.
+      const bodyNamesDue = current?.body ? /\{dueAtText\}/.test(current.body[locale]) : false;
+      if (!bodyNamesDue) {
+        body.push(
+          textBlock(tr(TXT.waitingUntil, { at: options.formatTime(pending.dueAt) }), { weight: 'Bolder' }),
+        );
+      }
       actions.push(button(RUN_VERBS.retry, tr(TXT.checkNow)));
       break;
     }
     case 'retry': {
-      body.push(
-        textBlock(tr(TXT.retryAt, { attempt: pending.attempt, at: options.formatTime(pending.retryAt) }), {
-          color: 'Warning',
-        }),
-      );
+      body.push(textBlock(tr(TXT.retryAt, { attempt: pending.attempt }), { color: 'Warning' }));
       if (pending.lastError.requestId) body.push(requestIdLine(tr, pending.lastError.requestId));
       actions.push(button(RUN_VERBS.retry, tr(TXT.retry)));
       break;
     }
     case 'blocked': {
       body.push(textBlock(tr(TXT.blockedTitle), { weight: 'Bolder', color: 'Attention', spacing: 'Medium' }));
-      if (pending.missingRoles.length > 0) {
+      if (pending.stepId === null && run.preflight) {
+        // Before the start: say, step by step, which roles would unblock it.
+        for (const step of run.preflight.steps.filter((s) => s.blocked && s.missingRoles.length > 0)) {
+          const roles = step.missingRoles.map((r) => tr(directoryRoleName(r))).join(', ');
+          body.push(
+            textBlock(`• ${tr(TXT.blockedStep, { step: tr(step.title), roles })}`, { spacing: 'None' }),
+          );
+        }
+      } else if (pending.missingRoles.length > 0) {
         const roles = pending.missingRoles.map((r) => tr(directoryRoleName(r))).join(', ');
         body.push(textBlock(tr(TXT.blockedRoles, { roles })));
       }
@@ -238,29 +255,32 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
         body.push(textBlock(tr(TXT.blockedScopes, { scopes: pending.missingScopes.join(', ') })));
       }
       body.push(...holders(run, pending.missingRoles, tr));
+      body.push(textBlock(tr(TXT.blockedNext), { isSubtle: true }));
       actions.push(button(RUN_VERBS.retry, tr(TXT.retry)));
       break;
     }
     case 'error': {
       const text = describeError(fromGraphErrorData(pending.error), locale);
-      body.push(
-        textBlock(pending.summary ? tr(pending.summary) : text.message, {
-          color: 'Attention',
-          weight: 'Bolder',
-        }),
-      );
+      body.push(textBlock(text.message, { color: 'Attention', weight: 'Bolder', spacing: 'Medium' }));
+      if (pending.error.code === 'graph_forbidden' && current && current.roles.length > 0) {
+        const roles = current.roles.map((r) => tr(directoryRoleName(r))).join(', ');
+        body.push(textBlock(tr(TXT.blockedRoles, { roles }), { spacing: 'None' }));
+      }
       body.push(textBlock(text.next));
       if (pending.error.requestId) body.push(requestIdLine(tr, pending.error.requestId));
-      actions.push(button(RUN_VERBS.retry, tr(TXT.retry)));
+      shownResultStep = pending.stepId;
+      actions.push(button(RUN_VERBS.retry, tr(TXT.retry), { style: 'positive' }));
+      if (current?.kind === 'action') actions.push(button(RUN_VERBS.change, tr(TXT.change)));
       break;
     }
     case 'graph':
-    case undefined:
       body.push(textBlock(tr(TXT.working), { isSubtle: true }));
+      break;
+    case undefined:
       break;
   }
 
-  if (run.preflight?.feasibility === 'full' && run.preflight.rolesKnown) {
+  if (!terminal && run.preflight?.feasibility === 'full' && run.preflight.rolesKnown) {
     // Tokens also carry role ids Sesame has no name for (e.g. the default member role): name only the known ones.
     const roles = (run.admin.roleTemplateIds ?? [])
       .filter((id) => findDirectoryRole(id) !== undefined)
@@ -272,7 +292,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       }),
     );
   }
-  if (run.preflight?.feasibility === 'partial' && pending?.kind !== 'blocked') {
+  if (!terminal && run.preflight?.feasibility === 'partial' && pending?.kind !== 'blocked') {
     const blocked = run.preflight.steps.filter((s) => s.blocked).map((s) => tr(s.title));
     if (blocked.length > 0) {
       body.push(
@@ -281,7 +301,34 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
     }
   }
 
-  actions.push(button(RUN_VERBS.cancel, tr(TXT.cancel), { style: 'destructive' }));
+  // The latest result stays in view; earlier ones fold away behind a toggle.
+  const done = steps.filter((s) => run.stepResults[s.id]?.summary && s.id !== shownResultStep);
+  const latest = [...done]
+    .sort((a, b) => run.stepResults[a.id]!.at.localeCompare(run.stepResults[b.id]!.at))
+    .pop();
+  if (latest) body.push(resultBlock(latest, run.stepResults[latest.id]!, tr, 'Medium'));
+  body.push(progress(steps, run, tr));
+  const earlier = done.filter((s) => s !== latest);
+  if (earlier.length > 0) {
+    body.push({
+      type: 'ActionSet',
+      actions: [
+        {
+          type: 'Action.ToggleVisibility',
+          title: tr(TXT.details, { n: earlier.length }),
+          targetElements: [`details-${run.id}`],
+        },
+      ],
+    });
+    body.push({
+      type: 'Container',
+      id: `details-${run.id}`,
+      isVisible: false,
+      items: earlier.map((s) => resultBlock(s, run.stepResults[s.id]!, tr, 'Small')),
+    });
+  }
+
+  if (!terminal) actions.push(button(RUN_VERBS.cancel, tr(TXT.cancel), { style: 'destructive' }));
   return adaptiveCard(body, { actions, refresh: refresh(run, options) });
 }
 
@@ -304,58 +351,61 @@ function refresh(run: Run, options: RunCardOptions): Record<string, unknown> {
 }
 
 function progress(steps: readonly Step[], run: Run, tr: (t: LocalizedText) => string): CardElement {
+  const terminal = run.status === 'done' || run.status === 'failed' || run.status === 'cancelled';
   const lines = steps.map((step) => {
     const result = run.stepResults[step.id];
-    const icon =
-      step.id === run.currentStepId && !result?.status
-        ? STATUS_ICON.current
-        : result
-          ? STATUS_ICON[result.status]
-          : STATUS_ICON.todo;
+    let icon: string;
+    if (step.id === run.currentStepId && !terminal) {
+      const kind = run.pending?.kind;
+      icon =
+        kind === 'blocked' || kind === 'error'
+          ? STATUS_ICON.blocked
+          : kind === 'wait' || kind === 'retry' || kind === 'graph'
+            ? STATUS_ICON.waiting
+            : STATUS_ICON.current;
+    } else if (step.id === run.currentStepId && run.status === 'cancelled') {
+      icon = STATUS_ICON.stopped;
+    } else if (result && result.status !== 'running') {
+      icon = STATUS_ICON[result.status];
+    } else {
+      // A finished run never took the steps it has no result for.
+      icon = run.status === 'done' ? STATUS_ICON.skipped : STATUS_ICON.todo;
+    }
     return `${icon} ${tr(step.title)}`;
   });
   return textBlock(lines.join('\n\n'), { size: 'Small', spacing: 'Medium' });
 }
 
-function results(
-  steps: readonly Step[],
-  run: Run,
+function resultBlock(
+  step: Step,
+  result: StepResult,
   tr: (t: LocalizedText, p?: TextParams) => string,
-): CardElement[] {
-  const out: CardElement[] = [];
-  for (const step of steps) {
-    const result = run.stepResults[step.id];
-    if (!result?.summary) continue;
-    const items: CardElement[] = [
-      textBlock(
-        `**${tr(step.title)}** — ${tr(result.summary)}${result.already ? ` ${tr(TXT.already)}` : ''}`,
-        {
-          spacing: 'Small',
-        },
-      ),
-    ];
-    for (const note of result.notes ?? [])
-      items.push(textBlock(tr(note), { isSubtle: true, spacing: 'None' }));
-    if (result.objectIds.length > 0) {
-      items.push(
-        textBlock(tr(TXT.objectIds, { ids: result.objectIds.join(', ') }), {
-          isSubtle: true,
-          size: 'Small',
-          spacing: 'None',
-        }),
-      );
-    }
-    if (result.requestIds.length > 0)
-      items.push(requestIdLine(tr, result.requestIds[result.requestIds.length - 1]!));
-    if (result.links && result.links.length > 0) {
-      items.push({
-        type: 'ActionSet',
-        actions: result.links.map((l) => ({ type: 'Action.OpenUrl', title: tr(l.label), url: l.url })),
-      });
-    }
-    out.push({ type: 'Container', spacing: 'Small', items });
-  }
-  return out;
+  spacing: 'Small' | 'Medium',
+): CardElement {
+  const items: CardElement[] = [
+    textBlock(
+      `**${tr(step.title)}** — ${tr(result.summary!)}${result.already ? ` ${tr(TXT.already)}` : ''}`,
+      {
+        spacing: 'Small',
+      },
+    ),
+  ];
+  for (const note of result.notes ?? []) items.push(textBlock(tr(note), { isSubtle: true, spacing: 'None' }));
+  if (result.links && result.links.length > 0) items.push(linksBlock(result.links, tr));
+  const ids = [
+    ...(result.objectIds.length > 0 ? [tr(TXT.objectIds, { ids: result.objectIds.join(', ') })] : []),
+    ...(result.requestIds.length > 0
+      ? [tr(TXT.requestId, { id: result.requestIds[result.requestIds.length - 1]! })]
+      : []),
+  ];
+  if (ids.length > 0)
+    items.push(textBlock(ids.join(' · '), { isSubtle: true, size: 'Small', spacing: 'None' }));
+  return { type: 'Container', spacing, items };
+}
+
+/** Links as Markdown in one line: Teams cuts long button titles, not link texts. */
+function linksBlock(links: readonly Link[], tr: (t: LocalizedText) => string): CardElement {
+  return textBlock(links.map((l) => `[${tr(l.label)}](${l.url})`).join(' · '), { spacing: 'Small' });
 }
 
 function holders(

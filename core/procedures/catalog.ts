@@ -1,6 +1,6 @@
 /** The procedures Sesame can run, and how a user's words find one. Only procedures that exist are listed. */
-import { normalizeForMatch, type Locale } from './text.js';
-import type { ProcedureModule } from './types.js';
+import { localizeBoth, normalizeForMatch, type Locale, type LocalizedText } from './text.js';
+import type { Procedure, ProcedureModule } from './types.js';
 import { vendorGuestAccessModule } from './vendor-guest-access.js';
 
 export const PROCEDURES: readonly ProcedureModule[] = [vendorGuestAccessModule];
@@ -93,4 +93,27 @@ export function findProcedureByText(
     }
   }
   return found;
+}
+
+/**
+ * What lists show of a procedure (help card, tab): its summary with `{placeholders}` filled from the defaults of
+ * its input fields (e.g. the vendor's address), since no run exists yet to fill them.
+ */
+export function procedureListing(procedure: Procedure): {
+  readonly id: string;
+  readonly title: LocalizedText;
+  readonly summary: LocalizedText;
+  readonly steps: Procedure['steps'];
+} {
+  const defaults: Record<string, string> = {};
+  for (const step of procedure.steps) {
+    if (step.kind !== 'input') continue;
+    for (const field of step.fields) if (field.default !== undefined) defaults[field.id] = field.default;
+  }
+  return {
+    id: procedure.id,
+    title: procedure.title,
+    summary: localizeBoth(procedure.summary, defaults),
+    steps: procedure.steps,
+  };
 }

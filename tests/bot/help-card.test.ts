@@ -1,10 +1,10 @@
 import { helpCard, unknownMessageCard, START_PROCEDURE_VERB } from '../../bot/cards/help-card.js';
 import { localeFor } from '../../bot/sesame-bot.js';
-import { PROCEDURES } from '../../core/procedures/catalog.js';
+import { PROCEDURES, procedureListing } from '../../core/procedures/catalog.js';
 import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
 
 describe('help card', () => {
-  const procedures = PROCEDURES.map((m) => m.procedure);
+  const procedures = PROCEDURES.map((m) => procedureListing(m.procedure));
 
   it.each(['fr', 'en'] as const)('lists every procedure with a Start action (%s)', (locale) => {
     const card = helpCard(locale, procedures);
