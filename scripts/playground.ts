@@ -29,7 +29,13 @@ export interface PlaygroundIdentity {
 }
 
 // The Playground's schema asks for exactly five other users; these are the seeded members other than Claire Martin.
-const OTHER_USERS = ['globalAdmin2', 'privilegedRoleAdmin', 'userAdmin', 'guestInviter', 'plainUser'] as const;
+const OTHER_USERS = [
+  'globalAdmin2',
+  'privilegedRoleAdmin',
+  'userAdmin',
+  'guestInviter',
+  'plainUser',
+] as const;
 
 /** A JSON string is a valid YAML double-quoted scalar: no YAML library needed, and no quoting surprise. */
 const q = (s: string): string => JSON.stringify(s);
@@ -67,17 +73,19 @@ export function playgroundConfigYaml(identity: PlaygroundIdentity): string {
     `  ${userYaml(current, '  ', '')}`,
     'users:',
     ...others.slice(0, 5).map((u) => `  ${userYaml(u, '    ', '- ')}`),
+    // Conversation ids in Teams' shapes, stable like a Teams chat's: a run started before a restart of `npm start`
+    // can be resumed in the same chat (the Playground's default is a new personal chat id at every start).
     'personalChat:',
-    '  id: "sesame-personal-chat"',
+    '  id: "a:sesame-personal-chat"',
     'groupChat:',
-    '  id: "sesame-group-chat"',
+    '  id: "19:sesame-group-chat@thread.v2"',
     '  name: "Cabinet Exemple"',
     'team:',
-    '  id: "sesame-team"',
+    '  id: "19:sesame-team-general@thread.tacv2"',
     '  name: "Cabinet Exemple"',
     `  aadGroupId: ${q('00000000-0000-4000-8000-000000000031')}`,
     '  channels:',
-    '    - id: "sesame-channel-it"',
+    '    - id: "19:sesame-channel-it@thread.tacv2"',
     '      name: "Informatique"',
     '',
   ].join('\n');

@@ -2,9 +2,8 @@
  * `npm start`: the sandbox tenant, Sesame and the Microsoft 365 Agents Playground, all on loopback, no account,
  * no tunnel, no cloud. Ctrl-C stops all three.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../sandbox/server.js';
@@ -13,8 +12,12 @@ import { loadConfig } from '../server/config.js';
 import { loadEnvFiles } from '../server/env-files.js';
 import { startSesame } from '../server/main.js';
 import { buildTab } from './build-tab.js';
+import {
+  startPlayground as launchPlayground,
+  writePlaygroundConfig,
+  type PlaygroundIdentity,
+} from './playground.js';
 
-const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function main(): Promise<void> {
@@ -37,7 +40,12 @@ async function main(): Promise<void> {
 
   const sesame = await startSesame(config, { extraCaPem: sandbox.caCertPem });
   const playgroundPort = Number(env.PLAYGROUND_PORT ?? 56150);
-  const playground = startPlayground(`${sesame.url}/api/messages`, playgroundPort);
+  const playground = startPlayground(
+    `${sesame.url}/api/messages`,
+    playgroundPort,
+    { tenantId: sandbox.tenantId, botId: config.bot.appId },
+    join(config.dataDir, 'playground'),
+  );
 
   console.log('');
   console.log('Sesame is running on this machine only (loopback):');
@@ -79,34 +87,16 @@ async function main(): Promise<void> {
   });
 }
 
-function startPlayground(endpoint: string, port: number): ChildProcess {
-  const cli = join(require.resolve('@microsoft/m365agentsplayground/package.json'), '..', 'cli.js');
-  return spawn(
-    process.execPath,
-    [
-      '-r',
-      join(root, 'scripts/loopback-preload.cjs'),
-      cli,
-      '-e',
-      endpoint,
-      '-c',
-      'msteams',
-      '-p',
-      String(port),
-      '--disable-telemetry',
-    ],
-    {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      // The Playground must not phone home: no telemetry, no statsbeat, and no Azure credentials.
-      env: {
-        ...process.env,
-        APPLICATION_INSIGHTS_NO_STATSBEAT: '1',
-        CLIENT_ID: '',
-        CLIENT_SECRET: '',
-        TENANT_ID: '',
-      },
-    },
-  );
+function startPlayground(
+  endpoint: string,
+  port: number,
+  identity: PlaygroundIdentity,
+  dir: string,
+): ChildProcess {
+  // Its config file puts the chat in the sandbox tenant, as Claire Martin (Global Administrator): Sesame refuses a
+  // conversation whose tenant is not the signed-in admin's. Its devTools/ log folder goes there too.
+  writePlaygroundConfig(dir, identity);
+  return launchPlayground({ endpoint, port, cwd: dir });
 }
 
 main().catch((e: unknown) => {

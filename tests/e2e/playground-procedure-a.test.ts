@@ -166,6 +166,22 @@ describe('procedure A in the Agents Playground (Chromium)', () => {
         await see('Procédure terminée', 'Procedure complete');
         await shot(page, '9-done');
 
+        // Each click's invoke response replaced the run card in place: one run card from first step to last.
+        await expect(
+          page
+            .getByRole('heading', { name: either('Accès invité Cegid Loop', 'Cegid Loop guest access') })
+            .count(),
+        ).resolves.toBe(1);
+        // One invitation and one role assignment reached the tenant, whatever the Playground re-sent.
+        const log = (await (await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`)).json()) as {
+          value: { method: string; url: string; status: number }[];
+        };
+        expect(
+          log.value
+            .filter((e) => e.method !== 'GET')
+            .map((e) => `${e.method} ${new URL(e.url, 'http://x').pathname} ${e.status}`),
+        ).toEqual(['POST /invitations 201', 'POST /roleManagement/directory/roleAssignments 201']);
+
         const runs = await stack.store.list<Run>('run', stack.sandbox.tenantId, { limit: 10 });
         expect(runs.map((r) => r.value.status)).toEqual(['done']);
         expect(runs[0]!.value.startedBy.id).toBe(SEED_USERS.globalAdmin.id);
