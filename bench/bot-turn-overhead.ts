@@ -15,7 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { cardAction, message, post, type Party, type Posted } from './lib/activities.js';
 import { startEchoBot, type EchoBot } from './lib/echo-bot.js';
-import { startBenchStack, type BenchStack } from './lib/local-stack.js';
+import { startLocalStack, type LocalStack } from '../tests/helpers/local-stack.js';
 import { writeResult } from './lib/results.js';
 import { portOf, ServerSpans } from './lib/server-spans.js';
 import { ratio, summarize, type Summary } from './lib/stats.js';
@@ -103,10 +103,10 @@ function invokeCard(posted: Posted, verb: string): Card {
 async function main(): Promise<void> {
   const loadBefore = Math.round(loadavg()[0]! * 100) / 100;
   const spans = new ServerSpans();
-  let stack: BenchStack | undefined;
+  let stack: LocalStack | undefined;
   let echo: EchoBot | undefined;
   try {
-    stack = await startBenchStack();
+    stack = await startLocalStack();
     echo = await startEchoBot(stack.sandbox);
     const { sandbox, sesame } = stack;
     spans.watch(portOf(sandbox.httpUrl), 'sandbox');

@@ -8,7 +8,11 @@ export function createLogger(level: 'error' | 'warn' | 'info' | 'debug', name = 
 /** For tests: keeps what was logged so a test can assert nothing secret leaked. */
 export class MemoryLogger implements ILogger {
   readonly lines: string[] = [];
+  private static readonly ORDER = ['trace', 'debug', 'log', 'info', 'warn', 'error'];
+  /** Keeps lines at `minLevel` and above (default info: the SDK's per-activity debug dumps are dropped). */
+  constructor(private readonly minLevel: 'debug' | 'info' | 'warn' | 'error' = 'info') {}
   private write(level: string, msg: unknown[]) {
+    if (MemoryLogger.ORDER.indexOf(level) < MemoryLogger.ORDER.indexOf(this.minLevel)) return;
     this.lines.push(
       `${level} ${msg.map((m) => (m instanceof Error ? (m.stack ?? m.message) : typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}`,
     );
