@@ -165,6 +165,10 @@ describe('procedure A in the Agents Playground (Chromium)', () => {
         await button(CONFIRMED).click();
         await see('Procédure terminée', 'Procedure complete');
         await shot(page, '9-done');
+        // Earlier steps' results fold behind an Action.ToggleVisibility, which the Playground runs in the page.
+        await button(/^(Détail des étapes précédentes|Details of earlier steps) \(\d+\)$/).click();
+        await see(`${VENDOR} est invité`, `${VENDOR} is invited`);
+        await shot(page, '10-details');
 
         // Each click's invoke response replaced the run card in place: one run card from first step to last.
         await expect(
