@@ -101,7 +101,9 @@ export function createProcedureConversation(options: ProcedureConversationOption
     return (iso: string) => format.format(new Date(iso));
   }
 
-  function cardFor(run: Run, locale: Locale, banner?: { title: string; text: string }): AdaptiveCard {
+  /** A run's card is in the language the run was started in, whoever clicks: one chat, one language per run. */
+  function cardFor(run: Run, banner?: { title: string; text: string }): AdaptiveCard {
+    const locale = run.locale;
     const module = moduleOf(run.procedureId);
     if (!module)
       return messageOnly(describeError(new SesameError('procedure_unknown', run.procedureId), locale));
@@ -205,7 +207,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
       actor: actorOf(who),
       locale: turn.locale,
     });
-    await turn.sendCard(cardFor(outcome.run, turn.locale));
+    await turn.sendCard(cardFor(outcome.run));
   }
 
   async function conversationRuns(turn: Turn): Promise<StoredRecord<Run>[]> {
@@ -235,7 +237,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
         await turn.sendCard(statusCard([], turn.locale));
         return;
       }
-      for (const record of open) await turn.sendCard(cardFor(record.value, turn.locale));
+      for (const record of open) await turn.sendCard(cardFor(record.value));
     },
 
     /** "cancel": cancels the one open run; with several, shows them so the user picks. */
@@ -271,7 +273,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
         type: 'cancel',
         ...(who ? { actor: actorOf(who) } : {}),
       });
-      await turn.sendCard(cardFor(outcome.run, turn.locale));
+      await turn.sendCard(cardFor(outcome.run));
     },
 
     /** After sign-in: start what the user asked for before signing in. */
@@ -300,11 +302,9 @@ export function createProcedureConversation(options: ProcedureConversationOption
         value: card as never,
       });
       const refuse = (code: Refusable, run?: Run) => {
-        const text = refusal(code, locale);
+        const text = refusal(code, run?.locale ?? locale);
         options.logger.warn(`card action refused: ${code}`);
-        return reply(
-          run ? cardFor(run, locale, { title: text.message, text: text.next }) : messageOnly(text),
-        );
+        return reply(run ? cardFor(run, { title: text.message, text: text.next }) : messageOnly(text));
       };
 
       const payload = parseRunAction(verb, data);
@@ -316,17 +316,17 @@ export function createProcedureConversation(options: ProcedureConversationOption
       const parts = [payload.verb, run.id, run.conversationId, payload.stepVersion, payload.option];
       if (!signer.verify(parts, payload.sig)) return refuse('card_tampered', run);
 
-      if (payload.verb === RUN_VERBS.refresh) return reply(cardFor(run, locale));
+      if (payload.verb === RUN_VERBS.refresh) return reply(cardFor(run));
 
       let who: SignedInAdmin | undefined;
       try {
         who = await admin(turn);
       } catch (e) {
-        return reply(errorCard(e, locale));
+        return reply(errorCard(e, run.locale));
       }
       if (!who) {
         await turn.signIn();
-        return reply(cardFor(run, locale));
+        return reply(cardFor(run));
       }
       const event = toEvent(payload, turn.inputs, actorOf(who));
       let outcome: RunnerOutcome;
@@ -334,13 +334,13 @@ export function createProcedureConversation(options: ProcedureConversationOption
         outcome = await runnerFor(who).dispatch(turn.tenantId, run.id, event);
       } catch (e) {
         options.logger.error('run action failed', e);
-        return reply(errorCard(e, locale));
+        return reply(errorCard(e, run.locale));
       }
       if (outcome.refused) {
         const code = outcome.refused.code === 'procedure_unknown' ? 'card_tampered' : outcome.refused.code;
         return refuse(code, outcome.run);
       }
-      return reply(cardFor(outcome.run, locale));
+      return reply(cardFor(outcome.run));
     },
   };
 }

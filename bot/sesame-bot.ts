@@ -8,7 +8,7 @@ import {
 } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
 import { parseCommand } from '../core/i18n/commands.js';
-import { resolveLocale, type Locale } from '../core/i18n/locale.js';
+import { guessTextLocale, resolveLocale, type Locale } from '../core/i18n/locale.js';
 import { procedureListing } from '../core/procedures/catalog.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
 import { cardAttachment, type AdaptiveCard } from './cards/adaptive-card.js';
@@ -40,10 +40,10 @@ export interface SesameBotOptions {
   readonly signInMode: 'oauth-card' | 'link';
 }
 
-/** The locale the user wants: the command word's language if they typed one, else their Teams locale. */
+/** The locale the user wants: the language of what they typed when it says so, else their Teams locale. */
 export function localeFor(activityLocale: string | undefined, text?: string): Locale {
   const command = text ? parseCommand(text) : undefined;
-  return command?.locale ?? resolveLocale(activityLocale);
+  return command?.locale ?? (text ? guessTextLocale(text) : undefined) ?? resolveLocale(activityLocale);
 }
 
 /** The invoke answer that replaces the clicked card with `card`. */

@@ -61,7 +61,7 @@ export function signInCard(
     {
       actions: [
         { type: 'Action.OpenUrl', title: locale === 'fr' ? 'Se connecter' : 'Sign in', url: signInLink },
-        executeAction(locale === 'fr' ? 'Je suis connecté' : 'I have signed in', 'signin.done', {}),
+        executeAction(locale === 'fr' ? 'Je suis connecté' : 'I have signed in', 'signin.done', { locale }),
       ],
     },
   );

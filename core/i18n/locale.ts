@@ -34,3 +34,63 @@ export function interpolate(template: string, params: TextParams = {}): string {
     Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
   );
 }
+
+/** Words that only French-speaking admins type to Sesame (accents already stripped by normalizeForMatch). */
+const FRENCH_MARKERS = new Set([
+  'acces',
+  'invite',
+  'invites',
+  'inviter',
+  'procedure',
+  'procedures',
+  'demarrer',
+  'lancer',
+  'compte',
+  'compte',
+  'fournisseur',
+  'editeur',
+  'aide',
+  'statut',
+  'annuler',
+  'reprendre',
+  'bonjour',
+  'merci',
+  'pour',
+  'le',
+  'la',
+  'les',
+  'des',
+  'du',
+  'un',
+  'une',
+  'et',
+  'de',
+]);
+const ENGLISH_MARKERS = new Set([
+  'access',
+  'guest',
+  'vendor',
+  'start',
+  'help',
+  'status',
+  'cancel',
+  'resume',
+  'hello',
+  'the',
+  'for',
+  'please',
+]);
+
+/**
+ * The language a short message is written in, when its words say so ("accès invité Cegid Loop" is French
+ * whatever the Teams client's language); undefined when they do not (a bare vendor name).
+ */
+export function guessTextLocale(text: string): Locale | undefined {
+  if (/[àâçéèêëîïôûùüÿœæ]/i.test(text)) return 'fr';
+  const words = normalizeForMatch(text).split(' ');
+  const fr = words.filter((w) => FRENCH_MARKERS.has(w)).length;
+  const en = words.filter((w) => ENGLISH_MARKERS.has(w)).length;
+  if (fr > en) return 'fr';
+  if (en > fr) return 'en';
+  return undefined;
+}

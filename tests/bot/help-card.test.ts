@@ -42,5 +42,10 @@ describe('help card', () => {
     expect(localeFor('fr-FR', 'help')).toBe('en');
     expect(localeFor('fr-FR', 'bonjour')).toBe('fr');
     expect(localeFor(undefined, 'hello')).toBe('en');
+    // What they typed says the language, whatever the client's locale (the Playground always sends en-US).
+    expect(localeFor('en-US', 'accès invité Cegid Loop')).toBe('fr');
+    expect(localeFor('fr-FR', 'guest access')).toBe('en');
+    expect(localeFor('en-US', 'Cegid')).toBe('en');
+    expect(localeFor('fr-FR', 'Cegid')).toBe('fr');
   });
 });

@@ -155,6 +155,14 @@ describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox
     expect([text(first), text(second)].some((t) => t.includes('n’est plus à jour'))).toBe(true);
   });
 
+  it('keeps a run in the language it was started in, whoever clicks and whatever their client says', async () => {
+    const party = stack.party('globalAdmin', undefined, 'en-US');
+    let card = await startGuestAccess(stack, party, 'globalAdmin'); // typed in French
+    expect(text(card)).toContain('Adresse e-mail du fournisseur');
+    card = await click(stack, party, card, 'run.submit', { inputs: { email: VENDOR } });
+    expect(text(card)).toContain(`Inviter ${VENDOR} comme invité ?`);
+  });
+
   it('gives field-level messages for malformed input and changes nothing', async () => {
     const party = stack.party('globalAdmin');
     let card = await startGuestAccess(stack, party, 'globalAdmin');
