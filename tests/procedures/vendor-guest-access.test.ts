@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Run } from '../../core/engine/run.js';
+import { SESAME_GRAPH_SCOPES } from '../../core/graph-permissions.js';
+import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
+import { checkLeastPrivilege } from '../contract/permissions.js';
 import { GUEST_INVITER_ROLE } from './guest-access-fixtures.js';
 import { click, startGuestAccess, text, type Card } from '../helpers/card-clicks.js';
 import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
@@ -97,6 +100,29 @@ describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox
     const actions = audit.map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['run.started']));
     expect(audit.filter((a) => a.action === 'graph.write' && a.result === 'ok')).toHaveLength(2);
+    // Every request Sesame sent is real Graph v1.0 (Microsoft's CSDL) and covered by a scope Sesame asks for.
+    const sent = (await graphLog()).filter((e) => !e.url.startsWith('/$batch'));
+    expect(sent.length).toBeGreaterThan(5);
+    for (const entry of sent) {
+      const url = new URL(entry.url, 'http://graph');
+      const select = url.searchParams.get('$select')?.split(',');
+      const resolved = resolveGraphRequest(entry.method as GraphMethod, decodeURIComponent(url.pathname), {
+        ...(select ? { select } : {}),
+      });
+      expect({ request: `${entry.method} ${entry.url}`, ok: resolved.ok }).toEqual({
+        request: `${entry.method} ${entry.url}`,
+        ok: true,
+      });
+    }
+    const coverage = checkLeastPrivilege(
+      sent.map((e) => ({
+        method: e.method,
+        path: decodeURIComponent(new URL(e.url, 'http://graph').pathname),
+      })),
+      SESAME_GRAPH_SCOPES,
+    );
+    expect(coverage.uncovered).toEqual([]);
+
     // The admin's token never reaches the audit log, the store, the logs or a card.
     const jwt = /eyJ[\w-]+\.eyJ[\w-]+\./;
     expect(JSON.stringify(audit)).not.toMatch(jwt);
