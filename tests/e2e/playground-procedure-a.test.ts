@@ -54,19 +54,19 @@ describe('procedure A in the Agents Playground (Chromium)', () => {
   }, 60_000);
 
   /**
-   * A label in French or in English. The Playground stamps every activity it sends with locale en-US (hard-coded in
-   * its dist/index.js), and Sesame answers in the activity's language: this test takes either, so that it holds
-   * whether Sesame follows the client's locale or the language the admin typed the procedure's name in.
+   * A French label. The Playground stamps every activity with locale en-US (hard-coded in its dist/index.js), but
+   * the admin writes French ("aide", "accès invité Cegid Loop"), and Sesame answers — and keeps the run — in the
+   * language the admin wrote: the English label must not appear. (The English text is kept to document the pair.)
    */
-  const either = (fr: string, en: string): RegExp => new RegExp(`^(${escape(fr)}|${escape(en)})$`);
+  const either = (fr: string, _en: string): RegExp => new RegExp(`^(${escape(fr)})$`);
   const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   /** The newest button with this name in the chat (older cards may still show the same one). */
   const button = (name: RegExp): Locator => page.getByRole('button', { name }).last();
   /** The Playground renders Action.OpenUrl as a link, not a button. */
   const signInLink = (): Locator => page.getByRole('link', { name: SIGN_IN }).last();
-  const see = (fr: string, en: string): Promise<void> =>
+  const see = (fr: string, _en: string): Promise<void> =>
     page
-      .getByText(new RegExp(`${escape(fr)}|${escape(en)}`))
+      .getByText(new RegExp(escape(fr)))
       .last()
       .waitFor({ state: 'visible', timeout: STEP });
 
@@ -101,6 +101,12 @@ describe('procedure A in the Agents Playground (Chromium)', () => {
         const box = page.getByRole('textbox').last();
         await box.waitFor({ timeout: STEP });
         await shot(page, '1-welcome');
+
+        // "aide" shows the procedure card in French, whatever locale the Playground sends.
+        await box.click();
+        await box.pressSequentially('aide');
+        await box.press('Enter');
+        await see('Sesame — procédures d’accès des éditeurs', 'Sesame — vendor access procedures');
 
         // Start the procedure by name; not signed in yet, so Sesame answers with its sign-in card.
         await box.click();
