@@ -3,33 +3,16 @@
  * loopback ports, plus Debian's Chromium with every request off loopback blocked and recorded.
  */
 import { type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { startPlayground, waitForPort, writePlaygroundConfig } from '../../scripts/playground.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
+import { CHROMIUM, chromiumAvailable, launchChromium } from '../../scripts/chromium.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export function chromiumAvailable(): boolean {
-  return existsSync(CHROMIUM);
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+export { CHROMIUM, chromiumAvailable, launchChromium };
 
 /**
  * The Playground's own page asks Microsoft's CDN for the Segoe UI web fonts and Fluent's "flair" animation worklet.

@@ -4,16 +4,15 @@
  * (initialize, getContext, getAuthToken, openLink, notifySuccess, the config page's calls) from the same origin.
  * The /api/tab routes answer fixed data; the "token" the host hands out picks it: `data`, `empty` or `error`.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { buildTab } from '../../scripts/build-tab.js';
+import { CHROMIUM, chromiumAvailable, launchChromium } from '../../scripts/chromium.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM, chromiumAvailable, launchChromium };
 
 const procedures = [
   {
@@ -126,24 +125,6 @@ const types: Record<string, string> = {
   '.json': 'application/json',
   '.map': 'application/json',
 };
-
-export function chromiumAvailable(): boolean {
-  return existsSync(CHROMIUM);
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
 
 export interface TabHarness {
   readonly origin: string;
