@@ -4,7 +4,7 @@ import type { Run } from '../../core/engine/run.js';
 import { SESAME_GRAPH_SCOPES } from '../../core/graph-permissions.js';
 import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
 import { checkLeastPrivilege } from '../contract/permissions.js';
-import { GUEST_INVITER_ROLE } from './guest-access-fixtures.js';
+import { ROLE } from '../../core/directory-roles.js';
 import { click, startGuestAccess, text, type Card } from '../helpers/card-clicks.js';
 import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
@@ -75,7 +75,7 @@ describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox
     expect(guest.mail?.toLowerCase()).toBe(VENDOR);
     expect(
       [...stack.sandbox.state.roleAssignments.values()].filter(
-        (a) => a.principalId === guestId && a.roleDefinitionId === GUEST_INVITER_ROLE,
+        (a) => a.principalId === guestId && a.roleDefinitionId === ROLE.guestInviter,
       ),
     ).toHaveLength(1);
     const reminders = await stack.store.listReminders(stack.sandbox.tenantId, run.id);
