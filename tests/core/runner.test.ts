@@ -1,178 +1,115 @@
 /**
- * The runner over the real SQLite store (in memory) and a simulated clock. Graph is a small in-memory
- * TenantGraph double written here; the adapter over the sandbox tenant is exercised in its own tests.
+ * The runner over the real SQLite store (in memory), the real Graph adapter (adapters/graph) and the sandbox
+ * tenant over HTTP, all on one simulated clock (the sandbox's replication lag and the runner's timers read it).
+ * What Sesame wrote is checked against the sandbox's own state and request log.
  */
+import type { SandboxPrincipal } from '../../sandbox/contracts.js';
+import { SEED_USERS, SESAME_CLIENT_ID, SESAME_CONSENTED_SCOPES } from '../../sandbox/data/seed.js';
+import type { LogEntry } from '../../sandbox/runtime.js';
+import { startSandbox, type RunningSandbox } from '../../sandbox/server.js';
+import { createTenantGraph } from '../../adapters/graph/tenant-graph-client.js';
 import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import { addBusinessDays } from '../../core/calendar/index.js';
-import { ROLE } from '../../core/directory-roles.js';
 import { createRunner, type Runner } from '../../core/engine/runner.js';
-import { GraphError } from '../../core/errors.js';
 import { SimulatedClock } from '../../core/ports/clock.js';
 import type { Store } from '../../core/ports/store.js';
-import type {
-  AssignDirectoryRoleRequest,
-  DirectoryUser,
-  InviteGuestRequest,
-  RoleAssignment,
-  RoleAssignmentQuery,
-  TenantGraph,
-} from '../../core/ports/tenant-graph.js';
 import { PROCEDURES } from '../../core/procedures/catalog.js';
 import { CEGID_LOOP_EMAIL } from '../../core/procedures/vendor-guest-access.js';
-
-const SCOPES = ['Policy.Read.All', 'User.Read.All', 'User.Invite.All', 'RoleManagement.ReadWrite.Directory'];
-const ADMIN = {
-  id: 'u-alice',
-  name: 'Alice Martin',
-  roleTemplateIds: [ROLE.globalAdministrator],
-  scopes: SCOPES,
-};
-const TENANT = 'tenant-1';
-
-/** An in-memory tenant with Graph's answers for procedure A, including replication lag on new guests. */
-class InMemoryTenantGraph implements TenantGraph {
-  users: (DirectoryUser & { visibleToRolesAt: number })[] = [];
-  assignments: RoleAssignment[] = [];
-  calls: string[] = [];
-  /** Runs while an invitation is being created (to interleave another request). */
-  duringInvite?: () => Promise<void>;
-  allowInvitesFrom = 'adminsAndGuestInviters';
-  private seq = 0;
-  constructor(
-    private readonly clock: SimulatedClock,
-    /** How long a new guest stays unknown to role management. */
-    private readonly replicationLagMs = 0,
-  ) {}
-  private rid(): string {
-    this.seq += 1;
-    return `req-${this.seq}`;
-  }
-  private fail(code: 'graph_not_found' | 'graph_conflict', status: number, message: string): never {
-    throw new GraphError(code, message, {
-      status,
-      graphCode: 'Request_ResourceNotFound',
-      requestId: this.rid(),
-    });
-  }
-  private plain(u: DirectoryUser & { visibleToRolesAt: number }): DirectoryUser {
-    const { visibleToRolesAt: _ignored, ...user } = u;
-    return user;
-  }
-  async getMe() {
-    this.calls.push('getMe');
-    return {
-      id: ADMIN.id,
-      displayName: ADMIN.name,
-      userPrincipalName: 'alice@cabinet.fr',
-      userType: 'Member',
-      mail: null,
-      requestId: this.rid(),
-    };
-  }
-  async getAuthorizationPolicy() {
-    this.calls.push('getAuthorizationPolicy');
-    return {
-      id: 'authorizationPolicy',
-      allowInvitesFrom: this.allowInvitesFrom,
-      guestUserRoleId: '10dae51f-b6af-4016-8d66-8c2a99b929b3',
-      allowEmailVerifiedUsersToJoinOrganization: false,
-      allowedToSignUpEmailBasedSubscriptions: false,
-      defaultUserRolePermissions: null,
-      requestId: this.rid(),
-    };
-  }
-  async findUsersByMail(mail: string) {
-    this.calls.push('findUsersByMail');
-    return {
-      users: this.users.filter((u) => u.mail === mail).map((u) => this.plain(u)),
-      requestId: this.rid(),
-    };
-  }
-  async getUser(id: string) {
-    this.calls.push('getUser');
-    const u = this.users.find((x) => x.id === id);
-    if (!u) this.fail('graph_not_found', 404, `Resource '${id}' does not exist`);
-    return { ...this.plain(u), requestId: this.rid() };
-  }
-  async inviteGuest(request: InviteGuestRequest) {
-    this.calls.push('inviteGuest');
-    await this.duringInvite?.();
-    const id = `guest-${this.users.length + 1}`;
-    this.users.push({
-      id,
-      displayName: request.email,
-      mail: request.email,
-      userPrincipalName: `${request.email.replace('@', '_')}#EXT#@cabinet.onmicrosoft.com`,
-      userType: 'Guest',
-      externalUserState: 'PendingAcceptance',
-      externalUserStateChangeDateTime: null,
-      createdDateTime: new Date(this.clock.now()).toISOString(),
-      visibleToRolesAt: this.clock.now() + this.replicationLagMs,
-    });
-    return {
-      invitationId: `inv-${id}`,
-      userId: id,
-      status: 'PendingAcceptance',
-      redeemUrl: 'https://redeem',
-      requestId: this.rid(),
-    };
-  }
-  async listRoleAssignments(query: RoleAssignmentQuery) {
-    this.calls.push('listRoleAssignments');
-    return {
-      assignments: this.assignments.filter(
-        (a) =>
-          (!query.principalId || a.principalId === query.principalId) &&
-          (!query.roleDefinitionId || a.roleDefinitionId === query.roleDefinitionId),
-      ),
-      requestId: this.rid(),
-    };
-  }
-  async assignDirectoryRole(request: AssignDirectoryRoleRequest) {
-    this.calls.push('assignDirectoryRole');
-    const u = this.users.find((x) => x.id === request.principalId);
-    if (!u || this.clock.now() < u.visibleToRolesAt) {
-      this.fail(
-        'graph_not_found',
-        404,
-        `Resource '${request.principalId}' does not exist or one of its queried reference-property objects are not present.`,
-      );
-    }
-    if (
-      this.assignments.some(
-        (a) => a.principalId === request.principalId && a.roleDefinitionId === request.roleDefinitionId,
-      )
-    ) {
-      this.fail(
-        'graph_conflict',
-        400,
-        'A conflicting object with one or more of the specified property values is present in the directory.',
-      );
-    }
-    const a = { id: `ra-${this.assignments.length + 1}`, ...request };
-    this.assignments.push(a);
-    return { ...a, requestId: this.rid() };
-  }
-  async listRoleHolders(roleTemplateId: string) {
-    this.calls.push('listRoleHolders');
-    return { roleTemplateId, holders: [], requestId: this.rid() };
-  }
-}
 
 /** Friday 20 November 2026, 17:00 in Paris. */
 const T0 = Date.parse('2026-11-20T16:00:00Z');
 
-describe('runner (SQLite store, simulated clock)', () => {
+const SEED_ADMIN = SEED_USERS.globalAdmin;
+const ADMIN = {
+  id: SEED_ADMIN.id,
+  name: SEED_ADMIN.displayName,
+  roleTemplateIds: [...SEED_ADMIN.roles],
+  scopes: [...SESAME_CONSENTED_SCOPES],
+};
+const PRINCIPAL: SandboxPrincipal = {
+  id: SEED_ADMIN.id,
+  userPrincipalName: SEED_ADMIN.userPrincipalName,
+  displayName: SEED_ADMIN.displayName,
+  userType: 'Member',
+  accountEnabled: true,
+  roleTemplateIds: [...SEED_ADMIN.roles],
+};
+const INVITE = { method: 'POST', path: '/invitations' };
+const ASSIGN_ROLE = { method: 'POST', path: '/roleManagement/directory/roleAssignments' };
+
+let sandbox: RunningSandbox;
+const clock = new SimulatedClock(T0);
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ host: '127.0.0.1', httpPort: 0, httpsPort: 0, now: () => clock.now() });
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+async function admin(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${sandbox.httpUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+/** The Graph requests the sandbox answered, oldest first (paths relative to /v1.0). */
+async function graphLog(): Promise<LogEntry[]> {
+  return ((await admin('GET', '/_sandbox/log')) as { value: LogEntry[] }).value;
+}
+
+/** The log's requests to one method and path (query string ignored). */
+async function requestsTo(target: { method: string; path: string }): Promise<LogEntry[]> {
+  return (await graphLog()).filter((e) => e.method === target.method && e.url.split('?')[0] === target.path);
+}
+
+/**
+ * A fetch that holds POST /invitations at the network boundary until released, so a test can act while
+ * the write is in flight. Everything else, and the held request once released, goes to the sandbox unchanged.
+ */
+function holdInvitations() {
+  let reached!: () => void;
+  let release!: () => void;
+  const isReached = new Promise<void>((r) => (reached = r));
+  const released = new Promise<void>((r) => (release = r));
+  const heldFetch: typeof fetch = async (input, init) => {
+    const request = input instanceof Request ? input : undefined;
+    const url = new URL(request ? request.url : String(input));
+    const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
+    if (method === 'POST' && url.pathname.endsWith(INVITE.path)) {
+      reached();
+      await released;
+    }
+    return fetch(input, init);
+  };
+  return { fetch: heldFetch, reached: isReached, release };
+}
+
+describe('runner (SQLite store, Graph adapter, sandbox tenant, simulated clock)', () => {
   let store: Store;
-  let clock: SimulatedClock;
-  let graph: InMemoryTenantGraph;
   let runner: Runner;
+  let tenant: string;
   let ids: number;
 
-  async function setUp(replicationLagMs = 0): Promise<void> {
-    clock = new SimulatedClock(T0);
+  async function setUp(options: { replicationLagMs?: number; fetch?: typeof fetch } = {}): Promise<void> {
+    clock.set(T0);
+    await admin('POST', '/_sandbox/reset');
+    await admin('PUT', '/_sandbox/replication-lag', { ms: options.replicationLagMs ?? 0 });
+    tenant = sandbox.tenantId;
     store = await openSqliteStore({ file: ':memory:', now: () => clock.now() });
-    graph = new InMemoryTenantGraph(clock, replicationLagMs);
+    const graph = createTenantGraph({
+      baseUrl: sandbox.graphUrl,
+      getToken: async () =>
+        sandbox.issuer.issueGraphToken(PRINCIPAL, SESAME_CONSENTED_SCOPES, SESAME_CLIENT_ID),
+      sleep: async () => {},
+      now: () => clock.now(),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
     ids = 0;
     runner = createRunner({
       store,
@@ -184,19 +121,19 @@ describe('runner (SQLite store, simulated clock)', () => {
   }
 
   afterEach(async () => {
-    await store.close();
+    await store?.close();
   });
 
   async function toInviteConfirm() {
     const started = await runner.start({
-      tenantId: TENANT,
+      tenantId: tenant,
       conversationId: 'conv-1',
       procedureId: 'vendor-guest-access',
       actor: ADMIN,
       locale: 'fr',
     });
     expect(started.renders.at(-1)).toMatchObject({ pending: 'input', stepId: 'vendor-email' });
-    return runner.dispatch(TENANT, started.run.id, {
+    return runner.dispatch(tenant, started.run.id, {
       type: 'submit-input',
       stepVersion: started.run.stepVersion,
       values: { email: CEGID_LOOP_EMAIL },
@@ -225,35 +162,43 @@ describe('runner (SQLite store, simulated clock)', () => {
     expect(atConfirm.run.pending).toEqual({ kind: 'confirm', stepId: 'invite' });
     expect(atConfirm.renders).toHaveLength(1);
 
-    const invited = await runner.dispatch(TENANT, 'run-1', {
+    const invited = await runner.dispatch(tenant, 'run-1', {
       type: 'confirm',
       stepVersion: atConfirm.run.stepVersion,
       actor: ADMIN,
     });
     expect(invited.run.pending).toEqual({ kind: 'confirm', stepId: 'assign-role' });
-    const assigned = await runner.dispatch(TENANT, 'run-1', {
+    const guestId = String(invited.run.facts.guestUserId);
+    const guest = sandbox.state.users.get(guestId.toLowerCase());
+    expect(guest).toMatchObject({ userType: 'Guest', externalUserState: 'PendingAcceptance' });
+    expect(guest?.mail?.toLowerCase()).toBe(CEGID_LOOP_EMAIL.toLowerCase());
+    const assigned = await runner.dispatch(tenant, 'run-1', {
       type: 'confirm',
       stepVersion: invited.run.stepVersion,
       actor: ADMIN,
     });
     expect(assigned.run.status).toBe('waiting');
 
-    const stored = await runner.get(TENANT, 'run-1');
+    const stored = await runner.get(tenant, 'run-1');
     expect(stored?.value).toEqual(assigned.run);
     expect(stored?.etag).toBe(assigned.etag);
     expect(stored?.partition).toBe('conv-1');
 
-    const audit = await store.listAudit(TENANT, { runId: 'run-1' });
+    const audit = await store.listAudit(tenant, { runId: 'run-1' });
     const writesAudited = audit.filter((a) => a.action === 'graph.write');
     expect(writesAudited.map((a) => [a.result, a.details?.op])).toEqual([
       ['ok', 'assignDirectoryRole'],
       ['ok', 'inviteGuest'],
     ]);
-    expect(writesAudited[1]).toMatchObject({ actorId: 'u-alice', actorName: 'Alice Martin' });
-    expect((writesAudited[1]?.details?.requestIds as string[])[0]).toMatch(/^req-/);
-    expect(JSON.stringify(audit)).not.toContain('https://redeem');
+    expect(writesAudited[1]).toMatchObject({ actorId: ADMIN.id, actorName: ADMIN.name });
+    // The request-id audited is the one the sandbox gave the invitation.
+    const invitations = await requestsTo(INVITE);
+    expect(invitations).toHaveLength(1);
+    expect((writesAudited[1]?.details?.requestIds as string[])[0]).toBe(invitations[0]!.requestId);
+    // The redemption link is the vendor's secret: it never reaches the audit log.
+    expect(JSON.stringify(audit)).not.toContain('/_sandbox/redeem/');
 
-    const reminders = await store.listReminders(TENANT, 'run-1');
+    const reminders = await store.listReminders(tenant, 'run-1');
     const due = reminders.find((r) => r.id === 'run-1:vendor-wait:due');
     expect(due?.dueAt).toBe(addBusinessDays(T0, 2));
     expect(new Date(due!.dueAt).toISOString()).toBe('2026-11-24T16:00:00.000Z');
@@ -262,25 +207,31 @@ describe('runner (SQLite store, simulated clock)', () => {
     // An hour later the poll fires: nothing yet. Then Cegid Loop accepts.
     clock.advance(3_600_000);
     expect(await fireDueReminders()).toEqual(['run-1:vendor-wait:poll']);
-    expect((await runner.get(TENANT, 'run-1'))?.value.pending?.kind).toBe('wait');
-    graph.users[0] = { ...graph.users[0]!, externalUserState: 'Accepted' };
+    expect((await runner.get(tenant, 'run-1'))?.value.pending?.kind).toBe('wait');
+    await admin('POST', `/_sandbox/guests/${guestId}/accept`);
     clock.advance(3_600_000);
     await fireDueReminders();
-    const confirmCard = (await runner.get(TENANT, 'run-1'))!.value;
+    const confirmCard = (await runner.get(tenant, 'run-1'))!.value;
     expect(confirmCard.pending).toEqual({ kind: 'manual', stepId: 'vendor-confirmed' });
 
-    const done = await runner.dispatch(TENANT, 'run-1', {
+    const done = await runner.dispatch(tenant, 'run-1', {
       type: 'manual-done',
       stepVersion: confirmCard.stepVersion,
       actor: ADMIN,
     });
     expect(done.run.status).toBe('done');
-    const after = await store.listReminders(TENANT, 'run-1');
+    const after = await store.listReminders(tenant, 'run-1');
     expect(after.filter((r) => r.status === 'scheduled')).toEqual([]);
-    expect(graph.calls.filter((c) => c === 'inviteGuest' || c === 'assignDirectoryRole')).toEqual([
-      'inviteGuest',
-      'assignDirectoryRole',
+    const writes = (await graphLog()).filter((e) => e.method !== 'GET' && !e.url.startsWith('/$batch'));
+    expect(writes.map((e) => [e.method, e.url.split('?')[0], e.status])).toEqual([
+      [INVITE.method, INVITE.path, 201],
+      [ASSIGN_ROLE.method, ASSIGN_ROLE.path, 201],
     ]);
+    expect(
+      [...sandbox.state.roleAssignments.values()].filter(
+        (a) => String(a.principalId).toLowerCase() === guestId.toLowerCase(),
+      ),
+    ).toHaveLength(1);
   });
 
   it('two simultaneous clicks on the same confirmation write once; the other is reported stale', async () => {
@@ -288,10 +239,10 @@ describe('runner (SQLite store, simulated clock)', () => {
     const atConfirm = await toInviteConfirm();
     const click = { type: 'confirm' as const, stepVersion: atConfirm.run.stepVersion, actor: ADMIN };
     const [a, b] = await Promise.all([
-      runner.dispatch(TENANT, 'run-1', click),
-      runner.dispatch(TENANT, 'run-1', click),
+      runner.dispatch(tenant, 'run-1', click),
+      runner.dispatch(tenant, 'run-1', click),
     ]);
-    expect(graph.calls.filter((c) => c === 'inviteGuest')).toHaveLength(1);
+    expect(await requestsTo(INVITE)).toHaveLength(1);
     expect([a.refused?.code, b.refused?.code].filter(Boolean)).toEqual(['card_stale']);
     const winner = a.refused ? b : a;
     expect(winner.run.pending).toEqual({ kind: 'confirm', stepId: 'assign-role' });
@@ -300,14 +251,14 @@ describe('runner (SQLite store, simulated clock)', () => {
   });
 
   it('retries the role assignment through timers while the new guest replicates', async () => {
-    await setUp(12_000);
+    await setUp({ replicationLagMs: 12_000 });
     const atConfirm = await toInviteConfirm();
-    const invited = await runner.dispatch(TENANT, 'run-1', {
+    const invited = await runner.dispatch(tenant, 'run-1', {
       type: 'confirm',
       stepVersion: atConfirm.run.stepVersion,
       actor: ADMIN,
     });
-    const first = await runner.dispatch(TENANT, 'run-1', {
+    const first = await runner.dispatch(tenant, 'run-1', {
       type: 'confirm',
       stepVersion: invited.run.stepVersion,
       actor: ADMIN,
@@ -320,54 +271,74 @@ describe('runner (SQLite store, simulated clock)', () => {
     expect(await fireDueReminders()).toEqual([]);
     clock.advance(1_000); // +5 s: second attempt, still lagging
     expect(await fireDueReminders()).toEqual(['run-1:assign-role:retry']);
-    expect((await runner.get(TENANT, 'run-1'))?.value.pending).toMatchObject({ kind: 'retry', attempt: 2 });
+    expect((await runner.get(tenant, 'run-1'))?.value.pending).toMatchObject({ kind: 'retry', attempt: 2 });
     clock.advance(10_000); // +15 s: replicated
     await fireDueReminders();
-    const run = (await runner.get(TENANT, 'run-1'))!.value;
+    const run = (await runner.get(tenant, 'run-1'))!.value;
     expect(run.stepResults['assign-role']).toMatchObject({ status: 'done' });
     expect(run.stepResults.verify).toMatchObject({ status: 'done' });
     expect(run.pending?.kind).toBe('wait');
-    expect(graph.calls.filter((c) => c === 'assignDirectoryRole')).toHaveLength(3);
-    const audit = await store.listAudit(TENANT, { runId: 'run-1' });
+    const assignments = await requestsTo(ASSIGN_ROLE);
+    expect(assignments.map((e) => e.status)).toEqual([404, 404, 201]);
+    const audit = await store.listAudit(tenant, { runId: 'run-1' });
     expect(audit.filter((a) => a.action === 'graph.retry-scheduled')).toHaveLength(2);
   });
 
   it('audits a write that lands after the run was cancelled', async () => {
-    await setUp();
+    const held = holdInvitations();
+    await setUp({ fetch: held.fetch });
     const atConfirm = await toInviteConfirm();
-    graph.duringInvite = async () => {
-      const c = await runner.dispatch(TENANT, 'run-1', { type: 'cancel', actor: ADMIN });
-      expect(c.run.status).toBe('cancelled');
-    };
-    const r = await runner.dispatch(TENANT, 'run-1', {
+    const confirming = runner.dispatch(tenant, 'run-1', {
       type: 'confirm',
       stepVersion: atConfirm.run.stepVersion,
       actor: ADMIN,
     });
+    // The invitation has left the runner and is on its way to the tenant: cancel now.
+    await held.reached;
+    const cancelled = await runner.dispatch(tenant, 'run-1', { type: 'cancel', actor: ADMIN });
+    expect(cancelled.run.status).toBe('cancelled');
+    expect(await requestsTo(INVITE)).toEqual([]);
+    held.release();
+    const r = await confirming;
     expect(r.run.status).toBe('cancelled');
-    const audit = await store.listAudit(TENANT, { runId: 'run-1' });
+
+    // The write did happen in the tenant.
+    const invitations = await requestsTo(INVITE);
+    expect(invitations.map((e) => e.status)).toEqual([201]);
+    const guests = [...sandbox.state.users.values()].filter(
+      (u) => u.mail?.toLowerCase() === CEGID_LOOP_EMAIL.toLowerCase(),
+    );
+    expect(guests).toHaveLength(1);
+
+    const audit = await store.listAudit(tenant, { runId: 'run-1' });
     expect(audit.find((a) => a.action === 'run.cancelled')?.details).toMatchObject({ writeInFlight: true });
     expect(audit.find((a) => a.action === 'graph.write')).toMatchObject({
       result: 'ok',
-      actorId: 'u-alice',
-      details: { op: 'inviteGuest', late: true, runStatus: 'cancelled' },
+      actorId: ADMIN.id,
+      details: {
+        op: 'inviteGuest',
+        late: true,
+        runStatus: 'cancelled',
+        requestIds: [invitations[0]!.requestId],
+      },
     });
   });
 
   it('reports an unknown run and refuses stale cards without touching the store', async () => {
     await setUp();
-    await expect(runner.dispatch(TENANT, 'nope', { type: 'retry' })).rejects.toMatchObject({
+    await expect(runner.dispatch(tenant, 'nope', { type: 'retry' })).rejects.toMatchObject({
       code: 'run_not_found',
     });
     const atConfirm = await toInviteConfirm();
-    const stale = await runner.dispatch(TENANT, 'run-1', {
+    const stale = await runner.dispatch(tenant, 'run-1', {
       type: 'confirm',
       stepVersion: atConfirm.run.stepVersion - 1,
       actor: ADMIN,
     });
     expect(stale.refused?.code).toBe('card_stale');
     expect(stale.etag).toBe(atConfirm.etag);
-    expect(graph.calls).not.toContain('inviteGuest');
+    expect((await runner.get(tenant, 'run-1'))?.etag).toBe(atConfirm.etag);
+    expect(await requestsTo(INVITE)).toEqual([]);
     // Another tenant cannot see the run.
     expect(await runner.get('tenant-2', 'run-1')).toBeUndefined();
   });
