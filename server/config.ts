@@ -121,6 +121,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
     fail('DATABASE_URL', 'must be a postgres:// connection string');
 
+  // What both modes read the same way.
+  const common = {
+    mode,
+    host,
+    port,
+    dataDir: optional('DATA_DIR') ?? './data',
+    databaseUrl,
+    graphBaseUrl,
+    authorityHost,
+    extraCaFile: optional('EXTRA_CA_FILE'),
+    logLevel: logLevelRaw as SesameConfig['logLevel'],
+  };
+  const oauthConnectionName = optional('OAUTH_CONNECTION_NAME') ?? 'graph';
+
   if (mode === 'production') {
     // The Playground switch must never reach a real deployment.
     if (allowUnauthenticated) {
@@ -134,36 +148,30 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
     const tenantId = guid('TENANT_ID', required('TENANT_ID', 'the tenant of the bot registration'));
     const ssoClientId = guid('AAD_APP_CLIENT_ID', optional('AAD_APP_CLIENT_ID') ?? appId);
     return {
-      mode,
-      host,
-      port,
+      ...common,
       publicUrl: url('PUBLIC_URL', required('PUBLIC_URL', 'the https address Teams reaches Sesame at')),
-      dataDir: optional('DATA_DIR') ?? './data',
-      databaseUrl,
-      graphBaseUrl,
-      authorityHost,
       tenantId,
       bot: {
         appId,
         clientSecret,
         allowUnauthenticated: false,
-        oauthConnectionName: optional('OAUTH_CONNECTION_NAME') ?? 'graph',
+        oauthConnectionName,
       },
       sso: {
         clientId: ssoClientId,
         clientSecret: optional('AAD_APP_CLIENT_SECRET') ?? clientSecret,
         applicationIdUri: required('AAD_APP_ID_URI', 'the Application ID URI exposed for Teams SSO'),
       },
-      extraCaFile: optional('EXTRA_CA_FILE'),
-      logLevel: logLevelRaw as SesameConfig['logLevel'],
     };
   }
 
   // Local mode: the sandbox tenant, on loopback only.
   if (!isLoopbackHost(host))
     fail('HOST', `must be a loopback address in local mode (127.0.0.1), got '${host}'`);
-  for (const name of ['GRAPH_BASE_URL', 'AUTHORITY_HOST'] as const) {
-    const value = name === 'GRAPH_BASE_URL' ? graphBaseUrl : authorityHost;
+  for (const [name, value] of [
+    ['GRAPH_BASE_URL', graphBaseUrl],
+    ['AUTHORITY_HOST', authorityHost],
+  ] as const) {
     if (!isLoopbackUrl(value))
       fail(name, `must point at the sandbox tenant on loopback in local mode, got '${value}'`);
   }
@@ -193,20 +201,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
   }
   const localPublicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
-    mode,
-    host,
-    port,
+    ...common,
     publicUrl: url('PUBLIC_URL', optional('PUBLIC_URL') ?? localPublicUrl),
-    dataDir: optional('DATA_DIR') ?? './data',
-    databaseUrl,
-    graphBaseUrl,
-    authorityHost,
     tenantId,
     bot: {
       appId,
       clientSecret: optional('BOT_CLIENT_SECRET'),
       allowUnauthenticated,
-      oauthConnectionName: optional('OAUTH_CONNECTION_NAME') ?? 'graph',
+      oauthConnectionName,
       cloudOverrides: {
         loginEndpoint: authorityHost,
         loginTenant: tenantId,
@@ -224,7 +226,5 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
         'the Application ID URI the sandbox issues SSO tokens for',
       ),
     },
-    extraCaFile: optional('EXTRA_CA_FILE'),
-    logLevel: logLevelRaw as SesameConfig['logLevel'],
   };
 }
