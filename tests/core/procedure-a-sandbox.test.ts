@@ -13,6 +13,7 @@ import { SimulatedClock } from '../../core/ports/clock.js';
 import type { Store } from '../../core/ports/store.js';
 import { PROCEDURES } from '../../core/procedures/catalog.js';
 import { CEGID_LOOP_EMAIL } from '../../core/procedures/vendor-guest-access.js';
+import { deliverDueReminders } from './deliver-due-reminders.js';
 
 type SeedKey = keyof typeof SEED_USERS;
 
@@ -83,20 +84,6 @@ describe('procedure A against the sandbox tenant', () => {
     await store.close();
   });
 
-  async function fireDue(): Promise<string[]> {
-    const claimed = await store.claimDueReminders({
-      now: clock.now(),
-      owner: 't',
-      leaseMs: 60_000,
-      limit: 20,
-    });
-    for (const r of claimed) {
-      await runner.deliverReminder(r);
-      await store.completeReminder(r.id, 't');
-    }
-    return claimed.map((r) => r.id);
-  }
-
   it('a Global Administrator completes it, riding out replication lag on the new guest', async () => {
     await admin('PUT', '/_sandbox/replication-lag', { ms: 20_000 });
     const started = await runner.start({
@@ -134,7 +121,7 @@ describe('procedure A against the sandbox tenant', () => {
     let rounds = 0;
     while (run.pending?.kind === 'retry' && rounds < 20) {
       clock.set(Date.parse(run.pending.retryAt));
-      await fireDue();
+      await deliverDueReminders(store, runner, clock);
       run = (await runner.get(sandbox.tenantId, runId))!.value;
       rounds += 1;
     }
@@ -145,7 +132,7 @@ describe('procedure A against the sandbox tenant', () => {
 
     await admin('POST', `/_sandbox/guests/${guestId}/accept`);
     clock.advance(3_600_000);
-    await fireDue();
+    await deliverDueReminders(store, runner, clock);
     run = (await runner.get(sandbox.tenantId, runId))!.value;
     expect(run.pending).toEqual({ kind: 'manual', stepId: 'vendor-confirmed' });
 

@@ -15,6 +15,7 @@ import { SimulatedClock } from '../../core/ports/clock.js';
 import type { Store } from '../../core/ports/store.js';
 import { PROCEDURES } from '../../core/procedures/catalog.js';
 import { CEGID_LOOP_EMAIL } from '../../core/procedures/vendor-guest-access.js';
+import { deliverDueReminders } from './deliver-due-reminders.js';
 
 /** Friday 20 November 2026, 17:00 in Paris. */
 const T0 = Date.parse('2026-11-20T16:00:00Z');
@@ -141,21 +142,6 @@ describe('runner (SQLite store, Graph adapter, sandbox tenant, simulated clock)'
     });
   }
 
-  /** Claims due reminders at the clock's time and delivers them, as the bot's scheduler does. */
-  async function fireDueReminders(): Promise<string[]> {
-    const claimed = await store.claimDueReminders({
-      now: clock.now(),
-      owner: 'test',
-      leaseMs: 60_000,
-      limit: 10,
-    });
-    for (const r of claimed) {
-      await runner.deliverReminder(r);
-      await store.completeReminder(r.id, 'test');
-    }
-    return claimed.map((r) => r.id);
-  }
-
   it('runs procedure A end to end, persisting, auditing and scheduling reminders', async () => {
     await setUp();
     const atConfirm = await toInviteConfirm();
@@ -206,11 +192,11 @@ describe('runner (SQLite store, Graph adapter, sandbox tenant, simulated clock)'
 
     // An hour later the poll fires: nothing yet. Then Cegid Loop accepts.
     clock.advance(3_600_000);
-    expect(await fireDueReminders()).toEqual(['run-1:vendor-wait:poll']);
+    expect(await deliverDueReminders(store, runner, clock)).toEqual(['run-1:vendor-wait:poll']);
     expect((await runner.get(tenant, 'run-1'))?.value.pending?.kind).toBe('wait');
     await admin('POST', `/_sandbox/guests/${guestId}/accept`);
     clock.advance(3_600_000);
-    await fireDueReminders();
+    await deliverDueReminders(store, runner, clock);
     const confirmCard = (await runner.get(tenant, 'run-1'))!.value;
     expect(confirmCard.pending).toEqual({ kind: 'manual', stepId: 'vendor-confirmed' });
 
@@ -268,12 +254,12 @@ describe('runner (SQLite store, Graph adapter, sandbox tenant, simulated clock)'
 
     // Nothing is due before the backoff elapses.
     clock.advance(4_000);
-    expect(await fireDueReminders()).toEqual([]);
+    expect(await deliverDueReminders(store, runner, clock)).toEqual([]);
     clock.advance(1_000); // +5 s: second attempt, still lagging
-    expect(await fireDueReminders()).toEqual(['run-1:assign-role:retry']);
+    expect(await deliverDueReminders(store, runner, clock)).toEqual(['run-1:assign-role:retry']);
     expect((await runner.get(tenant, 'run-1'))?.value.pending).toMatchObject({ kind: 'retry', attempt: 2 });
     clock.advance(10_000); // +15 s: replicated
-    await fireDueReminders();
+    await deliverDueReminders(store, runner, clock);
     const run = (await runner.get(tenant, 'run-1'))!.value;
     expect(run.stepResults['assign-role']).toMatchObject({ status: 'done' });
     expect(run.stepResults.verify).toMatchObject({ status: 'done' });
