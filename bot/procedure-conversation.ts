@@ -10,7 +10,7 @@ import type { Store, StoredRecord } from '../core/ports/store.js';
 import type { TenantGraph } from '../core/ports/tenant-graph.js';
 import type { Locale } from '../core/procedures/text.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
-import { adaptiveCard, textBlock, type AdaptiveCard } from './cards/adaptive-card.js';
+import { adaptiveCard, cardResponse, textBlock, type AdaptiveCard } from './cards/adaptive-card.js';
 import { errorCard, messageOnly, runStatusCard, signInCard } from './cards/conversation-cards.js';
 import { RUN_VERBS, runCard, type RunVerb } from './cards/run-card.js';
 import type { CardSigner } from './card-signing.js';
@@ -296,11 +296,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
      */
     async onRunAction(turn: Turn, verb: string, data: unknown): Promise<AdaptiveCardActionResponse> {
       const locale = turn.locale;
-      const reply = (card: AdaptiveCard): AdaptiveCardActionResponse => ({
-        statusCode: 200,
-        type: 'application/vnd.microsoft.card.adaptive',
-        value: card as never,
-      });
+      const reply = cardResponse;
       const refuse = (code: Refusable, run?: Run) => {
         const text = refusal(code, run?.locale ?? locale);
         options.logger.warn(`card action refused: ${code}`);

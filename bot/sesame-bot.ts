@@ -2,7 +2,6 @@ import { App, type IActivityContext, type IHttpServerAdapter } from '@microsoft/
 import {
   withOverrides,
   PUBLIC,
-  type AdaptiveCardActionResponse,
   type CloudEnvironment,
   type IAdaptiveCardActionInvokeActivity,
 } from '@microsoft/teams.api';
@@ -11,7 +10,7 @@ import { parseCommand } from '../core/i18n/commands.js';
 import { guessTextLocale, resolveLocale, type Locale } from '../core/i18n/locale.js';
 import { procedureListing } from '../core/procedures/catalog.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
-import { cardAttachment, type AdaptiveCard } from './cards/adaptive-card.js';
+import { cardAttachment, cardResponse, type AdaptiveCard } from './cards/adaptive-card.js';
 import { helpCard, unknownMessageCard, START_PROCEDURE_VERB } from './cards/help-card.js';
 import { messageCard } from './cards/message-card.js';
 import type { ProcedureConversation, Turn } from './procedure-conversation.js';
@@ -44,12 +43,6 @@ export interface SesameBotOptions {
 export function localeFor(activityLocale: string | undefined, text?: string): Locale {
   const command = text ? parseCommand(text) : undefined;
   return command?.locale ?? (text ? guessTextLocale(text) : undefined) ?? resolveLocale(activityLocale);
-}
-
-/** The invoke answer that replaces the clicked card with `card`. */
-export function cardResponse(card: AdaptiveCard): AdaptiveCardActionResponse {
-  // Sesame writes cards as plain JSON (much smaller than @microsoft/teams.cards output); the shapes agree.
-  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card as never };
 }
 
 function cardMessage(card: AdaptiveCard) {

@@ -1,3 +1,5 @@
+import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
+
 /**
  * Cards carry no `lang`: the adaptivecards parser validates it with a global regex whose state leaks between calls,
  * so every other card would fail to parse. Texts are already in the user's language.
@@ -55,4 +57,10 @@ export function executeAction(
 /** The attachment shape Teams expects for a card in a message. */
 export function cardAttachment(card: AdaptiveCard): { contentType: string; content: AdaptiveCard } {
   return { contentType: 'application/vnd.microsoft.card.adaptive', content: card };
+}
+
+/** The adaptiveCard/action invoke answer that replaces the clicked card with `card`. */
+export function cardResponse(card: AdaptiveCard): AdaptiveCardActionResponse {
+  // Sesame writes cards as plain JSON (much smaller than @microsoft/teams.cards output); the shapes agree.
+  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card as never };
 }
