@@ -179,6 +179,25 @@ function entity(
   return ok({ '@odata.context': contextUrl(a.req, ctx, select, true), ...project(obj, select) }, status);
 }
 
+/** The app role assignments a service principal grants (as resource) or holds (as principal). */
+function appRoleAssignmentsOf(
+  a: HandlerArgs,
+  side: 'resourceId' | 'principalId',
+  navigation: 'appRoleAssignedTo' | 'appRoleAssignments',
+): GraphResponse {
+  const sp = findSp(a);
+  return list(
+    a,
+    a.rt.state.appRoleAssignments.filter((r) => r[side] === sp.id),
+    {
+      type: 'appRoleAssignment',
+      directoryObjects: false,
+      contextPath: `servicePrincipals('${sp.id}')/${navigation}`,
+    },
+    ['$select', '$filter', '$top', '$skiptoken', '$count'],
+  );
+}
+
 function list(
   a: HandlerArgs,
   items: readonly Record<string, unknown>[],
@@ -902,19 +921,8 @@ export const handlers: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>, Handle
   'GET /servicePrincipals/{id}': (a) => entity(a, 'servicePrincipal', 'servicePrincipals', findSp(a)),
   "GET /servicePrincipals(appId='{appId}')": (a) =>
     entity(a, 'servicePrincipal', 'servicePrincipals', findSp(a, 'appId')),
-  'GET /servicePrincipals/{id}/appRoleAssignedTo': (a) => {
-    const sp = findSp(a);
-    return list(
-      a,
-      a.rt.state.appRoleAssignments.filter((r) => r.resourceId === sp.id),
-      {
-        type: 'appRoleAssignment',
-        directoryObjects: false,
-        contextPath: `servicePrincipals('${sp.id}')/appRoleAssignedTo`,
-      },
-      ['$select', '$filter', '$top', '$skiptoken', '$count'],
-    );
-  },
+  'GET /servicePrincipals/{id}/appRoleAssignedTo': (a) =>
+    appRoleAssignmentsOf(a, 'resourceId', 'appRoleAssignedTo'),
   'POST /servicePrincipals/{id}/appRoleAssignedTo': (a) => {
     const sp = findSp(a);
     const body = checkBody(a.req.body, 'appRoleAssignment');
@@ -960,19 +968,8 @@ export const handlers: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>, Handle
       201,
     );
   },
-  'GET /servicePrincipals/{id}/appRoleAssignments': (a) => {
-    const sp = findSp(a);
-    return list(
-      a,
-      a.rt.state.appRoleAssignments.filter((r) => r.principalId === sp.id),
-      {
-        type: 'appRoleAssignment',
-        directoryObjects: false,
-        contextPath: `servicePrincipals('${sp.id}')/appRoleAssignments`,
-      },
-      ['$select', '$filter', '$top', '$skiptoken', '$count'],
-    );
-  },
+  'GET /servicePrincipals/{id}/appRoleAssignments': (a) =>
+    appRoleAssignmentsOf(a, 'principalId', 'appRoleAssignments'),
   'GET /servicePrincipals/{id}/synchronization/templates': (a) => {
     const sp = findSp(a);
     return list(
