@@ -1,0 +1,77 @@
+/** Check steps: read Graph, evaluate, explain; may stop the run or hand facts to later steps. */
+import type { CheckStep } from '../../procedures/types.js';
+import { requestIdsOf } from '../call-result.js';
+import { nextRetry } from '../retry.js';
+import type { StepKindModule, Tx } from './step-kind.js';
+import {
+  audit,
+  ctx,
+  end,
+  isRetryTimer,
+  issueCalls,
+  mergeFacts,
+  nextOf,
+  outcomeFields,
+  scheduleRetry,
+  setResult,
+} from './tx.js';
+
+function logicOf(t: Tx, step: CheckStep) {
+  const logic = t.m.logic.checks[step.logic];
+  if (!logic) throw new Error(`no check logic ${step.logic}`);
+  return logic;
+}
+
+function issueChecks(
+  t: Tx,
+  step: CheckStep,
+  attempt: number,
+  firstAttemptAt: string,
+  interactive: boolean,
+): void {
+  const logic = logicOf(t, step);
+  setResult(t, step.id, 'running', {});
+  issueCalls(t, step.id, 'check', logic.reads(ctx(t)), 'read', attempt, firstAttemptAt, interactive);
+}
+
+export const checkKind: StepKindModule<CheckStep> = {
+  kind: 'check',
+  enter(t, step) {
+    issueChecks(t, step, 1, t.iso, false);
+  },
+  onAnswer(t, step, { results, attempt, firstAttemptAt }) {
+    for (const r of Object.values(results)) {
+      if (r.ok) continue;
+      const delay = nextRetry(step.retry, r.error, attempt, Date.parse(firstAttemptAt), t.now);
+      if (delay !== undefined)
+        return scheduleRetry(t, step.id, 'check', attempt, firstAttemptAt, delay, r.error);
+    }
+    const outcome = logicOf(t, step).evaluate(ctx(t), results);
+    mergeFacts(t, outcome);
+    const requestIds = requestIdsOf(results);
+    if (outcome.result === 'stop') {
+      setResult(t, step.id, 'failed', { ...outcomeFields(outcome), requestIds });
+      audit(t, 'check.evaluated', 'failed', { stepId: step.id, reason: outcome.reason.en, requestIds });
+      end(t, 'failed', outcome.reason);
+      return;
+    }
+    setResult(t, step.id, 'done', { ...outcomeFields(outcome), requestIds });
+    audit(t, 'check.evaluated', 'ok', {
+      stepId: step.id,
+      result: outcome.result,
+      summary: outcome.summary.en,
+      requestIds,
+    });
+    t.enter(outcome.next ?? nextOf(t, step));
+    if (outcome.result === 'warn') t.wantsRender = true;
+  },
+  onRetry(t, step) {
+    issueChecks(t, step, 1, t.iso, true);
+  },
+  onTimer(t, step, reminderId) {
+    const p = isRetryTimer(t, step.id, reminderId);
+    if (!p) return false;
+    issueChecks(t, step, p.attempt + 1, p.firstAttemptAt, false);
+    return true;
+  },
+};
