@@ -235,6 +235,20 @@ export const csdlTypes = {
     ],
     navigation: ['appScope', 'directoryScope', 'principal', 'roleDefinition'],
   },
+  unifiedRoleEligibilityScheduleInstance: {
+    properties: [
+      'id',
+      'appScopeId',
+      'directoryScopeId',
+      'principalId',
+      'roleDefinitionId',
+      'endDateTime',
+      'memberType',
+      'roleEligibilityScheduleId',
+      'startDateTime',
+    ],
+    navigation: ['appScope', 'directoryScope', 'principal', 'roleDefinition'],
+  },
   subscribedSku: {
     properties: [
       'id',

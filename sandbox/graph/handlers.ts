@@ -597,6 +597,43 @@ function patchAuthorizationPolicy(a: HandlerArgs): GraphResponse {
 
 const ROLE_ASSIGNMENT_FILTERS = ['principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId', 'id'];
 
+const ELIGIBILITY_INSTANCES: CollectionOptions = {
+  type: 'unifiedRoleEligibilityScheduleInstance',
+  directoryObjects: false,
+  filterProperties: ROLE_ASSIGNMENT_FILTERS.concat('memberType'),
+  expandable: ['principal'],
+  contextPath: 'roleManagement/directory/roleEligibilityScheduleInstances',
+};
+
+/** The eligibilities in effect now: one instance per provisioned schedule that has started and not expired. */
+function eligibilityInstances(a: HandlerArgs): Record<string, unknown>[] {
+  const now = a.rt.now();
+  return a.rt.state.roleEligibilitySchedules.flatMap((s) => {
+    const info = s.scheduleInfo as {
+      startDateTime: string | null;
+      expiration: { endDateTime: string | null } | null;
+    } | null;
+    const start = info?.startDateTime ?? null;
+    const endAt = info?.expiration?.endDateTime ?? null;
+    if (s.status !== 'Provisioned') return [];
+    if (start && Date.parse(start) > now) return [];
+    if (endAt && Date.parse(endAt) <= now) return [];
+    return [
+      {
+        id: s.id,
+        appScopeId: s.appScopeId ?? null,
+        directoryScopeId: s.directoryScopeId,
+        principalId: s.principalId,
+        roleDefinitionId: s.roleDefinitionId,
+        startDateTime: start,
+        endDateTime: endAt,
+        memberType: s.memberType,
+        roleEligibilityScheduleId: s.id,
+      },
+    ];
+  });
+}
+
 function expandPrincipal(a: HandlerArgs) {
   return (o: Record<string, unknown>, out: Record<string, unknown>): void => {
     if (!a.req.query.get('$expand')?.includes('principal')) return;
@@ -857,6 +894,25 @@ export const handlers: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>, Handle
       undefined,
       expandPrincipal(a),
     ),
+  'GET /roleManagement/directory/roleEligibilityScheduleInstances': (a) =>
+    list(
+      a,
+      eligibilityInstances(a),
+      ELIGIBILITY_INSTANCES,
+      undefined,
+      expandPrincipal(a),
+    ),
+  "GET /roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='{on}')": (a) => {
+    const on = decodeURIComponent(a.params.on!);
+    if (on !== 'principal') throw badRequest(`Unsupported value '${on}' for parameter 'on'.`);
+    return list(
+      a,
+      eligibilityInstances(a).filter((i) => i.principalId === a.caller.user.id),
+      ELIGIBILITY_INSTANCES,
+      undefined,
+      expandPrincipal(a),
+    );
+  },
   // Graph offers no $filter, $top or paging on subscribedSkus: callers filter in code.
   'GET /subscribedSkus': (a) =>
     list(

@@ -169,6 +169,32 @@ export const routePermissions: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>
       ROLE.privilegedRoleAdministrator,
     ),
   },
+  'GET /roleManagement/directory/roleEligibilityScheduleInstances': {
+    scopes: [
+      'RoleEligibilitySchedule.Read.Directory',
+      'RoleEligibilitySchedule.ReadWrite.Directory',
+      'RoleManagement.Read.Directory',
+      'RoleManagement.Read.All',
+      'RoleManagement.ReadWrite.Directory',
+    ],
+    roles: roles(
+      ROLE.globalReader,
+      ROLE.securityReader,
+      ROLE.securityAdministrator,
+      ROLE.privilegedRoleAdministrator,
+    ),
+  },
+  // PIM's "My roles": every member may list their own eligibilities.
+  "GET /roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='{on}')": {
+    scopes: [
+      'RoleEligibilitySchedule.Read.Directory',
+      'RoleEligibilitySchedule.ReadWrite.Directory',
+      'RoleManagement.Read.Directory',
+      'RoleManagement.Read.All',
+      'RoleManagement.ReadWrite.Directory',
+    ],
+    roles: member,
+  },
   'GET /subscribedSkus': {
     scopes: [
       'LicenseAssignment.Read.All',

@@ -26,6 +26,11 @@ export const graphRouteTable = [
   { method: 'GET', path: '/roleManagement/directory/roleAssignments/{id}' },
   { method: 'DELETE', path: '/roleManagement/directory/roleAssignments/{id}' },
   { method: 'GET', path: '/roleManagement/directory/roleEligibilitySchedules' },
+  { method: 'GET', path: '/roleManagement/directory/roleEligibilityScheduleInstances' },
+  {
+    method: 'GET',
+    path: "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='{on}')",
+  },
   { method: 'GET', path: '/subscribedSkus' },
   { method: 'GET', path: '/domains' },
   { method: 'POST', path: '/domains' },
