@@ -895,13 +895,7 @@ export const handlers: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>, Handle
       expandPrincipal(a),
     ),
   'GET /roleManagement/directory/roleEligibilityScheduleInstances': (a) =>
-    list(
-      a,
-      eligibilityInstances(a),
-      ELIGIBILITY_INSTANCES,
-      undefined,
-      expandPrincipal(a),
-    ),
+    list(a, eligibilityInstances(a), ELIGIBILITY_INSTANCES, undefined, expandPrincipal(a)),
   "GET /roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='{on}')": (a) => {
     const on = decodeURIComponent(a.params.on!);
     if (on !== 'principal') throw badRequest(`Unsupported value '${on}' for parameter 'on'.`);
