@@ -8,6 +8,13 @@ export default {
     '^.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/e2e/', '<rootDir>/tests/pg/'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/tests/e2e/',
+    '<rootDir>/tests/pg/',
+    '<rootDir>/tests/artifact/',
+  ],
+  // Build outputs (dist/, build/deploy/ with its own package.json) are not part of the test module graph.
+  modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
   testTimeout: 30000,
 };

@@ -299,7 +299,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
       const reply = cardResponse;
       const refuse = (code: Refusable, run?: Run) => {
         const text = refusal(code, run?.locale ?? locale);
-        options.logger.warn(`card action refused: ${code}`);
+        options.logger.warn(`card action refused: ${code}`, { runId: run?.id });
         return reply(run ? cardFor(run, { title: text.message, text: text.next }) : messageOnly(text));
       };
 
@@ -329,7 +329,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
       try {
         outcome = await runnerFor(who).dispatch(turn.tenantId, run.id, event);
       } catch (e) {
-        options.logger.error('run action failed', e);
+        options.logger.error('run action failed', e, { runId: run.id });
         return reply(errorCard(e, run.locale));
       }
       if (outcome.refused) {

@@ -52,7 +52,11 @@ export function createRunTimers(options: RunTimersOptions) {
     } catch (e) {
       logger.warn(
         `run timer ${reminder.id} failed; retrying in a minute`,
-        e instanceof Error ? e.message : e,
+        e instanceof Error ? e : String(e),
+        {
+          runId: reminder.payload.runId,
+          tenantId: reminder.tenantId,
+        },
       );
       await store.releaseReminder(reminder.id, owner, clock.now() + 60_000);
     }

@@ -39,6 +39,8 @@ export interface SesameConfig {
   /** PEM file of a CA to trust for the identity endpoints (the sandbox's self-made certificate). */
   readonly extraCaFile?: string;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Application Insights: OpenTelemetry export is on only when this is set (server/telemetry.ts). */
+  readonly telemetryConnectionString?: string;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -121,6 +123,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
     fail('DATABASE_URL', 'must be a postgres:// connection string');
 
+  const telemetryConnectionString = optional('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  if (telemetryConnectionString && !/(^|;)\s*InstrumentationKey=/i.test(telemetryConnectionString))
+    fail(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      "must be the resource's connection string (InstrumentationKey=…;IngestionEndpoint=…)",
+    );
+
   // What both modes read the same way.
   const common = {
     mode,
@@ -132,6 +141,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
     authorityHost,
     extraCaFile: optional('EXTRA_CA_FILE'),
     logLevel: logLevelRaw as SesameConfig['logLevel'],
+    telemetryConnectionString,
   };
   const oauthConnectionName = optional('OAUTH_CONNECTION_NAME') ?? 'graph';
 
@@ -143,24 +153,58 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
         'must not be true in production: every request to /api/messages must carry a valid Bot Framework token',
       );
     }
+    for (const name of Object.keys(env).filter((n) => n.startsWith('SANDBOX_') && optional(n)))
+      fail(name, 'must not be set in production: it points Sesame at the local sandbox tenant');
+    if (databaseUrl && optional('DATA_DIR'))
+      fail(
+        'DATA_DIR',
+        'must not be set together with DATABASE_URL: the store is either PostgreSQL or SQLite',
+      );
+    const secure = (name: string, value: string): string =>
+      value.startsWith('https://') || isLoopbackUrl(value)
+        ? value
+        : fail(name, `must be an https URL in production, got '${value}'`);
+    secure('GRAPH_BASE_URL', graphBaseUrl);
     const appId = guid('CLIENT_ID', required('CLIENT_ID', "the bot's Entra app id"));
     const clientSecret = required('CLIENT_SECRET', "the bot's client secret");
     const tenantId = guid('TENANT_ID', required('TENANT_ID', 'the tenant of the bot registration'));
+    const publicUrl = secure(
+      'PUBLIC_URL',
+      url('PUBLIC_URL', required('PUBLIC_URL', 'the https address Teams reaches Sesame at')),
+    );
     const ssoClientId = guid('AAD_APP_CLIENT_ID', optional('AAD_APP_CLIENT_ID') ?? appId);
+    const ssoSecret = optional('AAD_APP_CLIENT_SECRET');
+    // A separate SSO app with the bot's secret would fail only at the first on-behalf-of exchange.
+    if (ssoClientId.toLowerCase() !== appId.toLowerCase() && !ssoSecret)
+      fail(
+        'AAD_APP_CLIENT_SECRET',
+        `is required when AAD_APP_CLIENT_ID (${ssoClientId}) is not the bot's CLIENT_ID`,
+      );
+    const applicationIdUri = checkApplicationIdUri(
+      required(
+        'AAD_APP_ID_URI',
+        'the Application ID URI exposed for Teams SSO, api://<host>/botid-<CLIENT_ID>',
+      ),
+      appId,
+      new URL(publicUrl).host,
+      fail,
+    );
     return {
       ...common,
-      publicUrl: url('PUBLIC_URL', required('PUBLIC_URL', 'the https address Teams reaches Sesame at')),
+      host: optional('HOST') ?? '0.0.0.0',
+      publicUrl,
       tenantId,
       bot: {
         appId,
         clientSecret,
         allowUnauthenticated: false,
         oauthConnectionName,
+        ...botFrameworkCloud(optional, secure, url, fail, authorityHost, tenantId),
       },
       sso: {
         clientId: ssoClientId,
-        clientSecret: optional('AAD_APP_CLIENT_SECRET') ?? clientSecret,
-        applicationIdUri: required('AAD_APP_ID_URI', 'the Application ID URI exposed for Teams SSO'),
+        clientSecret: ssoSecret ?? clientSecret,
+        applicationIdUri,
       },
     };
   }
@@ -227,4 +271,97 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
       ),
     },
   };
+}
+
+/** The Bot Framework endpoints of a sovereign or private cloud: all three together, or none (the public cloud). */
+const BOT_FRAMEWORK_SETTINGS = [
+  ['BOT_FRAMEWORK_OPENID_METADATA_URL', 'openIdMetadataUrl'],
+  ['BOT_FRAMEWORK_TOKEN_ISSUER', 'tokenIssuer'],
+  ['BOT_FRAMEWORK_TOKEN_SERVICE_URL', 'tokenServiceUrl'],
+] as const;
+
+function botFrameworkCloud(
+  optional: (name: string) => string | undefined,
+  secure: (name: string, value: string) => string,
+  url: (name: string, value: string) => string,
+  fail: (name: string, problem: string) => never,
+  authorityHost: string,
+  tenantId: string,
+): { cloudOverrides?: NonNullable<SesameConfig['bot']['cloudOverrides']> } {
+  const given = BOT_FRAMEWORK_SETTINGS.filter(([name]) => optional(name) !== undefined);
+  if (given.length === 0) {
+    // A non-public AUTHORITY_HOST with the public Bot Framework would sign the bot in where Teams does not look.
+    if (authorityHost !== 'https://login.microsoftonline.com')
+      fail(
+        'BOT_FRAMEWORK_OPENID_METADATA_URL',
+        `is required when AUTHORITY_HOST is not the public cloud's (${authorityHost}); set the three BOT_FRAMEWORK_* settings of that cloud`,
+      );
+    return {};
+  }
+  const missing = BOT_FRAMEWORK_SETTINGS.find(([name]) => optional(name) === undefined);
+  if (missing)
+    fail(
+      missing[0],
+      `is required when ${given[0]![0]} is set (the three BOT_FRAMEWORK_* settings go together)`,
+    );
+  const value = (name: string) => secure(name, url(name, optional(name)!));
+  return {
+    cloudOverrides: {
+      loginEndpoint: authorityHost,
+      loginTenant: tenantId,
+      botScope: 'https://api.botframework.com/.default',
+      openIdMetadataUrl: value('BOT_FRAMEWORK_OPENID_METADATA_URL'),
+      tokenIssuer: value('BOT_FRAMEWORK_TOKEN_ISSUER'),
+      tokenServiceUrl: value('BOT_FRAMEWORK_TOKEN_SERVICE_URL'),
+    },
+  };
+}
+
+/**
+ * Teams accepts one SSO resource for a bot and a tab: api://<the app's host>/botid-<bot id>. Anything else fails
+ * only when an admin signs in, so it is refused at start.
+ */
+function checkApplicationIdUri(
+  uri: string,
+  botId: string,
+  publicHost: string,
+  fail: (name: string, problem: string) => never,
+): string {
+  const m = /^api:\/\/([^/]+)\/botid-([0-9a-f-]{36})$/i.exec(uri);
+  if (!m) return fail('AAD_APP_ID_URI', `must be api://<host>/botid-<CLIENT_ID>, got '${uri}'`);
+  if (m[2]!.toLowerCase() !== botId.toLowerCase())
+    fail('AAD_APP_ID_URI', `must name the bot's CLIENT_ID (botid-${botId}), got '${uri}'`);
+  if (m[1]!.toLowerCase() !== publicHost.toLowerCase())
+    fail('AAD_APP_ID_URI', `must name PUBLIC_URL's host (api://${publicHost}/…), got '${uri}'`);
+  return uri;
+}
+
+const NETWORK_FILE_SYSTEMS = new Set([
+  'cifs',
+  'smb3',
+  'smbfs',
+  'nfs',
+  'nfs4',
+  'fuse.sshfs',
+  'fuse.blobfuse',
+  'fuse.azureblob',
+]);
+
+/**
+ * SQLite's WAL mode needs shared memory and reliable locks, which SMB/NFS shares do not give (App Service's /home is
+ * an SMB share). Returns the file system type when `dir` sits on such a share, from /proc/mounts' text.
+ */
+export function networkFileSystemOf(dir: string, procMounts: string): string | undefined {
+  let best: { mountPoint: string; type: string } | undefined;
+  for (const line of procMounts.split('\n')) {
+    const [, rawMountPoint, type] = line.split(' ');
+    if (!rawMountPoint || !type) continue;
+    // /proc/mounts escapes spaces and the like as octal.
+    const mountPoint = rawMountPoint.replace(/\\([0-7]{3})/g, (_, o: string) =>
+      String.fromCharCode(parseInt(o, 8)),
+    );
+    const inside = mountPoint === '/' || dir === mountPoint || dir.startsWith(`${mountPoint}/`);
+    if (inside && (!best || mountPoint.length >= best.mountPoint.length)) best = { mountPoint, type };
+  }
+  return best && NETWORK_FILE_SYSTEMS.has(best.type) ? best.type : undefined;
 }

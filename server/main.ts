@@ -1,5 +1,6 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import type { App } from '@microsoft/teams.apps';
@@ -20,11 +21,14 @@ import { findProcedureByText, PROCEDURES, procedureListing } from '../core/proce
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Store } from '../core/ports/store.js';
 import { ConfigError } from '../core/errors.js';
-import { loadConfig, type SesameConfig } from './config.js';
-import { loadEnvFiles } from './env-files.js';
+import { appRoot } from './app-root.js';
+import { loadConfig, networkFileSystemOf, type SesameConfig } from './config.js';
+import { readServerEnvironment } from './env-files.js';
 import { createHttpApp } from './http-app.js';
-import { createLogger } from './logger.js';
+import { correlateActivity } from './correlation.js';
+import { createLogger, type LogSink } from './logger.js';
 import { createTabApi } from './tab-api.js';
+import { startTelemetry } from './telemetry.js';
 
 export interface SesameDependencies {
   readonly clock?: Clock;
@@ -35,6 +39,8 @@ export interface SesameDependencies {
   readonly tabDir?: string;
   /** How the Graph adapter waits out Retry-After (tests pass one that does not wait). */
   readonly graphSleep?: (ms: number) => Promise<void>;
+  /** Where log records also go (OpenTelemetry export, server/telemetry.ts). */
+  readonly logSink?: LogSink;
   /** How often due run timers are delivered; 0 = never on its own (tests call timers.dispatchDue()). */
   readonly timerIntervalMs?: number;
 }
@@ -50,7 +56,7 @@ export interface RunningSesame {
   close(): Promise<void>;
 }
 
-const TAB_DIR = fileURLToPath(new URL('../tab/dist', import.meta.url));
+const TAB_DIR = join(appRoot(), 'tab', 'dist');
 const listProcedures = () => PROCEDURES.map((m) => procedureListing(m.procedure));
 
 /**
@@ -62,8 +68,25 @@ export async function startSesame(
   deps: SesameDependencies = {},
 ): Promise<RunningSesame> {
   const clock = deps.clock ?? systemClock;
-  const logger = deps.logger ?? createLogger(config.logLevel);
-  if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
+  const logger =
+    deps.logger ??
+    createLogger(config.logLevel, {
+      format: config.mode === 'production' ? 'json' : 'text',
+      secrets: [config.bot.clientSecret, config.sso.clientSecret].filter((s): s is string => !!s),
+      sink: deps.logSink,
+    });
+  if (!config.databaseUrl && !deps.store) {
+    await mkdir(config.dataDir, { recursive: true });
+    const share = existsSync('/proc/mounts')
+      ? networkFileSystemOf(realpathSync(config.dataDir), readFileSync('/proc/mounts', 'utf8'))
+      : undefined;
+    if (share)
+      throw new ConfigError(
+        'DATA_DIR',
+        'the server settings',
+        `${config.dataDir} is on a ${share} network share, where SQLite's write-ahead log is not safe; set DATABASE_URL (PostgreSQL) instead`,
+      );
+  }
   const store =
     deps.store ??
     (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, now: () => clock.now() }));
@@ -93,6 +116,7 @@ export async function startSesame(
     logError: (message, error) => logger.error(message, error),
   });
   http.route('/api/tab', createTabApi({ store, procedures: listProcedures }));
+  http.use('/api/messages', correlateActivity(logger));
 
   const graphFor = (getToken: () => Promise<string>) =>
     createTenantGraph({
@@ -122,7 +146,7 @@ export async function startSesame(
     cloudOverrides: config.bot.cloudOverrides,
     // Against the sandbox the SDK's own MSAL client cannot trust the loopback certificate: fetch the bot's token here.
     botToken:
-      credentials && config.mode === 'local' ? botTokenProvider(config, credentials, trust) : undefined,
+      credentials && config.bot.cloudOverrides ? botTokenProvider(config, credentials, trust) : undefined,
     oauthConnectionName: config.bot.oauthConnectionName,
     procedures: PROCEDURES,
     findProcedure: (text, locale) => findProcedureByText(text, locale),
@@ -177,7 +201,10 @@ export async function startSesame(
   };
 }
 
-/** The bot's own Bot Framework token by client credentials, through MSAL with the sandbox's CA trusted. */
+/**
+ * The bot's own Bot Framework token by client credentials when the cloud is not the public one (the sandbox, a
+ * private cloud): MSAL told the authority is known, so it does no instance discovery on the public cloud.
+ */
 function botTokenProvider(
   config: SesameConfig,
   credentials: { clientId: string; clientSecret: string; tenantId: string },
@@ -196,7 +223,7 @@ function botTokenProvider(
     const result = await msal.acquireTokenByClientCredential({
       scopes: Array.isArray(scope) ? scope : [scope],
     });
-    if (!result?.accessToken) throw new Error('no bot token from the sandbox');
+    if (!result?.accessToken) throw new Error(`no bot token from ${config.authorityHost}`);
     return result.accessToken;
   };
 }
@@ -208,14 +235,15 @@ function listen(app: Hono, hostname: string, port: number): Promise<ServerType> 
   });
 }
 
-/** `npm run serve`: reads env/.env.<SESAME_ENV> (default local), starts, stops cleanly on SIGINT/SIGTERM. */
-async function main(): Promise<void> {
-  const envName = process.env.SESAME_ENV ?? 'local';
-  const { env, files } = loadEnvFiles(envName);
-  const envFile = files[0] ?? `env/.env.${envName}`;
+/**
+ * `npm run serve` and the production entry (server/start.ts): reads the settings (server/env-files.ts), starts,
+ * stops cleanly on SIGINT/SIGTERM.
+ */
+export async function main(): Promise<void> {
   let config: SesameConfig;
   try {
-    config = loadConfig(env, envFile);
+    const { env, source } = readServerEnvironment();
+    config = loadConfig(env, source);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`Sesame cannot start: ${e.message}`);
@@ -223,13 +251,25 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const sesame = await startSesame(config);
+  // Before the server starts, so its first requests are traced; nothing is loaded when no connection string is set.
+  const telemetry = await startTelemetry(config.telemetryConnectionString);
+  let sesame: RunningSesame;
+  try {
+    sesame = await startSesame(config, { logSink: telemetry.sink });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`Sesame cannot start: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
   console.log(`Sesame listening on ${sesame.url} (${config.mode} mode)`);
   console.log(`  bot endpoint: ${sesame.url}/api/messages`);
   console.log(`  tab:          ${sesame.url}/tab/index.html`);
   const stop = async (signal: string) => {
     console.log(`${signal}: stopping Sesame…`);
     await sesame.close();
+    await telemetry.shutdown().catch(() => undefined);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -315,16 +315,19 @@ describe('Agents Toolkit files', () => {
       'teamsApp/create',
       'aadApp/create',
       'aadApp/create',
+      'arm/deploy',
       'aadApp/update',
-      'botFramework/create',
       'teamsApp/validateManifest',
       'teamsApp/zipAppPackage',
       'teamsApp/validateAppPackage',
       'teamsApp/update',
     ]);
     expect(uses).toContain('azureAppService/zipDeploy');
+    // The Azure Bot resource (infra/main.bicep) registers the bot; a second registration of the same id fails.
+    expect(uses).not.toContain('botFramework/create');
+    expect(yml).toMatch(/artifactFolder: \.\/build\/deploy\n/);
+    expect(yml).toMatch(/args: run artifact\n/);
     expect(uses[uses.length - 1]).toBe('teamsApp/publishAppPackage');
-    expect(yml).toContain('messagingEndpoint: ${{BOT_ENDPOINT}}/api/messages');
     expect(yml).toContain('generateClientSecret: true');
     // Secrets only ever go to SECRET_* variables (the .user file); the bot app is single-tenant.
     const secrets = [...yml.matchAll(/^\s+clientSecret: (\S+)/gm)].map((m) => m[1]);
@@ -337,12 +340,22 @@ describe('Agents Toolkit files', () => {
     expect(yml).toMatch(/generateServicePrincipal: true/);
   });
 
-  it('aad.manifest.json exposes access_as_user to the Teams clients under the bot-style URI', () => {
+  it('aad.manifest.json exposes access_as_user to the Teams, Microsoft 365 and Outlook clients under the bot-style URI', () => {
     expect(aad.identifierUris).toEqual(['api://${{BOT_DOMAIN}}/botid-${{BOT_ID}}']);
     const scopes = aad.oauth2Permissions as Json[];
     expect(scopes.map((s) => s.value)).toEqual(['access_as_user']);
     const pre = (aad.preAuthorizedApplications as Json[]).map((p) => p.appId);
-    expect(pre).toEqual(['1fec8e78-bce4-4aaf-ab1b-5451cc387264', '5e3ce6c0-2b1f-4285-8d4b-75ee78787346']);
+    // Microsoft's list ("Configure your tab app in Microsoft Entra ID"): Teams desktop/mobile and web, Microsoft 365
+    // web, desktop and mobile (the last also Outlook desktop), Outlook web and mobile.
+    expect(pre).toEqual([
+      '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
+      '5e3ce6c0-2b1f-4285-8d4b-75ee78787346',
+      '4765445b-32c6-49b0-83e6-1d93765276ca',
+      '0ec893e0-5785-4de6-99da-4ed124e5296c',
+      'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+      'bc59ab01-8403-45c6-8796-ac3ef710b3e3',
+      '27922004-5251-4030-b22d-91ecd9a37ea4',
+    ]);
     const graph = (aad.requiredResourceAccess as Json[]).find(
       (r) => r.resourceAppId === 'Microsoft Graph',
     ) as Json;
