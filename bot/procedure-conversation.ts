@@ -52,6 +52,8 @@ export interface ProcedureConversationOptions {
   readonly graphFor: (getToken: () => Promise<string>) => TenantGraph;
   readonly logger: ILogger;
   readonly timeZone?: string;
+  /** The sandbox console in local mode: cards that wait on someone link to it (config, never set in production). */
+  readonly outsideWorldUrl?: string;
 }
 
 const SEVERAL_OPEN = {
@@ -120,6 +122,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
         locale,
       ),
       formatTime: formatTime(locale),
+      ...(options.outsideWorldUrl ? { outsideWorldUrl: options.outsideWorldUrl } : {}),
       sign: (verb, runId, stepVersion, option) =>
         signer.sign([verb, runId, run.conversationId, stepVersion, option]),
     });
@@ -171,19 +174,24 @@ export function createProcedureConversation(options: ProcedureConversationOption
     }
   }
 
+  /** What the user asked for before signing in, and in which language (the sign-in answer may carry another). */
   async function rememberIntent(turn: Turn, procedureId: string): Promise<void> {
     const id = `${turn.conversationId}|${turn.teamsUserId}`;
     const existing = await store.get('signin', turn.tenantId, id);
     if (existing) await store.delete('signin', turn.tenantId, id);
-    await store.create('signin', turn.tenantId, id, { procedureId, at: new Date(clock.now()).toISOString() });
+    await store.create('signin', turn.tenantId, id, {
+      procedureId,
+      locale: turn.locale,
+      at: new Date(clock.now()).toISOString(),
+    });
   }
 
-  async function takeIntent(turn: Turn): Promise<string | undefined> {
+  async function takeIntent(turn: Turn): Promise<{ procedureId: string; locale?: Locale } | undefined> {
     const id = `${turn.conversationId}|${turn.teamsUserId}`;
-    const record = await store.get<{ procedureId: string }>('signin', turn.tenantId, id);
+    const record = await store.get<{ procedureId: string; locale?: Locale }>('signin', turn.tenantId, id);
     if (!record) return undefined;
     await store.delete('signin', turn.tenantId, id);
-    return record.value.procedureId;
+    return record.value;
   }
 
   /** Starts a procedure as a new run and sends its card; asks for sign-in first if needed. */
@@ -278,10 +286,11 @@ export function createProcedureConversation(options: ProcedureConversationOption
 
     /** After sign-in: start what the user asked for before signing in. */
     async afterSignIn(turn: Turn): Promise<boolean> {
-      const procedureId = await takeIntent(turn);
-      const module = procedureId ? moduleOf(procedureId) : undefined;
+      const intent = await takeIntent(turn);
+      const module = intent ? moduleOf(intent.procedureId) : undefined;
       if (!module) return false;
-      await start(turn, module);
+      const locale = intent?.locale === 'fr' || intent?.locale === 'en' ? intent.locale : turn.locale;
+      await start({ ...turn, locale }, module);
       return true;
     },
 

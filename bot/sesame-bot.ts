@@ -45,6 +45,18 @@ export function localeFor(activityLocale: string | undefined, text?: string): Lo
   return command?.locale ?? (text ? guessTextLocale(text) : undefined) ?? resolveLocale(activityLocale);
 }
 
+/** The sign-in page in the run's language (Entra's `ui_locales`; the sandbox's page reads it too). */
+function withUiLocale(link: string, locale: Locale): string {
+  if (!link) return link;
+  try {
+    const url = new URL(link);
+    url.searchParams.set('ui_locales', locale === 'fr' ? 'fr-FR' : 'en-US');
+    return url.toString();
+  } catch {
+    return link;
+  }
+}
+
 function cardMessage(card: AdaptiveCard) {
   return { type: 'message' as const, attachments: [cardAttachment(card)] };
 }
@@ -125,7 +137,9 @@ export function createSesameBot(options: SesameBotOptions): App {
         }
         await ctx.signin({
           overrideSignInActivity: (_exchange, _post, signInLink) =>
-            cardMessage(options.conversation.signInCard(locale, procedureId, signInLink ?? '')),
+            cardMessage(
+              options.conversation.signInCard(locale, procedureId, withUiLocale(signInLink ?? '', locale)),
+            ),
         });
       },
     };
@@ -156,11 +170,37 @@ export function createSesameBot(options: SesameBotOptions): App {
     await send(cardMessage(unknownMessageCard(locale, text, listings())));
   });
 
-  // Teams SSO finished (token exchange or verify-state): start what the user asked for before signing in.
+  // Teams SSO finished (token exchange): start what the user asked for before signing in.
   app.event('signin', async (ctx) => {
     // The SDK emits the whole turn context here, typed more narrowly.
     const turnCtx = ctx as unknown as IActivityContext;
     await options.conversation.afterSignIn(turnOf(turnCtx, resolveLocale(turnCtx.activity.locale)));
+  });
+
+  /**
+   * The user signed in from the sign-in card (Teams sends signin/verifyState once the sign-in window closes; the
+   * sandbox's token service does the same). Replaces the SDK's default handler, which answers before its 'signin'
+   * event handlers have run: here the run carries on in the chat before the invoke is answered.
+   */
+  app.on('signin.verify-state', async (ctx) => {
+    const state = (ctx.activity.value as { state?: unknown } | undefined)?.state;
+    if (typeof state !== 'string' || state === '') return { status: 404 };
+    try {
+      const res = await ctx.api.users.token.get({
+        userId: ctx.activity.from.id,
+        connectionName: options.oauthConnectionName,
+        channelId: ctx.activity.channelId,
+        code: state,
+      });
+      if (!res.token) return { status: 412 };
+    } catch {
+      return { status: 412 };
+    }
+    const turn = turnOf(ctx, resolveLocale(ctx.activity.locale));
+    if (!(await options.conversation.afterSignIn(turn))) {
+      await ctx.send(cardMessage(messageCard(turn.locale, 'signedIn')));
+    }
+    return { status: 200 };
   });
 
   // An adaptiveCard/action invoke with no answer is a failure in Teams: always answer with a card.

@@ -2,6 +2,7 @@
  * The sandbox's mutable state and knobs: the tenant data, the clock, replication lag, injected faults and the
  * request log. Shared by the Graph routes, the admin API and the directory the identity side reads.
  */
+import type { ConsoleHooks } from './console/console-api.js';
 import { generateLargeTenant, prng } from './data/generate-large-tenant.js';
 import type { TenantState } from './data/model.js';
 import { seedTenant } from './data/seed.js';
@@ -43,11 +44,17 @@ export class SandboxRuntime {
   faults: FaultConfig = {};
   readonly log: LogEntry[] = [];
   private random = prng(1);
+  /**
+   * How far the sandbox's time is ahead of its base clock: the console's "advance time" (a vendor's window of
+   * 2 business days, a propagation delay) moves it, and Sesame reads the same time in the local stack.
+   */
+  timeOffsetMs = 0;
+  /** What the local stack plugs into the console (Sesame's next due timer, its business-day calendar). */
+  consoleHooks: ConsoleHooks = {};
+  readonly now: () => number;
 
-  constructor(
-    readonly now: () => number,
-    large?: LargeTenantParams,
-  ) {
+  constructor(baseNow: () => number, large?: LargeTenantParams) {
+    this.now = () => baseNow() + this.timeOffsetMs;
     this.state = this.build(large);
   }
 

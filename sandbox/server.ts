@@ -40,6 +40,10 @@ export interface RunningSandbox {
   readonly state: TenantState;
   readonly runtime: SandboxRuntime;
   readonly identity: IdentityApps;
+  /** The sandbox's time (its base clock plus what the console advanced); Sesame shares it in the local stack. */
+  now(): number;
+  /** The console page, for people: outside events, the clock, the tenant's state. */
+  readonly consoleUrl: string;
   stop(): Promise<void>;
 }
 
@@ -88,8 +92,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     throw new Error(
       `The sandbox listens on loopback only; refusing host ${host} (set allowNonLoopback to override).`,
     );
-  const now = options.now ?? Date.now;
-  const rt = new SandboxRuntime(now, options.large);
+  const rt = new SandboxRuntime(options.now ?? Date.now, options.large);
+  // Everything reads the runtime's time, which the console can move forward.
+  const now = rt.now;
   const urlHost = host === '::1' ? '[::1]' : host;
 
   const pems = await generate(
@@ -180,6 +185,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     },
     runtime: rt,
     identity,
+    now,
+    consoleUrl: `${httpUrl}/_sandbox/console`,
     stop: async () => {
       await Promise.all([close(httpServer), close(httpsServer)]);
     },

@@ -36,6 +36,11 @@ export interface SesameConfig {
     readonly clientSecret?: string;
     readonly applicationIdUri: string;
   };
+  /**
+   * Local mode: the sandbox console, where a newcomer plays the vendor and the outside world; cards that wait on
+   * someone link to it. Unset in production (the real vendor acts in the real world).
+   */
+  readonly sandboxConsoleUrl?: string;
   /** PEM file of a CA to trust for the identity endpoints (the sandbox's self-made certificate). */
   readonly extraCaFile?: string;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
@@ -243,9 +248,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
       `must point at the sandbox tenant on loopback in local mode, got '${sandboxBotFramework}'`,
     );
   }
+  const sandboxConsoleUrl = url(
+    'SANDBOX_CONSOLE_URL',
+    optional('SANDBOX_CONSOLE_URL') ?? new URL('/_sandbox/console', sandboxBotFramework).toString(),
+  );
+  if (!isLoopbackUrl(sandboxConsoleUrl)) {
+    fail(
+      'SANDBOX_CONSOLE_URL',
+      `must point at the sandbox tenant on loopback in local mode, got '${sandboxConsoleUrl}'`,
+    );
+  }
   const localPublicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     ...common,
+    sandboxConsoleUrl,
     publicUrl: url('PUBLIC_URL', optional('PUBLIC_URL') ?? localPublicUrl),
     tenantId,
     bot: {

@@ -132,6 +132,7 @@ export async function startSesame(
     signer: await loadCardSigner(store),
     graphFor,
     logger,
+    ...(config.sandboxConsoleUrl ? { outsideWorldUrl: config.sandboxConsoleUrl } : {}),
   });
 
   const credentials =

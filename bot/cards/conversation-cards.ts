@@ -21,8 +21,8 @@ const TXT = {
     'Sesame acts with your own administrator permissions: sign in, then carry on where you were.',
   ),
   signInSteps: L(
-    '1. « Se connecter » ouvre la page de connexion de Microsoft 365. 2. Revenez ici et cliquez sur « Je suis connecté ».',
-    '1. “Sign in” opens the Microsoft 365 sign-in page. 2. Come back here and click “I have signed in”.',
+    '« Se connecter » ouvre la page de connexion de Microsoft 365 ; une fois connecté, la conversation continue ici. Si rien ne se passe, cliquez sur « Je suis connecté ».',
+    '“Sign in” opens the Microsoft 365 sign-in page; once you are signed in, the conversation carries on here. If nothing happens, click “I have signed in”.',
   ),
   wrongTenant: L(
     'Vous êtes connecté à un autre tenant ({signedIn}) que celui de cette conversation : rien n’a été modifié.',

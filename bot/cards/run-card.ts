@@ -43,6 +43,11 @@ export interface RunCardOptions {
   readonly params: TextParams;
   /** Formats an ISO time for the reader (Europe/Paris for the vendor calendar). */
   readonly formatTime: (iso: string) => string;
+  /**
+   * Where the person waited on can be played (the sandbox console, local mode only): a card that waits on someone
+   * links to it. Unset in production.
+   */
+  readonly outsideWorldUrl?: string;
 }
 
 const L = (fr: string, en: string): LocalizedText => ({ fr, en });
@@ -60,6 +65,7 @@ const TXT = {
   required: L('{label} : ce champ est obligatoire.', '{label}: this field is required.'),
   working: L('Sesame travaille sur cette étape…', 'Sesame is working on this step…'),
   waitingUntil: L('Échéance : {at}', 'Due: {at}'),
+  outsideWorld: L('Jouer l’autre partie (console du bac à sable)', 'Play the other side (sandbox console)'),
   retryAt: L(
     'Microsoft 365 n’a pas encore propagé l’objet (tentative {attempt}) : Sesame réessaie de lui-même dans un instant, ou cliquez sur Réessayer.',
     'Microsoft 365 has not propagated the object yet (attempt {attempt}): Sesame retries by itself in a moment, or click Retry.',
@@ -229,6 +235,8 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
         );
       }
       actions.push(button(RUN_VERBS.retry, tr(TXT.checkNow)));
+      if (options.outsideWorldUrl)
+        actions.push({ type: 'Action.OpenUrl', title: tr(TXT.outsideWorld), url: options.outsideWorldUrl });
       break;
     }
     case 'retry': {

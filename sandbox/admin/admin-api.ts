@@ -1,8 +1,10 @@
 /**
- * /_sandbox/*: the operator's controls (reset, faults, replication lag, request log, DNS, guest redemption).
- * No authentication, so only loopback callers are served.
+ * /_sandbox/*: the operator's controls (reset, faults, replication lag, request log, DNS, guest redemption, the
+ * clock and the console). No authentication, so only loopback callers are served, and a browser page of another
+ * origin cannot drive them (the console page is served from the same origin).
  */
 import type { Hono, Context } from 'hono';
+import { mountConsole } from '../console/console-api.js';
 import type { SandboxRuntime, FaultConfig, LargeTenantParams } from '../runtime.js';
 
 function isLoopback(address: string | undefined): boolean {
@@ -13,6 +15,18 @@ function isLoopback(address: string | undefined): boolean {
 function remoteAddress(c: Context): string | undefined {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress;
+}
+
+/** A browser tells where a request comes from; other clients (tests, curl) send no Origin. */
+function crossSite(c: Context): boolean {
+  if (c.req.header('sec-fetch-site') === 'cross-site') return true;
+  const origin = c.req.header('origin');
+  if (!origin) return false;
+  try {
+    return new URL(origin).host !== c.req.header('host');
+  } catch {
+    return true;
+  }
 }
 
 const problem = (c: Context, status: 400 | 403 | 404, message: string) =>
@@ -49,8 +63,10 @@ export function mountAdmin(app: Hono, rt: SandboxRuntime): void {
   app.use('/_sandbox/*', async (c, next) => {
     if (!isLoopback(remoteAddress(c)))
       return problem(c, 403, 'The sandbox admin API answers loopback callers only.');
+    if (crossSite(c)) return problem(c, 403, 'The sandbox admin API refuses requests from other web pages.');
     await next();
   });
+  mountConsole(app, rt, () => rt.consoleHooks);
 
   app.post('/_sandbox/reset', async (c) => {
     const body = await jsonBody(c);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { SandboxAppRegistration, SandboxDirectory } from '../contracts.js';
 import { BOT_FRAMEWORK_AUDIENCE } from '../identity/scopes.js';
@@ -10,7 +11,7 @@ import {
   mountConnectorAdmin,
   type RecordedActivity,
 } from './connector.js';
-import { mountTokenService, UserTokenStore } from './token-service.js';
+import { mountTokenService, UserTokenStore, type SignInNotifier } from './token-service.js';
 
 export { BotFrameworkSigner } from './activity-tokens.js';
 export { ConnectorRecorder, type RecordedActivity, type ChannelAccount } from './connector.js';
@@ -63,6 +64,8 @@ export class BotFrameworkSandbox {
   /** The serviceUrl to put on activities sent to the bot. */
   readonly serviceUrl: string;
   allowAnonymousConnector: boolean;
+  /** Each bot registration's messaging endpoint, as set on an Azure Bot resource (app id → URL). */
+  private readonly messagingEndpoints = new Map<string, string>();
 
   constructor(private readonly options: BotFrameworkOptions) {
     this.cloud = sandboxCloudOverrides({
@@ -95,6 +98,48 @@ export class BotFrameworkSandbox {
     return mintTeamsSsoToken(this.options.issuer, this.options.directory, app, input.userIdOrUpn);
   }
 
+  /** Where the sandbox's channel posts to the bot `appId` (undefined: forget it). */
+  setMessagingEndpoint(appId: string, url: string | undefined): void {
+    if (url === undefined) this.messagingEndpoints.delete(appId.toLowerCase());
+    else this.messagingEndpoints.set(appId.toLowerCase(), url);
+  }
+
+  messagingEndpoint(appId: string): string | undefined {
+    return this.messagingEndpoints.get(appId.toLowerCase());
+  }
+
+  /**
+   * What the Teams client does once the user signed in from an OAuth card: a signin/verifyState invoke to the bot,
+   * in the conversation the sign-in was asked from (the bot then finds the token with the state as magic code).
+   * Signed as the channel, like every activity Teams posts; a bot in local unauthenticated mode ignores the token.
+   */
+  readonly notifySignIn: SignInNotifier = async ({ appId, ref, magicCode }) => {
+    const endpoint = this.messagingEndpoint(appId);
+    if (!endpoint) return false;
+    const activity = {
+      type: 'invoke',
+      name: 'signin/verifyState',
+      id: randomUUID(),
+      timestamp: new Date(this.options.now()).toISOString(),
+      channelId: ref.channelId,
+      serviceUrl: ref.serviceUrl,
+      from: ref.user,
+      recipient: ref.bot ?? { id: `28:${appId}` },
+      conversation: ref.conversation,
+      ...(ref.conversation.tenantId ? { channelData: { tenant: { id: ref.conversation.tenantId } } } : {}),
+      ...(ref.locale ? { locale: ref.locale } : {}),
+      value: { state: magicCode },
+    };
+    const token = await this.mintActivityToken({ appId, serviceUrl: ref.serviceUrl });
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(activity),
+    });
+    await res.body?.cancel();
+    return res.ok;
+  };
+
   activities(conversationId: string): readonly RecordedActivity[] {
     return this.recorder.activities(conversationId);
   }
@@ -115,10 +160,34 @@ export class BotFrameworkSandbox {
     mountTokenService(
       app,
       '/botframework/tokens',
-      { issuer, directory, apps, allowAnonymous, baseUrl: this.cloud.tokenServiceUrl, now },
+      {
+        issuer,
+        directory,
+        apps,
+        allowAnonymous,
+        baseUrl: this.cloud.tokenServiceUrl,
+        now,
+        notifySignIn: this.notifySignIn,
+      },
       this.userTokens,
     );
     mountConnectorAdmin(app, '/_sandbox/botframework', this.recorder);
+    /** The bot registration's messaging endpoint: { "url": "http://127.0.0.1:3978/api/messages" } (null forgets). */
+    app.put('/_sandbox/botframework/bots/:appId/messaging-endpoint', async (c) => {
+      const appId = c.req.param('appId');
+      if (!this.options.apps.some((a) => a.clientId.toLowerCase() === appId.toLowerCase()))
+        return c.json({ error: { code: 'NotFound', message: `No bot registration ${appId}.` } }, 404);
+      const body = (await c.req.json().catch(() => ({}))) as { url?: unknown };
+      if (body.url === null) {
+        this.setMessagingEndpoint(appId, undefined);
+        return c.json({ appId, url: null });
+      }
+      const url = typeof body.url === 'string' ? body.url : '';
+      if (!/^https?:\/\//.test(url))
+        return c.json({ error: { code: 'BadArgument', message: 'url must be an http(s) URL.' } }, 400);
+      this.setMessagingEndpoint(appId, url);
+      return c.json({ appId, url });
+    });
     app.post('/_sandbox/botframework/activity-token', async (c) => {
       const body = (await c.req.json().catch(() => ({}))) as { appId?: unknown; serviceUrl?: unknown };
       if (typeof body.appId !== 'string' || !body.appId) {

@@ -29,7 +29,29 @@ interface StoredUserToken extends UserTokenResponse {
   readonly principalId: string;
   readonly magicCode: string;
   readonly expiresAt: number;
+  readonly refreshUntil: number;
 }
+
+/** The conversation the sign-in was asked from, as the bot SDK encodes it in the state of GetSignInResource. */
+export interface SignInConversationRef {
+  readonly serviceUrl: string;
+  readonly channelId: string;
+  readonly conversation: {
+    readonly id: string;
+    readonly tenantId?: string;
+    readonly conversationType?: string;
+  };
+  readonly user: { readonly id: string; readonly name?: string; readonly aadObjectId?: string };
+  readonly bot?: { readonly id: string; readonly name?: string };
+  readonly locale?: string;
+}
+
+/** After a sign-in: tell the bot, as the Teams client does with a signin/verifyState invoke. True if it took it. */
+export type SignInNotifier = (input: {
+  readonly appId: string;
+  readonly ref: SignInConversationRef;
+  readonly magicCode: string;
+}) => Promise<boolean>;
 
 interface PendingBotSignIn {
   readonly id: string;
@@ -40,11 +62,14 @@ interface PendingBotSignIn {
   readonly aadObjectId?: string;
   readonly conversationId?: string;
   readonly channelId: string;
+  readonly ref?: SignInConversationRef;
   readonly expiresAt: number;
 }
 
 const SIGN_IN_LIFETIME_MS = 15 * 60_000;
 const USER_TOKEN_LIFETIME_S = 3600;
+/** The token service keeps the user's refresh token: an expired access token is renewed, up to 90 days on. */
+const REFRESH_LIFETIME_MS = 90 * 86_400_000;
 const COOKIE_PREFIX = 'sbx_bf_csrf_';
 
 export interface TokenServiceOptions {
@@ -55,6 +80,8 @@ export interface TokenServiceOptions {
   /** Where the service is mounted, e.g. http://127.0.0.1:5990/botframework/tokens */
   readonly baseUrl: string;
   readonly now: () => number;
+  /** Continues the conversation after a sign-in (the bot's messaging endpoint, when the sandbox knows it). */
+  readonly notifySignIn?: SignInNotifier;
 }
 
 /** The Bot Framework user token service: OAuth card sign-in, stored user tokens, SSO token exchange. */
@@ -74,13 +101,14 @@ export class UserTokenStore {
     userId: string,
     connectionName: string,
     now: number,
+    refreshable = false,
   ): StoredUserToken | undefined {
     const matches = [...this.tokens.values()].filter(
       (t) =>
         t.userId === userId &&
         t.connectionName.toLowerCase() === connectionName.toLowerCase() &&
         (appId === undefined || t.appId.toLowerCase() === appId.toLowerCase()) &&
-        t.expiresAt > now,
+        (refreshable ? t.refreshUntil > now : t.expiresAt > now),
     );
     return matches[0];
   }
@@ -102,6 +130,43 @@ export class UserTokenStore {
       }
     }
   }
+}
+
+function conversationRef(
+  raw:
+    | {
+        user?: { id?: string; aadObjectId?: string; name?: string };
+        conversation?: { id?: string; tenantId?: string; conversationType?: string };
+        channelId?: string;
+        serviceUrl?: string;
+        bot?: { id?: string; name?: string };
+        locale?: string;
+      }
+    | undefined,
+): SignInConversationRef | undefined {
+  if (!raw?.serviceUrl || !raw.conversation?.id || !raw.user?.id) return undefined;
+  try {
+    const u = new URL(raw.serviceUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+  } catch {
+    return undefined;
+  }
+  return {
+    serviceUrl: raw.serviceUrl,
+    channelId: raw.channelId ?? 'msteams',
+    conversation: {
+      id: raw.conversation.id,
+      ...(raw.conversation.tenantId ? { tenantId: raw.conversation.tenantId } : {}),
+      ...(raw.conversation.conversationType ? { conversationType: raw.conversation.conversationType } : {}),
+    },
+    user: {
+      id: raw.user.id,
+      ...(raw.user.name ? { name: raw.user.name } : {}),
+      ...(raw.user.aadObjectId ? { aadObjectId: raw.user.aadObjectId } : {}),
+    },
+    ...(raw.bot?.id ? { bot: { id: raw.bot.id, ...(raw.bot.name ? { name: raw.bot.name } : {}) } } : {}),
+    ...(raw.locale ? { locale: raw.locale } : {}),
+  };
 }
 
 function tokenError(c: Context, status: 400 | 401 | 404, code: string, message: string) {
@@ -146,6 +211,7 @@ export function mountTokenService(
     userId: string,
     connectionName: string,
     channelId: string,
+    keep?: StoredUserToken,
   ): Promise<StoredUserToken> => {
     const principal = directory.findPrincipal(principalId);
     if (!principal || !principal.accountEnabled) throw new Error('unknown or disabled user');
@@ -164,10 +230,28 @@ export function mountTokenService(
       token,
       expiration: new Date(expiresAt).toISOString(),
       expiresAt,
-      magicCode: String(randomInt(100000, 1000000)),
+      // A renewal keeps the sign-in's magic code and the refresh token's lifetime.
+      magicCode: keep?.magicCode ?? String(randomInt(100000, 1000000)),
+      refreshUntil: keep?.refreshUntil ?? now() + REFRESH_LIFETIME_MS,
     };
     store.put(stored);
     return stored;
+  };
+
+  /** The user's token, renewed with the kept refresh token when the access token has expired. */
+  const current = async (appId: string | undefined, userId: string, connectionName: string) => {
+    const found = store.find(appId, userId, connectionName, now(), true);
+    if (!found || found.expiresAt > now()) return found;
+    const registration = findApp(found.appId);
+    if (!registration) return undefined;
+    return issueFor(
+      registration,
+      found.principalId,
+      found.userId,
+      found.connectionName,
+      found.channelId,
+      found,
+    ).catch(() => undefined);
   };
 
   const getSignInResource = (c: Context, asUrlOnly: boolean) => {
@@ -176,9 +260,12 @@ export function mountTokenService(
       connectionName?: string;
       msAppId?: string;
       conversation?: {
-        user?: { id?: string; aadObjectId?: string };
-        conversation?: { id?: string };
+        user?: { id?: string; aadObjectId?: string; name?: string };
+        conversation?: { id?: string; tenantId?: string; conversationType?: string };
         channelId?: string;
+        serviceUrl?: string;
+        bot?: { id?: string; name?: string };
+        locale?: string;
       };
     };
     try {
@@ -209,6 +296,7 @@ export function mountTokenService(
       ...(state.conversation?.user?.aadObjectId ? { aadObjectId: state.conversation.user.aadObjectId } : {}),
       ...(state.conversation?.conversation?.id ? { conversationId: state.conversation.conversation.id } : {}),
       channelId: state.conversation?.channelId ?? 'msteams',
+      ...(conversationRef(state.conversation) ? { ref: conversationRef(state.conversation)! } : {}),
       expiresAt: now() + SIGN_IN_LIFETIME_MS,
     });
     const signInLink = `${options.baseUrl}/signin?state=${encodeURIComponent(id)}`;
@@ -304,14 +392,22 @@ export function mountTokenService(
       request.connectionName,
       request.channelId,
     );
-    return page(c, lang, 'signedIn', SIGN_IN_TEXT[lang].signedInBody, 200, stored.magicCode);
+    // As the Teams client does once the sign-in window closes: the bot hears of it and carries on in the chat.
+    const continued =
+      request.ref && options.notifySignIn
+        ? await options
+            .notifySignIn({ appId: registration.clientId, ref: request.ref, magicCode: stored.magicCode })
+            .catch(() => false)
+        : false;
+    if (continued) return page(c, lang, 'signedIn', SIGN_IN_TEXT[lang].signedInBody, 200);
+    return page(c, lang, 'signedIn', SIGN_IN_TEXT[lang].signedInBodyWithCode, 200, stored.magicCode);
   });
 
-  app.get(`${prefix}/api/usertoken/GetToken`, (c) => {
+  app.get(`${prefix}/api/usertoken/GetToken`, async (c) => {
     const { userId, connectionName, code } = c.req.query();
     if (!userId || !connectionName)
       return tokenError(c, 400, 'BadArgument', 'userId and connectionName are required.');
-    const found = store.find(callerAppId(c), userId, connectionName, now());
+    const found = await current(callerAppId(c), userId, connectionName);
     if (!found) return tokenError(c, 404, 'NotFound', 'No token for this user and connection.');
     // A six-digit magic code (the verifyState path) must be the one the sign-in page showed; other codes are ignored.
     if (code && /^\d{6}$/.test(code) && code !== found.magicCode) {
@@ -324,7 +420,7 @@ export function mountTokenService(
     const { userId, connectionName } = c.req.query();
     if (!userId || !connectionName)
       return tokenError(c, 400, 'BadArgument', 'userId and connectionName are required.');
-    const found = store.find(callerAppId(c), userId, connectionName, now());
+    const found = await current(callerAppId(c), userId, connectionName);
     if (!found) return tokenError(c, 404, 'NotFound', 'No token for this user and connection.');
     const params = (await c.req.json().catch(() => ({}))) as { resourceUrls?: string[] };
     const urls = params.resourceUrls?.length ? params.resourceUrls : ['https://graph.microsoft.com'];

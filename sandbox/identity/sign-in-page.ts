@@ -110,7 +110,8 @@ const TEXT = {
     footer: 'Sandbox tenant: a local stand-in for Microsoft Entra ID. No password, no Microsoft cloud.',
     errorTitle: 'Sign-in error',
     signedInTitle: 'Signed in',
-    signedInBody: 'You are signed in. Go back to the chat: the conversation continues there.',
+    signedInBody: 'You are signed in. You can close this window: the conversation continues in the chat.',
+    signedInBodyWithCode: 'You are signed in. Go back to the chat: the conversation continues there.',
     code: 'If the chat asks for a code, type:',
   },
   fr: {
@@ -123,7 +124,9 @@ const TEXT = {
       'Tenant bac à sable : une doublure locale de Microsoft Entra ID. Pas de mot de passe, pas de cloud Microsoft.',
     errorTitle: 'Erreur de connexion',
     signedInTitle: 'Connecté',
-    signedInBody: 'Vous êtes connecté. Retournez dans la conversation : elle continue là-bas.',
+    signedInBody:
+      'Vous êtes connecté. Vous pouvez fermer cette fenêtre : la conversation continue dans le chat.',
+    signedInBodyWithCode: 'Vous êtes connecté. Retournez dans la conversation : elle continue là-bas.',
     code: 'Si la conversation demande un code, saisissez :',
   },
 } as const;

@@ -130,9 +130,8 @@ describe('procedure A in the Agents Playground (Chromium)', () => {
         await shot(signIn, '3-signed-in');
         await signIn.close();
 
-        // Back in the chat: "Je suis connecté" starts what was asked before signing in.
+        // Back in the chat: the procedure started by itself once signed in (no "Je suis connecté" click).
         await page.bringToFront();
-        await button(either('Je suis connecté', 'I have signed in')).click();
         await see('Adresse e-mail du fournisseur', 'Vendor email address');
         await shot(page, '4-email');
 

@@ -2,13 +2,9 @@
  * The sandbox tenant, Sesame and the Microsoft 365 Agents Playground, as `npm start` runs them but on ephemeral
  * loopback ports, plus Debian's Chromium with every request off loopback blocked and recorded.
  */
-import { type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { startPlayground, waitForPort, writePlaygroundConfig } from '../../scripts/playground.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 import { CHROMIUM, chromiumAvailable, launchChromium } from '../../scripts/chromium.js';
 
@@ -41,17 +37,6 @@ export async function loopbackOnly(context: BrowserContext): Promise<{ offLoopba
   return record;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject()));
-    });
-  });
-}
-
 export interface PlaygroundStack {
   readonly stack: LocalStack;
   /** The Playground's page, e.g. http://127.0.0.1:41234 */
@@ -61,45 +46,18 @@ export interface PlaygroundStack {
   stop(): Promise<void>;
 }
 
+/** The local stack with its Playground (scripts/local-stack.ts, as `npm start`), on ephemeral ports. */
 export async function startPlaygroundStack(): Promise<PlaygroundStack> {
-  const stack = await startLocalStack();
-  const cwd = mkdtempSync(join(tmpdir(), 'sesame-playground-'));
-  let child: ChildProcess | undefined;
-  try {
-    writePlaygroundConfig(cwd, { tenantId: stack.sandbox.tenantId, botId: stack.config.bot.appId });
-    const port = await freePort();
-    child = startPlayground({
-      endpoint: `${stack.sesame.url}/api/messages`,
-      port,
-      cwd,
-      openBrowser: false,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const output: string[] = [];
-    child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
-    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-    await waitForPort(port, child);
-    const running = child;
-    return {
-      stack,
-      playgroundUrl: `http://127.0.0.1:${port}`,
-      playgroundOutput: () => output.join(''),
-      async stop() {
-        if (running.exitCode === null && running.signalCode === null) {
-          const exited = new Promise((resolve) => running.once('exit', resolve));
-          running.kill('SIGTERM');
-          await exited;
-        }
-        await stack.stop();
-        rmSync(cwd, { recursive: true, force: true });
-      },
-    };
-  } catch (e) {
-    child?.kill('SIGTERM');
-    await stack.stop();
-    rmSync(cwd, { recursive: true, force: true });
-    throw e;
-  }
+  const stack = await startLocalStack({
+    playground: { openBrowser: false, stdio: ['ignore', 'pipe', 'pipe'] },
+  });
+  const playground = stack.playground!;
+  return {
+    stack,
+    playgroundUrl: playground.url,
+    playgroundOutput: () => playground.output(),
+    stop: () => stack.stop(),
+  };
 }
 
 /** Where screenshots go (git-ignored). */

@@ -1,15 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { Store } from '../../core/ports/store.js';
 import { SEED_USERS } from '../../sandbox/data/seed.js';
-import { startSandbox, type RunningSandbox } from '../../sandbox/server.js';
-import { loadConfig, type SesameConfig } from '../../server/config.js';
-import { loadEnvFiles } from '../../server/env-files.js';
+import type { RunningSandbox } from '../../sandbox/server.js';
+import {
+  startLocalStack as startStack,
+  type LocalStackOptions,
+  type RunningPlayground,
+} from '../../scripts/local-stack.js';
+import type { SesameConfig } from '../../server/config.js';
 import { MemoryLogger } from '../../server/logger.js';
-import { startSesame, type RunningSesame } from '../../server/main.js';
+import type { RunningSesame } from '../../server/main.js';
 import { postActivity, type ConversationParty } from './teams-activities.js';
 
 export interface LocalStack {
@@ -18,12 +21,19 @@ export interface LocalStack {
   readonly config: SesameConfig;
   readonly store: Store;
   readonly logger: MemoryLogger;
+  /** The Agents Playground, when asked for (the browser suite). */
+  readonly playground?: RunningPlayground;
+  /** The sandbox console, the tab, the chat: what `npm start` prints. */
+  readonly urls: { readonly chat?: string; readonly tab: string; readonly console: string };
   /** A Teams-like conversation with the bot, for the seeded user `who`. */
   party(who: keyof typeof SEED_USERS, conversationId?: string, locale?: string): ConversationParty;
   post(activity: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
   /** What the bot sent to a conversation (through the sandbox's Bot Framework connector). */
   sent(conversationId: string): Promise<RecordedActivity[]>;
-  /** Signs `who` in through the sandbox's real sign-in page, as a person following the card's link would. */
+  /**
+   * Signs `who` in through the sandbox's real sign-in page, as a person following the card's link would; the
+   * sandbox then tells the bot (signin/verifyState) and the conversation carries on before this resolves.
+   */
   signIn(signInLink: string, who: keyof typeof SEED_USERS): Promise<void>;
   stop(): Promise<void>;
 }
@@ -36,8 +46,9 @@ export interface RecordedActivity {
 }
 
 /**
- * The sandbox tenant and Sesame, started for real on ephemeral loopback ports, with the local env file's settings
- * pointed at them. Local mode as `npm start` runs it: no Bot Framework token on inbound requests.
+ * The local stack `npm start` runs (scripts/local-stack.ts, env/.env.local), on ephemeral loopback ports with a
+ * temporary data folder. Only ports, folders, the base clock and the log destination differ from `npm start`;
+ * `env` is for the few tests that check another mode on purpose (authenticated Bot Framework).
  */
 export async function startLocalStack(
   options: {
@@ -45,49 +56,37 @@ export async function startLocalStack(
     env?: Record<string, string>;
     graphSleep?: (ms: number) => Promise<void>;
     dataDir?: string;
+    playground?: LocalStackOptions['playground'];
   } = {},
 ): Promise<LocalStack> {
-  const now = options.clock ? () => options.clock!.now() : undefined;
-  const sandbox = await startSandbox({
-    httpPort: 0,
-    httpsPort: 0,
-    allowAnonymousConnector: true,
-    ...(now ? { now } : {}),
-  });
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sesame-test-'));
-  const { env } = loadEnvFiles('local', { processEnv: {} });
-  const config = loadConfig(
-    {
-      ...env,
+  const logger = new MemoryLogger();
+  const stack = await startStack({
+    env: {
       PORT: '0',
+      SANDBOX_HTTP_PORT: '0',
+      SANDBOX_HTTPS_PORT: '0',
       DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      GRAPH_BASE_URL: sandbox.graphUrl,
-      AUTHORITY_HOST: sandbox.httpsUrl,
-      SANDBOX_BOTFRAMEWORK_URL: `${sandbox.httpUrl}/botframework`,
-      AAD_APP_TENANT_ID: sandbox.tenantId,
+      PLAYGROUND_PORT: '0',
       ...options.env,
     },
-    'env/.env.local',
-  );
-  const store = await openSqliteStore({ file: join(dataDir, 'sesame.db'), ...(now ? { now } : {}) });
-  const logger = new MemoryLogger();
-  const sesame = await startSesame(config, {
-    store,
+    ...(options.playground ? { playground: options.playground } : {}),
     logger,
-    extraCaPem: sandbox.caCertPem,
     ...(options.clock ? { clock: options.clock } : {}),
     graphSleep: options.graphSleep ?? (async () => undefined),
     timerIntervalMs: 0,
   });
+  const { sandbox, sesame, config } = stack;
   const serviceUrl = `${sandbox.httpUrl}/botframework/connector`;
 
   return {
     sandbox,
     sesame,
     config,
-    store,
+    store: sesame.store,
     logger,
+    ...(stack.playground ? { playground: stack.playground } : {}),
+    urls: stack.urls,
     party(who, conversationId = `a:${who}-${Math.random().toString(36).slice(2)}`, locale = 'fr-FR') {
       const user = SEED_USERS[who];
       return {
@@ -126,8 +125,7 @@ export async function startLocalStack(
       if (done.status !== 200) throw new Error(`sign-in failed: ${done.status} ${await done.text()}`);
     },
     async stop() {
-      await sesame.close();
-      await sandbox.stop();
+      await stack.stop();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

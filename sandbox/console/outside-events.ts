@@ -1,0 +1,87 @@
+/**
+ * What the outside world does in a procedure (a vendor accepts an invitation, the admin publishes a DNS record…),
+ * listed for the sandbox console with the admin API call that plays it. Each source reads the live tenant; a later
+ * procedure adds its own source here (a consent granted in a client tenant, a provisioning job that succeeds or
+ * fails) and the console shows it with no other change.
+ */
+import type { SandboxRuntime } from '../runtime.js';
+
+export interface ConsoleAction {
+  readonly label: string;
+  readonly method: 'POST' | 'PUT' | 'DELETE';
+  /** A `/_sandbox/*` admin API path: the console does nothing the admin API cannot. */
+  readonly path: string;
+  readonly body?: Readonly<Record<string, unknown>>;
+  /** Shown as the main button of the row. */
+  readonly primary?: boolean;
+}
+
+export interface OutsideEvent {
+  readonly id: string;
+  /** Untrusted directory text (names, addresses): the page escapes it. */
+  readonly title: string;
+  readonly detail: string;
+  readonly actions: readonly ConsoleAction[];
+}
+
+export interface OutsideEventSource {
+  readonly id: string;
+  readonly title: string;
+  /** Who acts, in the real world. */
+  readonly actor: string;
+  /** What there is to do now. */
+  pending(rt: SandboxRuntime): OutsideEvent[];
+}
+
+const pendingGuestInvitations: OutsideEventSource = {
+  id: 'guest-invitations',
+  title: 'Pending guest invitations',
+  actor: 'the invited guest (e.g. the vendor), from the invitation e-mail',
+  pending(rt) {
+    return rt.state
+      .userList()
+      .filter((u) => u.userType === 'Guest' && u.externalUserState === 'PendingAcceptance')
+      .map((u) => ({
+        id: u.id,
+        title: `${u.displayName} <${u.mail ?? u.userPrincipalName}>`,
+        detail: `invited ${u.createdDateTime}`,
+        actions: [
+          {
+            label: 'Accept as the guest',
+            method: 'POST',
+            path: `/_sandbox/guests/${encodeURIComponent(u.id)}/accept`,
+            primary: true,
+          },
+        ],
+      }));
+  },
+};
+
+const domainDnsRecords: OutsideEventSource = {
+  id: 'dns-records',
+  title: 'DNS records of unverified domains',
+  actor: 'the admin, at the domain’s DNS host',
+  pending(rt) {
+    return [...rt.state.domains.entries()]
+      .filter(([, d]) => d.isVerified !== true)
+      .map(([name]) => {
+        const published = rt.state.publishedDnsTxt.has(name);
+        const txt = rt.state.domainVerificationCodes.get(name) ?? '';
+        const path = `/_sandbox/dns/${encodeURIComponent(name)}`;
+        return {
+          id: name,
+          title: name,
+          detail: `TXT ${txt} — ${published ? 'published' : 'not published'}`,
+          actions: published
+            ? [{ label: 'Withdraw the TXT record', method: 'DELETE', path }]
+            : [{ label: 'Publish the TXT record', method: 'PUT', path, primary: true }],
+        };
+      });
+  },
+};
+
+/** The console lists these, in this order. */
+export const OUTSIDE_EVENT_SOURCES: readonly OutsideEventSource[] = [
+  pendingGuestInvitations,
+  domainDnsRecords,
+];
