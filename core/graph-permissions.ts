@@ -79,9 +79,13 @@ export const SESAME_GRAPH_REQUESTS: readonly SesameGraphRequest[] = [
   },
   {
     method: 'GET',
-    path: "/roleManagement/directory/roleEligibilitySchedules?$filter=principalId eq '{principalId}'",
-    purpose: 'E: PIM eligibility for Global Administrator',
-    select: ['id', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'memberType', 'scheduleInfo'],
+    path: "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='{on}')",
+    purpose: 'E: is the admin eligible for Global Administrator through PIM (activate it first)',
+  },
+  {
+    method: 'GET',
+    path: "/roleManagement/directory/roleEligibilityScheduleInstances?$filter=roleDefinitionId eq '{roleTemplateId}'&$expand=principal",
+    purpose: 'E: name the admins eligible for Global Administrator (privileged readers only)',
   },
   {
     method: 'GET',

@@ -35,9 +35,11 @@ export function createDirectory(rt: SandboxRuntime): SandboxDirectory {
     },
     listSignInUsers() {
       // A large tenant has 100k members: the sign-in page offers the seeded ones (first in creation order).
+      // Guests who redeemed their invitation sign in to the tenant too, as in Entra ID.
       const out: SandboxPrincipal[] = [];
       for (const u of rt.state.userList()) {
-        if (u.userType === 'Member' && u.accountEnabled) out.push(toPrincipal(rt, u));
+        const canSignIn = u.userType === 'Member' || u.externalUserState === 'Accepted';
+        if (canSignIn && u.accountEnabled) out.push(toPrincipal(rt, u));
         if (out.length >= 50) break;
       }
       return out;

@@ -14,6 +14,8 @@ import type {
   TenantGraph,
   UserList,
   UserResult,
+  RoleEligibility,
+  RoleEligibilityList,
 } from '../../core/ports/tenant-graph.js';
 import { graphUnexpectedAnswer } from './graph-errors.js';
 import { createGraphTransport, type GraphTransport, type GraphTransportOptions } from './graph-transport.js';
@@ -241,6 +243,42 @@ export function tenantGraphOver(transport: GraphTransport): TenantGraph {
       });
       return { roleTemplateId, holders, requestId: pages.requestId };
     },
+
+    async listMyRoleEligibilities(): Promise<RoleEligibilityList> {
+      const path =
+        "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')";
+      const pages = await transport.getAllPages<Json>(path);
+      return {
+        eligibilities: pages.items.map((e) => toEligibility(e, path, pages.requestId)),
+        requestId: pages.requestId,
+      };
+    },
+
+    async listRoleEligibilityHolders(roleTemplateId: string): Promise<RoleEligibilityList> {
+      const path = '/roleManagement/directory/roleEligibilityScheduleInstances';
+      const query = queryString({
+        $filter: roleAssignmentFilter({ roleDefinitionId: roleTemplateId }),
+        $expand: 'principal',
+      });
+      const pages = await transport.getAllPages<Json>(`${path}${query}`);
+      return {
+        eligibilities: pages.items.map((e) => toEligibility(e, path, pages.requestId)),
+        requestId: pages.requestId,
+      };
+    },
+  };
+}
+
+function toEligibility(e: Json, path: string, requestId: string): RoleEligibility {
+  const principal = (e.principal && typeof e.principal === 'object' ? e.principal : {}) as Json;
+  return {
+    id: requiredString(e, 'id', 'GET', path, requestId),
+    principalId: requiredString(e, 'principalId', 'GET', path, requestId),
+    roleDefinitionId: requiredString(e, 'roleDefinitionId', 'GET', path, requestId),
+    directoryScopeId: str(e.directoryScopeId),
+    endDateTime: str(e.endDateTime),
+    displayName: str(principal.displayName),
+    userPrincipalName: str(principal.userPrincipalName),
   };
 }
 

@@ -131,6 +131,23 @@ export interface RoleHolderList extends GraphResponseMeta {
   readonly holders: readonly RoleHolder[];
 }
 
+/** A PIM eligibility in effect now (unifiedRoleEligibilityScheduleInstance): the role can be activated. */
+export interface RoleEligibility {
+  readonly id: string;
+  readonly principalId: string;
+  readonly roleDefinitionId: string;
+  readonly directoryScopeId: string | null;
+  /** When the eligibility ends (ISO), null when it does not expire. */
+  readonly endDateTime: string | null;
+  /** Filled when the principal was expanded. */
+  readonly displayName: string | null;
+  readonly userPrincipalName: string | null;
+}
+
+export interface RoleEligibilityList extends GraphResponseMeta {
+  readonly eligibilities: readonly RoleEligibility[];
+}
+
 export interface TenantGraph {
   /** `GET /me?$select=id,displayName,userPrincipalName,userType,mail` */
   getMe(): Promise<MeUser>;
@@ -175,6 +192,20 @@ export interface TenantGraph {
    * &$expand=principal` → each principal's displayName and userPrincipalName.
    */
   listRoleHolders(roleTemplateId: string): Promise<RoleHolderList>;
+
+  /**
+   * The signed-in admin's own PIM eligibilities in effect now: `GET /roleManagement/directory/
+   * roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')` (RoleEligibilitySchedule.Read.Directory;
+   * PIM's "My roles", open to every member).
+   */
+  listMyRoleEligibilities(): Promise<RoleEligibilityList>;
+
+  /**
+   * Who may activate a role through PIM: `GET /roleManagement/directory/roleEligibilityScheduleInstances
+   * ?$filter=roleDefinitionId eq '{id}'&$expand=principal` (RoleEligibilitySchedule.Read.Directory; Entra lets
+   * only privileged readers list other people's eligibilities: others get graph_forbidden).
+   */
+  listRoleEligibilityHolders(roleTemplateId: string): Promise<RoleEligibilityList>;
 }
 
 export type GraphOpName = keyof TenantGraph;

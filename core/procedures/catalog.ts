@@ -1,9 +1,13 @@
 /** The procedures Sesame can run, and how a user's words find one. Only procedures that exist are listed. */
 import { localizeBoth, normalizeForMatch, type Locale, type LocalizedText } from './text.js';
 import type { Procedure, ProcedureModule } from './types.js';
+import { partnerCenterRegistrationModule } from './partner-center-registration.js';
 import { vendorGuestAccessModule } from './vendor-guest-access.js';
 
-export const PROCEDURES: readonly ProcedureModule[] = [vendorGuestAccessModule];
+export const PROCEDURES: readonly ProcedureModule[] = [
+  vendorGuestAccessModule,
+  partnerCenterRegistrationModule,
+];
 
 export function getProcedure(id: string): ProcedureModule | undefined {
   return PROCEDURES.find((m) => m.procedure.id === id);

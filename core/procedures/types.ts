@@ -285,6 +285,12 @@ export function impliedBy(scope: string): readonly string[] {
       'Directory.ReadWrite.All',
     ],
     'User.Invite.All': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+    'RoleEligibilitySchedule.Read.Directory': [
+      'RoleEligibilitySchedule.ReadWrite.Directory',
+      'RoleManagement.Read.Directory',
+      'RoleManagement.Read.All',
+      'RoleManagement.ReadWrite.Directory',
+    ],
   };
   return supersets[scope] ?? [];
 }

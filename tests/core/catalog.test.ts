@@ -3,7 +3,10 @@ import { checkProcedureModule } from '../../core/procedures/types.js';
 
 describe('procedure catalog', () => {
   it('lists only procedures that exist, each soundly wired', () => {
-    expect(PROCEDURES.map((p) => p.procedure.id)).toEqual(['vendor-guest-access']);
+    expect(PROCEDURES.map((p) => p.procedure.id)).toEqual([
+      'vendor-guest-access',
+      'partner-center-registration',
+    ]);
     for (const m of PROCEDURES) expect(checkProcedureModule(m)).toEqual([]);
     expect(getProcedure('vendor-guest-access')?.procedure.vendor.name).toBe('Cegid Loop');
     expect(getProcedure('nope')).toBeUndefined();

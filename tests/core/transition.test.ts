@@ -166,6 +166,9 @@ function answer(t: Tenant, e: GraphEffect): CallResult {
         userPrincipalName: 'alice@cabinet.fr',
         userType: 'Member',
       });
+    case 'listMyRoleEligibilities':
+    case 'listRoleEligibilityHolders':
+      return ok({ eligibilities: [] });
   }
 }
 

@@ -60,7 +60,17 @@ export async function startGuestAccess(
   party: ConversationParty,
   who: Parameters<LocalStack['signIn']>[1],
 ): Promise<Card> {
-  await stack.post(messageActivity(party, 'accès invité Cegid Loop'));
+  return startByText(stack, party, who, 'accès invité Cegid Loop');
+}
+
+/** Types `words` to the bot, signs in through the sandbox page as `who` if asked, returns the card that follows. */
+export async function startByText(
+  stack: LocalStack,
+  party: ConversationParty,
+  who: Parameters<LocalStack['signIn']>[1],
+  words: string,
+): Promise<Card> {
+  await stack.post(messageActivity(party, words));
   const signInCard = await lastCard(stack, party);
   // Signed in earlier in this conversation: the run started straight away.
   if (!actionsOf(signInCard).some((a) => a.verb === 'signin.done')) return signInCard;

@@ -1,0 +1,164 @@
+import type { Run } from '../../core/engine/run.js';
+import { SESAME_GRAPH_SCOPES } from '../../core/graph-permissions.js';
+import { PIM_MY_ROLES_URL } from '../../core/procedures/partner-center-registration.js';
+import { ROLE } from '../../core/directory-roles.js';
+import { addRoleAssignment, SEED_USERS } from '../../sandbox/data/seed.js';
+import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
+import { checkLeastPrivilege } from '../contract/permissions.js';
+import { actionsOf, click, startByText, text, type Card } from '../helpers/card-clicks.js';
+import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
+import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
+
+/**
+ * Procedure E through the real server, as Teams calls it, against the sandbox tenant: the four accounts the
+ * issue names (an active Global Administrator, a PIM-eligible one, a Guest Inviter, a guest).
+ */
+describe('procedure E — Microsoft Collaborate registration, over HTTP against the sandbox', () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack();
+  });
+  afterAll(async () => {
+    await stack.stop();
+  });
+  beforeEach(async () => {
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/reset`, { method: 'POST' });
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`, { method: 'DELETE' });
+  });
+
+  async function graphLog(): Promise<{ method: string; url: string; status: number }[]> {
+    const res = await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`);
+    return ((await res.json()) as { value: { method: string; url: string; status: number }[] }).value;
+  }
+
+  async function runOf(card: Card): Promise<Run> {
+    const data = (card.refresh as { action: { data: { runId: string } } }).action.data;
+    return (await stack.store.get<Run>('run', stack.sandbox.tenantId, data.runId))!.value;
+  }
+
+  function expectValid(card: Card) {
+    const check = checkCard(card);
+    expect(check.schemaErrors).toEqual([]);
+    expect(check.parseErrors).toEqual([]);
+    expect(check.bytes).toBeLessThan(MAX_CARD_BYTES);
+  }
+
+  /** Every request Sesame sent is Graph v1.0 (Microsoft's CSDL), covered by a scope Sesame asks for. */
+  async function expectRealGraph() {
+    const sent = (await graphLog()).filter((e) => !e.url.startsWith('/$batch'));
+    expect(sent.length).toBeGreaterThan(0);
+    for (const entry of sent) {
+      const url = new URL(entry.url, 'http://graph');
+      const resolved = resolveGraphRequest(entry.method as GraphMethod, decodeURIComponent(url.pathname), {});
+      expect({ request: `${entry.method} ${entry.url}`, ok: resolved.ok }).toEqual({
+        request: `${entry.method} ${entry.url}`,
+        ok: true,
+      });
+    }
+    const coverage = checkLeastPrivilege(
+      sent.map((e) => ({
+        method: e.method,
+        path: decodeURIComponent(new URL(e.url, 'http://graph').pathname),
+      })),
+      SESAME_GRAPH_SCOPES,
+    );
+    expect(coverage.uncovered).toEqual([]);
+    expect(sent.filter((e) => e.method !== 'GET')).toEqual([]);
+  }
+
+  it('walks an active Global Administrator through the registration to the engagement request (English)', async () => {
+    const party = stack.party('globalAdmin', undefined, 'en-US');
+    let card = await startByText(stack, party, 'globalAdmin', 'register on Microsoft Collaborate');
+    expectValid(card);
+    expect(text(card)).toContain('Before you start');
+    expect(text(card)).toContain('50 characters at most');
+    expect(text(card)).toContain('You hold the Global Administrator role (active).');
+    card = await click(stack, party, card, 'run.done');
+    expectValid(card);
+    // The legal name is checked against Partner Center's limit before the admin types it there.
+    card = await click(stack, party, card, 'run.submit', { inputs: { legalName: 'x'.repeat(51) } });
+    expect((await runOf(card)).currentStepId).toBe('company');
+    card = await click(stack, party, card, 'run.submit', {
+      inputs: { legalName: 'Cabinet Martin & Associés' },
+    });
+    expectValid(card);
+    expect(text(card)).toContain('it cannot be changed later');
+    expect(text(card)).toContain(`claire.martin@`);
+    expect(text(card)).toContain('Cabinet Martin');
+    card = await click(stack, party, card, 'run.done');
+    expect(text(card)).toContain(stack.sandbox.tenantId);
+    expect(text(card)).toContain('Nothing changes in Microsoft Entra ID itself.');
+    card = await click(stack, party, card, 'run.done');
+    expectValid(card);
+    expect(actionsOf(card).filter((a) => a.verb === 'run.choose')).toHaveLength(2);
+    card = await click(stack, party, card, 'run.choose', { option: 'request' });
+    expect(text(card)).toContain('justification');
+    card = await click(stack, party, card, 'run.done');
+    expectValid(card);
+    expect(text(card)).toContain('Procedure complete');
+    const run = await runOf(card);
+    expect(run.status).toBe('done');
+    expect(run.stepResults['global-admins']).toBeUndefined();
+    expect(run.stepResults['engagement-join']).toBeUndefined();
+    await expectRealGraph();
+  });
+
+  it('asks a PIM-eligible Global Administrator to activate the role first, then goes on once it is active', async () => {
+    const party = stack.party('userAdmin');
+    let card = await startByText(stack, party, 'userAdmin', 'inscription Microsoft Collaborate');
+    expectValid(card);
+    expect(text(card)).toContain('Activer votre rôle éligible');
+    expect(text(card)).toContain('activez votre rôle éligible d’abord');
+    expect(text(card)).toContain(PIM_MY_ROLES_URL);
+    // Clicking "activated" without activating: Sesame checks again and still asks.
+    card = await click(stack, party, card, 'run.done');
+    expect(text(card)).toContain('toujours pas actif');
+    expect((await runOf(card)).currentStepId).toBe('activate-role');
+    // The admin activates the role in PIM (an active assignment appears), then Sesame sees it.
+    addRoleAssignment(stack.sandbox.state, SEED_USERS.userAdmin.id, ROLE.globalAdministrator);
+    card = await click(stack, party, card, 'run.done');
+    expectValid(card);
+    expect(text(card)).toContain('Avant de commencer');
+    expect((await runOf(card)).stepResults['global-admin']?.summary?.fr).toContain('(actif)');
+    await expectRealGraph();
+  });
+
+  it('names the Global Administrators to a Guest Inviter, and stops', async () => {
+    const party = stack.party('guestInviter');
+    const card = await startByText(stack, party, 'guestInviter', 'Partner Center');
+    expectValid(card);
+    const t = text(card);
+    expect(t).toContain('Procédure arrêtée');
+    expect(t).toContain('Claire Martin');
+    expect(t).toContain('Paul Durand');
+    // A Guest Inviter may not list other people's PIM eligibilities: Sesame says so rather than guess.
+    expect(t).toContain('lecteurs privilégiés');
+    const run = await runOf(card);
+    expect(run.status).toBe('failed');
+    expect(run.outcome?.stepId).toBe('global-admins');
+    await expectRealGraph();
+  });
+
+  it('names eligible Global Administrators too when the admin may read them (Global Reader)', async () => {
+    const party = stack.party('globalReader', undefined, 'en-US');
+    const card = await startByText(stack, party, 'globalReader', 'Collaborate registration');
+    expectValid(card);
+    expect(text(card)).toContain('Eligible through PIM (they must activate the role first): Julien Petit');
+    expect(text(card)).toContain('Claire Martin');
+  });
+
+  it('refuses a guest account: not a work account of the organisation', async () => {
+    const party = stack.party('acceptedGuest');
+    const card = await startByText(stack, party, 'acceptedGuest', 'Espace partenaires Microsoft');
+    expectValid(card);
+    const t = text(card);
+    expect(t).toContain('Procédure arrêtée');
+    expect(t).toContain('compte invité');
+    expect(t).toContain('pas un compte professionnel');
+    const run = await runOf(card);
+    expect(run.status).toBe('failed');
+    expect(run.outcome?.stepId).toBe('work-account');
+    // Nothing beyond /me was read for a guest.
+    expect((await graphLog()).map((e) => new URL(e.url, 'http://x').pathname)).toEqual(['/me']);
+  });
+});
