@@ -27,6 +27,7 @@ export type SesameErrorCode =
   | 'card_wrong_tenant'
   | 'card_wrong_conversation'
   | 'run_not_found'
+  | 'run_interrupted'
   | 'procedure_unknown'
   | 'input_invalid'
   | 'missing_role';

@@ -1,6 +1,6 @@
 import { GraphError } from '../../core/errors.js';
 import { RETRYABLE_STATUSES, graphErrorFromResponse } from './graph-errors.js';
-import type { GraphTransport } from './graph-transport.js';
+import { backoffSeconds, type GraphTransport } from './graph-transport.js';
 
 /** Graph accepts at most 20 requests in one JSON batch. */
 export const GRAPH_BATCH_LIMIT = 20;
@@ -71,8 +71,8 @@ function headerValue(headers: Record<string, string>, name: string): string | un
 
 /**
  * Independent reads through `POST /$batch`, 20 per request (larger sets are split). Each read's own 429/503/504 is
- * retried in a later batch after the longest Retry-After among them (within the transport's retry policy); the
- * batch request itself is retried by the transport. A batch request that fails outright fails each of its reads
+ * retried in a later batch after the longest Retry-After among them, within the transport's budget (retries and
+ * total wait, counted over the whole call); the batch request itself is retried by the transport. A batch request that fails outright fails each of its reads
  * with that GraphError; a token failure (auth_required…) rejects the whole call.
  */
 export async function graphBatch<T = unknown>(
@@ -82,6 +82,7 @@ export async function graphBatch<T = unknown>(
 ): Promise<GraphBatchResult<T>[]> {
   const results: (GraphBatchResult<T> | undefined)[] = new Array(reads.length).fill(undefined);
   let pending = reads.map((_, i) => i);
+  let waited = 0;
   for (let round = 0; pending.length > 0; round++) {
     const retry: number[] = [];
     let waitSeconds = 0;
@@ -135,13 +136,15 @@ export async function graphBatch<T = unknown>(
         });
         results[i] = { ok: false, error };
         const asked = error.retryAfterSeconds;
+        const seconds = backoffSeconds(round, asked, transport.maxDelaySeconds, transport.random);
         if (
           RETRYABLE_STATUSES.has(status) &&
           round < transport.maxRetries &&
-          (asked === undefined || asked <= transport.maxDelaySeconds)
+          (asked === undefined || asked <= transport.maxDelaySeconds) &&
+          waited + seconds <= transport.maxTotalWaitSeconds
         ) {
           retry.push(i);
-          waitSeconds = Math.max(waitSeconds, asked ?? Math.min(2 ** round, transport.maxDelaySeconds));
+          waitSeconds = Math.max(waitSeconds, seconds);
         }
       }
       for (const i of indexes) {
@@ -160,7 +163,10 @@ export async function graphBatch<T = unknown>(
         }
       }
     });
-    if (retry.length > 0) await transport.sleep(waitSeconds * 1000);
+    if (retry.length > 0) {
+      waited += waitSeconds;
+      await transport.sleep(Math.round(waitSeconds * 1000));
+    }
     pending = retry.sort((a, b) => a - b);
   }
   return results as GraphBatchResult<T>[];

@@ -64,6 +64,8 @@ export interface GraphFailure {
   readonly nowMs: number;
   /** How many requests were sent for this operation (1 + retries). */
   readonly attempts?: number;
+  /** Seconds spent waiting between those requests. */
+  readonly waitedSeconds?: number;
   /** When neither the headers nor the body carry a request-id (a $batch step: the batch's own). */
   readonly fallbackRequestId?: string;
 }
@@ -99,6 +101,7 @@ export function graphErrorFromResponse(failure: GraphFailure): GraphError {
       path: failure.path,
       status: failure.status,
       ...(failure.attempts ? { attempts: failure.attempts } : {}),
+      ...(failure.waitedSeconds ? { waitedSeconds: failure.waitedSeconds } : {}),
     },
   });
 }

@@ -21,8 +21,12 @@ import {
  *
  * Why not the library's default chain: its AuthenticationHandler only attaches tokens to https Graph hosts (and
  * `customHosts` is only consulted for https URLs), so the sandbox's http loopback base URL would get no token; its
- * RetryHandler sleeps on real timers and adds jitter, which tests cannot drive. Its request building and response
- * handling (GraphRequest, ResponseType.RAW) are used as they are.
+ * RetryHandler sleeps on real timers with its own randomness, which tests cannot drive. Its request building and
+ * response handling (GraphRequest, ResponseType.RAW) are used as they are.
+ *
+ * The retry budget is per operation (one request, one page, one $batch round trip): attempts AND total wait. When
+ * it is spent, the GraphError carries `retryAfterSeconds` (what Graph last asked) so the engine can schedule a
+ * later, durable attempt instead of holding a conversation turn.
  */
 
 export interface GraphRetryOptions {
@@ -34,6 +38,27 @@ export interface GraphRetryOptions {
    * schedule a later attempt instead of holding a conversation turn.
    */
   readonly maxDelaySeconds?: number;
+  /**
+   * Most time, in seconds, one operation may spend waiting between its attempts (default 45). A wait that would
+   * go past it is not started: the operation fails with what Graph answered last.
+   */
+  readonly maxTotalWaitSeconds?: number;
+}
+
+/**
+ * Seconds to wait before retry number `retry + 1`. Graph's Retry-After wins; without it, exponential backoff
+ * (1 s, 2 s, 4 s… capped) with jitter, so clients throttled together do not come back together.
+ */
+export function backoffSeconds(
+  retry: number,
+  retryAfter: number | undefined,
+  maxDelaySeconds: number,
+  random: () => number,
+): number {
+  if (retryAfter !== undefined) return retryAfter;
+  const ceiling = Math.min(2 ** retry, maxDelaySeconds);
+  // "Equal jitter": half fixed, half random, so a wait never collapses to nothing.
+  return ceiling / 2 + (ceiling / 2) * random();
 }
 
 export interface GraphTransportOptions {
@@ -44,6 +69,8 @@ export interface GraphTransportOptions {
   readonly retry?: GraphRetryOptions;
   /** Injectable so tests need not wait out Retry-After. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1) (default Math.random). */
+  readonly random?: () => number;
   /** Epoch ms, to read Retry-After dates. */
   readonly now?: () => number;
   /** Defaults to the global fetch. */
@@ -84,8 +111,10 @@ export interface GraphTransport {
   readonly baseUrl: string;
   readonly maxRetries: number;
   readonly maxDelaySeconds: number;
+  readonly maxTotalWaitSeconds: number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
+  readonly random: () => number;
   /**
    * One Graph request, retried per the policy; resolves on 2xx, rejects with GraphError otherwise.
    * `path` is relative to the base URL and already encoded (`/users/{id}?$select=…`).
@@ -104,6 +133,8 @@ export type GraphMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /** Per-operation state shared by the middleware through GraphRequest.middlewareOptions. */
 class GraphCallState implements MiddlewareOptions {
   attempts = 0;
+  /** Seconds spent waiting between attempts. */
+  waited = 0;
   failure: unknown = undefined;
   constructor(
     readonly token: string,
@@ -127,8 +158,10 @@ class RetryMiddleware implements Middleware {
     private readonly policy: {
       maxRetries: number;
       maxDelaySeconds: number;
+      maxTotalWaitSeconds: number;
       sleep: (ms: number) => Promise<void>;
       now: () => number;
+      random: () => number;
     },
   ) {}
 
@@ -146,11 +179,13 @@ class RetryMiddleware implements Middleware {
       if (retry >= this.policy.maxRetries) return;
       const asked = parseRetryAfter(response.headers.get('retry-after'), this.policy.now());
       if (asked !== undefined && asked > this.policy.maxDelaySeconds) return;
-      // Without Retry-After: 1 s, 2 s, 4 s… capped.
-      const seconds = asked ?? Math.min(2 ** retry, this.policy.maxDelaySeconds);
+      const seconds = backoffSeconds(retry, asked, this.policy.maxDelaySeconds, this.policy.random);
+      const waited = state?.waited ?? 0;
+      if (waited + seconds > this.policy.maxTotalWaitSeconds) return;
+      if (state) state.waited = waited + seconds;
       // The discarded answer's body must be read or cancelled, or its connection stays busy.
       await response.body?.cancel().catch(() => undefined);
-      await this.policy.sleep(seconds * 1000);
+      await this.policy.sleep(Math.round(seconds * 1000));
     }
   }
 }
@@ -229,15 +264,17 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const base = splitBaseUrl(options.baseUrl);
   const maxRetries = Math.max(0, options.retry?.maxRetries ?? 3);
   const maxDelaySeconds = Math.max(0, options.retry?.maxDelaySeconds ?? 30);
+  const maxTotalWaitSeconds = Math.max(0, options.retry?.maxTotalWaitSeconds ?? 45);
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
 
   const client = Client.initWithMiddleware({
     baseUrl: base.host,
     defaultVersion: base.version,
     middleware: [
-      new RetryMiddleware({ maxRetries, maxDelaySeconds, sleep, now }),
+      new RetryMiddleware({ maxRetries, maxDelaySeconds, maxTotalWaitSeconds, sleep, now, random }),
       new BearerTokenMiddleware(base.origin),
       new FetchMiddleware(fetchImpl),
     ],
@@ -291,6 +328,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         body,
         nowMs: now(),
         attempts: state.attempts,
+        waitedSeconds: state.waited,
       });
     }
     return {
@@ -354,8 +392,10 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     baseUrl: base.normalized,
     maxRetries,
     maxDelaySeconds,
+    maxTotalWaitSeconds,
     sleep,
     now,
+    random,
     request,
     getAllPages,
   };

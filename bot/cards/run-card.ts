@@ -1,5 +1,7 @@
+import { SesameError } from '../../core/errors.js';
 import { describeError } from '../../core/i18n/describe-error.js';
 import { fromGraphErrorData } from '../../core/engine/call-result.js';
+import { isTransient } from '../../core/engine/retry.js';
 import { directoryRoleName, findDirectoryRole } from '../../core/directory-roles.js';
 import type { Run, StepResult } from '../../core/engine/run.js';
 import type { Locale, LocalizedText, TextParams } from '../../core/procedures/text.js';
@@ -70,6 +72,11 @@ const TXT = {
     'Microsoft 365 n’a pas encore propagé l’objet (tentative {attempt}) : Sesame réessaie de lui-même dans un instant, ou cliquez sur Réessayer.',
     'Microsoft 365 has not propagated the object yet (attempt {attempt}): Sesame retries by itself in a moment, or click Retry.',
   ),
+  throttledRetryAt: L(
+    'Microsoft 365 demande à Sesame de patienter (tentative {attempt}) : Sesame réessaie de lui-même vers {at}, sans rien écrire deux fois. Vous pouvez aussi cliquer sur Réessayer plus tard.',
+    'Microsoft 365 asks Sesame to wait (attempt {attempt}): Sesame retries by itself around {at}, without writing anything twice. You can also click Retry later.',
+  ),
+  preflight: L('Pré-vérification', 'Pre-flight'),
   blockedStep: L('{step} : l’un de ces rôles — {roles}', '{step}: one of these roles — {roles}'),
   blockedNext: L(
     'Un administrateur qui détient ce rôle peut ouvrir cette carte et cliquer sur Réessayer, ou vous l’attribuer.',
@@ -240,7 +247,10 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       break;
     }
     case 'retry': {
-      body.push(textBlock(tr(TXT.retryAt, { attempt: pending.attempt }), { color: 'Warning' }));
+      const waitText = isTransient(pending.lastError)
+        ? tr(TXT.throttledRetryAt, { attempt: pending.attempt, at: options.formatTime(pending.retryAt) })
+        : tr(TXT.retryAt, { attempt: pending.attempt });
+      body.push(textBlock(waitText, { color: 'Warning' }));
       if (pending.lastError.requestId) body.push(requestIdLine(tr, pending.lastError.requestId));
       actions.push(button(RUN_VERBS.retry, tr(TXT.retry)));
       break;
@@ -268,7 +278,15 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       break;
     }
     case 'error': {
-      const text = describeError(fromGraphErrorData(pending.error), locale);
+      const text =
+        pending.error.code === 'run_interrupted'
+          ? describeError(
+              new SesameError('run_interrupted', pending.error.message, {
+                details: { detail: current ? tr(current.title) : tr(TXT.preflight) },
+              }),
+              locale,
+            )
+          : describeError(fromGraphErrorData(pending.error), locale);
       body.push(textBlock(text.message, { color: 'Attention', weight: 'Bolder', spacing: 'Medium' }));
       if (pending.error.code === 'graph_forbidden' && current && current.roles.length > 0) {
         const roles = current.roles.map((r) => tr(directoryRoleName(r))).join(', ');
@@ -276,7 +294,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       }
       body.push(textBlock(text.next));
       if (pending.error.requestId) body.push(requestIdLine(tr, pending.error.requestId));
-      shownResultStep = pending.stepId;
+      shownResultStep = pending.stepId ?? undefined;
       actions.push(button(RUN_VERBS.retry, tr(TXT.retry), { style: 'positive' }));
       if (current?.kind === 'action') actions.push(button(RUN_VERBS.change, tr(TXT.change)));
       break;

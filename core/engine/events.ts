@@ -15,6 +15,7 @@
  * | blocked | Retry (e.g. as another admin who holds the role) | `retry` (re-checks the actor's roles) |
  * | error, or run failed | Retry / Change | `retry` (re-probes before any write) / `change` |
  * | retry, graph | — (Sesame is working; Retry after a crash) | `retry` |
+ * | error `run_interrupted` | Retry (after signing in; or "reprendre") | `retry` (re-probes an interrupted write) |
  * | any | Cancel | `cancel` |
  *
  * Timers: the reminder scheduler delivers every due reminder whose payload is a run timer to
@@ -57,7 +58,13 @@ export type SystemEvent =
   | { readonly type: 'preflight-result'; readonly report: PreflightReport }
   | { readonly type: 'effect-result'; readonly callId: string; readonly result: CallResult }
   | { readonly type: 'poll-result'; readonly results: Readonly<Record<string, CallResult>> }
-  | { readonly type: 'timer-due'; readonly reminderId: string };
+  | { readonly type: 'timer-due'; readonly reminderId: string }
+  /**
+   * Sesame stopped (crash, kill, deploy) while this run's Graph calls were in flight. `reachable`: Sesame holds
+   * a token for the run's admin, so it re-reads at once (an interrupted write is re-probed, never re-sent);
+   * otherwise the run says it was interrupted and waits for the admin to sign in and retry.
+   */
+  | { readonly type: 'recover'; readonly reachable: boolean };
 
 export type RunEvent = UserEvent | SystemEvent;
 export type RunEventType = RunEvent['type'];

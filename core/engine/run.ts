@@ -68,6 +68,13 @@ export type Pending =
       readonly issuedAt: string;
       /** Whether the user asked for this (render when done even if nothing changed). */
       readonly interactive: boolean;
+      /**
+       * Probe stage: the admin already confirmed the write (it is being retried after Graph asked to slow down):
+       * if the probe finds the work not done, write without asking again.
+       */
+      readonly confirmed?: { readonly attempt: number; readonly firstAttemptAt: string };
+      /** Probe stage: checking what an interrupted write did; the audit records what was found. */
+      readonly reconcile?: boolean;
     }
   | { readonly kind: 'confirm'; readonly stepId: string }
   | {
@@ -89,12 +96,15 @@ export type Pending =
   | {
       readonly kind: 'retry';
       readonly stepId: string;
-      readonly stage: 'check' | 'write';
+      /** 'write': the admin confirmed; the retry re-probes, then writes only if the work is not done. */
+      readonly stage: 'check' | 'probe' | 'write';
       readonly attempt: number;
       readonly firstAttemptAt: string;
       readonly retryAt: string;
       readonly reminderId: string;
       readonly lastError: GraphErrorData;
+      /** Retrying the probe of an interrupted write (see the graph pending's `reconcile`). */
+      readonly reconcile?: boolean;
     }
   | {
       readonly kind: 'blocked';
@@ -105,7 +115,8 @@ export type Pending =
     }
   | {
       readonly kind: 'error';
-      readonly stepId: string;
+      /** null: the preflight was interrupted. */
+      readonly stepId: string | null;
       readonly stage: GraphStage;
       readonly error: GraphErrorData;
       readonly summary?: LocalizedText;

@@ -44,8 +44,11 @@ export interface TransitionResult {
   readonly refused?: Refusal;
 }
 
-/** A `retry` while Graph calls are outstanding is taken as a crash recovery only after this long. */
-export const IN_FLIGHT_GRACE_MS = 30_000;
+/**
+ * A `retry` while Graph calls are outstanding is taken as a crash recovery only after this long. It must outlast
+ * the longest a live instance can spend on one Graph operation (the adapter's retry budget, 45 s of waits).
+ */
+export const IN_FLIGHT_GRACE_MS = 90_000;
 
 export function transition(
   module: ProcedureModule,
@@ -159,6 +162,9 @@ function dispatch(t: Tx, event: RunEvent): void {
     }
     case 'timer-due':
       timerDue(t, event.reminderId);
+      return;
+    case 'recover':
+      recover(t, event.reachable);
       return;
     default:
       userEvent(t, event);
@@ -278,6 +284,45 @@ function timerDue(t: Tx, reminderId: string): void {
   for (const step of t.m.procedure.steps) {
     if (kindOf(step).onTimer?.(t, step, reminderId)) return;
   }
+}
+
+/**
+ * After a crash: the run's Graph calls were in flight and nobody will ever deliver their results. Reads are
+ * issued again; an interrupted write is re-probed (the action kind records what it found in the audit) and
+ * never re-sent blindly. Without a token for the admin, the run says it was interrupted and waits for them.
+ */
+function recover(t: Tx, reachable: boolean): void {
+  const { d } = t;
+  const p = d.pending;
+  if (isOver(d) || p?.kind !== 'graph') throw new Refused('card_stale', 'no Graph call in flight');
+  audit(t, 'run.interrupted', 'ok', {
+    stepId: p.stepId,
+    stage: p.stage,
+    issuedAt: p.issuedAt,
+    calls: p.calls
+      .filter((c) => !p.results[c.callId])
+      .map((c) => ({ op: c.call.op, purpose: c.purpose, attempt: c.attempt })),
+    reachable,
+  });
+  if (!reachable) {
+    d.pending = {
+      kind: 'error',
+      stepId: p.stepId,
+      stage: p.stage,
+      error: {
+        code: 'run_interrupted',
+        message: `Sesame stopped during the ${p.stage} stage of ${p.stepId ?? 'the preflight'}`,
+      },
+    };
+    t.wantsRender = true;
+    return;
+  }
+  if (p.stepId === null || p.stage === 'preflight') return beginPreflight(t);
+  const step = stepById(t, p.stepId);
+  const kind = kindOf(step);
+  if (!kind.onRetry) throw new Error(`step ${step.id} (${step.kind}) cannot retry ${p.stage}`);
+  kind.onRetry(t, step, p.stage);
+  t.wantsRender = true;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -54,22 +54,22 @@ const byCode: Partial<Record<SesameErrorCode, Texts>> = {
   },
   graph_throttled: {
     en: [
-      'Microsoft 365 is asking us to slow down.',
-      'Sesame retried several times; try again in a few minutes.',
+      'Microsoft 365 kept asking Sesame to slow down: Sesame retried by itself for as long as its budget allows (waiting each time as long as Microsoft asked) and stopped; nothing was written twice.',
+      'Click Retry in a few minutes. If it keeps happening, other apps are using a lot of your tenant’s Microsoft Graph quota: try again outside busy hours.',
     ],
     fr: [
-      'Microsoft 365 demande de ralentir.',
-      'Sesame a réessayé plusieurs fois ; réessayez dans quelques minutes.',
+      'Microsoft 365 a demandé à Sesame de ralentir, encore et encore : Sesame a réessayé de lui-même aussi longtemps que son budget le permet (en attendant chaque fois le délai demandé par Microsoft), puis s’est arrêté ; rien n’a été écrit deux fois.',
+      'Cliquez sur Réessayer dans quelques minutes. Si cela se répète, d’autres applications consomment beaucoup le quota Microsoft Graph de votre locataire : réessayez en dehors des heures chargées.',
     ],
   },
   graph_unavailable: {
     en: [
-      'Microsoft 365 is temporarily unavailable.',
-      'Sesame retried several times; try again in a few minutes.',
+      'Microsoft 365 stayed unavailable: Sesame retried by itself for as long as its budget allows, then stopped; nothing was written twice.',
+      'Click Retry in a few minutes; check the Microsoft 365 service health page (admin centre) if it persists.',
     ],
     fr: [
-      'Microsoft 365 est momentanément indisponible.',
-      'Sesame a réessayé plusieurs fois ; réessayez dans quelques minutes.',
+      'Microsoft 365 est resté indisponible : Sesame a réessayé de lui-même aussi longtemps que son budget le permet, puis s’est arrêté ; rien n’a été écrit deux fois.',
+      'Cliquez sur Réessayer dans quelques minutes ; si cela persiste, consultez l’état des services Microsoft 365 (centre d’administration).',
     ],
   },
   graph_unauthorized: {
@@ -77,8 +77,14 @@ const byCode: Partial<Record<SesameErrorCode, Texts>> = {
     fr: ['Votre connexion a expiré.', 'Reconnectez-vous, puis réessayez.'],
   },
   graph_network: {
-    en: ['Sesame could not reach Microsoft 365.', 'Try again in a few minutes.'],
-    fr: ['Sesame n’a pas pu joindre Microsoft 365.', 'Réessayez dans quelques minutes.'],
+    en: [
+      'Sesame could not reach Microsoft 365, even after retrying by itself.',
+      'Click Retry in a few minutes; if it persists, tell whoever runs Sesame (network or proxy).',
+    ],
+    fr: [
+      'Sesame n’a pas pu joindre Microsoft 365, même en réessayant de lui-même.',
+      'Cliquez sur Réessayer dans quelques minutes ; si cela persiste, prévenez la personne qui gère Sesame (réseau ou proxy).',
+    ],
   },
   auth_required: {
     en: ['You need to sign in.', 'Sign in with your Microsoft 365 administrator account.'],
@@ -123,6 +129,16 @@ const byCode: Partial<Record<SesameErrorCode, Texts>> = {
     fr: [
       'Cette carte appartient à une autre conversation ; rien n’a été modifié.',
       'Poursuivez la procédure là où elle a été démarrée.',
+    ],
+  },
+  run_interrupted: {
+    en: [
+      'Sesame was interrupted during the step “{detail}” (the server stopped while Microsoft 365 was working on it), so it does not know yet what happened.',
+      'Sign in if asked, then click Retry or type **resume**: Sesame checks in Microsoft 365 what was done and carries on from there; it never writes the same thing twice.',
+    ],
+    fr: [
+      'Sesame a été interrompu pendant l’étape « {detail} » (le serveur s’est arrêté pendant que Microsoft 365 y travaillait) : il ne sait pas encore ce qui s’est passé.',
+      'Connectez-vous si on vous le demande, puis cliquez sur Réessayer ou tapez **reprendre** : Sesame vérifie dans Microsoft 365 ce qui a été fait et reprend à partir de là ; il n’écrit jamais deux fois la même chose.',
     ],
   },
   run_not_found: {

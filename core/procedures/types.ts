@@ -43,6 +43,8 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
   /** Give up once this long has passed since the first attempt. */
   readonly maxElapsedMs: number;
+  /** Give up after this many attempts (default: only the elapsed time bounds it). */
+  readonly maxAttempts?: number;
 }
 
 /** Reads Graph, evaluates, explains; may stop the run with a reason or hand facts to later steps. */

@@ -301,6 +301,52 @@ describe('retries', () => {
     expect((await fx.log()).length).toBe(1);
   });
 
+  it('bounds the total wait too: a wait that would pass it is not started', async () => {
+    await fx.admin('PUT', '/_sandbox/faults', { throttleRate: 1, retryAfterSeconds: 20 });
+    const { graph, waits } = graphAs('globalAdmin', { retry: { maxRetries: 5, maxTotalWaitSeconds: 45 } });
+    const e = await failure(graph.getMe());
+    expect(e.code).toBe('graph_throttled');
+    expect(e.retryAfterSeconds).toBe(20);
+    expect(waits).toEqual([20_000, 20_000]);
+    expect(e.details).toMatchObject({ attempts: 3, waitedSeconds: 40 });
+    expect((await fx.log()).length).toBe(3);
+  });
+
+  it('without Retry-After, backs off exponentially with jitter', async () => {
+    await fx.admin('PUT', '/_sandbox/faults', { unavailableRate: 1 });
+    const withoutRetryAfter: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const headers = new Headers(res.headers);
+      headers.delete('retry-after');
+      return new Response(res.body, { status: res.status, headers });
+    };
+    const draws = [0, 0.5, 1];
+    const rec: number[] = [];
+    const graph = createTenantGraph({
+      baseUrl: fx.sandbox.graphUrl,
+      getToken: () => fx.graphToken('globalAdmin'),
+      fetch: withoutRetryAfter,
+      random: () => draws.shift() ?? 0,
+      sleep: async (ms) => {
+        rec.push(ms);
+      },
+    });
+    expect((await failure(graph.getMe())).code).toBe('graph_unavailable');
+    // 1 s, 2 s, 4 s ceilings; half of each is fixed, half drawn.
+    expect(rec).toEqual([500, 1500, 4000]);
+  });
+
+  it('a throttled page of a paged read is retried, and the read completes', async () => {
+    await fx.admin('PUT', '/_sandbox/faults', { throttleRate: 0.5, retryAfterSeconds: 1 });
+    const { transport, waits } = graphAs('globalAdmin', { retry: { maxRetries: 10 } });
+    const pages = await transport.getAllPages<{ id: string }>('/users?$top=2&$select=id');
+    expect(pages.pages).toBeGreaterThan(2);
+    expect(new Set(pages.items.map((u) => u.id)).size).toBe(pages.items.length);
+    const log = (await fx.log()).filter((l) => l.url.startsWith('/users'));
+    expect(log.filter((l) => l.status === 429).length).toBe(waits.length);
+    expect(waits.length).toBeGreaterThan(0);
+  });
+
   it('reads Retry-After as seconds or as an HTTP date', () => {
     const now = Date.parse('2026-11-22T10:00:00Z');
     expect(parseRetryAfter('7', now)).toBe(7);

@@ -9,7 +9,7 @@ import type { CallResult } from '../../core/engine/call-result.js';
 import type { Effect, EventActor, GraphEffect, RunEvent } from '../../core/engine/events.js';
 import { computePreflight } from '../../core/engine/preflight.js';
 import { createRun, type Run } from '../../core/engine/run.js';
-import { transition, type TransitionResult } from '../../core/engine/transition.js';
+import { IN_FLIGHT_GRACE_MS, transition, type TransitionResult } from '../../core/engine/transition.js';
 import type { DirectoryUser, RoleAssignment } from '../../core/ports/tenant-graph.js';
 import { checkProcedureModule } from '../../core/procedures/types.js';
 import { CEGID_LOOP_EMAIL, vendorGuestAccessModule as A } from '../../core/procedures/vendor-guest-access.js';
@@ -657,7 +657,7 @@ describe('idempotence and staleness', () => {
     const inflight = apply(s.run, { type: 'confirm', stepVersion: s.run.stepVersion }, T0);
     // The process died after Graph created the invitation but before the result was saved.
     answer(t, writes([...inflight.effects])[0]!);
-    const resumed = drive(t, inflight.run, { type: 'retry' }, T0 + 60_000);
+    const resumed = drive(t, inflight.run, { type: 'retry' }, T0 + IN_FLIGHT_GRACE_MS + 1_000);
     expect(t.writes).toEqual(['inviteGuest']);
     expect(resumed.run.stepResults.invite).toMatchObject({ status: 'done', already: true });
     expect(resumed.run.pending).toEqual({ kind: 'confirm', stepId: 'assign-role' });

@@ -2,10 +2,11 @@
  * Action steps: a Graph write, confirmed by the admin first and guarded by an "already done?" probe. A write
  * that may or may not have happened (crash, retry while in flight) is re-probed, never blindly repeated.
  */
+import type { LocalizedText } from '../../procedures/text.js';
 import type { ActionStep } from '../../procedures/types.js';
 import { requestIdsOf, type CallResult, type GraphErrorData } from '../call-result.js';
-import { nextRetry } from '../retry.js';
-import type { StepKindModule, Tx } from './step-kind.js';
+import { isTransient, nextRetry } from '../retry.js';
+import type { GraphPending, StepKindModule, Tx } from './step-kind.js';
 import {
   accept,
   audit,
@@ -25,48 +26,123 @@ function logicOf(t: Tx, step: ActionStep) {
   return logic;
 }
 
-function issueProbe(t: Tx, step: ActionStep, interactive: boolean): void {
+interface ProbeOptions {
+  readonly attempt?: number;
+  readonly firstAttemptAt?: string;
+  /** The admin already confirmed the write: if the probe finds the work not done, write without asking. */
+  readonly confirmed?: { readonly attempt: number; readonly firstAttemptAt: string };
+  /** Checking what an interrupted write did: the audit records what was found. */
+  readonly reconcile?: boolean;
+}
+
+function issueProbe(t: Tx, step: ActionStep, interactive: boolean, o: ProbeOptions = {}): void {
   const logic = logicOf(t, step);
   setResult(t, step.id, 'running', {});
-  issueCalls(t, step.id, 'probe', logic.probe(ctx(t)), 'probe', 1, t.iso, interactive);
+  issueCalls(
+    t,
+    step.id,
+    'probe',
+    logic.probe(ctx(t)),
+    'probe',
+    o.attempt ?? 1,
+    o.firstAttemptAt ?? t.iso,
+    interactive,
+    { ...(o.confirmed ? { confirmed: o.confirmed } : {}), ...(o.reconcile ? { reconcile: true } : {}) },
+  );
 }
+
+const INTERRUPTED_DONE: LocalizedText = {
+  fr: 'Sesame a été interrompu pendant cette étape ; Microsoft 365 montre qu’elle a bien été faite : rien n’a été réécrit.',
+  en: 'Sesame was interrupted during this step; Microsoft 365 shows it was done: nothing was written again.',
+};
+const INTERRUPTED_NOT_DONE: LocalizedText = {
+  fr: 'Sesame a été interrompu pendant cette étape ; Microsoft 365 montre qu’elle n’a pas été faite. Confirmez pour la faire maintenant.',
+  en: 'Sesame was interrupted during this step; Microsoft 365 shows it was not done. Confirm to do it now.',
+};
 
 function issueWrite(t: Tx, step: ActionStep, attempt: number, firstAttemptAt: string): void {
   const logic = logicOf(t, step);
   issueCalls(t, step.id, 'write', { write: logic.write(ctx(t)) }, 'write', attempt, firstAttemptAt, true);
 }
 
-function completeProbe(t: Tx, step: ActionStep, results: Readonly<Record<string, CallResult>>): void {
+function completeProbe(
+  t: Tx,
+  step: ActionStep,
+  results: Readonly<Record<string, CallResult>>,
+  attempt: number,
+  firstAttemptAt: string,
+  p: GraphPending | undefined,
+): void {
   const { d } = t;
-  const outcome = logicOf(t, step).interpretProbe(ctx(t), results);
+  const logic = logicOf(t, step);
+  const outcome = logic.interpretProbe(ctx(t), results);
   const requestIds = requestIdsOf(results);
+  // A write the admin confirmed, or one that was interrupted, may have happened: it stays a write stage.
+  const writeStage = p?.confirmed !== undefined || p?.reconcile === true;
   if ('error' in outcome) {
     const error = Object.values(results).find((r): r is Extract<CallResult, { ok: false }> => !r.ok)
       ?.error ?? {
       code: 'graph_unexpected' as const,
       message: outcome.summary.en,
     };
-    d.pending = { kind: 'error', stepId: step.id, stage: 'probe', error, summary: outcome.summary };
+    const delay = isTransient(error)
+      ? nextRetry(undefined, error, attempt, Date.parse(firstAttemptAt), t.now)
+      : undefined;
+    audit(t, 'action.probe', 'failed', {
+      stepId: step.id,
+      code: error.code,
+      requestIds,
+      retrying: delay !== undefined,
+    });
+    const stage = writeStage ? 'write' : 'probe';
+    if (delay !== undefined)
+      return scheduleRetry(t, step.id, stage, attempt, firstAttemptAt, delay, error, p?.reconcile);
+    d.pending = { kind: 'error', stepId: step.id, stage, error, summary: outcome.summary };
     setResult(t, step.id, 'failed', { summary: outcome.summary, requestIds, error });
-    audit(t, 'action.probe', 'failed', { stepId: step.id, code: error.code, requestIds });
     t.wantsRender = true;
     return;
   }
-  if (outcome.done) {
-    mergeFacts(t, outcome);
-    setResult(t, step.id, 'done', { ...outcomeFields(outcome), requestIds, already: true });
-    audit(t, 'action.skipped', 'skipped', {
+  if (p?.reconcile) {
+    const write = logic.write(ctx(t));
+    audit(t, 'graph.write.reconciled', 'ok', {
       stepId: step.id,
-      reason: 'already done',
-      objectIds: outcome.objectIds ?? [],
+      op: write.op,
+      args: write.args,
+      found: outcome.done ? 'done' : 'not-done',
+      objectIds: outcome.done ? (outcome.objectIds ?? []) : [],
       requestIds,
     });
+  }
+  if (outcome.done) {
+    mergeFacts(t, outcome);
+    const fields = outcomeFields(outcome);
+    setResult(t, step.id, 'done', {
+      ...fields,
+      requestIds,
+      already: true,
+      ...(p?.reconcile ? { notes: [INTERRUPTED_DONE, ...(fields.notes ?? [])] } : {}),
+    });
+    if (!p?.reconcile) {
+      audit(t, 'action.skipped', 'skipped', {
+        stepId: step.id,
+        reason: 'already done',
+        objectIds: outcome.objectIds ?? [],
+        requestIds,
+      });
+    }
     t.enter(nextOf(t, step));
     return;
   }
   if (outcome.facts) d.facts = { ...d.facts, ...outcome.facts };
+  if (p?.confirmed && !p.reconcile) {
+    // Graph asked Sesame to come back later and the work is still not done: the admin's confirmation stands.
+    return issueWrite(t, step, p.confirmed.attempt, p.confirmed.firstAttemptAt);
+  }
   d.pending = { kind: 'confirm', stepId: step.id };
-  setResult(t, step.id, 'running', { requestIds });
+  setResult(t, step.id, 'running', {
+    requestIds,
+    ...(p?.reconcile ? { notes: [INTERRUPTED_NOT_DONE] } : {}),
+  });
   t.wantsRender = true;
 }
 
@@ -134,18 +210,27 @@ export const actionKind: StepKindModule<ActionStep> = {
     issueWrite(t, step, 1, t.iso);
     return true;
   },
-  onAnswer(t, step, { stage, results, attempt, firstAttemptAt }) {
-    if (stage === 'probe') return completeProbe(t, step, results);
+  onAnswer(t, step, { stage, results, attempt, firstAttemptAt, pending }) {
+    if (stage === 'probe') return completeProbe(t, step, results, attempt, firstAttemptAt, pending);
     if (stage === 'write') return completeWrite(t, step, results, attempt, firstAttemptAt);
     throw new Error(`action ${step.id} got a ${stage} answer`);
   },
-  onRetry(t, step) {
-    issueProbe(t, step, true);
+  onRetry(t, step, stage) {
+    // A write that may or may not have happened is re-probed, and what was found goes to the audit.
+    issueProbe(t, step, true, stage === 'write' ? { reconcile: true } : {});
   },
   onTimer(t, step, reminderId) {
     const p = isRetryTimer(t, step.id, reminderId);
     if (!p) return false;
-    issueWrite(t, step, p.attempt + 1, p.firstAttemptAt);
+    const next = { attempt: p.attempt + 1, firstAttemptAt: p.firstAttemptAt };
+    if (p.stage === 'write' && !isTransient(p.lastError)) {
+      // The step's own policy ("not yet": the object has not replicated): Graph refused the write outright.
+      issueWrite(t, step, next.attempt, next.firstAttemptAt);
+    } else if (p.stage === 'write') {
+      // Throttled or unavailable: look before writing again. An interrupted write found not done is put to
+      // the admin again instead.
+      issueProbe(t, step, false, { ...next, ...(p.reconcile ? { reconcile: true } : { confirmed: next }) });
+    } else issueProbe(t, step, false, next);
     return true;
   },
 };

@@ -1,7 +1,7 @@
 /** Check steps: read Graph, evaluate, explain; may stop the run or hand facts to later steps. */
 import type { CheckStep } from '../../procedures/types.js';
-import { requestIdsOf } from '../call-result.js';
-import { nextRetry } from '../retry.js';
+import { requestIdsOf, type CallResult } from '../call-result.js';
+import { isTransient, nextRetry } from '../retry.js';
 import type { StepKindModule, Tx } from './step-kind.js';
 import {
   audit,
@@ -45,6 +45,24 @@ export const checkKind: StepKindModule<CheckStep> = {
       const delay = nextRetry(step.retry, r.error, attempt, Date.parse(firstAttemptAt), t.now);
       if (delay !== undefined)
         return scheduleRetry(t, step.id, 'check', attempt, firstAttemptAt, delay, r.error);
+    }
+    // Graph never answered the question (throttled, unavailable or unreachable to the end of the budget): the
+    // check has no outcome, so it neither passes nor stops the procedure; the admin retries later.
+    const unanswered = Object.values(results).find(
+      (r): r is Extract<CallResult, { ok: false }> => !r.ok && isTransient(r.error),
+    );
+    if (unanswered) {
+      const requestIds = requestIdsOf(results);
+      t.d.pending = { kind: 'error', stepId: step.id, stage: 'check', error: unanswered.error };
+      setResult(t, step.id, 'failed', { requestIds, error: unanswered.error });
+      audit(t, 'check.unanswered', 'failed', {
+        stepId: step.id,
+        code: unanswered.error.code,
+        attempts: attempt,
+        requestIds,
+      });
+      t.wantsRender = true;
+      return;
     }
     const outcome = logicOf(t, step).evaluate(ctx(t), results);
     mergeFacts(t, outcome);

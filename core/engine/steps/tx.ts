@@ -124,6 +124,7 @@ export function issueCalls(
   attempt: number,
   firstAttemptAt: string,
   interactive: boolean,
+  flags: Pick<Extract<Pending, { kind: 'graph' }>, 'confirmed' | 'reconcile'> = {},
 ): void {
   const { d } = t;
   const pending: PendingCall[] = Object.entries(calls).map(([name, call]) => {
@@ -139,6 +140,7 @@ export function issueCalls(
     firstAttemptAt,
     issuedAt: t.iso,
     interactive,
+    ...flags,
   };
   d.pending = p;
   for (const c of pending) {
@@ -155,15 +157,19 @@ export function issueCalls(
   if (pending.length === 0) t.complete(p);
 }
 
-/** Arms a retry timer for a check or a write after a "not yet" answer (replication lag, propagation). */
+/**
+ * Arms a retry timer for a stage after a "not yet" answer (replication lag, propagation) or Graph asking to
+ * slow down. `reconcile`: the stage is the probe of an interrupted write.
+ */
 export function scheduleRetry(
   t: Tx,
   stepId: string,
-  stage: 'check' | 'write',
+  stage: 'check' | 'probe' | 'write',
   attempt: number,
   firstAttemptAt: string,
   delayMs: number,
   error: GraphErrorData,
+  reconcile?: boolean,
 ): void {
   const { d } = t;
   const reminderId = `${d.id}:${stepId}:retry`;
@@ -177,10 +183,11 @@ export function scheduleRetry(
     retryAt: new Date(retryAt).toISOString(),
     reminderId,
     lastError: error,
+    ...(reconcile ? { reconcile: true } : {}),
   };
   schedule(t, reminderId, retryAt, 'engine.retry', { stepId }, false);
   audit(t, 'graph.retry-scheduled', 'ok', { stepId, stage, attempt, delayMs, code: error.code });
-  // Tell the admin once that Sesame is waiting for Microsoft's directory to catch up.
+  // Tell the admin once that Sesame is waiting (for the directory to catch up, or for Graph to let it in).
   if (attempt === 1) t.wantsRender = true;
 }
 
