@@ -51,9 +51,14 @@ export const FORBIDDEN: readonly { readonly what: string; readonly test: (path: 
   { what: 'the sandbox tenant', test: (p) => p.startsWith('sandbox/') || p.startsWith('dist/sandbox/') },
 ];
 
-/** Names of the dev dependencies in package.json: none of them may be in the artifact's node_modules. */
-export function devDependencyNames(pkg: { devDependencies?: Record<string, string> }): string[] {
-  return Object.keys(pkg.devDependencies ?? {});
+/**
+ * The packages npm installs for development only: the lock file marks them `"dev": true`. A dev dependency of ours
+ * that a production dependency also needs (@types/node, through jwks-rsa) is not marked, and ships.
+ */
+export function devOnlyPackages(lock: { packages?: Record<string, { dev?: boolean }> }): string[] {
+  return Object.entries(lock.packages ?? {})
+    .filter(([path, entry]) => path.startsWith('node_modules/') && entry.dev === true)
+    .map(([path]) => path);
 }
 
 export function listFiles(root: string): string[] {
@@ -69,17 +74,17 @@ export function listFiles(root: string): string[] {
   return out.sort();
 }
 
-/** What is wrong with a list of artifact files (empty when nothing is). */
-export function artifactProblems(files: readonly string[], devDependencies: readonly string[]): string[] {
+/** What is wrong with a list of artifact files (empty when nothing is); `devOnly` from devOnlyPackages(). */
+export function artifactProblems(files: readonly string[], devOnly: readonly string[]): string[] {
   const problems: string[] = [];
   for (const file of files) {
     const rule = FORBIDDEN.find((r) => r.test(file));
     if (rule) problems.push(`${file} is ${rule.what}`);
   }
-  for (const name of devDependencies) {
-    if (files.some((f) => f.startsWith(`node_modules/${name}/`)))
-      problems.push(`node_modules/${name} is a dev dependency`);
-  }
+  const shipped = new Set(
+    files.map((f) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter(Boolean),
+  );
+  for (const path of devOnly) if (shipped.has(path)) problems.push(`${path} is a dev dependency`);
   for (const needed of ['package.json', 'package-lock.json', 'dist/server/start.js', 'tab/dist/index.html'])
     if (!files.includes(needed)) problems.push(`${needed} is missing`);
   if (!files.includes('node_modules/better-sqlite3/prebuilds/linux-x64.node'))
@@ -166,7 +171,10 @@ export async function buildDeployArtifact(
     if (f.endsWith('.map')) rmSync(join(folder, 'tab', 'dist', f));
 
   const files = listFiles(folder);
-  const problems = artifactProblems(files, devDependencyNames(pkg));
+  const lock = JSON.parse(await readFile(join(repoRoot, 'package-lock.json'), 'utf8')) as Parameters<
+    typeof devOnlyPackages
+  >[0];
+  const problems = artifactProblems(files, devOnlyPackages(lock));
   if (problems.length)
     throw new Error(`The deploy artifact is not safe to ship:\n  ${problems.join('\n  ')}`);
 

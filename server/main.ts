@@ -53,6 +53,8 @@ export interface RunningSesame {
   readonly store: Store;
   /** Due run timers (retries, polls, deadlines); delivered every TIMER_INTERVAL, or on demand in tests. */
   readonly timers: RunTimers;
+  /** The composition root's logger (JSON lines in production). */
+  readonly logger: ILogger;
   close(): Promise<void>;
 }
 
@@ -192,6 +194,7 @@ export async function startSesame(
     bot,
     store,
     timers,
+    logger,
     async close() {
       if (closed) return;
       closed = true;
@@ -245,6 +248,9 @@ export async function main(): Promise<void> {
   try {
     const { env, source } = readServerEnvironment();
     config = loadConfig(env, source);
+    // Read once, into config. Left in the environment, the Teams SDK would take CLIENT_SECRET from there itself and
+    // ignore the token provider Sesame gives it for a non-public cloud; and no child process inherits a secret.
+    for (const name of ['CLIENT_SECRET', 'AAD_APP_CLIENT_SECRET', 'DATABASE_URL']) delete process.env[name];
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`Sesame cannot start: ${e.message}`);
@@ -264,11 +270,12 @@ export async function main(): Promise<void> {
     }
     throw e;
   }
-  console.log(`Sesame listening on ${sesame.url} (${config.mode} mode)`);
-  console.log(`  bot endpoint: ${sesame.url}/api/messages`);
-  console.log(`  tab:          ${sesame.url}/tab/index.html`);
+  const log = sesame.logger;
+  log.info(`Sesame listening on ${sesame.url} (${config.mode} mode)`, { telemetry: telemetry.enabled });
+  log.info(`  bot endpoint: ${sesame.url}/api/messages`);
+  log.info(`  tab:          ${sesame.url}/tab/index.html`);
   const stop = async (signal: string) => {
-    console.log(`${signal}: stopping Sesame…`);
+    log.info(`${signal}: stopping Sesame…`);
     await sesame.close();
     await telemetry.shutdown().catch(() => undefined);
     process.exit(0);

@@ -17,6 +17,7 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/server.js';
 import {
   artifactProblems,
   buildDeployArtifact,
+  devOnlyPackages,
   START_COMMAND,
   unpackArtifact,
   type DeployArtifact,
@@ -29,16 +30,21 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
+const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { dev?: boolean }>;
+};
+const devOnly = devOnlyPackages(lock);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-jest.setTimeout(300_000);
+/** Building the artifact (tsc, esbuild, npm ci) takes a minute or two on a 2-core machine. */
+const BUILD_TIMEOUT = 300_000;
 
 let work: string;
 let artifact: DeployArtifact;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'sesame-artifact-'));
   artifact = await buildDeployArtifact({ outDir: join(work, 'build') });
-});
+}, BUILD_TIMEOUT);
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
@@ -71,9 +77,21 @@ describe('the deploy artifact', () => {
     expect(files.filter((f) => f.startsWith('tests/') || f.startsWith('dist/tests/'))).toEqual([]);
     expect(files.filter((f) => !f.startsWith('node_modules/') && /\.test\.[jt]s$/.test(f))).toEqual([]);
     expect(files.filter((f) => !f.startsWith('node_modules/') && /\.tsx?$/.test(f))).toEqual([]);
-    expect(files.filter((f) => f.startsWith('dist/sandbox/') || f.startsWith('dist/scripts/'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('dist/sandbox/') || f.startsWith('dist/tests/'))).toEqual([]);
+    // Of the tools, only the Node version guard every entry point imports first.
+    expect(
+      files.filter((f) => f.startsWith('dist/scripts/') && !f.startsWith('dist/scripts/node-version-guard.')),
+    ).toEqual([]);
+    // Every package the lock file installs for development only (jest, typescript, esbuild, tsx, react…).
+    expect(devOnly).toEqual(
+      expect.arrayContaining(['node_modules/jest', 'node_modules/typescript', 'node_modules/tsx']),
+    );
+    for (const path of devOnly)
+      expect([path, files.some((f) => f.startsWith(`${path}/`))]).toEqual([path, false]);
+    // Our dev dependencies are absent unless a production dependency needs them too (the lock file says which).
     for (const name of Object.keys(pkg.devDependencies))
-      expect([name, files.some((f) => f.startsWith(`node_modules/${name}/`))]).toEqual([name, false]);
+      if (lock.packages[`node_modules/${name}`]?.dev)
+        expect([name, files.some((f) => f.startsWith(`node_modules/${name}/`))]).toEqual([name, false]);
   });
 
   it('imports only production dependencies from the compiled server', () => {
@@ -93,7 +111,7 @@ describe('the deploy artifact', () => {
 
   it('is refused by the build when a forbidden file slips in', () => {
     const good = artifact.files;
-    expect(artifactProblems(good, Object.keys(pkg.devDependencies))).toEqual([]);
+    expect(artifactProblems(good, devOnly)).toEqual([]);
     const bad = [
       ...good,
       'env/.env.dev.user',
@@ -103,7 +121,7 @@ describe('the deploy artifact', () => {
       'tests/x.test.ts',
       'node_modules/jest/package.json',
     ];
-    expect(artifactProblems(bad, Object.keys(pkg.devDependencies))).toEqual([
+    expect(artifactProblems(bad, devOnly)).toEqual([
       'env/.env.dev.user is an env file',
       'env/.env.local is an env file',
       '.git/config is git metadata',
@@ -193,7 +211,7 @@ describe('the unpacked artifact, started with the runbook settings in production
       server.stderr!.on('data', onData);
       server.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${output}`)));
     });
-  });
+  }, BUILD_TIMEOUT);
 
   afterAll(async () => {
     if (server && server.exitCode === null) {
@@ -252,11 +270,24 @@ describe('the unpacked artifact, started with the runbook settings in production
     expect((await fetch(`${url}/api/tab/me`)).status).toBe(401);
   });
 
-  it('writes JSON lines without any secret it was given', () => {
-    const lines = output.split('\n').filter((l) => l.trim().startsWith('{'));
-    expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+  it('logs JSON lines with the activity correlated, and none of the secrets it was given', () => {
+    const lines = output.split('\n').filter((l) => l.trim() !== '');
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records[0]).toEqual(
+      expect.objectContaining({
+        level: 'info',
+        msg: expect.stringMatching(/^Sesame listening on /) as unknown,
+      }),
+    );
+    // One line per activity, with its id and how it was answered.
+    const answered = records.filter((r) => r.msg === 'activity');
+    expect(answered.map((r) => r.status).sort()).toEqual([200, 401]);
+    for (const r of answered)
+      expect(r).toEqual(
+        expect.objectContaining({ activityId: expect.any(String) as unknown, tenantId: sandbox.tenantId }),
+      );
     expect(output).not.toContain(SESAME_CLIENT_SECRET);
+    expect(output).not.toMatch(/eyJ[\w-]{10,}\.eyJ/);
   });
 
   it('keeps nothing in the site folder but what was deployed (the store is PostgreSQL, no data/)', () => {
