@@ -8,10 +8,10 @@ import {
 import type { ILogger } from '@microsoft/teams.common';
 import { parseCommand } from '../core/i18n/commands.js';
 import { guessTextLocale, resolveLocale, type Locale } from '../core/i18n/locale.js';
-import { procedureListing } from '../core/procedures/catalog.js';
+import { procedureListing, type ProcedureMatch } from '../core/procedures/catalog.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
 import { cardAttachment, cardResponse, type AdaptiveCard } from './cards/adaptive-card.js';
-import { helpCard, unknownMessageCard, START_PROCEDURE_VERB } from './cards/help-card.js';
+import { disambiguationCard, helpCard, unknownMessageCard, START_PROCEDURE_VERB } from './cards/help-card.js';
 import { messageCard } from './cards/message-card.js';
 import type { ProcedureConversation, Turn } from './procedure-conversation.js';
 
@@ -30,7 +30,8 @@ export interface SesameBotOptions {
   readonly botToken?: (scope: string | string[], tenantId?: string) => Promise<string>;
   readonly oauthConnectionName: string;
   readonly procedures: readonly ProcedureModule[];
-  readonly findProcedure: (text: string, locale: Locale) => ProcedureModule | undefined;
+  /** What a message names: one procedure, several that fit (Sesame asks which), or none. */
+  readonly matchProcedure: (text: string) => ProcedureMatch;
   readonly conversation: ProcedureConversation;
   /**
    * 'oauth-card': the Teams OAuth card with SSO token exchange (Teams). 'link': an Adaptive Card linking to the
@@ -165,8 +166,20 @@ export function createSesameBot(options: SesameBotOptions): App {
     if (command?.command === 'status') return options.conversation.status(turn);
     if (command?.command === 'resume') return options.conversation.resume(turn);
     if (command?.command === 'cancel') return options.conversation.cancel(turn);
-    const procedure = options.findProcedure(text, locale);
-    if (procedure) return options.conversation.start(turn, procedure);
+    const match = options.matchProcedure(text);
+    if (match.kind === 'one') return options.conversation.start(turn, match.module);
+    if (match.kind === 'several') {
+      const ids = new Set(match.modules.map((m) => m.procedure.id));
+      await send(
+        cardMessage(
+          disambiguationCard(
+            locale,
+            listings().filter((l) => ids.has(l.id)),
+          ),
+        ),
+      );
+      return;
+    }
     await send(cardMessage(unknownMessageCard(locale, text, listings())));
   });
 

@@ -17,7 +17,7 @@ import { HonoTeamsAdapter } from '../bot/hono-teams-adapter.js';
 import { createProcedureConversation, type TeamsUserRef } from '../bot/procedure-conversation.js';
 import { createRunTimers, type RunTimers } from '../bot/run-timers.js';
 import { createSesameBot } from '../bot/sesame-bot.js';
-import { findProcedureByText, PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
+import { matchProcedureText, PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Store } from '../core/ports/store.js';
 import { ConfigError } from '../core/errors.js';
@@ -152,7 +152,7 @@ export async function startSesame(
       credentials && config.bot.cloudOverrides ? botTokenProvider(config, credentials, trust) : undefined,
     oauthConnectionName: config.bot.oauthConnectionName,
     procedures: PROCEDURES,
-    findProcedure: (text, locale) => findProcedureByText(text, locale),
+    matchProcedure: (text) => matchProcedureText(text, PROCEDURES),
     conversation,
     signInMode: config.mode === 'production' ? 'oauth-card' : 'link',
   });

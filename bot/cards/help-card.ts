@@ -17,6 +17,25 @@ export interface ProcedureListing {
 
 export const START_PROCEDURE_VERB = 'procedure.start';
 
+/** A procedure's title, summary and Start button. */
+function procedureEntry(locale: Locale, p: ProcedureListing): CardElement {
+  return {
+    type: 'Container',
+    separator: true,
+    spacing: 'Medium',
+    items: [
+      textBlock(pick(p.title, locale), { weight: 'Bolder' }),
+      textBlock(pick(p.summary, locale), { isSubtle: true, spacing: 'Small' }),
+      {
+        type: 'ActionSet',
+        actions: [
+          executeAction(t(locale, 'help.start'), START_PROCEDURE_VERB, { procedureId: p.id, locale }),
+        ],
+      },
+    ],
+  };
+}
+
 /** The card a first message, "help" or "aide" gets: every procedure with a Start button, in the user's language. */
 export function helpCard(
   locale: Locale,
@@ -26,21 +45,7 @@ export function helpCard(
   const list: CardElement[] =
     procedures.length === 0
       ? [textBlock(t(locale, 'help.none'), { isSubtle: true })]
-      : procedures.map((p) => ({
-          type: 'Container',
-          separator: true,
-          spacing: 'Medium',
-          items: [
-            textBlock(pick(p.title, locale), { weight: 'Bolder' }),
-            textBlock(pick(p.summary, locale), { isSubtle: true, spacing: 'Small' }),
-            {
-              type: 'ActionSet',
-              actions: [
-                executeAction(t(locale, 'help.start'), START_PROCEDURE_VERB, { procedureId: p.id, locale }),
-              ],
-            },
-          ],
-        }));
+      : procedures.map((p) => procedureEntry(locale, p));
 
   return adaptiveCard([
     ...(heading ?? []),
@@ -49,6 +54,15 @@ export function helpCard(
     textBlock(t(locale, 'help.procedures'), { weight: 'Bolder', size: 'Medium', spacing: 'Large' }),
     ...list,
     textBlock(t(locale, 'help.commands'), { spacing: 'Large', isSubtle: true }),
+  ]);
+}
+
+/** Two or more procedures fit what the admin typed: one Start button each, nothing started yet. */
+export function disambiguationCard(locale: Locale, procedures: readonly ProcedureListing[]): AdaptiveCard {
+  return adaptiveCard([
+    textBlock(t(locale, 'choose.title'), { size: 'Large', weight: 'Bolder', style: 'heading' }),
+    textBlock(t(locale, 'choose.text')),
+    ...procedures.map((p) => procedureEntry(locale, p)),
   ]);
 }
 

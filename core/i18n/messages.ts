@@ -16,6 +16,8 @@ const en = {
   'unknown.title': "I didn't understand “{text}”.",
   'unknown.text':
     'Type the name of a procedure (for example “guest access”), or pick one below. Type **help** to see everything I can do.',
+  'choose.title': 'Which procedure do you mean?',
+  'choose.text': 'Several procedures match what you typed. Pick the one to start:',
   'error.title': 'Something went wrong',
   'error.requestId': 'Graph request id',
   'error.retry': 'Retry',
@@ -35,6 +37,8 @@ const fr: Record<MessageKey, string> = {
   'unknown.title': 'Je n’ai pas compris « {text} ».',
   'unknown.text':
     'Tapez le nom d’une procédure (par exemple « accès invité »), ou choisissez-en une ci-dessous. Tapez **aide** pour voir tout ce que je sais faire.',
+  'choose.title': 'De quelle procédure parlez-vous ?',
+  'choose.text': 'Plusieurs procédures correspondent à ce que vous avez écrit. Choisissez celle à démarrer :',
   'error.title': 'Un problème est survenu',
   'error.requestId': 'Identifiant de requête Graph',
   'error.retry': 'Réessayer',

@@ -67,6 +67,9 @@ export const partnerCenterRegistration: Procedure = {
     'Partner Center registration',
     'compte partenaire Microsoft',
     'engagement Collaborate',
+    // Microsoft's French pages call the programme "Collaborer".
+    'Microsoft Collaborer',
+    'Partner Center Collaborate',
   ],
   vendor: { name: 'Microsoft Collaborate', url: COLLABORATE_URL },
   requiredScopes: ['User.Read', 'RoleManagement.Read.Directory', 'RoleEligibilitySchedule.Read.Directory'],

@@ -83,6 +83,10 @@ export const vendorGuestAccess: Procedure = {
     'Cegid Loop guest access',
     'invite vendor',
     'inviter fournisseur',
+    // The vendor's tenant is onloop.onmicrosoft.com: admins call Cegid Loop by it.
+    'onloop',
+    'accès Cegid',
+    'Loop guest',
   ],
   vendor: { name: 'Cegid Loop', url: 'https://www.cegid.com/fr/produits/cegid-loop/' },
   requiredScopes: [

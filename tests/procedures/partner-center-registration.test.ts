@@ -5,7 +5,7 @@ import { ROLE } from '../../core/directory-roles.js';
 import { addRoleAssignment, SEED_USERS } from '../../sandbox/data/seed.js';
 import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
 import { checkLeastPrivilege } from '../contract/permissions.js';
-import { actionsOf, click, startByText, text, type Card } from '../helpers/card-clicks.js';
+import { actionsOf, click, lastCard, startByText, text, type Card } from '../helpers/card-clicks.js';
 import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 
@@ -146,6 +146,45 @@ describe('procedure E — Microsoft Collaborate registration, over HTTP against 
     expect(text(card)).toContain('Eligible through PIM (they must activate the role first): Julien Petit');
     expect(text(card)).toContain('Claire Martin');
   });
+
+  it.each([
+    [
+      'fr-FR',
+      'inviter Cegid Loop dans Microsoft Collaborate',
+      'De quelle procédure parlez-vous ?',
+      'Démarrer',
+    ],
+    ['en-US', 'guest access Partner Center', 'Which procedure do you mean?', 'Start'],
+  ])(
+    'asks which procedure when two fit (%s), and starts the one picked',
+    async (locale, words, title, start) => {
+      const party = stack.party('globalAdmin', undefined, locale);
+      const card = await startByText(stack, party, 'globalAdmin', words);
+      expectValid(card);
+      expect(text(card)).toContain(title);
+      const buttons = actionsOf(card).filter((a) => a.verb === 'procedure.start');
+      expect(buttons.map((b) => (b.data as { procedureId: string }).procedureId).sort()).toEqual([
+        'partner-center-registration',
+        'vendor-guest-access',
+      ]);
+      expect(buttons.every((b) => b.title === start)).toBe(true);
+      const runsBefore = (await stack.store.list<Run>('run', stack.sandbox.tenantId, { limit: 1000 })).length;
+      const e = buttons.find(
+        (b) => (b.data as { procedureId: string }).procedureId === 'partner-center-registration',
+      )!;
+      await click(stack, party, card, 'procedure.start', { data: e.data as Record<string, unknown> });
+      let next = await lastCard(stack, party);
+      const link = actionsOf(next).find((a) => a.type === 'Action.OpenUrl')?.url;
+      if (typeof link === 'string' && actionsOf(next).some((a) => a.verb === 'signin.done')) {
+        await stack.signIn(link, 'globalAdmin');
+        await click(stack, party, next, 'signin.done');
+        next = await lastCard(stack, party);
+      }
+      const runs = await stack.store.list<Run>('run', stack.sandbox.tenantId, { limit: 1000 });
+      expect(runs.length).toBe(runsBefore + 1);
+      expect((await runOf(next)).procedureId).toBe('partner-center-registration');
+    },
+  );
 
   it('refuses a guest account: not a work account of the organisation', async () => {
     const party = stack.party('acceptedGuest');

@@ -1,0 +1,86 @@
+import { matchProcedureText } from '../../core/procedures/catalog.js';
+
+const A = 'vendor-guest-access';
+const E = 'partner-center-registration';
+const BOTH = 'both';
+
+/**
+ * How admins actually ask, in French and English, with and without accents, in any word order, with the
+ * vendor's name alone or misspelled. Each reaches the right procedure, or a disambiguation card when two fit.
+ */
+const PHRASINGS: readonly (readonly [string, string])[] = [
+  // Procedure A — Cegid Loop guest access
+  ['accès invité Cegid Loop', A],
+  ['acces invite cegid loop', A],
+  ['ACCÈS INVITÉ', A],
+  ['Cegid', A],
+  ['cegid loop', A],
+  ['Loop Cegid', A],
+  ['onloop', A],
+  ['OnLoop', A],
+  ['je veux donner accès à Cegid Loop', A],
+  ['Je voudrais inviter Cegid Loop comme invité', A],
+  ['configurer l’accès de Cegid', A],
+  ['GED Loop', A],
+  ['Cegid Loop guest access', A],
+  ['guest access for Cegid Loop please', A],
+  ['add Cegid Loop as a guest', A],
+  ['I need to set up Cegid Loop', A],
+  ['cegdi loop', A], // two letters swapped
+  ['segid loop', A],
+  ['cegide', A],
+  ['Cégid Lopp', A],
+  ['invite vendor', A],
+  ['inviter un fournisseur', A],
+  // Procedure E — Microsoft Collaborate / Partner Center
+  ['Microsoft Collaborate', E],
+  ['collaborate', E],
+  ['colaborate', E],
+  ['Partner Center', E],
+  ['partner centre', E],
+  ['parnter center', E],
+  ['partnercenter', E],
+  ['Espace partenaires', E],
+  ['espace partenaire microsoft', E],
+  ['inscription Microsoft Collaborate', E],
+  ['Je dois m’inscrire sur l’Espace partenaires', E],
+  ['register for Microsoft Collaborate', E],
+  ['Collaborate registration please', E],
+  ['MS Collaborate', E],
+  ['rejoindre un engagement Collaborate', E],
+  ['Microsoft Collaborer', E],
+  ['how do I sign up to Partner Center', E],
+  // Both could fit: Sesame asks which
+  ['inviter Cegid Loop dans Microsoft Collaborate', BOTH],
+  ['Cegid sur Partner Center', BOTH],
+  ['guest access Partner Center', BOTH],
+];
+
+describe('what admins type reaches the right procedure', () => {
+  it('has at least 30 phrasings of A and E, in French and English', () => {
+    expect(PHRASINGS.filter(([, p]) => p === A).length).toBeGreaterThanOrEqual(15);
+    expect(PHRASINGS.filter(([, p]) => p === E).length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(PHRASINGS)('"%s" → %s', (text, expected) => {
+    const match = matchProcedureText(text);
+    if (expected === BOTH) {
+      expect(match.kind).toBe('several');
+      if (match.kind === 'several') expect(match.modules.map((m) => m.procedure.id).sort()).toEqual([E, A]);
+    } else {
+      expect(match.kind === 'one' ? match.module.procedure.id : match).toBe(expected);
+    }
+  });
+
+  it.each([
+    '',
+    'hello',
+    'bonjour',
+    'create a service account',
+    'domain verification',
+    'look at this',
+    'merci',
+  ])('names no procedure in "%s"', (text) => {
+    expect(matchProcedureText(text).kind).toBe('none');
+  });
+});
