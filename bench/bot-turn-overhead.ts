@@ -11,6 +11,7 @@
  * `npx tsx bench/bot-turn-overhead.ts`; writes bench/results/bot-turn-overhead.json. Counts can be lowered with
  * BENCH_ECHO_TURNS, BENCH_HELP_TURNS, BENCH_PROCEDURE_RUNS, BENCH_WARMUP_TURNS.
  */
+import '../scripts/node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { cardAction, message, post, type Party, type Posted } from './lib/activities.js';

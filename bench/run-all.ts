@@ -3,6 +3,7 @@
  * heap, JIT state and servers never colour the next one's figures. `npm run bench`, or `npm run bench -- <name>…`
  * for some of them (file names without .ts). Each benchmark prints its figures and writes bench/results/<name>.json.
  */
+import '../scripts/node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';

@@ -3,6 +3,7 @@
  * serialisation), against a bare node:http server answering the same bytes, so the difference is the sandbox's.
  * `npx tsx bench/sandbox-overhead.ts`; writes bench/results/sandbox-overhead.json.
  */
+import '../scripts/node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';

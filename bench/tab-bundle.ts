@@ -2,6 +2,7 @@
  * Tab bundle size: builds the tab as production does and reports each page's bundle, raw and gzip, with the
  * packages that weigh most. `npx tsx bench/tab-bundle.ts`; writes bench/results/tab-bundle.json.
  */
+import '../scripts/node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

@@ -2,6 +2,7 @@
  * `npm run sandbox`: the sandbox tenant alone. SANDBOX_HOST / SANDBOX_HTTP_PORT / SANDBOX_HTTPS_PORT
  * (default 127.0.0.1:5990/5991); `--large 100000,20000` generates a large tenant.
  */
+import '../scripts/node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { ROLE } from './data/model.js';
 import { SEED_USERS, SESAME_CLIENT_ID, TEST_CLIENT_ID } from './data/seed.js';
 import { startSandbox } from './server.js';

@@ -2,6 +2,7 @@
  * Builds the Teams tab (tab/src → tab/dist): one bundle per page, minified, the two HTML pages pointing at them.
  * `npm run build:tab`; tests and the bundle benchmark call `buildTab()` with their own output directory.
  */
+import './node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { build, type Metafile } from 'esbuild';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';

@@ -2,6 +2,7 @@
 //   manifest/color.png   192×192, full colour: an arched doorway with a keyhole on a teal field.
 //   manifest/outline.png  32×32, the same doorway as a white line drawing on transparency.
 // Run with `npx tsx scripts/make-icons.ts`; the PNGs are committed.
+import './node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -5,6 +5,7 @@
 // package can be built and checked on a machine with no Toolkit and no network: fill every ${{VAR}}
 // from the env files, validate against the schema bundled in @microsoft/app-manifest, check the
 // icons, and write build/appPackage/ and build/appPackage.<env>.zip.
+import './node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';

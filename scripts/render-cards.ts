@@ -5,6 +5,7 @@
  *
  * CHROMIUM_PATH overrides the browser (default: Debian's /usr/bin/chromium).
  */
+import './node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';

@@ -4,6 +4,7 @@
  * env/.env.local unless the environment sets them: PORT, SANDBOX_HTTP_PORT, SANDBOX_HTTPS_PORT, PLAYGROUND_PORT,
  * DATA_DIR. Ctrl-C stops all three.
  */
+import './node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

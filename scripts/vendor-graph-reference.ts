@@ -5,6 +5,7 @@
 // URL or a body is interpreted; documentation and capability annotations are dropped. The permissions map
 // keeps every permission, scheme privilege level and path set; display texts are dropped. Both stay
 // correct for any route, not only the ones Sesame uses today.
+import './node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -1,3 +1,4 @@
+import '../scripts/node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
