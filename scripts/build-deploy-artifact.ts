@@ -12,6 +12,7 @@
  * the only native module (better-sqlite3 13) ships prebuilt Node-API binaries for every platform, so installing on
  * another OS gives the same files; install scripts are not run.
  */
+import './node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';

@@ -17,6 +17,7 @@ const ENTRY_POINTS = [
   'scripts/start-local.ts',
   'scripts/build-tab.ts',
   'scripts/package-app.ts',
+  'scripts/build-deploy-artifact.ts',
   'scripts/render-cards.ts',
   'scripts/make-icons.ts',
   'scripts/vendor-graph-reference.ts',
