@@ -33,6 +33,8 @@ export interface SesameBotOptions {
   /** What a message names: one procedure, several that fit (Sesame asks which), or none. */
   readonly matchProcedure: (text: string) => ProcedureMatch;
   readonly conversation: ProcedureConversation;
+  /** True once per conversation: the caller sends the welcome card (bot/first-contact.ts). */
+  readonly claimWelcome: (tenantId: string, conversationId: string) => Promise<boolean>;
   /**
    * 'oauth-card': the Teams OAuth card with SSO token exchange (Teams). 'link': an Adaptive Card linking to the
    * token service's sign-in page, for the Agents Playground, which cannot complete an OAuth card offline.
@@ -146,11 +148,31 @@ export function createSesameBot(options: SesameBotOptions): App {
     };
   }
 
+  /** The help card as a welcome, in the install's language, once per conversation. */
+  async function welcome(activity: {
+    conversation: { id: string; tenantId?: string };
+    channelData?: unknown;
+  }) {
+    const tenantId =
+      activity.conversation.tenantId ??
+      (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    if (!tenantId) return false;
+    return options.claimWelcome(tenantId, activity.conversation.id);
+  }
+
+  // Teams announces an install with a conversationUpdate that carries no locale, then an installationUpdate that
+  // does: the welcome waits for the latter. A client that gives its locale on the former (the Agents Playground)
+  // is welcomed at once.
   app.on('conversationUpdate', async ({ activity, send }) => {
     const added = activity.membersAdded ?? [];
-    if (added.some((m) => m.id === activity.recipient.id)) {
+    if (!added.some((m) => m.id === activity.recipient.id) || !activity.locale) return;
+    if (await welcome(activity))
       await send(cardMessage(helpCard(resolveLocale(activity.locale), listings())));
-    }
+  });
+
+  app.on('install.add', async ({ activity, send }) => {
+    if (await welcome(activity))
+      await send(cardMessage(helpCard(resolveLocale(activity.locale), listings())));
   });
 
   app.on('message', async (ctx) => {

@@ -17,6 +17,7 @@ import { loadCardSigner } from '../bot/card-signing.js';
 import { HonoTeamsAdapter } from '../bot/hono-teams-adapter.js';
 import { createProcedureConversation, type TeamsUserRef } from '../bot/procedure-conversation.js';
 import { createRunTimers, type RunTimers } from '../bot/run-timers.js';
+import { createFirstContact } from '../bot/first-contact.js';
 import { createSesameBot } from '../bot/sesame-bot.js';
 import { matchProcedureText, PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
@@ -155,6 +156,7 @@ export async function startSesame(
     procedures: PROCEDURES,
     matchProcedure: (text) => matchProcedureText(text, PROCEDURES),
     conversation,
+    claimWelcome: createFirstContact(store, clock),
     signInMode: config.mode === 'production' ? 'oauth-card' : 'link',
   });
   await bot.initialize();

@@ -54,3 +54,26 @@ export async function postActivity(url: string, activity: unknown, headers: Reco
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
+
+/**
+ * What Teams sends when a user installs the app, in this order (the shapes of teams-channel's `install()`): a
+ * conversationUpdate adding the bot, with no locale, then an installationUpdate "add" carrying the client's locale.
+ */
+export function installActivities(party: ConversationParty, locale: string, timezone = 'Europe/Paris') {
+  const { locale: _ignored, ...envelope } = base(party);
+  return [
+    { ...envelope, type: 'conversationUpdate', membersAdded: [{ id: `28:${party.botId}` }] },
+    {
+      ...envelope,
+      id: randomUUID(),
+      type: 'installationUpdate',
+      action: 'add',
+      entities: [
+        { type: 'clientInfo', locale, country: locale.split('-')[1] ?? 'US', platform: 'Web', timezone },
+      ],
+      channelData: { tenant: { id: party.tenantId }, source: null },
+      locale,
+      localTimezone: timezone,
+    },
+  ] as const;
+}
