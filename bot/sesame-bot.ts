@@ -188,6 +188,12 @@ export function createSesameBot(options: SesameBotOptions): App {
     if (command?.command === 'status') return options.conversation.status(turn);
     if (command?.command === 'resume') return options.conversation.resume(turn);
     if (command?.command === 'cancel') return options.conversation.cancel(turn);
+    if (command?.command === 'signout') {
+      // Forget the user's token at the token service; runs keep the admin who did each step.
+      await ctx.signout(options.oauthConnectionName);
+      await send(cardMessage(messageCard(locale, 'signedOut')));
+      return;
+    }
     const match = options.matchProcedure(text);
     if (match.kind === 'one') return options.conversation.start(turn, match.module);
     if (match.kind === 'several') {

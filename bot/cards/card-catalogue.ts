@@ -385,6 +385,7 @@ function runCardFor(run: Run, locale: Locale): AdaptiveCard {
 const MESSAGE_KEYS: Record<Parameters<typeof messageCard>[1], true> = {
   unknownAction: true,
   signedIn: true,
+  signedOut: true,
   notSignedIn: true,
 };
 

@@ -10,6 +10,16 @@ const texts = {
     en: ['You are signed in.', 'Sesame continues with your permissions.'],
     fr: ['Vous êtes connecté.', 'Sesame continue avec vos droits.'],
   },
+  signedOut: {
+    en: [
+      'You are signed out.',
+      'The next procedure asks you to sign in again: you can pick another account then.',
+    ],
+    fr: [
+      'Vous êtes déconnecté.',
+      'La prochaine procédure vous redemandera de vous connecter : vous pourrez alors choisir un autre compte.',
+    ],
+  },
   notSignedIn: {
     en: [
       'Sesame does not see your sign-in yet.',

@@ -1,7 +1,7 @@
 import { normalizeForMatch, type Locale } from './locale.js';
 
 /** Words that work at any point of a conversation, in both languages. */
-export type Command = 'help' | 'status' | 'cancel' | 'resume';
+export type Command = 'help' | 'status' | 'cancel' | 'resume' | 'signout';
 
 const words: Record<string, { command: Command; locale: Locale }> = {
   help: { command: 'help', locale: 'en' },
@@ -14,6 +14,12 @@ const words: Record<string, { command: Command; locale: Locale }> = {
   annuler: { command: 'cancel', locale: 'fr' },
   resume: { command: 'resume', locale: 'en' },
   reprendre: { command: 'resume', locale: 'fr' },
+  // To act as someone else (another admin of the tenant), sign out: the next procedure asks for a sign-in.
+  'sign out': { command: 'signout', locale: 'en' },
+  signout: { command: 'signout', locale: 'en' },
+  logout: { command: 'signout', locale: 'en' },
+  deconnexion: { command: 'signout', locale: 'fr' },
+  'se deconnecter': { command: 'signout', locale: 'fr' },
 };
 
 /**

@@ -29,7 +29,7 @@ body{margin:0;background:#f5f5f5;font:14px/1.45 "Segoe UI",system-ui,-apple-syst
 header{background:#292929;color:#fff;padding:14px 24px;display:flex;gap:24px;align-items:baseline;flex-wrap:wrap}
 header h1{font-size:18px;margin:0;font-weight:600}
 header a{color:#a9d3f2}
-main{padding:16px 24px;display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}
+main{padding:16px 24px;display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:16px}
 section{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12);padding:14px 18px}
 section.wide{grid-column:1/-1}
 h2{font-size:15px;margin:0 0 4px}
@@ -38,7 +38,9 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eee;vertical-align:top}
 th{font-size:12px;color:#616161;font-weight:600}
 .empty{color:#707070;font-style:italic}
-button{font:inherit;border:1px solid #d1d1d1;background:#fff;border-radius:4px;padding:4px 12px;cursor:pointer}
+td{overflow-wrap:anywhere}
+td:last-child{width:1%;white-space:nowrap}
+button{font:inherit;border:1px solid #d1d1d1;background:#fff;border-radius:4px;padding:4px 12px;cursor:pointer;white-space:nowrap}
 button.primary{background:#0f6cbd;border-color:#0f6cbd;color:#fff}
 button:disabled{opacity:.5;cursor:wait}
 .pill{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;background:#f0f0f0}
@@ -186,7 +188,7 @@ ${
 ${clockSection}
 ${sources}
 <section class="wide" data-section="guests"><h2>Guests</h2>${guests}</section>
-<section data-section="roles"><h2>Directory role assignments</h2>${roles}</section>
+<section class="wide" data-section="roles"><h2>Directory role assignments</h2>${roles}</section>
 <section data-section="licences"><h2>Licences</h2>${licences}</section>
 <section data-section="domains"><h2>Domains</h2>${domains}</section>
 </main>

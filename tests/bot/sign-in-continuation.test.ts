@@ -64,6 +64,24 @@ describe('sign-in continues the conversation (local stack, as npm start runs it)
     expect(text(await lastCard(stack, party))).toMatch(/signed in/i);
   });
 
+  it('"déconnexion" signs out: the next procedure asks again and another admin can sign in', async () => {
+    const party = stack.party('globalAdmin2');
+    await stack.post(messageActivity(party, 'accès invité Cegid Loop'));
+    await stack.signIn(signInLinkOf(await lastCard(stack, party)), 'globalAdmin2');
+    expect(text(await lastCard(stack, party))).toContain('Adresse e-mail du fournisseur');
+
+    await stack.post(messageActivity(party, 'déconnexion'));
+    expect(text(await lastCard(stack, party))).toContain('Vous êtes déconnecté.');
+    await stack.post(messageActivity(party, 'accès invité Cegid Loop'));
+    const again = await lastCard(stack, party);
+    expect(text(again)).toContain('Connexion nécessaire');
+    // Lucas Moreau holds no directory role: the run starts and says what he lacks, and who holds it.
+    await stack.signIn(signInLinkOf(again), 'plainUser');
+    const blocked = text(await lastCard(stack, party));
+    expect(blocked).toContain('Accès invité Cegid Loop');
+    expect(blocked).toContain('Claire Martin');
+  });
+
   it('does not continue when the sandbox knows no messaging endpoint for the bot', async () => {
     const party = stack.party('plainUser');
     await stack.post(messageActivity(party, 'accès invité Cegid Loop'));

@@ -1,0 +1,266 @@
+/**
+ * The quick start, as a newcomer runs it: this suite spawns `npm start` itself (the real script and env file; only
+ * ports and the data folder come from the environment), reads the URLs it prints, and in Debian's Chromium
+ * completes procedure A in the Agents Playground as Claire Martin (Global Administrator) — signing in on the
+ * sandbox's page, playing the vendor in the sandbox console — then shows what Emma Robert (Guest Inviter) and
+ * Lucas Moreau (no role) are told. Any 500 in the chat, or a turn left without an answer, fails it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { freePort } from '../../scripts/local-stack.js';
+import { SEED_USERS } from '../../sandbox/data/seed.js';
+import {
+  chromiumAvailable,
+  CHROMIUM,
+  isPlaygroundChrome,
+  launchChromium,
+  loopbackOnly,
+  screenshotDir,
+} from './playground-stack.js';
+
+if (!chromiumAvailable()) {
+  throw new Error(
+    `Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH, or apt-get install -y chromium): ` +
+      'the npm start test cannot run.',
+  );
+}
+
+const VENDOR = 'admin@onloop.onmicrosoft.com';
+/** Each step waits on Sesame, the sandbox and the Playground's rendering: a silent turn fails after this. */
+const STEP = 30_000;
+
+interface Printed {
+  readonly chat: string;
+  readonly tab: string;
+  readonly console: string;
+}
+
+/** `npm start` in its own process group (so it and its children stop together), with its output kept. */
+function npmStart(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const chunks: string[] = [];
+  const child = spawn('npm', ['start'], {
+    cwd: process.cwd(),
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => chunks.push(d.toString()));
+  child.stderr!.on('data', (d: Buffer) => chunks.push(d.toString()));
+  return { child, output: () => chunks.join('') };
+}
+
+async function printedUrls(output: () => string, child: ChildProcess): Promise<Printed> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const text = output();
+    const url = (label: string) => new RegExp(`${label}[^\\n]*?(http://\\S+)`).exec(text)?.[1];
+    const chat = url('Chat with the bot');
+    const tab = url('Tab \\(');
+    const consoleUrl = url('Sandbox console');
+    if (chat && tab && consoleUrl) return { chat, tab, console: consoleUrl };
+    if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${text}`);
+    if (Date.now() > deadline) throw new Error(`npm start printed no URLs:\n${text}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('npm start, then procedure A in the Playground (Chromium)', () => {
+  let started: ReturnType<typeof npmStart>;
+  let urls: Printed;
+  let dataDir: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let requests: { offLoopback: string[] };
+  const serverErrors: string[] = [];
+  const shots = screenshotDir();
+  const shot = (p: Page, name: string) => p.screenshot({ path: join(shots, `npm-start-${name}.png`) });
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sesame-npm-start-'));
+    const [port, http, https, playground] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    started = npmStart({
+      PORT: String(port),
+      SANDBOX_HTTP_PORT: String(http),
+      SANDBOX_HTTPS_PORT: String(https),
+      PLAYGROUND_PORT: String(playground),
+      DATA_DIR: dataDir,
+      // The Playground's own switch: it does not open the machine's browser (this test drives Chromium).
+      TEAMSAPPTESTER_BROWSER: 'none',
+    });
+    urls = await printedUrls(started.output, started.child);
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1400, height: 1000 } });
+    requests = await loopbackOnly(context);
+    context.on('response', (r) => {
+      if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+    page = await context.newPage();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    const child = started?.child;
+    if (child?.pid && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const exactly = (s: string): RegExp => new RegExp(`^${escape(s)}$`);
+  /** The newest button with this name in the chat (older cards may still show the same one). */
+  const button = (name: string | RegExp): Locator =>
+    page.getByRole('button', { name: typeof name === 'string' ? exactly(name) : name }).last();
+  const link = (name: string): Locator => page.getByRole('link', { name: exactly(name) }).last();
+  const see = (text: string): Promise<void> =>
+    page
+      .getByText(new RegExp(escape(text)))
+      .last()
+      .waitFor({ state: 'visible', timeout: STEP });
+  const type = async (text: string) => {
+    const box = page.getByRole('textbox').last();
+    await box.click();
+    await box.pressSequentially(text);
+    await box.press('Enter');
+  };
+
+  /** What the Playground printed about the bot answering 5xx, and the browser's 5xx answers. */
+  function failures(): string[] {
+    const logged = started
+      .output()
+      .split('\n')
+      .filter((line) => /\b(message|invoke|conversationUpdate|installationUpdate)\b.*\b5\d\d\b/i.test(line));
+    return [...serverErrors, ...logged];
+  }
+
+  async function explained(body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (e) {
+      await Promise.all(context.pages().map((p, i) => shot(p, `failure-${i}`).catch(() => undefined)));
+      console.error(`npm start output:\n${started.output().slice(-6000)}\nScreenshots: ${shots}`);
+      throw e;
+    }
+  }
+
+  /** Types `text` and waits for a new sign-in card (older ones stay in the chat, their links used up). */
+  async function askAndGetSignInCard(text: string): Promise<void> {
+    const links = page.getByRole('link', { name: exactly('Se connecter') });
+    const before = await links.count();
+    await type(text);
+    const deadline = Date.now() + STEP;
+    while ((await links.count()) <= before) {
+      if (Date.now() > deadline) throw new Error(`no new sign-in card after "${text}"`);
+      await page.waitForTimeout(200);
+    }
+  }
+
+  /** Follows the sign-in card's link and picks `who` on the sandbox's page; the chat carries on by itself. */
+  async function signInAs(who: keyof typeof SEED_USERS, shotName: string): Promise<void> {
+    const [signIn] = await Promise.all([
+      context.waitForEvent('page', { timeout: STEP }),
+      link('Se connecter').click(),
+    ]);
+    await signIn.waitForLoadState('domcontentloaded');
+    expect(new URL(signIn.url()).origin).toBe(new URL(urls.console).origin);
+    // The page follows the run's language (French: the admin wrote French).
+    await signIn.getByText('Choisissez un compte').waitFor({ timeout: STEP });
+    await signIn.getByRole('button', { name: new RegExp(SEED_USERS[who].displayName) }).click();
+    await signIn.getByText('Vous pouvez fermer cette fenêtre').waitFor({ timeout: STEP });
+    await shot(signIn, shotName);
+    await signIn.close();
+    await page.bringToFront();
+  }
+
+  it(
+    'Claire Martin completes procedure A; Emma Robert and Lucas Moreau are told what they lack',
+    () =>
+      explained(async () => {
+        await page.goto(urls.chat);
+        await page.getByText(SEED_USERS.globalAdmin.displayName).first().waitFor({ timeout: STEP });
+        await page.getByRole('textbox').last().waitFor({ timeout: STEP });
+
+        await type('aide');
+        await see('Sesame — procédures d’accès des éditeurs');
+        await shot(page, '01-help');
+
+        await askAndGetSignInCard('accès invité Cegid Loop');
+        await shot(page, '02-sign-in-card');
+        await signInAs('globalAdmin', '03-sign-in-page');
+
+        // No "Je suis connecté" click: the run's first step is already in the chat.
+        await see('Adresse e-mail du fournisseur');
+        await shot(page, '04-email');
+        const email = page.getByRole('textbox', { name: /Adresse e-mail du fournisseur/ }).last();
+        if ((await email.inputValue()) !== VENDOR) await email.fill(VENDOR);
+        await button('Continuer').click();
+        await see(`Inviter ${VENDOR} comme invité ?`);
+        await button('Inviter').click();
+        await see(`Attribuer le rôle Inviteur à ${VENDOR} ?`);
+        await button('Attribuer').click();
+        await button('Vérifier maintenant').waitFor({ timeout: STEP });
+        await shot(page, '05-waiting');
+
+        // The vendor's side: the waiting card links to the sandbox console, where the invitation is accepted.
+        const [consolePage] = await Promise.all([
+          context.waitForEvent('page', { timeout: STEP }),
+          link('Jouer l’autre partie (console du bac à sable)').click(),
+        ]);
+        await consolePage.waitForLoadState('domcontentloaded');
+        expect(consolePage.url()).toBe(urls.console);
+        const row = consolePage.locator('section[data-source="guest-invitations"] tr', { hasText: VENDOR });
+        await shot(consolePage, '06-console-pending');
+        await row.getByRole('button', { name: 'Accept as the guest' }).click();
+        await consolePage
+          .locator('section[data-section="guests"] tr', { hasText: VENDOR })
+          .getByText('Accepted')
+          .waitFor({ timeout: STEP });
+        await shot(consolePage, '07-console-accepted');
+        await consolePage.close();
+        await page.bringToFront();
+
+        await button('Vérifier maintenant').click();
+        await button('Cegid Loop a confirmé').waitFor({ timeout: STEP });
+        await button('Cegid Loop a confirmé').click();
+        await see('Procédure terminée');
+        await shot(page, '08-done');
+
+        // Another admin of the tenant: sign out, start again, sign in as Emma Robert (Guest Inviter).
+        await type('déconnexion');
+        await see('Vous êtes déconnecté.');
+        await askAndGetSignInCard('accès invité Cegid Loop');
+        await signInAs('guestInviter', '09-sign-in-emma');
+        await see('Vous pouvez commencer, mais ces étapes demanderont quelqu’un d’autre');
+        await shot(page, '10-emma');
+
+        // Lucas Moreau holds no directory role: Sesame says so, and who in the tenant can do it.
+        await type('déconnexion');
+        await see('Vous êtes déconnecté.');
+        await askAndGetSignInCard('accès invité Cegid Loop');
+        await signInAs('plainUser', '11-sign-in-lucas');
+        await see('Droits insuffisants');
+        await see('Dans votre organisation');
+        await shot(page, '12-lucas');
+
+        // The Playground's log panel lists every call to the bot with its status: none answered 5xx.
+        await expect(
+          page.getByText(/\b(message|invoke|conversationUpdate|installationUpdate) 5\d\d\b/).count(),
+        ).resolves.toBe(0);
+        await expect(page.getByText(/\bmessage 200\b/).count()).resolves.toBeGreaterThan(0);
+        expect(failures()).toEqual([]);
+        expect(requests.offLoopback.filter((url) => !isPlaygroundChrome(url))).toEqual([]);
+      }),
+    300_000,
+  );
+});
