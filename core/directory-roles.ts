@@ -2,7 +2,7 @@
  * The Entra ID directory role templates Sesame reasons about. Template ids are the same in every tenant
  * (they are what the `wids` claim of a delegated token carries and what `roleDefinitionId` takes).
  */
-import type { LocalizedText } from './procedures/text.js';
+import type { Localized as LocalizedText } from './i18n/locale.js';
 
 export const ROLE = {
   globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
@@ -16,6 +16,11 @@ export const ROLE = {
   securityReader: '5d6b6bb7-de71-4623-b4af-96380a352509',
   hybridIdentityAdministrator: '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2',
   domainNameAdministrator: '8329153b-31d0-4727-b945-745eb3bc5f31',
+  securityAdministrator: '194ae4cb-b126-40b2-bd5b-6091b380977d',
+  securityOperator: '5f2222b1-57c3-48ba-8ad5-d4759f1fde6f',
+  cloudDeviceAdministrator: '7698a772-787b-4ac8-901f-60d6b08affd2',
+  directoryReaders: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b',
+  privilegedAuthenticationAdministrator: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
 } as const;
 
 export type RoleKey = keyof typeof ROLE;
@@ -79,6 +84,34 @@ export const DIRECTORY_ROLES: readonly DirectoryRole[] = [
     key: 'domainNameAdministrator',
     templateId: ROLE.domainNameAdministrator,
     name: { fr: 'Administrateur de noms de domaine', en: 'Domain Name Administrator' },
+  },
+  {
+    key: 'securityAdministrator',
+    templateId: ROLE.securityAdministrator,
+    name: { fr: 'Administrateur de la sécurité', en: 'Security Administrator' },
+  },
+  {
+    key: 'securityOperator',
+    templateId: ROLE.securityOperator,
+    name: { fr: 'Opérateur de sécurité', en: 'Security Operator' },
+  },
+  {
+    key: 'cloudDeviceAdministrator',
+    templateId: ROLE.cloudDeviceAdministrator,
+    name: { fr: 'Administrateur d’appareils cloud', en: 'Cloud Device Administrator' },
+  },
+  {
+    key: 'directoryReaders',
+    templateId: ROLE.directoryReaders,
+    name: { fr: 'Lecteurs de répertoire', en: 'Directory Readers' },
+  },
+  {
+    key: 'privilegedAuthenticationAdministrator',
+    templateId: ROLE.privilegedAuthenticationAdministrator,
+    name: {
+      fr: 'Administrateur d’authentification privilégié',
+      en: 'Privileged Authentication Administrator',
+    },
   },
 ];
 

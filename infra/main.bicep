@@ -52,9 +52,9 @@ param postgresAdminLogin string = 'sesameadmin'
 @description('PostgreSQL administrator password: SECRET_POSTGRES_ADMIN_PASSWORD from env/.env.<env>.user (you choose it).')
 param postgresAdminPassword string
 
-// The delegated Graph permissions Sesame's procedures use (core/graph-permissions.ts), as the bot's OAuth connection
+// The delegated Graph permissions Sesame's procedures use (SESAME_SIGN_IN_SCOPES, core/procedures/catalog.ts, derived from core/graph/operations), as the bot's OAuth connection
 // asks for them: the same as aad.manifest.json requests (tests/infra/sso-agreement.test.ts checks all three).
-var graphScopes = 'openid profile offline_access User.Read User.Read.All User.Invite.All User.ReadWrite.All Policy.Read.All RoleManagement.Read.Directory RoleManagement.ReadWrite.Directory RoleEligibilitySchedule.Read.Directory Application.Read.All Directory.Read.All LicenseAssignment.Read.All LicenseAssignment.ReadWrite.All Domain.Read.All Domain.ReadWrite.All Application.ReadWrite.All Synchronization.ReadWrite.All AppRoleAssignment.ReadWrite.All AuditLog.Read.All'
+var graphScopes = 'openid profile offline_access Policy.Read.All User.Read.All User.Invite.All RoleManagement.ReadWrite.Directory User.Read'
 
 var suffix = take(uniqueString(resourceGroup().id, resourceBaseName), 6)
 var name = toLower('${resourceBaseName}-${suffix}')

@@ -3,11 +3,14 @@
  * scopes granted (`scp`), what they lack, and who in the tenant holds the missing roles (to know whom to ask).
  */
 import { directoryRoleName, holdsAnyRole } from '../directory-roles.js';
-import type { RoleHolderList } from '../ports/tenant-graph.js';
+import type { GraphOpName, RoleHolderList } from '../ports/tenant-graph.js';
 import type { LocalizedText } from '../procedures/text.js';
 import { missingScopes, type Procedure, type Step, type StepKind } from '../procedures/types.js';
 
 export type Feasibility = 'full' | 'partial' | 'none';
+
+/** The Graph operations the pre-flight itself runs (who holds the roles the admin lacks). */
+export const PREFLIGHT_OPERATIONS = ['listRoleHolders'] as const satisfies readonly GraphOpName[];
 
 export interface PreflightStep {
   readonly stepId: string;

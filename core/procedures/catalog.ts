@@ -1,4 +1,7 @@
 /** The procedures Sesame can run, and how a user's words find one. Only procedures that exist are listed. */
+import { PREFLIGHT_OPERATIONS } from '../engine/preflight.js';
+import { signInScopes } from '../graph/scopes.js';
+import type { GraphOpName } from '../ports/tenant-graph.js';
 import { matchProcedures, type ProcedureMatch } from './procedure-matching.js';
 import { localizeBoth, type Locale, type LocalizedText } from './text.js';
 import type { Procedure, ProcedureModule } from './types.js';
@@ -11,6 +14,20 @@ export const PROCEDURES: readonly ProcedureModule[] = [
   vendorGuestAccessModule,
   partnerCenterRegistrationModule,
 ];
+
+/** The Graph operations Sesame runs: those its procedures' steps declare, and the pre-flight's own. */
+export const USED_GRAPH_OPERATIONS: readonly GraphOpName[] = [
+  ...new Set([
+    ...PROCEDURES.flatMap((m) => m.procedure.steps.flatMap((s) => s.operations ?? [])),
+    ...PREFLIGHT_OPERATIONS,
+  ]),
+];
+
+/**
+ * The delegated scopes Sesame asks for at sign-in (the bot's OAuth connection, the app registration's
+ * requiredResourceAccess, the on-behalf-of exchange): exactly what the operations it runs need.
+ */
+export const SESAME_SIGN_IN_SCOPES: readonly string[] = signInScopes(USED_GRAPH_OPERATIONS);
 
 export function getProcedure(id: string): ProcedureModule | undefined {
   return PROCEDURES.find((m) => m.procedure.id === id);

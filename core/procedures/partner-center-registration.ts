@@ -8,11 +8,13 @@
  * means, and how to join an engagement.
  */
 import { ROLE } from '../directory-roles.js';
+import { graphNeeds } from '../graph/scopes.js';
 import type { CallResult } from '../engine/call-result.js';
 import type { RoleEligibility } from '../ports/tenant-graph.js';
 import type { LocalizedText } from './text.js';
 import { defineCheck, graphCall } from './typed-logic.js';
 import type { CheckOutcome, Link, Procedure, ProcedureLogic, ProcedureModule, StepContext } from './types.js';
+import { requiredScopesOf } from './types.js';
 
 const GA = ROLE.globalAdministrator;
 
@@ -72,7 +74,9 @@ export const partnerCenterRegistration: Procedure = {
     'Partner Center Collaborate',
   ],
   vendor: { name: 'Microsoft Collaborate', url: COLLABORATE_URL },
-  requiredScopes: ['User.Read', 'RoleManagement.Read.Directory', 'RoleEligibilitySchedule.Read.Directory'],
+  get requiredScopes() {
+    return requiredScopesOf(this.steps);
+  },
   steps: [
     {
       id: 'work-account',
@@ -83,7 +87,7 @@ export const partnerCenterRegistration: Procedure = {
         fr: 'L’Espace partenaires n’accepte qu’un compte professionnel de votre organisation : Sesame lit le compte connecté.',
         en: 'Partner Center accepts only a work account of your organisation: Sesame reads the signed-in account.',
       },
-      scopes: ['User.Read'],
+      ...graphNeeds('getMe'),
       roles: [],
     },
     {
@@ -95,7 +99,7 @@ export const partnerCenterRegistration: Procedure = {
         fr: 'Sesame vérifie que vous détenez le rôle Administrateur général, actif ou éligible via PIM.',
         en: 'Sesame checks that you hold the Global Administrator role, active or eligible through PIM.',
       },
-      scopes: ['RoleManagement.Read.Directory', 'RoleEligibilitySchedule.Read.Directory'],
+      ...graphNeeds('listRoleAssignments', 'listMyRoleEligibilities'),
       roles: [],
     },
     {
@@ -130,7 +134,7 @@ export const partnerCenterRegistration: Procedure = {
         fr: 'Sesame cherche qui, dans votre organisation, détient le rôle Administrateur général.',
         en: 'Sesame looks for who holds the Global Administrator role in your organisation.',
       },
-      scopes: ['RoleManagement.Read.Directory', 'RoleEligibilitySchedule.Read.Directory'],
+      ...graphNeeds('listRoleHolders', 'listRoleEligibilityHolders'),
       roles: [],
     },
     {

@@ -5,14 +5,17 @@
  * module (a ProcedureModule), so the data stays JSON and the behaviour stays testable.
  */
 import type { SesameErrorCode } from '../errors.js';
-import type { GraphCall } from '../ports/tenant-graph.js';
+import type { GraphCall, GraphOpName } from '../ports/tenant-graph.js';
+import { GRAPH_OPERATIONS } from '../graph/operations/index.js';
+import { impliedBy, withoutImplied, permissionsOf } from '../graph/scopes.js';
 import type { CallResult } from '../engine/call-result.js';
 import type { Run } from '../engine/run.js';
 import type { NamedHolidayCalendar } from '../calendar/business-days.js';
 import type { LocalizedText, TextParams } from './text.js';
 
-export type JsonValue =
-  string | number | boolean | null | readonly JsonValue[] | { readonly [k: string]: JsonValue };
+export type { JsonValue } from '../json.js';
+import type { JsonValue } from '../json.js';
+export { impliedBy, missingScopes } from '../graph/scopes.js';
 
 /** Where a step goes when it is done: a step id, or END to finish the run. */
 export const END = '$end';
@@ -27,7 +30,12 @@ interface StepBase {
   readonly title: LocalizedText;
   /** What the step does and why, shown on its card; may use `{param}` placeholders. */
   readonly body?: LocalizedText;
-  /** Delegated Graph scopes the step needs (all of them). */
+  /**
+   * The Graph operations the step's logic runs (core/graph/operations). Spread `...graphNeeds(…)` to declare
+   * them with the scopes they need.
+   */
+  readonly operations?: readonly GraphOpName[];
+  /** Delegated Graph scopes the step needs (all of them): those of its operations (graphNeeds). */
   readonly scopes: readonly string[];
   /** Directory role template ids, any one of which lets the admin do the step ([] = none needed). */
   readonly roles: readonly string[];
@@ -257,6 +265,18 @@ export function checkProcedureModule(module: ProcedureModule): string[] {
       problems.push(`${step.id}: no action ${step.logic}`);
     if (step.kind === 'wait' && !logic.waits[step.logic]) problems.push(`${step.id}: no wait ${step.logic}`);
     if (step.kind === 'choice') for (const o of step.options) target(`${step.id}/${o.id}`, o.next);
+    if ((step.kind === 'check' || step.kind === 'action' || step.kind === 'wait') && !step.operations?.length)
+      problems.push(`${step.id}: declares no Graph operations (graphNeeds)`);
+    for (const op of step.operations ?? []) {
+      if (!Object.hasOwn(GRAPH_OPERATIONS, op)) problems.push(`${step.id}: unknown Graph operation ${op}`);
+    }
+    if (step.operations) {
+      const derived = withoutImplied(permissionsOf(step.operations));
+      if ([...derived].sort().join(' ') !== [...step.scopes].sort().join(' '))
+        problems.push(
+          `${step.id}: scopes ${step.scopes.join(' ')} are not its operations' (${derived.join(' ')})`,
+        );
+    }
     for (const s of step.scopes) {
       if (
         !procedure.requiredScopes.includes(s) &&
@@ -268,39 +288,7 @@ export function checkProcedureModule(module: ProcedureModule): string[] {
   return problems;
 }
 
-/**
- * Scopes that grant at least what `scope` grants (a delegated token with any of them will do). Kept to the
- * scopes Sesame's procedures use.
- */
-export function impliedBy(scope: string): readonly string[] {
-  const supersets: Record<string, readonly string[]> = {
-    'User.Read.All': ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-    'User.ReadBasic.All': [
-      'User.Read.All',
-      'User.ReadWrite.All',
-      'Directory.Read.All',
-      'Directory.ReadWrite.All',
-    ],
-    'RoleManagement.Read.Directory': [
-      'RoleManagement.ReadWrite.Directory',
-      'Directory.Read.All',
-      'Directory.ReadWrite.All',
-    ],
-    'User.Invite.All': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
-    'RoleEligibilitySchedule.Read.Directory': [
-      'RoleEligibilitySchedule.ReadWrite.Directory',
-      'RoleManagement.Read.Directory',
-      'RoleManagement.Read.All',
-      'RoleManagement.ReadWrite.Directory',
-    ],
-  };
-  return supersets[scope] ?? [];
-}
-
-/** Scopes of `needed` that `granted` (a token's `scp`) does not cover. */
-export function missingScopes(needed: readonly string[], granted: readonly string[]): string[] {
-  const set = new Set(granted.map((s) => s.toLowerCase()));
-  return needed.filter(
-    (s) => !set.has(s.toLowerCase()) && !impliedBy(s).some((x) => set.has(x.toLowerCase())),
-  );
+/** Every scope the steps need, each once, without those another of them grants (for `requiredScopes`). */
+export function requiredScopesOf(steps: readonly Step[]): string[] {
+  return withoutImplied([...new Set(steps.flatMap((s) => s.scopes))]);
 }

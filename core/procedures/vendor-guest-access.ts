@@ -4,6 +4,7 @@
  * guest, give it the Guest Inviter role, then wait for Cegid Loop's teams (2 business days at most).
  */
 import { ROLE, holdsAnyRole } from '../directory-roles.js';
+import { graphNeeds } from '../graph/scopes.js';
 import type { CallResult } from '../engine/call-result.js';
 import { isConflict } from '../engine/call-result.js';
 import type {
@@ -27,6 +28,7 @@ import type {
   StepContext,
   WaitLogic,
 } from './types.js';
+import { requiredScopesOf } from './types.js';
 
 export const CEGID_LOOP_EMAIL = 'admin@onloop.onmicrosoft.com';
 export const GUEST_REDIRECT_URL = 'https://myapps.microsoft.com';
@@ -89,12 +91,9 @@ export const vendorGuestAccess: Procedure = {
     'Loop guest',
   ],
   vendor: { name: 'Cegid Loop', url: 'https://www.cegid.com/fr/produits/cegid-loop/' },
-  requiredScopes: [
-    'Policy.Read.All',
-    'User.Read.All',
-    'User.Invite.All',
-    'RoleManagement.ReadWrite.Directory',
-  ],
+  get requiredScopes() {
+    return requiredScopesOf(this.steps);
+  },
   steps: [
     {
       id: 'invite-policy',
@@ -105,7 +104,7 @@ export const vendorGuestAccess: Procedure = {
         fr: 'Sesame lit la stratégie d’invitation du locataire (allowInvitesFrom).',
         en: 'Sesame reads the tenant’s guest invite policy (allowInvitesFrom).',
       },
-      scopes: ['Policy.Read.All'],
+      ...graphNeeds('getAuthorizationPolicy'),
       roles: [],
     },
     {
@@ -139,7 +138,7 @@ export const vendorGuestAccess: Procedure = {
         fr: 'Sesame cherche si {email} est déjà dans l’annuaire.',
         en: 'Sesame looks for {email} in the directory.',
       },
-      scopes: ['User.Read.All'],
+      ...graphNeeds('findUsersByMail'),
       roles: [],
     },
     {
@@ -178,7 +177,7 @@ export const vendorGuestAccess: Procedure = {
       },
       confirm: { fr: 'Inviter {email} comme invité ?', en: 'Invite {email} as a guest?' },
       confirmLabel: { fr: 'Inviter', en: 'Invite' },
-      scopes: ['User.Invite.All', 'User.Read.All'],
+      ...graphNeeds('findUsersByMail', 'inviteGuest'),
       roles: INVITE_ROLES,
     },
     {
@@ -195,7 +194,7 @@ export const vendorGuestAccess: Procedure = {
         en: 'Give {email} the Guest Inviter role?',
       },
       confirmLabel: { fr: 'Attribuer', en: 'Assign' },
-      scopes: ['RoleManagement.ReadWrite.Directory'],
+      ...graphNeeds('listRoleAssignments', 'assignDirectoryRole'),
       roles: ASSIGN_ROLES,
       // A guest created seconds ago may not have replicated to the role-management service yet.
       retry: {
@@ -215,7 +214,7 @@ export const vendorGuestAccess: Procedure = {
         fr: 'Sesame relit le compte invité et son rôle.',
         en: 'Sesame reads the guest account and its role back.',
       },
-      scopes: ['User.Read.All', 'RoleManagement.Read.Directory'],
+      ...graphNeeds('getUser', 'listRoleAssignments'),
       roles: READ_ROLE_ASSIGNMENT_ROLES,
       retry: {
         on: ['graph_not_found'],
@@ -259,7 +258,7 @@ export const vendorGuestAccess: Procedure = {
         },
       ],
       keepRemindersUntilEnd: ['due'],
-      scopes: ['User.Read.All'],
+      ...graphNeeds('getUser'),
       roles: [],
     },
     {

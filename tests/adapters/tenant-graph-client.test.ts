@@ -144,6 +144,63 @@ describe('TenantGraph over the sandbox tenant, as a Global Administrator', () =>
     expect((await fx.log()).at(-1)!.url).toContain('$expand=principal');
   });
 
+  it('procedure E: the active Global Administrator, and who may activate the role through PIM', async () => {
+    const me = await graph.getMe();
+    const active = await graph.listRoleAssignments({
+      principalId: me.id,
+      roleDefinitionId: ROLE.globalAdministrator,
+    });
+    expect(active.assignments.map((a) => a.roleDefinitionId)).toEqual([ROLE.globalAdministrator]);
+    expect(active.assignments[0]!.directoryScopeId).toBe('/');
+    const mine = await graph.listRoleEligibilities({
+      principalId: me.id,
+      roleDefinitionId: ROLE.globalAdministrator,
+    });
+    expect(mine.eligibilities).toEqual([]);
+    const juliens = await graph.listRoleEligibilities({ principalId: SEED_USERS.userAdmin.id });
+    expect(juliens.eligibilities).toEqual([
+      expect.objectContaining({
+        principalId: SEED_USERS.userAdmin.id,
+        roleDefinitionId: ROLE.globalAdministrator,
+        directoryScopeId: '/',
+        memberType: 'Direct',
+        endDateTime: null,
+      }),
+    ]);
+    expect(juliens.requestId).toMatch(UUID);
+    const julien = graphAs('userAdmin').graph;
+    const own = await julien.listMyRoleEligibilities(ROLE.globalAdministrator);
+    expect(own.eligibilities.map((e) => e.principalId)).toEqual([SEED_USERS.userAdmin.id]);
+    expect((await julien.listMyRoleEligibilities(ROLE.guestInviter)).eligibilities).toEqual([]);
+    const emma = await graphAs('guestInviter').graph.listMyRoleEligibilities();
+    expect(emma.eligibilities).toEqual([]);
+    const eligible = await graph.listRoleEligibilityHolders(ROLE.globalAdministrator);
+    expect(eligible).toMatchObject({
+      eligibilities: [
+        {
+          principalId: SEED_USERS.userAdmin.id,
+          displayName: SEED_USERS.userAdmin.displayName,
+          userPrincipalName: SEED_USERS.userAdmin.userPrincipalName,
+        },
+      ],
+    });
+    expect(juliens.eligibilities[0]!.displayName).toBeNull(); // not expanded
+  });
+
+  it('an answer the declaration cannot read is graph_unexpected, naming the operation but not the address', async () => {
+    await fx.reset();
+    const { transport } = graphAs('globalAdmin');
+    const request = (async (method, path, init) => ({
+      ...(await transport.request(method, path, init)),
+      body: [],
+    })) as typeof transport.request;
+    const broken = tenantGraphOver({ ...transport, request });
+    const e = await failure(broken.getUser(SEED_USERS.plainUser.userPrincipalName));
+    expect(e.code).toBe('graph_unexpected');
+    expect(e.message).toBe('Graph GET /users/{id}: the answer is not a JSON object');
+    expect(e.requestId).toMatch(UUID);
+  });
+
   it('doubles single quotes in OData literals', async () => {
     const found = await graph.findUsersByMail("o'brien@example.com");
     expect(found.users).toEqual([]);

@@ -1,11 +1,10 @@
 // Every Graph route the sandbox tenant serves must be real Graph v1.0 (Microsoft's CSDL), and the scopes the
 // sandbox accepts for it must be ones Microsoft's permissions map lists for that route.
-import { SESAME_GRAPH_REQUESTS } from '../../core/graph-permissions.js';
 import { graphRouteTable } from '../../sandbox/graph/route-table.js';
 import { csdlTypes } from '../../sandbox/graph/csdl-types.js';
 import { routePermissions } from '../../sandbox/graph/permissions.js';
 import { loadGraphModel, resolveGraphRequest } from './csdl.js';
-import { loadPermissionIndex, normalizePermissionPath } from './permissions.js';
+import { loadPermissionIndex } from './permissions.js';
 
 const routes: readonly { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string }[] =
   graphRouteTable;
@@ -82,16 +81,4 @@ describe('sandbox entity shapes', () => {
     },
   );
 });
-
-describe('the sandbox serves what Sesame sends', () => {
-  /** Sesame requests the sandbox does not serve yet (so no offline test can exercise them). Remove when served. */
-  const NOT_SERVED_YET: string[] = [];
-
-  it('every request of SESAME_GRAPH_REQUESTS matches a sandbox route, except the listed ones', () => {
-    const served = new Set(routes.map((r) => `${r.method} ${normalizePermissionPath(r.path)}`));
-    const missing = SESAME_GRAPH_REQUESTS.filter(
-      (r) => !served.has(`${r.method} ${normalizePermissionPath(r.path)}`),
-    ).map((r) => `${r.method} ${r.path.split('?')[0]}`);
-    expect(missing).toEqual(NOT_SERVED_YET);
-  });
-});
+// That the sandbox serves every operation Sesame declares: tests/contract/graph-operations.test.ts.

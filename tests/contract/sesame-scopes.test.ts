@@ -1,65 +1,81 @@
-// The delegated scopes Sesame requests, checked against Microsoft's least-privilege map for the requests it sends.
-import { SESAME_GRAPH_REQUESTS, SESAME_GRAPH_SCOPES } from '../../core/graph-permissions.js';
+// The delegated scopes Sesame asks for at sign-in: derived from the operations its procedures and engine run
+// (core/graph/operations), checked against Microsoft's least-privilege map, and the same everywhere they are
+// written down for Entra ID (the app registration manifest, the OAuth connection in docs/real-teams.md).
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GraphOperation } from '../../core/graph/operation.js';
+import { GRAPH_OPERATIONS } from '../../core/graph/operations/index.js';
+import { OPENID_SCOPES, permissionsOf, signInScopes } from '../../core/graph/scopes.js';
+import { PROCEDURES, SESAME_SIGN_IN_SCOPES, USED_GRAPH_OPERATIONS } from '../../core/procedures/catalog.js';
 import { loadGraphModel } from './csdl.js';
 import { checkLeastPrivilege, loadPermissionIndex, type ScopeException } from './permissions.js';
 
-/** Scopes the path-level map cannot justify on its own, each with the property-level reason. */
-const EXCEPTIONS: ScopeException[] = [
-  {
-    scope: 'User.Read.All',
-    reason:
-      "The map's least privileged scope for GET /users and /users/{id} is User.ReadBasic.All, which returns only the " +
-      'basic profile (id, displayName, mail, userPrincipalName, names, photo). Procedure A and the guest checklist ' +
-      'read userType, otherMails, externalUserState(ChangeDateTime) and createdDateTime, which need User.Read.All.',
-  },
-  {
-    scope: 'AuditLog.Read.All',
-    reason:
-      "The 'inactive guests' rule reads signInActivity on /users, which Graph returns only with AuditLog.Read.All " +
-      '(in addition to User.Read.All). The map lists AuditLog.Read.All on /auditLogs paths only, so no path shows it.',
-  },
-];
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const used = USED_GRAPH_OPERATIONS.map((name) => ({
+  name,
+  op: GRAPH_OPERATIONS[name] as unknown as GraphOperation<readonly unknown[], object>,
+}));
+const requests = used.map(({ op }) => ({ method: op.method, path: op.path }));
+/** A scope broader than the map's least privileged one is excused only by its operation's permissionNote. */
+const exceptions: ScopeException[] = used.flatMap(({ op }) =>
+  op.permission && op.permissionNote ? [{ scope: op.permission, reason: op.permissionNote }] : [],
+);
 
-/** Requests the map does not list, with what Microsoft's API page says instead. */
-const KNOWN_UNMAPPED: Record<string, string> = {
-  'GET /applicationTemplates':
-    'The gallery catalogue: permissions.json has no entry for it (its API page lists no specific scope).',
-};
-
-describe("Sesame's delegated Graph scopes", () => {
-  const report = checkLeastPrivilege(SESAME_GRAPH_REQUESTS, SESAME_GRAPH_SCOPES, EXCEPTIONS);
-
-  it('are listed once each', () => {
-    expect(new Set(SESAME_GRAPH_SCOPES).size).toBe(SESAME_GRAPH_SCOPES.length);
+describe("Sesame's sign-in scopes", () => {
+  it('are the OpenID scopes and exactly the permissions of the operations its procedures and engine run', () => {
+    const fromSteps = PROCEDURES.flatMap((m) => m.procedure.steps.flatMap((s) => s.operations ?? []));
+    expect(USED_GRAPH_OPERATIONS).toEqual(expect.arrayContaining(fromSteps));
+    expect(USED_GRAPH_OPERATIONS).toContain('listRoleHolders'); // the pre-flight's own
+    expect(SESAME_SIGN_IN_SCOPES).toEqual(signInScopes(USED_GRAPH_OPERATIONS));
+    const graphScopes = SESAME_SIGN_IN_SCOPES.filter(
+      (s) => !(OPENID_SCOPES as readonly string[]).includes(s),
+    );
+    for (const scope of graphScopes) expect(permissionsOf(USED_GRAPH_OPERATIONS)).toContain(scope);
+    expect(new Set(SESAME_SIGN_IN_SCOPES).size).toBe(SESAME_SIGN_IN_SCOPES.length);
   });
 
-  it('permit every request Sesame sends', () => {
+  it('cover every request those operations send, each scope least privileged for one of them', () => {
+    const report = checkLeastPrivilege(requests, SESAME_SIGN_IN_SCOPES, exceptions);
     expect(report.uncovered).toEqual([]);
-  });
-
-  it('are each least privileged for some request, or excused with a reason', () => {
     expect(report.broader).toEqual([]);
-    expect(report.excepted.map((e) => e.scope).sort()).toEqual(EXCEPTIONS.map((e) => e.scope).sort());
-    expect(report.unusedExceptions).toEqual([]);
+    expect(report.unmapped).toEqual([]);
     expect(report.ok).toBe(true);
   });
 
-  it('leave only known requests unchecked (absent from the map)', () => {
-    const unmapped = report.unmapped.map((r) => `${r.method} ${r.path.split('?')[0]}`);
-    expect(unmapped.sort()).toEqual(Object.keys(KNOWN_UNMAPPED).sort());
-  });
-
-  it('hold for concrete request paths too (as the sandbox will record them)', () => {
-    const concrete = SESAME_GRAPH_REQUESTS.map((r) => ({
-      method: r.method,
-      path: r.path
-        .split('?')[0]!
-        .replace(/\{appId\}/g, 'ff28182b-b927-4697-9f0e-3d38e40971a8')
-        .replace(/\{[^}]*\}/g, '0f6c4e1a-0000-4000-8000-000000000001'),
+  it('hold for concrete request paths too (as the sandbox records them)', () => {
+    const concrete = used.map(({ op }) => ({
+      method: op.method,
+      path: (op.request(...op.example).path ?? op.path).split('?')[0]!,
     }));
     const index = loadPermissionIndex(loadGraphModel());
-    const concreteReport = checkLeastPrivilege(concrete, SESAME_GRAPH_SCOPES, EXCEPTIONS, index);
-    expect(concreteReport.uncovered).toEqual([]);
-    expect(concreteReport.broader).toEqual([]);
+    const report = checkLeastPrivilege(concrete, SESAME_SIGN_IN_SCOPES, exceptions, index);
+    expect(report.uncovered).toEqual([]);
+    expect(report.broader).toEqual([]);
+  });
+
+  it('a scope nothing uses would fail the check (the check can fail)', () => {
+    const report = checkLeastPrivilege(
+      requests,
+      [...SESAME_SIGN_IN_SCOPES, 'Domain.ReadWrite.All'],
+      exceptions,
+    );
+    expect(report.broader.map((b) => b.scope)).toEqual(['Domain.ReadWrite.All']);
+  });
+
+  it('are what the Entra app registration (aad.manifest.json) requests of Microsoft Graph', () => {
+    const aad = JSON.parse(readFileSync(join(root, 'aad.manifest.json'), 'utf8')) as {
+      requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: string }[] }[];
+    };
+    const graph = aad.requiredResourceAccess.find((r) => r.resourceAppId === 'Microsoft Graph');
+    expect(graph?.resourceAccess.every((a) => a.type === 'Scope')).toBe(true);
+    expect(graph?.resourceAccess.map((a) => a.id).sort()).toEqual([...SESAME_SIGN_IN_SCOPES].sort());
+  });
+
+  it('are the permissions docs/real-teams.md tells the admin to consent to', () => {
+    const doc = readFileSync(join(root, 'docs', 'real-teams.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## 3.'), doc.indexOf('## 4.'));
+    const listed = [...section.matchAll(/^\|\s*`([\w.]+)`\s*\|/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...SESAME_SIGN_IN_SCOPES].sort());
   });
 });

@@ -1,11 +1,11 @@
 import { ROLE } from '../../core/directory-roles.js';
 import { computePreflight, rolesToLookUp } from '../../core/engine/preflight.js';
-import type { RoleHolderList } from '../../core/ports/tenant-graph.js';
+import type { GraphOpResult } from '../../core/ports/tenant-graph.js';
 import { vendorGuestAccess } from '../../core/procedures/vendor-guest-access.js';
 
 const SCOPES = ['Policy.Read.All', 'User.Read.All', 'User.Invite.All', 'RoleManagement.ReadWrite.Directory'];
 
-function holders(roleTemplateId: string, ...names: string[]): RoleHolderList {
+function holders(roleTemplateId: string, ...names: string[]): GraphOpResult<'listRoleHolders'> {
   return {
     roleTemplateId,
     requestId: 'req',

@@ -169,6 +169,8 @@ function answer(t: Tenant, e: GraphEffect): CallResult {
     case 'listMyRoleEligibilities':
     case 'listRoleEligibilityHolders':
       return ok({ eligibilities: [] });
+    default:
+      throw new Error(`procedure A does not use ${e.op}`);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SESAME_GRAPH_SCOPES } from '../../core/graph-permissions.js';
+import { SESAME_SIGN_IN_SCOPES } from '../../core/procedures/catalog.js';
 import { readBicep, readParameters, resourceBlock } from './bicep-template.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -87,8 +87,8 @@ describe('SSO settings agree', () => {
     const requested = graph.resourceAccess.map((r) => r.id);
     expect(graph.resourceAccess.every((r) => r.type === 'Scope')).toBe(true);
     const asked = connectionProperty('scopes').split(' ');
-    expect([...requested].sort()).toEqual([...SESAME_GRAPH_SCOPES].sort());
-    expect([...asked].sort()).toEqual([...SESAME_GRAPH_SCOPES].sort());
+    expect([...requested].sort()).toEqual([...SESAME_SIGN_IN_SCOPES].sort());
+    expect([...asked].sort()).toEqual([...SESAME_SIGN_IN_SCOPES].sort());
   });
 
   it('uses Microsoft Entra ID v2 with token exchange, and Teams can get tokens for the exposed scope', () => {

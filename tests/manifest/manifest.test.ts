@@ -1,3 +1,4 @@
+import { SESAME_SIGN_IN_SCOPES } from '../../core/procedures/catalog.js';
 import {
   mkdtempSync,
   readFileSync,
@@ -359,17 +360,9 @@ describe('Agents Toolkit files', () => {
     const graph = (aad.requiredResourceAccess as Json[]).find(
       (r) => r.resourceAppId === 'Microsoft Graph',
     ) as Json;
-    expect((graph.resourceAccess as Json[]).map((r) => r.id)).toEqual(
-      expect.arrayContaining([
-        'User.Read',
-        'User.Read.All',
-        'User.Invite.All',
-        'RoleManagement.ReadWrite.Directory',
-        'Policy.Read.All',
-        'offline_access',
-        'openid',
-        'profile',
-      ]),
+    // Exactly the scopes Sesame's operations need (tests/contract/sesame-scopes.test.ts).
+    expect((graph.resourceAccess as Json[]).map((r) => r.id).sort()).toEqual(
+      [...SESAME_SIGN_IN_SCOPES].sort(),
     );
     expect(aad.name).toBe('Sesame${{APP_NAME_SUFFIX}}');
     expect(yml).toMatch(

@@ -1,5 +1,5 @@
 import type { Run } from '../../core/engine/run.js';
-import { SESAME_GRAPH_SCOPES } from '../../core/graph-permissions.js';
+import { SESAME_SIGN_IN_SCOPES } from '../../core/procedures/catalog.js';
 import { PIM_MY_ROLES_URL } from '../../core/procedures/partner-center-registration.js';
 import { ROLE } from '../../core/directory-roles.js';
 import { addRoleAssignment, SEED_USERS } from '../../sandbox/data/seed.js';
@@ -60,7 +60,7 @@ describe('procedure E — Microsoft Collaborate registration, over HTTP against 
         method: e.method,
         path: decodeURIComponent(new URL(e.url, 'http://graph').pathname),
       })),
-      SESAME_GRAPH_SCOPES,
+      SESAME_SIGN_IN_SCOPES,
     );
     expect(coverage.uncovered).toEqual([]);
     expect(sent.filter((e) => e.method !== 'GET')).toEqual([]);

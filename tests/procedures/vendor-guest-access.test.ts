@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Run } from '../../core/engine/run.js';
-import { SESAME_GRAPH_SCOPES } from '../../core/graph-permissions.js';
+import { GRAPH_OPERATIONS } from '../../core/graph/operations/index.js';
+import { SESAME_SIGN_IN_SCOPES, USED_GRAPH_OPERATIONS } from '../../core/procedures/catalog.js';
 import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
 import { checkLeastPrivilege } from '../contract/permissions.js';
 import { ROLE } from '../../core/directory-roles.js';
@@ -119,9 +120,22 @@ describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox
         method: e.method,
         path: decodeURIComponent(new URL(e.url, 'http://graph').pathname),
       })),
-      SESAME_GRAPH_SCOPES,
+      SESAME_SIGN_IN_SCOPES,
     );
     expect(coverage.uncovered).toEqual([]);
+    // …and each is one of the operations the procedure's steps and the pre-flight declare.
+    const declared = USED_GRAPH_OPERATIONS.map((name) => GRAPH_OPERATIONS[name]);
+    for (const entry of sent) {
+      const path = decodeURIComponent(new URL(entry.url, 'http://graph').pathname);
+      const match = declared.find(
+        (op) =>
+          op.method === entry.method && new RegExp(`^${op.path.replace(/\{[^}]*\}/g, '[^/]+')}$`).test(path),
+      );
+      expect({ request: `${entry.method} ${path}`, declared: match !== undefined }).toEqual({
+        request: `${entry.method} ${path}`,
+        declared: true,
+      });
+    }
 
     // The admin's token never reaches the audit log, the store, the logs or a card.
     const jwt = /eyJ[\w-]+\.eyJ[\w-]+\./;

@@ -1,0 +1,143 @@
+/** Applications and service principals: vendor apps consented (B), gallery apps instantiated and assigned (D). */
+import { ROLE } from '../../directory-roles.js';
+import { odataString, operation, readsShape, segment } from '../operation.js';
+import { selectOf, shape, type Shaped } from '../shape.js';
+
+const SERVICE_PRINCIPAL = shape({
+  id: 'id',
+  appId: 'id',
+  displayName: 'string',
+  appOwnerOrganizationId: 'string',
+});
+export type ServicePrincipal = Shaped<typeof SERVICE_PRINCIPAL>;
+
+const APP_ROLE_ASSIGNMENT = shape({
+  id: 'id',
+  appRoleId: 'string',
+  principalId: 'string',
+  resourceId: 'string',
+  resourceDisplayName: 'string',
+  createdDateTime: 'string',
+});
+export type AppRoleAssignment = Shaped<typeof APP_ROLE_ASSIGNMENT>;
+
+const APPLICATION_TEMPLATE = shape({
+  id: 'id',
+  displayName: 'string',
+  supportedProvisioningTypes: 'strings',
+});
+export type ApplicationTemplate = Shaped<typeof APPLICATION_TEMPLATE>;
+
+const INSTANTIATED = shape({
+  application: { object: { id: 'id', appId: 'id' } },
+  servicePrincipal: { object: { id: 'id', appId: 'id', displayName: 'string' } },
+});
+export type InstantiatedApplication = Shaped<typeof INSTANTIATED>;
+
+export interface AppRoleAssignmentRequest {
+  /** The user or group given access. */
+  readonly principalId: string;
+  /** The app's service principal. */
+  readonly resourceId: string;
+  /** The app role; 00000000-0000-0000-0000-000000000000 = default access. */
+  readonly appRoleId: string;
+}
+
+const APP_WRITE_ROLES = [ROLE.applicationAdministrator, ROLE.cloudApplicationAdministrator];
+const EXAMPLE_ID = '0f6c4e1a-0000-4000-8000-000000000001';
+
+export const applicationOperations = {
+  /** 404 (graph_not_found) = the app was never consented in this tenant. */
+  getServicePrincipalByAppId: operation<[appId: string], ServicePrincipal>({
+    resource: 'applications',
+    method: 'GET',
+    path: "/servicePrincipals(appId='{appId}')",
+    select: selectOf(SERVICE_PRINCIPAL),
+    paging: 'one',
+    permission: 'Application.Read.All',
+    roles: { kind: 'member' },
+    purpose: 'B: has the vendor app been consented',
+    example: ['ff28182b-b927-4697-9f0e-3d38e40971a8'],
+    request: (appId) => ({ path: `/servicePrincipals(appId=${segment(odataString(appId))})` }),
+    read: readsShape(SERVICE_PRINCIPAL),
+  }),
+
+  listAppRoleAssignments: operation<
+    [servicePrincipalId: string],
+    { readonly assignments: readonly AppRoleAssignment[] }
+  >({
+    resource: 'applications',
+    method: 'GET',
+    path: '/servicePrincipals/{id}/appRoleAssignments',
+    select: selectOf(APP_ROLE_ASSIGNMENT),
+    paging: 'all',
+    permission: 'Application.Read.All',
+    roles: { kind: 'member' },
+    purpose: 'B + checklist: application permissions granted to a vendor app',
+    example: [EXAMPLE_ID],
+    request: (id) => ({ path: `/servicePrincipals/${segment(id)}/appRoleAssignments` }),
+    read: (body, answer) => ({
+      assignments: answer.items(body).map((a) => answer.shape(APP_ROLE_ASSIGNMENT, a)),
+    }),
+  }),
+
+  findApplicationTemplates: operation<
+    [displayName: string],
+    { readonly templates: readonly ApplicationTemplate[] }
+  >({
+    resource: 'applications',
+    method: 'GET',
+    path: '/applicationTemplates',
+    query: "$filter=displayName eq '{displayName}'",
+    select: selectOf(APPLICATION_TEMPLATE),
+    paging: 'all',
+    permission: null,
+    permissionNote:
+      'The gallery catalogue: the permissions map has no entry for it and its API page lists no permission.',
+    roles: { kind: 'anyUser' },
+    purpose: 'D: find the gallery app template (GoTo)',
+    example: ['GoTo Meeting'],
+    request: (displayName) => ({ query: { $filter: `displayName eq ${odataString(displayName)}` } }),
+    read: (body, answer) => ({
+      templates: answer.items(body).map((t) => answer.shape(APPLICATION_TEMPLATE, t)),
+    }),
+  }),
+
+  instantiateApplicationTemplate: operation<
+    [templateId: string, displayName: string],
+    InstantiatedApplication
+  >({
+    resource: 'applications',
+    method: 'POST',
+    path: '/applicationTemplates/{id}/instantiate',
+    paging: 'one',
+    permission: 'Application.ReadWrite.All',
+    roles: { kind: 'anyOf', roles: APP_WRITE_ROLES },
+    purpose: 'D: instantiate the gallery app',
+    example: [EXAMPLE_ID, 'GoTo Meeting'],
+    request: (templateId, displayName) => ({
+      path: `/applicationTemplates/${segment(templateId)}/instantiate`,
+      body: { displayName },
+    }),
+    read: readsShape(INSTANTIATED),
+  }),
+
+  assignAppRole: operation<[request: AppRoleAssignmentRequest], AppRoleAssignment>({
+    resource: 'applications',
+    method: 'POST',
+    path: '/servicePrincipals/{id}/appRoleAssignedTo',
+    paging: 'one',
+    permission: 'AppRoleAssignment.ReadWrite.All',
+    alsoRequires: 'Application.Read.All',
+    roles: { kind: 'anyOf', roles: APP_WRITE_ROLES },
+    purpose: 'D: assign users and groups to the app',
+    example: [
+      { principalId: EXAMPLE_ID, resourceId: EXAMPLE_ID, appRoleId: '00000000-0000-0000-0000-000000000000' },
+    ],
+    request: (r) => ({
+      path: `/servicePrincipals/${segment(r.resourceId)}/appRoleAssignedTo`,
+      body: { principalId: r.principalId, resourceId: r.resourceId, appRoleId: r.appRoleId },
+    }),
+    read: readsShape(APP_ROLE_ASSIGNMENT),
+  }),
+};

@@ -1,0 +1,211 @@
+/** Users: the signed-in account, directory lookups, the service account of procedure C and its licences. */
+import { ROLE } from '../../directory-roles.js';
+import {
+  noContent,
+  odataString,
+  operation,
+  readsShape,
+  segment,
+  type GraphAnswer,
+  type NoContent,
+} from '../operation.js';
+import { selectOf, shape, type Shaped } from '../shape.js';
+
+const ME = shape({
+  id: 'id',
+  displayName: 'string',
+  userPrincipalName: 'string',
+  /** 'Member' | 'Guest' */
+  userType: 'string',
+  mail: 'string',
+});
+export type MeUser = Shaped<typeof ME>;
+
+const USER = shape({
+  id: 'id',
+  displayName: 'string',
+  mail: 'string',
+  userPrincipalName: 'string',
+  /** 'Member' | 'Guest' */
+  userType: 'string',
+  /** 'PendingAcceptance' | 'Accepted' | null (members) */
+  externalUserState: 'string',
+  externalUserStateChangeDateTime: 'string',
+  createdDateTime: 'string',
+});
+export type DirectoryUser = Shaped<typeof USER>;
+
+export interface UserList {
+  readonly users: readonly DirectoryUser[];
+}
+
+const SERVICE_ACCOUNT = shape({
+  id: 'id',
+  userPrincipalName: 'string',
+  displayName: 'string',
+  usageLocation: 'string',
+  assignedLicenses: { list: { skuId: 'string' } },
+  provisionedPlans: { list: { service: 'string', capabilityStatus: 'string', provisioningStatus: 'string' } },
+});
+export type ServiceAccount = Shaped<typeof SERVICE_ACCOUNT>;
+
+const CREATED_USER = shape({ id: 'id', userPrincipalName: 'string', displayName: 'string' });
+export type CreatedUser = Shaped<typeof CREATED_USER>;
+
+export interface NewServiceAccount {
+  readonly displayName: string;
+  readonly mailNickname: string;
+  readonly userPrincipalName: string;
+  /** ISO 3166 two-letter code: a licence cannot be assigned without it. */
+  readonly usageLocation: string;
+  /** Generated, shown once, never stored: the caller passes it straight through. */
+  readonly password: string;
+}
+
+const LICENSE_DETAIL = shape({
+  skuId: 'string',
+  skuPartNumber: 'string',
+  servicePlans: { list: { servicePlanName: 'string', provisioningStatus: 'string' } },
+});
+export type LicenseDetail = Shaped<typeof LICENSE_DETAIL>;
+
+const readUsers = (body: unknown, answer: GraphAnswer): UserList => ({
+  users: answer.items(body).map((u) => answer.shape(USER, u)),
+});
+
+const EXAMPLE_ID = '0f6c4e1a-0000-4000-8000-000000000001';
+
+export const userOperations = {
+  getMe: operation<[], MeUser>({
+    resource: 'users',
+    method: 'GET',
+    path: '/me',
+    select: selectOf(ME),
+    paging: 'one',
+    permission: 'User.Read',
+    roles: { kind: 'anyUser' },
+    purpose: 'E: the signed-in account is a work account (userType Member); who is acting',
+    example: [],
+    request: () => ({}),
+    read: readsShape(ME),
+  }),
+
+  findUsersByMail: operation<[mail: string], UserList>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users',
+    // The lambda on otherMails is an advanced query: Graph wants both $count=true and ConsistencyLevel.
+    query: "$filter=mail eq '{mail}' or otherMails/any(m:m eq '{mail}')&$count=true",
+    select: selectOf(USER),
+    consistencyLevel: 'eventual',
+    paging: 'all',
+    permission: 'User.Read.All',
+    permissionNote:
+      "The map's least privileged scope for GET /users is User.ReadBasic.All, which returns only the basic " +
+      'profile; userType, otherMails, externalUserState(ChangeDateTime) and createdDateTime need User.Read.All.',
+    roles: { kind: 'member' },
+    purpose: 'A: look for an existing guest (guests carry the invited address in otherMails)',
+    example: ['admin@onloop.onmicrosoft.com'],
+    request: (mail) => {
+      const literal = odataString(mail);
+      return {
+        query: { $filter: `mail eq ${literal} or otherMails/any(m:m eq ${literal})`, $count: 'true' },
+      };
+    },
+    read: readUsers,
+  }),
+
+  getUser: operation<[id: string], DirectoryUser>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users/{id}',
+    select: selectOf(USER),
+    paging: 'one',
+    permission: 'User.Read.All',
+    permissionNote:
+      "The map's least privileged scope for GET /users/{id} is User.ReadBasic.All, which does not return " +
+      'userType, externalUserState or createdDateTime.',
+    roles: { kind: 'member' },
+    purpose: 'A: poll externalUserState until Accepted; verify the guest',
+    example: [EXAMPLE_ID],
+    request: (id) => ({ path: `/users/${segment(id)}` }),
+    read: readsShape(USER),
+  }),
+
+  getServiceAccount: operation<[id: string], ServiceAccount>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users/{id}',
+    select: selectOf(SERVICE_ACCOUNT),
+    paging: 'one',
+    permission: 'User.Read.All',
+    permissionNote:
+      "The map's least privileged scope for GET /users/{id} is User.ReadBasic.All, which does not return " +
+      'usageLocation, assignedLicenses or provisionedPlans.',
+    roles: { kind: 'member' },
+    purpose: 'C: licence assigned and mailbox provisioned (provisionedPlans exchange = Success)',
+    example: [EXAMPLE_ID],
+    request: (id) => ({ path: `/users/${segment(id)}` }),
+    read: readsShape(SERVICE_ACCOUNT),
+  }),
+
+  createServiceAccount: operation<[account: NewServiceAccount], CreatedUser>({
+    resource: 'users',
+    method: 'POST',
+    path: '/users',
+    paging: 'one',
+    permission: 'User.ReadWrite.All',
+    roles: { kind: 'anyOf', roles: [ROLE.userAdministrator] },
+    purpose: 'C: create the service account (password generated, shown once)',
+    example: [
+      {
+        displayName: 'Indio',
+        mailNickname: 'indio',
+        userPrincipalName: 'indio@cabinet-exemple.fr',
+        usageLocation: 'FR',
+        password: 'example-only',
+      },
+    ],
+    request: (a) => ({
+      body: {
+        accountEnabled: true,
+        displayName: a.displayName,
+        mailNickname: a.mailNickname,
+        userPrincipalName: a.userPrincipalName,
+        usageLocation: a.usageLocation,
+        passwordProfile: { password: a.password, forceChangePasswordNextSignIn: false },
+      },
+    }),
+    read: readsShape(CREATED_USER),
+  }),
+
+  assignLicense: operation<[userId: string, skuId: string], NoContent>({
+    resource: 'users',
+    method: 'POST',
+    path: '/users/{id}/assignLicense',
+    paging: 'one',
+    permission: 'LicenseAssignment.ReadWrite.All',
+    roles: { kind: 'anyOf', roles: [ROLE.licenseAdministrator, ROLE.userAdministrator] },
+    purpose: 'C: assign the licence (Graph refuses it without usageLocation)',
+    example: [EXAMPLE_ID, '6fd2c87f-b296-42f0-b197-1e91e994b900'],
+    request: (userId, skuId) => ({
+      path: `/users/${segment(userId)}/assignLicense`,
+      body: { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] },
+    }),
+    // Graph answers the user; what matters is that it succeeded, read back with getServiceAccount.
+    read: noContent,
+  }),
+
+  listLicenseDetails: operation<[userId: string], { readonly licenses: readonly LicenseDetail[] }>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users/{id}/licenseDetails',
+    paging: 'all',
+    permission: 'LicenseAssignment.Read.All',
+    roles: { kind: 'member' },
+    purpose: 'C + checklist: the service account is licensed, with its Exchange plan status',
+    example: [EXAMPLE_ID],
+    request: (userId) => ({ path: `/users/${segment(userId)}/licenseDetails` }),
+    read: (body, answer) => ({ licenses: answer.items(body).map((l) => answer.shape(LICENSE_DETAIL, l)) }),
+  }),
+};
