@@ -63,6 +63,10 @@ const TXT = {
   confirm: L('Confirmer', 'Confirm'),
   submit: L('Continuer', 'Continue'),
   retry: L('Réessayer', 'Retry'),
+  notYetRetryAt: L(
+    'Sesame vérifiera de nouveau de lui-même vers {at} ; vous pouvez aussi cliquer sur Réessayer.',
+    'Sesame checks again by itself around {at}; you can also click Retry.',
+  ),
   checkNow: L('Vérifier maintenant', 'Check now'),
   required: L('{label} : ce champ est obligatoire.', '{label}: this field is required.'),
   working: L('Sesame travaille sur cette étape…', 'Sesame is working on this step…'),
@@ -218,7 +222,19 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       break;
     }
     case 'choice': {
-      if (current?.kind === 'choice') {
+      if (current?.kind === 'choice' && current.fromTenant && pending.offered) {
+        // Options read from the tenant: directory names, shown as data in a ChoiceSet (never as Markdown).
+        body.push({
+          type: 'Input.ChoiceSet',
+          id: 'choice',
+          label: tr(current.fromTenant.label),
+          style: 'compact',
+          isRequired: true,
+          errorMessage: tr(TXT.required, { label: tr(current.fromTenant.label) }),
+          choices: pending.offered.map((o) => ({ title: o.label, value: o.id })),
+        });
+        actions.push(button(RUN_VERBS.submit, tr(TXT.submit), { style: 'positive' }));
+      } else if (current?.kind === 'choice') {
         for (const option of current.options) {
           actions.push(button(RUN_VERBS.choose, tr(option.label), { option: option.id }));
         }
@@ -247,7 +263,9 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       break;
     }
     case 'retry': {
-      const waitText = isTransient(pending.lastError)
+      const waitText = pending.notYet
+        ? `${tr(pending.notYet)} ${tr(TXT.notYetRetryAt, { at: options.formatTime(pending.retryAt) })}`
+        : isTransient(pending.lastError)
         ? tr(TXT.throttledRetryAt, { attempt: pending.attempt, at: options.formatTime(pending.retryAt) })
         : tr(TXT.retryAt, { attempt: pending.attempt });
       body.push(textBlock(waitText, { color: 'Warning' }));

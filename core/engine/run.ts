@@ -34,7 +34,7 @@ export interface StepResult {
   readonly already?: boolean;
 }
 
-export type GraphStage = 'preflight' | 'check' | 'probe' | 'write' | 'poll';
+export type GraphStage = 'preflight' | 'check' | 'probe' | 'write' | 'poll' | 'options';
 
 export interface PendingCall {
   readonly callId: string;
@@ -83,7 +83,12 @@ export type Pending =
       readonly values: Readonly<Record<string, string>>;
       readonly errors?: FieldErrors;
     }
-  | { readonly kind: 'choice'; readonly stepId: string }
+  | {
+      readonly kind: 'choice';
+      readonly stepId: string;
+      /** Options read from the tenant for this step: the only ids a submit may name. */
+      readonly offered?: readonly { readonly id: string; readonly label: string }[];
+    }
   | { readonly kind: 'manual'; readonly stepId: string }
   | {
       readonly kind: 'wait';
@@ -105,6 +110,8 @@ export type Pending =
       readonly lastError: GraphErrorData;
       /** Retrying the probe of an interrupted write (see the graph pending's `reconcile`). */
       readonly reconcile?: boolean;
+      /** Set when the answer itself said "not yet" (DNS still propagating…): what Sesame is waiting for. */
+      readonly notYet?: LocalizedText;
     }
   | {
       readonly kind: 'blocked';

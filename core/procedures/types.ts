@@ -55,11 +55,23 @@ export interface RetryPolicy {
   readonly maxAttempts?: number;
 }
 
-/** Reads Graph, evaluates, explains; may stop the run with a reason or hand facts to later steps. */
+/** A proactive message sent when a step fails while nobody is looking (a retry budget spent, a job in quarantine). */
+export interface FailureReminder {
+  readonly messageKey: string;
+  /** With the procedure's `{placeholders}`. */
+  readonly message: LocalizedText;
+}
+
+/**
+ * Reads Graph, evaluates, explains; may stop the run with a reason or hand facts to later steps. When the logic
+ * answers `not-yet` (the result says "not ready": DNS propagating, a mailbox being provisioned), the check runs
+ * again on `retry`'s schedule; once its budget is spent the step fails and `onGiveUp` is sent.
+ */
 export interface CheckStep extends StepBase {
   readonly kind: 'check';
   readonly logic: string;
   readonly retry?: RetryPolicy;
+  readonly onGiveUp?: FailureReminder;
 }
 
 export type FieldRule =
@@ -149,10 +161,42 @@ export interface ChoiceOption {
   readonly facts?: Readonly<Record<string, JsonValue>>;
 }
 
-/** Branches: the admin picks one option. */
+/**
+ * Options read from the tenant by a ChoiceSource (a licence with free seats, a verified domain, a group): the
+ * card lists what Graph answered and a submit naming anything else is refused. The chosen id goes to
+ * `facts[fact]`, its label to `facts[fact + 'Label']`.
+ */
+export interface TenantOptions {
+  /** Name of the ChoiceSource in the procedure's logic. */
+  readonly source: string;
+  readonly fact: string;
+  /** Where the run goes once an option is picked. */
+  readonly next: string;
+  readonly label: LocalizedText;
+  /** Said instead of the list when the tenant offers nothing (the run then stops with this reason). */
+  readonly none: LocalizedText;
+}
+
+/** Branches: the admin picks one option, fixed in the data or read from the tenant. */
 export interface ChoiceStep extends StepBase {
   readonly kind: 'choice';
   readonly options: readonly ChoiceOption[];
+  readonly fromTenant?: TenantOptions;
+}
+
+/** One option read from the tenant: an object id (or another stable key) and what the admin sees. */
+export interface TenantOption {
+  readonly id: string;
+  readonly label: string;
+}
+
+export interface ChoiceSource {
+  reads(ctx: StepContext): Calls;
+  /** What to offer; `error` when the reads failed (the step shows it and can be retried). */
+  options(
+    ctx: StepContext,
+    results: Results,
+  ): { readonly options: readonly TenantOption[] } | { readonly error: LocalizedText };
 }
 
 export type Step = CheckStep | InputStep | ActionStep | ManualStep | WaitStep | ChoiceStep;
@@ -200,6 +244,7 @@ export interface Outcome {
 
 export type CheckOutcome =
   | (Outcome & { readonly result: 'pass' | 'warn'; readonly next?: string })
+  | (Outcome & { readonly result: 'not-yet' })
   | (Outcome & { readonly result: 'stop'; readonly reason: LocalizedText });
 
 export interface CheckLogic {
@@ -235,6 +280,7 @@ export interface ProcedureLogic {
   readonly checks: Readonly<Record<string, CheckLogic>>;
   readonly actions: Readonly<Record<string, ActionLogic>>;
   readonly waits: Readonly<Record<string, WaitLogic>>;
+  readonly choices?: Readonly<Record<string, ChoiceSource>>;
   /** Values for `{placeholders}` in the procedure's texts at this point of the run. */
   textParams(ctx: StepContext, locale: 'fr' | 'en'): TextParams;
 }
@@ -276,6 +322,11 @@ export function checkProcedureModule(module: ProcedureModule): string[] {
         problems.push(
           `${step.id}: scopes ${step.scopes.join(' ')} are not its operations' (${derived.join(' ')})`,
         );
+    }
+    if (step.kind === 'choice' && step.fromTenant) {
+      target(`${step.id}/fromTenant`, step.fromTenant.next);
+      if (!logic.choices?.[step.fromTenant.source])
+        problems.push(`${step.id}: no choice source ${step.fromTenant.source}`);
     }
     for (const s of step.scopes) {
       if (

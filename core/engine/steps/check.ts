@@ -1,7 +1,7 @@
 /** Check steps: read Graph, evaluate, explain; may stop the run or hand facts to later steps. */
-import type { CheckStep } from '../../procedures/types.js';
+import type { CheckStep, Outcome } from '../../procedures/types.js';
 import { requestIdsOf, type CallResult } from '../call-result.js';
-import { isTransient, nextRetry } from '../retry.js';
+import { isTransient, nextRetry, retryDelayMs } from '../retry.js';
 import type { StepKindModule, Tx } from './step-kind.js';
 import {
   audit,
@@ -12,6 +12,7 @@ import {
   mergeFacts,
   nextOf,
   outcomeFields,
+  remindOnFailure,
   scheduleRetry,
   setResult,
 } from './tx.js';
@@ -32,6 +33,35 @@ function issueChecks(
   const logic = logicOf(t, step);
   setResult(t, step.id, 'running', {});
   issueCalls(t, step.id, 'check', logic.reads(ctx(t)), 'read', attempt, firstAttemptAt, interactive);
+}
+
+/** The answer says "not ready yet": check again within the step's budget, then fail and tell the admin. */
+function notYet(
+  t: Tx,
+  step: CheckStep,
+  outcome: Outcome,
+  attempt: number,
+  firstAttemptAt: string,
+  requestIds: readonly string[],
+): void {
+  const policy = step.retry;
+  const delay = policy ? retryDelayMs(policy, attempt) : undefined;
+  const withinBudget =
+    policy !== undefined &&
+    delay !== undefined &&
+    (policy.maxAttempts === undefined || attempt < policy.maxAttempts) &&
+    t.now + delay - Date.parse(firstAttemptAt) <= policy.maxElapsedMs;
+  const error = { code: 'graph_unexpected' as const, message: outcome.summary.en };
+  setResult(t, step.id, 'running', { ...outcomeFields(outcome), requestIds });
+  if (withinBudget) {
+    audit(t, 'check.not-yet', 'ok', { stepId: step.id, attempt, requestIds });
+    return scheduleRetry(t, step.id, 'check', attempt, firstAttemptAt, delay, error, false, outcome.summary);
+  }
+  audit(t, 'check.not-yet', 'failed', { stepId: step.id, attempt, requestIds, budgetSpent: true });
+  t.d.pending = { kind: 'error', stepId: step.id, stage: 'check', error, summary: outcome.summary };
+  setResult(t, step.id, 'failed', { ...outcomeFields(outcome), requestIds });
+  if (step.onGiveUp) remindOnFailure(t, step.id, step.onGiveUp, { attempts: attempt });
+  t.wantsRender = true;
 }
 
 export const checkKind: StepKindModule<CheckStep> = {
@@ -67,6 +97,7 @@ export const checkKind: StepKindModule<CheckStep> = {
     const outcome = logicOf(t, step).evaluate(ctx(t), results);
     mergeFacts(t, outcome);
     const requestIds = requestIdsOf(results);
+    if (outcome.result === 'not-yet') return notYet(t, step, outcome, attempt, firstAttemptAt, requestIds);
     if (outcome.result === 'stop') {
       setResult(t, step.id, 'failed', { ...outcomeFields(outcome), requestIds });
       audit(t, 'check.evaluated', 'failed', { stepId: step.id, reason: outcome.reason.en, requestIds });

@@ -1,5 +1,5 @@
 /** Helpers every step kind and the transition share: history, audit, results, reminders, Graph calls. */
-import type { LocalizedText } from '../../procedures/text.js';
+import { interpolate, type LocalizedText } from '../../procedures/text.js';
 import {
   END,
   type Calls,
@@ -170,6 +170,7 @@ export function scheduleRetry(
   delayMs: number,
   error: GraphErrorData,
   reconcile?: boolean,
+  notYet?: LocalizedText,
 ): void {
   const { d } = t;
   const reminderId = `${d.id}:${stepId}:retry`;
@@ -184,6 +185,7 @@ export function scheduleRetry(
     reminderId,
     lastError: error,
     ...(reconcile ? { reconcile: true } : {}),
+    ...(notYet ? { notYet } : {}),
   };
   schedule(t, reminderId, retryAt, 'engine.retry', { stepId }, false);
   audit(t, 'graph.retry-scheduled', 'ok', { stepId, stage, attempt, delayMs, code: error.code });
@@ -210,4 +212,23 @@ export function end(t: Tx, status: 'done' | 'failed' | 'cancelled', reason?: Loc
   if (reason) d.outcome = { reason, stepId: d.currentStepId };
   note(t, status);
   t.wantsRender = true;
+}
+
+/**
+ * Tells the admin, as a proactive message, that something went wrong while nobody was looking (a retry budget
+ * spent, a provisioning job in quarantine): a reminder due now, delivered by the scheduler like any other.
+ */
+export function remindOnFailure(
+  t: Tx,
+  stepId: string,
+  failure: { readonly messageKey: string; readonly message: LocalizedText },
+  details: Record<string, unknown>,
+): void {
+  const params = { ...textParams(t), stepId };
+  const text = {
+    fr: interpolate(failure.message.fr, t.m.logic.textParams(ctx(t), 'fr')),
+    en: interpolate(failure.message.en, t.m.logic.textParams(ctx(t), 'en')),
+  };
+  schedule(t, reminderKey(t.d.id, stepId, 'failure'), t.now, failure.messageKey, params, true, text);
+  audit(t, 'reminder.on-failure', 'ok', { stepId, messageKey: failure.messageKey, ...details });
 }
