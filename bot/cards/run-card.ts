@@ -266,8 +266,8 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       const waitText = pending.notYet
         ? `${tr(pending.notYet)} ${tr(TXT.notYetRetryAt, { at: options.formatTime(pending.retryAt) })}`
         : isTransient(pending.lastError)
-        ? tr(TXT.throttledRetryAt, { attempt: pending.attempt, at: options.formatTime(pending.retryAt) })
-        : tr(TXT.retryAt, { attempt: pending.attempt });
+          ? tr(TXT.throttledRetryAt, { attempt: pending.attempt, at: options.formatTime(pending.retryAt) })
+          : tr(TXT.retryAt, { attempt: pending.attempt });
       body.push(textBlock(waitText, { color: 'Warning' }));
       if (pending.lastError.requestId) body.push(requestIdLine(tr, pending.lastError.requestId));
       actions.push(button(RUN_VERBS.retry, tr(TXT.retry)));
