@@ -7,6 +7,7 @@ import { runCard } from '../../bot/cards/run-card.js';
 import { createTenantGraph } from '../../adapters/graph/tenant-graph-client.js';
 import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import { ROLE } from '../../core/directory-roles.js';
+import { graphNeeds } from '../../core/graph/scopes.js';
 import { createRunner, type Runner } from '../../core/engine/runner.js';
 import { SimulatedClock } from '../../core/ports/clock.js';
 import type { Store } from '../../core/ports/store.js';
@@ -53,7 +54,7 @@ const fixture: ProcedureModule = {
           label: { fr: 'Administrateur général qui approuve', en: 'Approving Global Administrator' },
           none: { fr: 'Aucun administrateur général.', en: 'No Global Administrator.' },
         },
-        scopes: ['RoleManagement.Read.Directory'],
+        ...graphNeeds('listRoleHolders'),
         roles: [],
       },
       {
@@ -76,7 +77,7 @@ const fixture: ProcedureModule = {
             en: '{guest} has still not accepted the invitation: chase them.',
           },
         },
-        scopes: ['User.Read.All'],
+        ...graphNeeds('getUser'),
         roles: [],
       },
     ],
