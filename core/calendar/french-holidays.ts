@@ -3,7 +3,7 @@
  * and St Stephen's Day (26 December). Whit Monday is listed although it is the "journée de solidarité"
  * in many firms: vendors' support desks close on it.
  */
-import type { LocalizedText } from '../procedures/text.js';
+import type { Localized as LocalizedText } from '../i18n/locale.js';
 import { addCivilDays, isoDate } from './time-zone.js';
 
 export interface Holiday {

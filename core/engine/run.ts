@@ -3,7 +3,7 @@
  * Times are ISO strings in the run, epoch ms in effects (as the Store's reminders take them).
  */
 import type { GraphCall } from '../ports/tenant-graph.js';
-import type { JsonValue } from '../procedures/types.js';
+import type { JsonValue } from '../json.js';
 import type { Link } from '../procedures/types.js';
 import type { Locale, LocalizedText } from '../procedures/text.js';
 import type { CallResult, GraphErrorData } from './call-result.js';

@@ -9,7 +9,6 @@ import type { GraphCall, GraphOpName } from '../ports/tenant-graph.js';
 import { GRAPH_OPERATIONS } from '../graph/operations/index.js';
 import { impliedBy, withoutImplied, permissionsOf } from '../graph/scopes.js';
 import type { CallResult } from '../engine/call-result.js';
-import type { Run } from '../engine/run.js';
 import type { NamedHolidayCalendar } from '../calendar/business-days.js';
 import type { LocalizedText, TextParams } from './text.js';
 
@@ -219,9 +218,20 @@ export interface Procedure {
 // ---------------------------------------------------------------------------------------------------------
 // Behaviour referenced by name from the data.
 
+/**
+ * What step logic may read of its run (the engine's Run has all of it). Declared here, not imported from the
+ * engine, because the engine runs procedures: the arrow goes engine → procedures only.
+ */
+export interface RunView {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly admin: { readonly id: string; readonly name: string };
+  readonly stepResults: Readonly<Record<string, { readonly dueAt?: string } | undefined>>;
+}
+
 /** What step logic sees: a read-only view of the run, and the time (never read from a clock). */
 export interface StepContext {
-  readonly run: Run;
+  readonly run: RunView;
   readonly inputs: Readonly<Record<string, string>>;
   readonly facts: Readonly<Record<string, JsonValue>>;
   /** The roles of the admin acting now (token `wids`), when known. */
