@@ -3,7 +3,9 @@ import type { ILogger } from '@microsoft/teams.common';
 import { SesameError, StoreConflictError, type SesameErrorCode } from '../core/errors.js';
 import { createRunner, type Runner, type RunnerOutcome } from '../core/engine/runner.js';
 import type { EventActor, RunEvent } from '../core/engine/events.js';
+import type { InFlightJournal } from '../core/engine/in-flight.js';
 import { isTerminal, type Run } from '../core/engine/run.js';
+import { IN_FLIGHT_GRACE_MS } from '../core/engine/transition.js';
 import { describeError } from '../core/i18n/describe-error.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { Store, StoredRecord } from '../core/ports/store.js';
@@ -54,6 +56,8 @@ export interface ProcedureConversationOptions {
   readonly timeZone?: string;
   /** The sandbox console in local mode: cards that wait on someone link to it (config, never set in production). */
   readonly outsideWorldUrl?: string;
+  /** Where runs with Graph calls in flight are noted (see core/engine/in-flight.ts). */
+  readonly journal?: InFlightJournal;
 }
 
 const SEVERAL_OPEN = {
@@ -82,7 +86,13 @@ export function createProcedureConversation(options: ProcedureConversationOption
 
   function runnerFor(admin: SignedInAdmin): Runner {
     const graph = options.graphFor(async () => admin.token);
-    return createRunner({ store, clock, procedures: options.procedures, graph: () => graph });
+    return createRunner({
+      store,
+      clock,
+      procedures: options.procedures,
+      graph: () => graph,
+      ...(options.journal ? { journal: options.journal } : {}),
+    });
   }
 
   function actorOf(admin: SignedInAdmin): EventActor {
@@ -245,7 +255,24 @@ export function createProcedureConversation(options: ProcedureConversationOption
         await turn.sendCard(statusCard([], turn.locale));
         return;
       }
-      for (const record of open) await turn.sendCard(cardFor(record.value));
+      // A run Sesame was interrupted on (its Graph calls will never answer) is checked again now, if the
+      // admin is signed in: an interrupted write is re-probed, never re-sent.
+      const interrupted = open.filter((r) => wasInterrupted(r.value, clock.now()));
+      const who = interrupted.length > 0 ? await admin(turn).catch(() => undefined) : undefined;
+      for (const record of open) {
+        let run = record.value;
+        if (who && wasInterrupted(run, clock.now())) {
+          const outcome = await runnerFor(who)
+            .dispatch(turn.tenantId, run.id, { type: 'retry', actor: actorOf(who) })
+            .catch((e: unknown) => {
+              options.logger.warn('resuming an interrupted run failed', e instanceof Error ? e.message : e);
+              return undefined;
+            });
+          if (outcome) run = outcome.run;
+        }
+        await turn.sendCard(cardFor(run));
+      }
+      if (interrupted.length > 0 && !who) await turn.signIn();
     },
 
     /** "cancel": cancels the one open run; with several, shows them so the user picks. */
@@ -275,6 +302,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
             // Cancelling writes nothing to the tenant: no Graph access is needed.
             graph: () =>
               options.graphFor(async () => Promise.reject(new SesameError('auth_required', 'not signed in'))),
+            ...(options.journal ? { journal: options.journal } : {}),
           });
       const run = open[0]!.value;
       const outcome = await runner.dispatch(turn.tenantId, run.id, {
@@ -351,6 +379,13 @@ export function createProcedureConversation(options: ProcedureConversationOption
 }
 
 export type ProcedureConversation = ReturnType<typeof createProcedureConversation>;
+
+/** Interrupted: the recovery marked it so, or its Graph calls have been out for longer than any live call lasts. */
+function wasInterrupted(run: Run, now: number): boolean {
+  const p = run.pending;
+  if (p?.kind === 'error') return p.error.code === 'run_interrupted';
+  return p?.kind === 'graph' && now - Date.parse(p.issuedAt) > IN_FLIGHT_GRACE_MS;
+}
 
 interface RunActionPayload {
   readonly verb: RunVerb;

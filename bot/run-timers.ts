@@ -1,5 +1,6 @@
 import type { ILogger } from '@microsoft/teams.common';
 import { SesameError } from '../core/errors.js';
+import type { InFlightJournal } from '../core/engine/in-flight.js';
 import { createRunner, isRunReminderPayload } from '../core/engine/runner.js';
 import type { Run } from '../core/engine/run.js';
 import type { Clock } from '../core/ports/clock.js';
@@ -18,6 +19,8 @@ export interface RunTimersOptions {
   /** This instance's name for reminder leases. */
   readonly owner: string;
   readonly leaseMs?: number;
+  /** Where runs with Graph calls in flight are noted (see core/engine/in-flight.ts). */
+  readonly journal?: InFlightJournal;
 }
 
 /**
@@ -45,7 +48,13 @@ export function createRunTimers(options: RunTimersOptions) {
       if (!token) throw new SesameError('auth_required', 'the admin must sign in again for Sesame to go on');
       return token;
     });
-    const runner = createRunner({ store, clock, procedures: options.procedures, graph: () => graph });
+    const runner = createRunner({
+      store,
+      clock,
+      procedures: options.procedures,
+      graph: () => graph,
+      ...(options.journal ? { journal: options.journal } : {}),
+    });
     try {
       await runner.deliverReminder(reminder);
       await store.completeReminder(reminder.id, owner);

@@ -15,7 +15,7 @@ export interface FaultConfig {
   readonly retryAfterSeconds?: number;
   /** Share of Graph requests answered 503. */
   readonly unavailableRate?: number;
-  /** Only requests whose /v1.0-relative path starts with one of these are affected. */
+  /** Only requests whose /v1.0-relative path starts with one of these are affected (latency included). */
   readonly onlyPaths?: readonly string[];
 }
 

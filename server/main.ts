@@ -16,8 +16,10 @@ import { createMsalNetworkModule } from '../adapters/identity/msal-network.js';
 import { loadCardSigner } from '../bot/card-signing.js';
 import { HonoTeamsAdapter } from '../bot/hono-teams-adapter.js';
 import { createProcedureConversation, type TeamsUserRef } from '../bot/procedure-conversation.js';
+import { createRunRecovery, thisInstance, type RecoveryReport } from '../bot/run-recovery.js';
 import { createRunTimers, type RunTimers } from '../bot/run-timers.js';
 import { createFirstContact } from '../bot/first-contact.js';
+import { storeInFlightJournal } from '../core/engine/in-flight.js';
 import { createSesameBot } from '../bot/sesame-bot.js';
 import { matchProcedureText, PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
@@ -57,6 +59,12 @@ export interface RunningSesame {
   readonly timers: RunTimers;
   /** The composition root's logger (JSON lines in production). */
   readonly logger: ILogger;
+  /**
+   * Runs whose Graph calls were in flight when a previous process stopped, reconciled once at start (this
+   * resolves when that pass is over) and again on every timer tick.
+   */
+  readonly recovered: Promise<RecoveryReport>;
+  recoverInterruptedRuns(): Promise<RecoveryReport>;
   close(): Promise<void>;
 }
 
@@ -129,6 +137,9 @@ export async function startSesame(
       now: () => clock.now(),
       ...(deps.graphSleep ? { sleep: deps.graphSleep } : {}),
     });
+  // Runs with Graph calls in flight are noted before the calls go out, so the next start finds them.
+  const instance = thisInstance();
+  const journal = storeInFlightJournal(store, instance, () => clock.now());
   const conversation = createProcedureConversation({
     store,
     clock,
@@ -136,6 +147,7 @@ export async function startSesame(
     signer: await loadCardSigner(store),
     graphFor,
     logger,
+    journal,
     ...(config.sandboxConsoleUrl ? { outsideWorldUrl: config.sandboxConsoleUrl } : {}),
   });
 
@@ -161,29 +173,54 @@ export async function startSesame(
   });
   await bot.initialize();
 
+  /** An admin's Graph token, for work done outside their turn (the token service keeps and refreshes it). */
+  async function tokenFor(tenantId: string, userId: string): Promise<string | undefined> {
+    const ref = await store.get<TeamsUserRef>('conversation', tenantId, `user:${userId}`);
+    if (!ref) return undefined;
+    try {
+      const res = await bot.api.users.token.get({
+        userId: ref.value.teamsUserId,
+        connectionName: config.bot.oauthConnectionName,
+        channelId: ref.value.channelId,
+      });
+      return res.token || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   const timers = createRunTimers({
     store,
     clock,
     procedures: PROCEDURES,
     graphFor,
     logger,
-    owner: `sesame-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    async tokenFor(tenantId, userId) {
-      const ref = await store.get<TeamsUserRef>('conversation', tenantId, `user:${userId}`);
-      if (!ref) return undefined;
-      try {
-        const res = await bot.api.users.token.get({
-          userId: ref.value.teamsUserId,
-          connectionName: config.bot.oauthConnectionName,
-          channelId: ref.value.channelId,
-        });
-        return res.token || undefined;
-      } catch {
-        return undefined;
-      }
-    },
+    owner: `sesame-${instance.pid}-${instance.id.slice(0, 8)}`,
+    tokenFor,
+    journal,
   });
-  if (deps.timerIntervalMs !== 0) timers.start(deps.timerIntervalMs ?? 15_000);
+  const recovery = createRunRecovery({
+    store,
+    clock,
+    procedures: PROCEDURES,
+    journal,
+    instance,
+    graphFor,
+    tokenFor,
+    logger,
+  });
+  const recover = () =>
+    recovery.recoverAll().catch((e: unknown) => {
+      logger.error('recovering interrupted runs failed', e);
+      return { reconciled: 0, awaitingSignIn: 0, leftInFlight: 0 };
+    });
+  const recovered = recover();
+  let recoveryTimer: NodeJS.Timeout | undefined;
+  if (deps.timerIntervalMs !== 0) {
+    timers.start(deps.timerIntervalMs ?? 15_000);
+    recoveryTimer = setInterval(() => void recover(), deps.timerIntervalMs ?? 15_000);
+    recoveryTimer.unref();
+  }
 
   const server = await listen(http, config.host, config.port);
   const address = server.address();
@@ -198,9 +235,13 @@ export async function startSesame(
     store,
     timers,
     logger,
+    recovered,
+    recoverInterruptedRuns: recover,
     async close() {
       if (closed) return;
       closed = true;
+      if (recoveryTimer) clearInterval(recoveryTimer);
+      await recovered;
       await timers.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();

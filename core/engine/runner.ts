@@ -5,7 +5,8 @@
  * needs a person or a timer. Renders are returned to the caller (the bot), never sent from here.
  *
  * Each transition is saved BEFORE its effects run, so a crash between a Graph write and the save of its result
- * leaves the run "write in flight": a `retry` then re-probes instead of writing again.
+ * leaves the run "write in flight": a `retry` then re-probes instead of writing again. With a journal, the run is
+ * also noted as in flight before its calls go out, so the recovery at start finds it (core/engine/in-flight.ts).
  */
 import { SesameError, StoreConflictError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
@@ -15,6 +16,7 @@ import type { Locale, LocalizedText } from '../procedures/text.js';
 import type { ProcedureModule } from '../procedures/types.js';
 import { okResult, toGraphErrorData, type CallResult } from './call-result.js';
 import type { Effect, EventActor, GraphEffect, RenderEffect, RunEvent } from './events.js';
+import type { InFlightJournal } from './in-flight.js';
 import { createRun, type Run } from './run.js';
 import { transition, type Refusal } from './transition.js';
 
@@ -29,6 +31,8 @@ export interface RunnerOptions {
   readonly newId?: () => string;
   /** Transitions per call before the runner stops and leaves the rest to a `retry` (a guard, not a limit). */
   readonly maxTransitions?: number;
+  /** Where runs with Graph calls in flight are noted, so a crash leaves a trace the next start finds. */
+  readonly journal?: InFlightJournal;
 }
 
 export interface StartRunRequest {
@@ -239,6 +243,7 @@ export function createRunner(options: RunnerOptions): Runner {
     const issued = new Map<string, GraphEffect>();
     let transitions = 0;
     let refused: Refusal | undefined;
+    let noted = initial.value.pending?.kind === 'graph';
     while (queue.length > 0 && transitions < maxTransitions) {
       const next = queue.shift() as RunEvent;
       transitions += 1;
@@ -259,12 +264,18 @@ export function createRunner(options: RunnerOptions): Runner {
         if (effect.type === 'graph') graphEffects.push(effect);
         else await perform(record, effect, renders);
       }
+      if (graphEffects.length > 0 && options.journal) {
+        await options.journal.mark(record.value);
+        noted = true;
+      }
       for (const effect of graphEffects) {
         issued.set(effect.callId, effect);
         graph ??= await options.graph(record.value);
         queue.push({ type: 'effect-result', callId: effect.callId, result: await callGraph(graph, effect) });
       }
     }
+    if (noted && options.journal && record.value.pending?.kind !== 'graph')
+      await options.journal.clear(record.tenantId, record.id);
     return { run: record.value, etag: record.etag, renders, ...(refused ? { refused } : {}) };
   }
 

@@ -78,7 +78,9 @@ export function mountGraph(app: Hono, o: GraphAppOptions): void {
     let scopes: string | null = null;
     let user: string | null = null;
     try {
-      if (o.rt.faults.latencyMs && o.rt.faults.latencyMs > 0)
+      const only = o.rt.faults.onlyPaths;
+      const slowed = !only || only.some((p) => base.path.toLowerCase().startsWith(p.toLowerCase()));
+      if (o.rt.faults.latencyMs && o.rt.faults.latencyMs > 0 && slowed)
         await new Promise((r) => setTimeout(r, o.rt.faults.latencyMs));
       let req = base;
       try {

@@ -665,6 +665,61 @@ describe('idempotence and staleness', () => {
     expect(resumed.run.pending).toEqual({ kind: 'confirm', stepId: 'assign-role' });
   });
 
+  it('recovers an interrupted write by probing: found done, it audits what it found and moves on', () => {
+    const t = tenant();
+    const s = upToLookup(t);
+    const inflight = apply(s.run, { type: 'confirm', stepVersion: s.run.stepVersion }, T0);
+    answer(t, writes([...inflight.effects])[0]!);
+    // At once, not after the grace period: the recovery knows the process that sent the write is gone.
+    const recovered = drive(t, inflight.run, { type: 'recover', reachable: true }, T0 + 2_000);
+    expect(t.writes).toEqual(['inviteGuest']);
+    expect(audits(recovered.effects)).toContainEqual(
+      expect.objectContaining({
+        action: 'graph.write.reconciled',
+        details: expect.objectContaining({ stepId: 'invite', op: 'inviteGuest', found: 'done' }),
+      }),
+    );
+    expect(recovered.run.stepResults.invite?.notes?.[0]?.en).toContain('Sesame was interrupted');
+    expect(recovered.run.pending).toEqual({ kind: 'confirm', stepId: 'assign-role' });
+  });
+
+  it('recovers an interrupted write that never reached Graph by asking again, never by writing', () => {
+    const t = tenant();
+    const s = upToLookup(t);
+    const inflight = apply(s.run, { type: 'confirm', stepVersion: s.run.stepVersion }, T0);
+    const recovered = drive(t, inflight.run, { type: 'recover', reachable: true }, T0 + 2_000);
+    expect(t.writes).toEqual([]);
+    expect(audits(recovered.effects)).toContainEqual(
+      expect.objectContaining({
+        action: 'graph.write.reconciled',
+        details: expect.objectContaining({ found: 'not-done' }),
+      }),
+    );
+    expect(recovered.run.pending).toEqual({ kind: 'confirm', stepId: 'invite' });
+  });
+
+  it('without a token, an interrupted run says so; a retry later reconciles it', () => {
+    const t = tenant();
+    const s = upToLookup(t);
+    const inflight = apply(s.run, { type: 'confirm', stepVersion: s.run.stepVersion }, T0);
+    answer(t, writes([...inflight.effects])[0]!);
+    const interrupted = apply(inflight.run, { type: 'recover', reachable: false }, T0 + 2_000);
+    expect(interrupted.effects.filter((e) => e.type === 'graph')).toEqual([]);
+    expect(interrupted.run.pending).toMatchObject({
+      kind: 'error',
+      stepId: 'invite',
+      stage: 'write',
+      error: { code: 'run_interrupted' },
+    });
+    const resumed = drive(t, interrupted.run, { type: 'retry', actor: GLOBAL_ADMIN }, T0 + 3_000);
+    expect(t.writes).toEqual(['inviteGuest']);
+    expect(resumed.run.pending).toEqual({ kind: 'confirm', stepId: 'assign-role' });
+    // Nothing was in flight any more: a second recovery is refused and changes nothing.
+    expect(apply(resumed.run, { type: 'recover', reachable: true }, T0 + 4_000).refused?.code).toBe(
+      'card_stale',
+    );
+  });
+
   it.each(['graph_conflict', 'graph_bad_request'] as const)(
     'treats a duplicate role assignment (%s "conflicting object") as done',
     (duplicateAs) => {
