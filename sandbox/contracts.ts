@@ -32,6 +32,12 @@ export interface SandboxAppRegistration {
   /** Application ID URI exposing `access_as_user` (SSO audience), e.g. api://localhost/<clientId>. */
   readonly applicationIdUri?: string;
   readonly redirectUris: readonly string[];
+  /**
+   * Single-page application redirect URIs (Entra's "SPA" platform): a browser page redeems the code itself, with
+   * PKCE and no secret, and the token endpoint answers it with CORS. Loopback ones match any port, as Entra's
+   * localhost redirect URIs do.
+   */
+  readonly spaRedirectUris?: readonly string[];
   /** Delegated Graph scopes pre-consented for this app in the tenant (short names, e.g. User.Invite.All). */
   readonly consentedGraphScopes: readonly string[];
 }

@@ -63,6 +63,8 @@ export const SESAME_APP: SandboxAppRegistration = {
     'http://127.0.0.1:3978/auth/end',
     'https://token.botframework.com/.auth/web/redirect',
   ],
+  // The tab outside Teams (npm start's printed tab URL) signs in with code + PKCE from the page itself.
+  spaRedirectUris: ['http://127.0.0.1/tab/index.html', 'http://localhost/tab/index.html'],
   consentedGraphScopes: SESAME_CONSENTED_SCOPES,
 };
 

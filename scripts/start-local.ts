@@ -5,7 +5,7 @@
  * DATA_DIR. Ctrl-C stops all three.
  */
 import './node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
@@ -14,8 +14,25 @@ import { startLocalStack } from './local-stack.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** Newest modification time of the files under `dir` (0 if none). */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return latest;
+}
+
+/** The tab as its sources are now: built when missing or older than what it is built from (tab/src, core). */
+function tabIsStale(): boolean {
+  const built = join(root, 'tab/dist/index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  return newest(join(root, 'tab/src')) > builtAt || newest(join(root, 'core')) > builtAt;
+}
+
 async function main(): Promise<void> {
-  if (!existsSync(join(root, 'tab/dist/index.html'))) {
+  if (tabIsStale()) {
     console.log('Building the tab…');
     await buildTab({ outDir: join(root, 'tab/dist') });
   }

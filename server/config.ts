@@ -41,6 +41,11 @@ export interface SesameConfig {
    * someone link to it. Unset in production (the real vendor acts in the real world).
    */
   readonly sandboxConsoleUrl?: string;
+  /**
+   * Local mode: how the tab signs in outside Teams (authorization code + PKCE at the sandbox's authorize page, the
+   * token redeemed by the page). Inside Teams the tab uses Teams SSO.
+   */
+  readonly tabSignIn?: { readonly authorizeUrl: string; readonly tokenUrl: string; readonly scope: string };
   /** PEM file of a CA to trust for the identity endpoints (the sandbox's self-made certificate). */
   readonly extraCaFile?: string;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
@@ -259,9 +264,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
     );
   }
   const localPublicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const applicationIdUri = required(
+    'AAD_APP_ID_URI',
+    'the Application ID URI the sandbox issues SSO tokens for',
+  );
+  // The sandbox's plain-HTTP listener: a browser cannot trust its HTTPS certificate.
+  const sandboxHttp = new URL(sandboxBotFramework).origin;
   return {
     ...common,
     sandboxConsoleUrl,
+    tabSignIn: {
+      authorizeUrl: `${sandboxHttp}/${tenantId}/oauth2/v2.0/authorize`,
+      tokenUrl: `${sandboxHttp}/${tenantId}/oauth2/v2.0/token`,
+      scope: `${applicationIdUri}/access_as_user`,
+    },
     publicUrl: url('PUBLIC_URL', optional('PUBLIC_URL') ?? localPublicUrl),
     tenantId,
     bot: {
@@ -281,10 +297,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
     sso: {
       clientId: appId,
       clientSecret: optional('BOT_CLIENT_SECRET'),
-      applicationIdUri: required(
-        'AAD_APP_ID_URI',
-        'the Application ID URI the sandbox issues SSO tokens for',
-      ),
+      applicationIdUri,
     },
   };
 }

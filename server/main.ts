@@ -117,7 +117,17 @@ export async function startSesame(
 
   const http = createHttpApp({
     tabDir: deps.tabDir ?? TAB_DIR,
-    tabSettings: { botId: config.bot.appId, appId: config.sso.clientId },
+    tabSettings: {
+      botId: config.bot.appId,
+      appId: config.sso.clientId,
+      ...(config.tabSignIn
+        ? {
+            signInAuthorizeUrl: config.tabSignIn.authorizeUrl,
+            signInTokenUrl: config.tabSignIn.tokenUrl,
+            signInScope: config.tabSignIn.scope,
+          }
+        : {}),
+    },
     verifyTabToken,
     health: async () => ({
       store: await store.list('run', '00000000-0000-0000-0000-000000000000', { limit: 1 }).then(

@@ -134,7 +134,12 @@ function authenticateClient(
     );
   }
   const secret = params.get('client_secret') ?? basicSecret;
-  if (app.clientSecret) {
+  // A code issued to the app's SPA redirect URI is redeemed by the browser page: no secret, PKCE required.
+  const spaRedemption =
+    !secret &&
+    params.get('grant_type') === 'authorization_code' &&
+    isSpaRedirect(app, params.get('redirect_uri') ?? '');
+  if (app.clientSecret && !spaRedemption) {
     if (!secret) throw entraErrors.secretRequired();
     if (!sameSecret(secret, app.clientSecret)) throw entraErrors.invalidSecret(app.clientId);
     return { app, confidential: true };
@@ -148,6 +153,44 @@ function authenticateClient(
     );
   }
   return { app, confidential: false };
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Same URI, or a loopback SPA redirect URI on another port (Entra ignores the port of localhost redirects). */
+function isSpaRedirect(app: SandboxAppRegistration, uri: string): boolean {
+  let candidate: URL;
+  try {
+    candidate = new URL(uri);
+  } catch {
+    return false;
+  }
+  return (app.spaRedirectUris ?? []).some((registered) => {
+    if (registered === uri) return true;
+    const r = new URL(registered);
+    return (
+      LOOPBACK_HOSTS.has(r.hostname) &&
+      r.hostname === candidate.hostname &&
+      r.protocol === candidate.protocol &&
+      r.pathname === candidate.pathname &&
+      candidate.search === '' &&
+      candidate.hash === ''
+    );
+  });
+}
+
+function isSpaOrigin(app: SandboxAppRegistration, origin: string): boolean {
+  let o: URL;
+  try {
+    o = new URL(origin);
+  } catch {
+    return false;
+  }
+  return (app.spaRedirectUris ?? []).some((registered) => {
+    const r = new URL(registered);
+    if (r.origin === o.origin) return true;
+    return LOOPBACK_HOSTS.has(r.hostname) && r.hostname === o.hostname && r.protocol === o.protocol;
+  });
 }
 
 function required(params: URLSearchParams, name: string): string {
@@ -318,7 +361,7 @@ export function mountAuthorize(app: Hono, ctx: IdentityContext, secureCookies: b
     }
     const redirectUri =
       q.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
-    if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
+    if (!redirectUri || (!client.redirectUris.includes(redirectUri) && !isSpaRedirect(client, redirectUri))) {
       return messagePage(
         c,
         lang,
@@ -486,6 +529,34 @@ export function mountEntra(app: Hono, ctx: IdentityContext): void {
   app.get('/:tenant/discovery/keys', (c) => c.json(ctx.issuer.jwks()));
   app.get('/:tenant/discovery/instance', (c) => c.json(instanceDiscovery(ctx)));
 
+  mountToken(app, ctx);
+}
+
+/**
+ * The token endpoint. Mounted on both listeners: the HTTPS one is MSAL's authority; a browser page (the tab outside
+ * Teams) reaches the HTTP one, since it cannot trust the sandbox's self-made certificate.
+ */
+export function mountToken(app: Hono, ctx: IdentityContext): void {
+  // Entra answers SPA redirect URIs' origins with CORS on the token endpoint.
+  app.use('/:tenant/oauth2/v2.0/token', async (c, next) => {
+    const origin = c.req.header('origin');
+    const allowed = origin !== undefined && ctx.apps.some((a) => isSpaOrigin(a, origin));
+    if (c.req.method === 'OPTIONS') {
+      if (!allowed) return c.body(null, 403);
+      return c.body(null, 204, {
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Methods': 'POST',
+        'Access-Control-Allow-Headers': 'content-type',
+        'Access-Control-Max-Age': '600',
+        Vary: 'Origin',
+      });
+    }
+    await next();
+    if (allowed) {
+      c.res.headers.set('Access-Control-Allow-Origin', origin);
+      c.res.headers.append('Vary', 'Origin');
+    }
+  });
   app.post('/:tenant/oauth2/v2.0/token', async (c) => {
     try {
       const tenant = c.req.param('tenant');

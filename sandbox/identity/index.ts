@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { BotFrameworkSandbox } from '../botframework/index.js';
 import type { SandboxAppRegistration, SandboxDirectory } from '../contracts.js';
-import { mountAuthorize, mountEntra } from './entra-app.js';
+import { mountAuthorize, mountEntra, mountToken } from './entra-app.js';
 import { IdentityContext } from './identity-context.js';
 import type { TokenIssuer } from './token-issuer.js';
 
@@ -72,6 +72,7 @@ export function createIdentityApps(options: IdentityAppsOptions): IdentityApps {
   });
   const httpApp = new Hono();
   mountAuthorize(httpApp, ctx, false);
+  mountToken(httpApp, ctx);
   botFramework.mount(httpApp);
   botFramework.mountSsoAdmin(httpApp);
   botFramework.mountSsoAdmin(httpsApp);

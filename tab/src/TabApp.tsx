@@ -1,11 +1,11 @@
 import { useCallback, useMemo } from 'react';
 import { app } from '@microsoft/teams-js';
-import { Body1, Caption1, FluentProvider, Spinner, Title2 } from '@fluentui/react-components';
+import { Body1, Button, Caption1, FluentProvider, Spinner, Title2 } from '@fluentui/react-components';
 import { teamsApiClient, type TabApiClient } from './api-client.js';
 import { AuditLog } from './AuditLog.js';
 import { tt, type Locale } from './i18n.js';
 import { LoadError } from './LoadError.js';
-import { OutsideTeams } from './OutsideTeams.js';
+import { OutsideTeamsSignIn } from './OutsideTeamsSignIn.js';
 import { ProcedureList } from './ProcedureList.js';
 import { RunList } from './RunList.js';
 import { usePageStyles, useTabAppStyles } from './TabApp.styles.js';
@@ -45,7 +45,23 @@ export function TabApp({
           <Spinner label={tt(host.locale, 'app.loading')} />
         </div>
       )}
-      {host.status === 'outside' && <OutsideTeams locale={host.locale} />}
+      {host.status === 'outside' && (
+        <OutsideTeamsSignIn locale={host.locale} languageTag={host.languageTag}>
+          {(browserClient, signOut) => (
+            <TabContent
+              view={view}
+              locale={host.locale}
+              languageTag={host.languageTag}
+              createClient={browserClient}
+              // Outside Teams a deep link to the chat opens in a new browser tab (Teams on the web, or the app).
+              openLink={async (url) => {
+                window.open(url, '_blank', 'noopener');
+              }}
+              signOut={signOut}
+            />
+          )}
+        </OutsideTeamsSignIn>
+      )}
       {host.status === 'inside' && (
         <TabContent
           view={view}
@@ -65,9 +81,11 @@ interface TabContentProps {
   readonly languageTag: string;
   readonly createClient: (languageTag: string) => TabApiClient;
   readonly openLink: (url: string) => Promise<void>;
+  /** Outside Teams: forget the browser's sign-in. */
+  readonly signOut?: () => void;
 }
 
-function TabContent({ view, locale, languageTag, createClient, openLink }: TabContentProps) {
+function TabContent({ view, locale, languageTag, createClient, openLink, signOut }: TabContentProps) {
   const styles = useTabAppStyles();
   const api = useMemo(() => createClient(languageTag), [createClient, languageTag]);
   // Who is signed in comes first: if Teams SSO or the server refuses, one message with Retry beats three.
@@ -85,6 +103,13 @@ function TabContent({ view, locale, languageTag, createClient, openLink }: TabCo
           <Caption1 as="p" className={styles.subtle}>
             {tt(locale, 'app.signedInAs', { name: me.data.name, upn: me.data.upn })}
           </Caption1>
+        )}
+        {signOut && (
+          <div>
+            <Button size="small" onClick={signOut}>
+              {tt(locale, 'outside.signIn.signOut')}
+            </Button>
+          </div>
         )}
       </header>
       {me.state === 'loading' && <Spinner label={tt(locale, 'app.loadingUser')} />}

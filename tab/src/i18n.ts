@@ -24,6 +24,14 @@ const en = {
   'outside.local':
     'On your own computer: run npm start, then open the Agents Playground address it prints to try the bot with the built-in sandbox tenant.',
 
+  'outside.signIn.title': 'Sesame',
+  'outside.signIn.text':
+    'You opened Sesame’s tab outside Microsoft Teams. Sign in with an account of your tenant to see the procedure runs and the audit log.',
+  'outside.signIn.button': 'Sign in',
+  'outside.signIn.checking': 'Checking your sign-in…',
+  'outside.signIn.failed': 'The sign-in did not succeed: {reason}. Try again.',
+  'outside.signIn.signOut': 'Sign out',
+
   'procedures.title': 'Procedures',
   'procedures.intro': 'What Sesame can do for you. Each procedure runs as a conversation with the bot.',
   'procedures.loading': 'Loading procedures…',
@@ -102,6 +110,14 @@ const fr: Record<TabMessageKey, string> = {
     'Dans Teams : ouvrez l’application Sesame depuis le menu Applications, puis son onglet « Procédures ».',
   'outside.local':
     'Sur votre ordinateur : lancez npm start, puis ouvrez l’adresse de l’Agents Playground qu’il affiche pour essayer le bot avec le tenant de test intégré.',
+
+  'outside.signIn.title': 'Sesame',
+  'outside.signIn.text':
+    'Vous avez ouvert l’onglet de Sesame hors de Microsoft Teams. Connectez-vous avec un compte de votre tenant pour voir les exécutions de procédures et le journal d’audit.',
+  'outside.signIn.button': 'Se connecter',
+  'outside.signIn.checking': 'Vérification de votre connexion…',
+  'outside.signIn.failed': 'La connexion n’a pas abouti : {reason}. Réessayez.',
+  'outside.signIn.signOut': 'Se déconnecter',
 
   'procedures.title': 'Procédures',
   'procedures.intro':

@@ -263,4 +263,40 @@ describe('npm start, then procedure A in the Playground (Chromium)', () => {
       }),
     300_000,
   );
+
+  it(
+    'the printed tab URL signs in through the sandbox (code + PKCE) and lists the tenant’s runs and audit log',
+    () =>
+      explained(async () => {
+        const tab = await context.newPage();
+        await tab.goto(urls.tab);
+        // Outside Teams the tab offers the tenant's sign-in (French: the browser's language).
+        await tab.getByRole('button', { name: 'Se connecter' }).click();
+        await tab.waitForURL((url) => url.origin === new URL(urls.console).origin, { timeout: STEP });
+        expect(new URL(tab.url()).pathname).toMatch(/\/oauth2\/v2\.0\/authorize$/);
+        await tab.getByText('Choisissez un compte').waitFor({ timeout: STEP });
+        await shot(tab, '13-tab-sign-in');
+        await tab.getByRole('button', { name: new RegExp(SEED_USERS.globalAdmin.displayName) }).click();
+
+        // Back on the tab, with no code left in the address.
+        await tab.waitForURL((url) => url.href === urls.tab, { timeout: STEP });
+        await tab
+          .getByText(`Connecté en tant que ${SEED_USERS.globalAdmin.displayName}`)
+          .waitFor({ timeout: STEP });
+        await tab.getByRole('heading', { name: 'Procédures en cours et passées' }).waitFor({ timeout: STEP });
+        // The runs of the first test: Claire's finished, Emma's and Lucas's still open.
+        const runRows = tab.getByRole('row').filter({ hasText: 'Accès invité Cegid Loop' });
+        await runRows.first().waitFor({ timeout: STEP });
+        await expect(runRows.count()).resolves.toBe(3);
+        await expect(runRows.filter({ hasText: 'Terminée' }).count()).resolves.toBe(1);
+        // The audit log lists the two writes of procedure A (invitation, role), by Claire Martin.
+        await tab.getByRole('heading', { name: 'Journal d’audit' }).waitFor({ timeout: STEP });
+        const writes = tab.getByRole('row').filter({ hasText: 'graph.write' });
+        await writes.first().waitFor({ timeout: STEP });
+        await expect(writes.filter({ hasText: SEED_USERS.globalAdmin.displayName }).count()).resolves.toBe(2);
+        await shot(tab, '14-tab');
+        expect(failures()).toEqual([]);
+      }),
+    120_000,
+  );
 });
