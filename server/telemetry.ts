@@ -66,15 +66,25 @@ export async function startTelemetry(
   return {
     enabled: true,
     sink(record) {
-      const { msg, level, time: _time, ...attributes } = record;
-      otelLogger.emit({
-        severityNumber: SEVERITY[level] ?? 9,
-        severityText: level.toUpperCase(),
-        body: msg,
-        attributes: flatten(attributes),
-      });
+      otelLogger.emit(toLogRecord(record));
     },
     shutdown: () => distro.shutdownAzureMonitor(),
+  };
+}
+
+/** A Sesame log record as an OpenTelemetry log record: the message as body, the correlation fields as attributes. */
+export function toLogRecord(record: Parameters<LogSink>[0]): {
+  severityNumber: number;
+  severityText: string;
+  body: string;
+  attributes: Record<string, string | number | boolean>;
+} {
+  const { msg, level, time: _time, ...attributes } = record;
+  return {
+    severityNumber: SEVERITY[level] ?? 9,
+    severityText: level.toUpperCase(),
+    body: msg,
+    attributes: flatten(attributes),
   };
 }
 
