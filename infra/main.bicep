@@ -60,7 +60,7 @@ var suffix = take(uniqueString(resourceGroup().id, resourceBaseName), 6)
 var name = toLower('${resourceBaseName}-${suffix}')
 // Key Vault names: 3-24 characters, letters, digits and hyphens.
 var vaultName = take('kv-${replace(name, '-', '')}', 24)
-var startCommand = 'node dist/server/start.js'
+var startCommand = 'node dist/server/main.js'
 // Key Vault Secrets User (built-in role).
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 

@@ -24,7 +24,7 @@ import { buildTab } from './build-tab.js';
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
 /** The production start command; infra/main.bicep sets it as the App Service startup command. */
-export const START_COMMAND = 'node dist/server/start.js';
+export const START_COMMAND = 'node dist/server/main.js';
 
 export interface DeployArtifact {
   readonly folder: string;
@@ -86,11 +86,31 @@ export function artifactProblems(files: readonly string[], devOnly: readonly str
     files.map((f) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter(Boolean),
   );
   for (const path of devOnly) if (shipped.has(path)) problems.push(`${path} is a dev dependency`);
-  for (const needed of ['package.json', 'package-lock.json', 'dist/server/start.js', 'tab/dist/index.html'])
+  for (const needed of ['package.json', 'package-lock.json', 'dist/server/main.js', 'tab/dist/index.html'])
     if (!files.includes(needed)) problems.push(`${needed} is missing`);
   if (!files.includes('node_modules/better-sqlite3/prebuilds/linux-x64.node'))
     problems.push('node_modules/better-sqlite3 has no Linux x64 binary');
   return problems;
+}
+
+const NOT_RUN = /\.(d\.[cm]?ts|map|md|markdown|ts|tsx)$/i;
+const KEEP = /^(licen[cs]e|copying|notice|third[-_]party)/i;
+
+/** Removes from node_modules what no production code loads; returns how many files went. */
+export function pruneDependencies(dir: string): number {
+  let removed = 0;
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const full = join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (NOT_RUN.test(entry.name) && !KEEP.test(entry.name)) {
+        rmSync(full);
+        removed++;
+      }
+    }
+  };
+  walk(dir);
+  return removed;
 }
 
 function run(command: string, args: readonly string[], cwd: string): void {
@@ -167,6 +187,10 @@ export async function buildDeployArtifact(
   if (existsSync(prebuilds))
     for (const f of readdirSync(prebuilds)) if (f !== 'linux-x64.node') rmSync(join(prebuilds, f));
   rmSync(join(folder, 'node_modules/.package-lock.json'), { force: true });
+  // Type declarations, source maps and docs of the dependencies do not run; half the files, a much faster deploy.
+  // Licence and notice files stay, whatever their extension.
+  const pruned = pruneDependencies(join(folder, 'node_modules'));
+  log(`left out ${pruned} type declaration, source map and documentation files of the dependencies`);
   // Source maps of the server stay (stack traces in logs); those of the tab are for debugging a browser only.
   for (const f of readdirSync(join(folder, 'tab', 'dist')))
     if (f.endsWith('.map')) rmSync(join(folder, 'tab', 'dist', f));

@@ -294,7 +294,7 @@ function listen(app: Hono, hostname: string, port: number): Promise<ServerType> 
 }
 
 /**
- * `npm run serve` and the production entry (server/start.ts): reads the settings (server/env-files.ts), starts,
+ * `npm run serve` and the production entry (`node dist/server/main.js`): reads the settings (server/env-files.ts), starts,
  * stops cleanly on SIGINT/SIGTERM.
  */
 export async function main(): Promise<void> {
