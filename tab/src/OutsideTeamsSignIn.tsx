@@ -43,7 +43,20 @@ export function OutsideTeamsSignIn({ locale, languageTag, children }: OutsideTea
   const [state, retry] = useResource(load);
   const token = state.state === 'ready' ? state.data.token : undefined;
   const createClient = useMemo(
-    () => (tag: string) => new TabApiClient({ getToken: async () => token ?? '', language: tag }),
+    () => (tag: string) =>
+      new TabApiClient({
+        getToken: async () => token ?? '',
+        language: tag,
+        // The token expired (or the sandbox's clock moved past it): forget it and offer the sign-in again.
+        fetch: async (input, init) => {
+          const response = await globalThis.fetch(input, init);
+          if (response.status === 401) {
+            forgetSignIn();
+            window.location.reload();
+          }
+          return response;
+        },
+      }),
     [token],
   );
   const signOut = useCallback(() => {

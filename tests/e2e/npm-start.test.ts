@@ -295,6 +295,16 @@ describe('npm start, then procedure A in the Playground (Chromium)', () => {
         await writes.first().waitFor({ timeout: STEP });
         await expect(writes.filter({ hasText: SEED_USERS.globalAdmin.displayName }).count()).resolves.toBe(2);
         await shot(tab, '14-tab');
+
+        // Two hours later on the shared clock (the console's control), the token has expired: the tab asks again.
+        const advanced = await fetch(new URL('/_sandbox/clock/advance', urls.console), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ hours: 2 }),
+        });
+        expect(advanced.status).toBe(200);
+        await tab.reload();
+        await tab.getByRole('button', { name: 'Se connecter' }).waitFor({ timeout: STEP });
         expect(failures()).toEqual([]);
       }),
     120_000,
