@@ -1,3 +1,4 @@
+import { teamsUserKey, type TeamsUserRef } from './bot-framework-token-source.js';
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
 import { SesameError, StoreConflictError, type SesameErrorCode } from '../core/errors.js';
@@ -19,10 +20,7 @@ import type { CardSigner } from './card-signing.js';
 import { describeGraphToken, type SignedInAdmin } from './signed-in-admin.js';
 
 /** Which Teams user an Entra user is, for acting on their behalf outside a turn. */
-export interface TeamsUserRef {
-  readonly teamsUserId: string;
-  readonly channelId: string;
-}
+export type { TeamsUserRef } from './bot-framework-token-source.js';
 
 /** The Teams turn, as much of it as the procedure conversation needs. */
 export interface Turn {
@@ -170,7 +168,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
    * an Entra user is, and on which channel.
    */
   async function rememberTeamsUser(turn: Turn, who: SignedInAdmin): Promise<void> {
-    const id = `user:${who.userId}`;
+    const id = teamsUserKey(who.userId);
     const value: TeamsUserRef = { teamsUserId: turn.teamsUserId, channelId: turn.channelId };
     const existing = await store.get<TeamsUserRef>('conversation', turn.tenantId, id);
     if (existing?.value.teamsUserId === value.teamsUserId && existing.value.channelId === value.channelId)

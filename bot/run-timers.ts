@@ -6,6 +6,7 @@ import type { Run } from '../core/engine/run.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { Store } from '../core/ports/store.js';
 import type { TenantGraph } from '../core/ports/tenant-graph.js';
+import type { TokenSource } from '../core/ports/token-source.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
 
 export interface RunTimersOptions {
@@ -13,8 +14,8 @@ export interface RunTimersOptions {
   readonly clock: Clock;
   readonly procedures: readonly ProcedureModule[];
   readonly graphFor: (getToken: () => Promise<string>) => TenantGraph;
-  /** The admin's Graph token from the Bot Framework token service (it keeps and refreshes it), if any. */
-  readonly tokenFor: (tenantId: string, userId: string) => Promise<string | undefined>;
+  /** The run's admin's Graph token (the same source the chat turns use). */
+  readonly tokenSource: TokenSource;
   readonly logger: ILogger;
   /** This instance's name for reminder leases. */
   readonly owner: string;
@@ -43,9 +44,12 @@ export function createRunTimers(options: RunTimersOptions) {
     }
     const record = await store.get<Run>('run', reminder.tenantId, reminder.payload.runId);
     const adminId = record?.value.admin.id;
-    const token = adminId ? await options.tokenFor(reminder.tenantId, adminId) : undefined;
-    const graph = options.graphFor(async () => {
-      if (!token) throw new SesameError('auth_required', 'the admin must sign in again for Sesame to go on');
+    let token: Promise<string> | undefined;
+    // One token per delivery, asked for only when the run talks to Graph.
+    const graph = options.graphFor(() => {
+      if (!adminId)
+        throw new SesameError('auth_required', 'the admin must sign in again for Sesame to go on');
+      token ??= options.tokenSource.getGraphToken({ tenantId: reminder.tenantId, userId: adminId });
       return token;
     });
     const runner = createRunner({

@@ -6,6 +6,7 @@ import {
   type IAdaptiveCardActionInvokeActivity,
 } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
+import { SesameError } from '../core/errors.js';
 import { parseCommand } from '../core/i18n/commands.js';
 import { guessTextLocale, resolveLocale, type Locale } from '../core/i18n/locale.js';
 import { procedureListing, type ProcedureMatch } from '../core/procedures/catalog.js';
@@ -13,6 +14,7 @@ import type { ProcedureModule } from '../core/procedures/types.js';
 import { cardAttachment, cardResponse, type AdaptiveCard } from './cards/adaptive-card.js';
 import { disambiguationCard, helpCard, unknownMessageCard, START_PROCEDURE_VERB } from './cards/help-card.js';
 import { messageCard } from './cards/message-card.js';
+import type { BotFrameworkTokenSource } from './bot-framework-token-source.js';
 import type { ProcedureConversation, Turn } from './procedure-conversation.js';
 
 export interface SesameBotOptions {
@@ -29,6 +31,8 @@ export interface SesameBotOptions {
   /** The bot's own outbound token, when the SDK must not fetch it itself (the sandbox's self-signed HTTPS). */
   readonly botToken?: (scope: string | string[], tenantId?: string) => Promise<string>;
   readonly oauthConnectionName: string;
+  /** The admin's Graph token (the token service behind the OAuth connection), for turns as for timers. */
+  readonly tokenSource: BotFrameworkTokenSource;
   readonly procedures: readonly ProcedureModule[];
   /** What a message names: one procedure, several that fit (Sesame asks which), or none. */
   readonly matchProcedure: (text: string) => ProcedureMatch;
@@ -117,13 +121,16 @@ export function createSesameBot(options: SesameBotOptions): App {
       inputs,
       async getGraphToken() {
         try {
-          const res = await ctx.api.users.token.get({
-            userId: activity.from.id,
-            connectionName: options.oauthConnectionName,
-            channelId: activity.channelId,
+          return await options.tokenSource.getGraphToken({
+            tenantId,
+            teamsUser: { id: activity.from.id, channelId: String(activity.channelId) },
           });
-          return res.token || undefined;
-        } catch {
+        } catch (e) {
+          if (!(e instanceof SesameError && e.code === 'auth_required'))
+            options.logger.warn(
+              'the admin’s Graph token could not be read',
+              e instanceof Error ? e : String(e),
+            );
           return undefined;
         }
       },
@@ -226,17 +233,8 @@ export function createSesameBot(options: SesameBotOptions): App {
   app.on('signin.verify-state', async (ctx) => {
     const state = (ctx.activity.value as { state?: unknown } | undefined)?.state;
     if (typeof state !== 'string' || state === '') return { status: 404 };
-    try {
-      const res = await ctx.api.users.token.get({
-        userId: ctx.activity.from.id,
-        connectionName: options.oauthConnectionName,
-        channelId: ctx.activity.channelId,
-        code: state,
-      });
-      if (!res.token) return { status: 412 };
-    } catch {
-      return { status: 412 };
-    }
+    const teamsUser = { id: ctx.activity.from.id, channelId: String(ctx.activity.channelId) };
+    if (!(await options.tokenSource.redeemSignInCode(teamsUser, state))) return { status: 412 };
     const turn = turnOf(ctx, resolveLocale(ctx.activity.locale));
     if (!(await options.conversation.afterSignIn(turn))) {
       await ctx.send(cardMessage(messageCard(turn.locale, 'signedIn')));

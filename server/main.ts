@@ -15,7 +15,8 @@ import { createTenantGraph } from '../adapters/graph/tenant-graph-client.js';
 import { createMsalNetworkModule } from '../adapters/identity/msal-network.js';
 import { loadCardSigner } from '../bot/card-signing.js';
 import { HonoTeamsAdapter } from '../bot/hono-teams-adapter.js';
-import { createProcedureConversation, type TeamsUserRef } from '../bot/procedure-conversation.js';
+import { createBotFrameworkTokenSource } from '../bot/bot-framework-token-source.js';
+import { createProcedureConversation } from '../bot/procedure-conversation.js';
 import { createRunRecovery, thisInstance, type RecoveryReport } from '../bot/run-recovery.js';
 import { createRunTimers, type RunTimers } from '../bot/run-timers.js';
 import { createFirstContact } from '../bot/first-contact.js';
@@ -165,6 +166,14 @@ export async function startSesame(
     config.bot.allowUnauthenticated || !config.bot.clientSecret
       ? undefined
       : { clientId: config.bot.appId, clientSecret: config.bot.clientSecret, tenantId: config.tenantId };
+  // One token path: the admin's Graph token as the OAuth connection's token service keeps it, for the chat and
+  // the timers (`bot` is assigned below, before any turn or timer can ask).
+  const tokenSource = createBotFrameworkTokenSource({
+    getUserToken: (request) =>
+      bot.api.users.token.get(request as Parameters<typeof bot.api.users.token.get>[0]),
+    connectionName: config.bot.oauthConnectionName,
+    store,
+  });
   const bot = createSesameBot({
     adapter: new HonoTeamsAdapter(http),
     logger,
@@ -175,6 +184,7 @@ export async function startSesame(
     botToken:
       credentials && config.bot.cloudOverrides ? botTokenProvider(config, credentials, trust) : undefined,
     oauthConnectionName: config.bot.oauthConnectionName,
+    tokenSource,
     procedures: PROCEDURES,
     matchProcedure: (text) => matchProcedureText(text, PROCEDURES),
     conversation,
@@ -183,21 +193,9 @@ export async function startSesame(
   });
   await bot.initialize();
 
-  /** An admin's Graph token, for work done outside their turn (the token service keeps and refreshes it). */
-  async function tokenFor(tenantId: string, userId: string): Promise<string | undefined> {
-    const ref = await store.get<TeamsUserRef>('conversation', tenantId, `user:${userId}`);
-    if (!ref) return undefined;
-    try {
-      const res = await bot.api.users.token.get({
-        userId: ref.value.teamsUserId,
-        connectionName: config.bot.oauthConnectionName,
-        channelId: ref.value.channelId,
-      });
-      return res.token || undefined;
-    } catch {
-      return undefined;
-    }
-  }
+  /** An admin's Graph token for work done outside their turn (recovery), through the same token source. */
+  const tokenFor = (tenantId: string, userId: string): Promise<string | undefined> =>
+    tokenSource.getGraphToken({ tenantId, userId }).catch(() => undefined);
 
   const timers = createRunTimers({
     store,
@@ -206,7 +204,7 @@ export async function startSesame(
     graphFor,
     logger,
     owner: `sesame-${instance.pid}-${instance.id.slice(0, 8)}`,
-    tokenFor,
+    tokenSource,
     journal,
   });
   const recovery = createRunRecovery({

@@ -184,7 +184,7 @@ export function createOboTokenSource(options: OboTokenSourceOptions): TokenSourc
       if (!subject) throw new SesameError('auth_failed', 'The Teams sign-in token is not a JWT');
       if (
         (subject.tid && !sameId(subject.tid, ctx.tenantId)) ||
-        (subject.oid && !sameId(subject.oid, ctx.userId))
+        (subject.oid && ctx.userId !== undefined && !sameId(subject.oid, ctx.userId))
       ) {
         throw new SesameError('auth_failed', 'The Teams sign-in token belongs to another user or tenant');
       }

@@ -1,9 +1,10 @@
 /**
  * The admin's delegated Microsoft Graph token: Sesame acts in the tenant as the signed-in admin, never as itself.
  *
- * Production: the Teams SSO token (the bot's OAuth card token exchange, or the tab's `getAuthToken`) is exchanged
- * on behalf of the user for a Graph token (adapters/identity/obo-token-source.ts, over `@azure/msal-node`). Local
- * mode runs the same flow against the sandbox tenant's OpenID/OAuth endpoints; nothing in the domain knows which.
+ * Two implementations, one port: the bot and its timers read the token the Bot Framework token service keeps for
+ * the admin (the OAuth connection's Teams SSO exchange; bot/bot-framework-token-source.ts); the tab's
+ * `getAuthToken` token is exchanged on behalf of the user (adapters/identity/obo-token-source.ts, over
+ * `@azure/msal-node`). Local mode runs the same flows against the sandbox tenant; nothing in the domain knows which.
  *
  * The token is a bearer credential: it is handed to the Graph adapter and nowhere else. It never reaches a card,
  * a log line, an error message, the audit log or the store.
@@ -11,8 +12,13 @@
 export interface TokenSourceContext {
   /** The Entra tenant id (`tid`) the user signed in to. */
   readonly tenantId: string;
-  /** The user's Entra object id (`oid`; Teams' `from.aadObjectId`). */
-  readonly userId: string;
+  /**
+   * The user's Entra object id (`oid`). A timer knows it from the run; a chat turn may not before the first token.
+   * When given, a token for anyone else is refused.
+   */
+  readonly userId?: string;
+  /** The user as Teams knows them (`from.id` and the channel): the key of their token in the bot's token service. */
+  readonly teamsUser?: { readonly id: string; readonly channelId: string };
   /**
    * The Teams SSO token for Sesame's own API (audience = its Application ID URI, scope access_as_user), when the
    * turn or the tab request carries one. Without it, only a token already cached for this user can be returned.
