@@ -227,6 +227,16 @@ describe('npm start, then procedure A in the Playground (Chromium)', () => {
           .getByText('Accepted')
           .waitFor({ timeout: STEP });
         await shot(consolePage, '07-console-accepted');
+        // Time, too: the console moves the clock Sesame and the sandbox share to Sesame's next re-check.
+        const nowShown = () => consolePage.locator('[data-clock-now]').innerText();
+        const before = await nowShown();
+        await consolePage.getByRole('button', { name: 'Advance to the next due date' }).click();
+        await consolePage.waitForFunction(
+          (previous) => document.querySelector('[data-clock-now]')?.textContent !== previous,
+          before,
+          { timeout: STEP },
+        );
+        expect(Date.parse(await nowShown())).toBeGreaterThan(Date.parse(before));
         await consolePage.close();
         await page.bringToFront();
 

@@ -95,4 +95,20 @@ describe('config', () => {
     const { env } = loadEnvFiles('local', { processEnv: { PORT: '4000' } });
     expect(loadConfig(env, 'env/.env.local').port).toBe(4000);
   });
+
+  it('local mode links the sandbox console and the tab sign-in; production has neither', () => {
+    const localConfig = loadConfig(local, ENV_FILE);
+    expect(localConfig.sandboxConsoleUrl).toBe('http://127.0.0.1:5990/_sandbox/console');
+    expect(localConfig.tabSignIn).toEqual({
+      authorizeUrl: 'http://127.0.0.1:5990/c4b1e5a0-6d2f-4e8a-9b3c-5a7d9e1f2b40/oauth2/v2.0/authorize',
+      tokenUrl: 'http://127.0.0.1:5990/c4b1e5a0-6d2f-4e8a-9b3c-5a7d9e1f2b40/oauth2/v2.0/token',
+      scope: 'api://localhost/botid-b07c0de1-5e5a-4e1e-8b07-5e5a3e000001/access_as_user',
+    });
+    expect(configError({ ...local, SANDBOX_CONSOLE_URL: 'https://console.example.com/' }).variable).toBe(
+      'SANDBOX_CONSOLE_URL',
+    );
+    const productionConfig = loadConfig(production, ENV_FILE);
+    expect(productionConfig.sandboxConsoleUrl).toBeUndefined();
+    expect(productionConfig.tabSignIn).toBeUndefined();
+  });
 });
