@@ -28,6 +28,7 @@ export type SesameErrorCode =
   | 'card_wrong_conversation'
   | 'run_not_found'
   | 'run_interrupted'
+  | 'tab_forbidden'
   | 'procedure_unknown'
   | 'input_invalid'
   | 'missing_role';

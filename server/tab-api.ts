@@ -1,6 +1,8 @@
 import { Hono, type Context } from 'hono';
+import { SesameError } from '../core/errors.js';
 import type { Localized } from '../core/i18n/locale.js';
-import type { Store } from '../core/ports/store.js';
+import type { AuditEvent, Store } from '../core/ports/store.js';
+import { isOwnRun, runVisibility, type RunParticipants } from '../core/run-visibility.js';
 import type { TabEnv } from './http-app.js';
 
 interface ProcedureInfo {
@@ -11,7 +13,7 @@ interface ProcedureInfo {
 }
 
 /** What the tab needs of a stored run (the engine's Run is a superset). */
-interface RunRecordView {
+interface RunRecordView extends RunParticipants {
   readonly id: string;
   readonly procedureId: string;
   readonly status: string;
@@ -27,13 +29,37 @@ export interface TabApiOptions {
 
 const caller = (c: Context) => (c as unknown as Context<TabEnv>).get('caller');
 
-/** /api/tab/*: read-only views for the tab, always scoped to the caller's tenant (from the verified token). */
+/** How many runs the tab lists, and how far back "own runs" are looked for. */
+const RUN_LIMIT = 200;
+
+/**
+ * /api/tab/*: read-only views for the tab, always scoped to the caller's tenant (from the verified token), and
+ * within it to what the caller may read (core/run-visibility.ts): the tenant's runs and audit log for its
+ * administrators and readers, their own runs and those runs' audit events for everyone else.
+ */
 export function createTabApi(options: TabApiOptions): Hono {
   const api = new Hono();
 
+  /** The runs of the caller's tenant this caller may read, newest first. */
+  async function visibleRuns(c: Context) {
+    const me = caller(c);
+    const records = await options.store.list<RunRecordView>('run', me.tenantId, {
+      limit: runVisibility(me).scope === 'tenant' ? RUN_LIMIT : 1000,
+    });
+    if (runVisibility(me).scope === 'tenant') return records;
+    return records.filter((r) => isOwnRun(me, r.value)).slice(0, RUN_LIMIT);
+  }
+
   api.get('/me', (c) => {
     const me = caller(c);
-    return c.json({ tenantId: me.tenantId, userId: me.userId, name: me.name, upn: me.upn });
+    const visibility = runVisibility(me);
+    return c.json({
+      tenantId: me.tenantId,
+      userId: me.userId,
+      name: me.name,
+      upn: me.upn,
+      access: visibility,
+    });
   });
 
   api.get('/procedures', (c) =>
@@ -41,9 +67,8 @@ export function createTabApi(options: TabApiOptions): Hono {
   );
 
   api.get('/runs', async (c) => {
-    const me = caller(c);
     const procedures = new Map(options.procedures().map((p) => [p.id, p]));
-    const records = await options.store.list<RunRecordView>('run', me.tenantId, { limit: 200 });
+    const records = await visibleRuns(c);
     return c.json(
       records.map(({ value: run, updatedAt }) => {
         const procedure = procedures.get(run.procedureId);
@@ -65,13 +90,30 @@ export function createTabApi(options: TabApiOptions): Hono {
   api.get('/audit', async (c) => {
     const me = caller(c);
     const before = c.req.query('before');
+    const runId = c.req.query('runId');
     const limitRaw = Number(c.req.query('limit') ?? '50');
     const limit = Number.isInteger(limitRaw) && limitRaw > 0 ? Math.min(limitRaw, 200) : 50;
-    const events = await options.store.listAudit(me.tenantId, {
+    const page = {
       limit,
       ...(before && /^\d+$/.test(before) ? { before: Number(before) } : {}),
-      ...(c.req.query('runId') ? { runId: c.req.query('runId') } : {}),
-    });
+    };
+    if (runVisibility(me).scope === 'tenant') {
+      return c.json(await options.store.listAudit(me.tenantId, { ...page, ...(runId ? { runId } : {}) }));
+    }
+    // Everyone else: the events of their own runs, merged newest first.
+    const own = (await visibleRuns(c)).map((r) => r.id);
+    if (runId && !own.includes(runId)) {
+      throw new SesameError('tab_forbidden', `audit of run ${runId} is not visible to this user`, {
+        status: 403,
+      });
+    }
+    const perRun = await Promise.all(
+      (runId ? [runId] : own).map((id) => options.store.listAudit(me.tenantId, { ...page, runId: id })),
+    );
+    const events: AuditEvent[] = perRun
+      .flat()
+      .sort((a, b) => b.seq - a.seq)
+      .slice(0, limit);
     return c.json(events);
   });
 

@@ -11,6 +11,8 @@ export interface EntraCaller {
   readonly upn?: string;
   readonly roleTemplateIds: readonly string[];
   readonly scopes: readonly string[];
+  /** App roles assigned to the user on Sesame's enterprise app (`roles`), e.g. Sesame.Auditor. */
+  readonly appRoles: readonly string[];
 }
 
 export interface EntraTokenVerifierOptions {
@@ -82,6 +84,9 @@ export function createEntraTokenVerifier(options: EntraTokenVerifierOptions) {
           typeof payload.upn === 'string' ? payload.upn : (payload.preferred_username as string | undefined),
         roleTemplateIds: Array.isArray(payload.wids) ? (payload.wids as string[]) : [],
         scopes: typeof payload.scp === 'string' ? payload.scp.split(' ') : [],
+        appRoles: Array.isArray(payload.roles)
+          ? payload.roles.filter((r): r is string => typeof r === 'string')
+          : [],
       };
     } catch (cause) {
       if (cause instanceof SesameError) throw cause;

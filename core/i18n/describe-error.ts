@@ -141,6 +141,16 @@ const byCode: Partial<Record<SesameErrorCode, Texts>> = {
       'Connectez-vous si on vous le demande, puis cliquez sur Réessayer ou tapez **reprendre** : Sesame vérifie dans Microsoft 365 ce qui a été fait et reprend à partir de là ; il n’écrit jamais deux fois la même chose.',
     ],
   },
+  tab_forbidden: {
+    en: [
+      'You see your own procedure runs only; this one is not yours.',
+      'The tenant’s runs and audit log are visible to Global Administrators, Privileged Role Administrators, User Administrators, Global Readers, Security Readers and holders of the Sesame.Auditor app role.',
+    ],
+    fr: [
+      'Vous ne voyez que vos propres exécutions de procédure ; celle-ci n’est pas la vôtre.',
+      'Les exécutions et le journal d’audit du locataire sont visibles des Administrateurs généraux, Administrateurs de rôle privilégié, Administrateurs d’utilisateurs, Lecteurs généraux, Lecteurs de sécurité et des titulaires du rôle d’application Sesame.Auditor.',
+    ],
+  },
   run_not_found: {
     en: ['This procedure run no longer exists.', 'Type **help** to start a procedure.'],
     fr: ['Cette exécution de procédure n’existe plus.', 'Tapez **aide** pour démarrer une procédure.'],

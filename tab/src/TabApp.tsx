@@ -75,6 +75,16 @@ export function TabApp({
   );
 }
 
+/** Says what the runs and the audit log below hold for this user, and who sees the whole tenant's. */
+export function AccessNotice({ locale, scope }: { locale: Locale; scope: 'tenant' | 'own' }) {
+  const styles = useTabAppStyles();
+  return (
+    <Caption1 as="p" className={styles.subtle}>
+      {tt(locale, scope === 'tenant' ? 'app.access.tenant' : 'app.access.own')}
+    </Caption1>
+  );
+}
+
 interface TabContentProps {
   readonly view: TabView;
   readonly locale: Locale;
@@ -103,6 +113,9 @@ function TabContent({ view, locale, languageTag, createClient, openLink, signOut
           <Caption1 as="p" className={styles.subtle}>
             {tt(locale, 'app.signedInAs', { name: me.data.name, upn: me.data.upn })}
           </Caption1>
+        )}
+        {me.state === 'ready' && me.data.access && (
+          <AccessNotice locale={locale} scope={me.data.access.scope} />
         )}
         {signOut && (
           <div>

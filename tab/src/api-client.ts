@@ -9,6 +9,8 @@ export interface TabMe {
   readonly userId: string;
   readonly name: string;
   readonly upn: string;
+  /** What the runs and audit lists hold for this user (core/run-visibility.ts); absent from older servers. */
+  readonly access?: { readonly scope: 'tenant' | 'own' };
 }
 
 export interface TabProcedure {

@@ -12,6 +12,10 @@ const en = {
   'app.subtitle.personal': 'Vendor access procedures for your Microsoft 365 tenant',
   'app.subtitle.channel': 'Vendor access procedures for this team’s Microsoft 365 tenant',
   'app.signedInAs': 'Signed in as {name} ({upn})',
+  'app.access.tenant':
+    'You see every procedure run and the whole audit log of your tenant (your directory role allows it).',
+  'app.access.own':
+    'You see your own procedure runs and their audit events. The tenant’s runs and audit log are visible to Global Administrators, Privileged Role Administrators, User Administrators, Global Readers, Security Readers and holders of the Sesame.Auditor app role.',
   'app.loading': 'Connecting to Microsoft Teams…',
   'app.loadingUser': 'Checking who you are…',
   'app.nav': 'Sections',
@@ -99,6 +103,10 @@ const fr: Record<TabMessageKey, string> = {
   'app.subtitle.personal': 'Procédures d’accès des éditeurs pour votre tenant Microsoft 365',
   'app.subtitle.channel': 'Procédures d’accès des éditeurs pour le tenant Microsoft 365 de cette équipe',
   'app.signedInAs': 'Connecté en tant que {name} ({upn})',
+  'app.access.tenant':
+    'Vous voyez toutes les exécutions de procédure et tout le journal d’audit de votre locataire (votre rôle d’annuaire le permet).',
+  'app.access.own':
+    'Vous voyez vos propres exécutions de procédure et leurs événements d’audit. Les exécutions et le journal d’audit du locataire sont visibles des Administrateurs généraux, Administrateurs de rôle privilégié, Administrateurs d’utilisateurs, Lecteurs généraux, Lecteurs de sécurité et des titulaires du rôle d’application Sesame.Auditor.',
   'app.loading': 'Connexion à Microsoft Teams…',
   'app.loadingUser': 'Vérification de votre identité…',
   'app.nav': 'Sections',

@@ -11,6 +11,7 @@ import { tt } from '../../tab/src/i18n.js';
 import { OutsideTeams } from '../../tab/src/OutsideTeams.js';
 import { ProcedureListView, type ProcedureListViewProps } from '../../tab/src/ProcedureList.js';
 import { RunListView } from '../../tab/src/RunList.js';
+import { AccessNotice } from '../../tab/src/TabApp.js';
 
 function render(element: ReactElement): string {
   return renderToStaticMarkup(createElement(FluentProvider, { theme: teamsLightTheme }, element));
@@ -56,6 +57,19 @@ describe('outside Teams', () => {
       expect(html).toContain(tt(locale, 'outside.title'));
       expect(html).toContain('npm start');
       expect(html).toContain('Agents Playground');
+    },
+  );
+});
+
+describe('who sees what', () => {
+  it.each(['fr', 'en'] as const)(
+    'tells a user without an admin role (%s) that they see their own runs',
+    (locale) => {
+      const own = text(render(createElement(AccessNotice, { locale, scope: 'own' })));
+      expect(own).toContain(tt(locale, 'app.access.own'));
+      expect(own).toContain('Sesame.Auditor');
+      const tenant = text(render(createElement(AccessNotice, { locale, scope: 'tenant' })));
+      expect(tenant).toContain(tt(locale, 'app.access.tenant'));
     },
   );
 });
