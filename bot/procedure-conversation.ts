@@ -9,6 +9,7 @@ import { isTerminal, type Run } from '../core/engine/run.js';
 import { IN_FLIGHT_GRACE_MS } from '../core/engine/transition.js';
 import { describeError } from '../core/i18n/describe-error.js';
 import type { Clock } from '../core/ports/clock.js';
+import type { SecretSource } from '../core/ports/secret-source.js';
 import type { Store, StoredRecord } from '../core/ports/store.js';
 import type { TenantGraph } from '../core/ports/tenant-graph.js';
 import type { Locale } from '../core/procedures/text.js';
@@ -46,6 +47,8 @@ export interface Turn {
 export interface ProcedureConversationOptions {
   readonly store: Store;
   readonly clock: Clock;
+  /** Where generated secrets come from (node:crypto; injected like the clock). */
+  readonly secrets?: SecretSource;
   readonly procedures: readonly ProcedureModule[];
   readonly signer: CardSigner;
   /** Builds the Graph port for the acting admin's delegated token. */
@@ -90,6 +93,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
       procedures: options.procedures,
       graph: () => graph,
       ...(options.journal ? { journal: options.journal } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
     });
   }
 
@@ -112,7 +116,11 @@ export function createProcedureConversation(options: ProcedureConversationOption
   }
 
   /** A run's card is in the language the run was started in, whoever clicks: one chat, one language per run. */
-  function cardFor(run: Run, banner?: { title: string; text: string }): AdaptiveCard {
+  function cardFor(
+    run: Run,
+    banner?: { title: string; text: string },
+    revealed?: Readonly<Record<string, string>>,
+  ): AdaptiveCard {
     const locale = run.locale;
     const module = moduleOf(run.procedureId);
     if (!module)
@@ -130,6 +138,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
         locale,
       ),
       formatTime: formatTime(locale),
+      ...(revealed ? { revealed } : {}),
       ...(options.outsideWorldUrl ? { outsideWorldUrl: options.outsideWorldUrl } : {}),
       sign: (verb, runId, stepVersion, option) =>
         signer.sign([verb, runId, run.conversationId, stepVersion, option]),
@@ -223,7 +232,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
       actor: actorOf(who),
       locale: turn.locale,
     });
-    await turn.sendCard(cardFor(outcome.run));
+    await turn.sendCard(cardFor(outcome.run, undefined, outcome.secrets));
   }
 
   async function conversationRuns(turn: Turn): Promise<StoredRecord<Run>[]> {
@@ -307,7 +316,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
         type: 'cancel',
         ...(who ? { actor: actorOf(who) } : {}),
       });
-      await turn.sendCard(cardFor(outcome.run));
+      await turn.sendCard(cardFor(outcome.run, undefined, outcome.secrets));
     },
 
     /** After sign-in: start what the user asked for before signing in. */
@@ -371,7 +380,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
         const code = outcome.refused.code === 'procedure_unknown' ? 'card_tampered' : outcome.refused.code;
         return refuse(code, outcome.run);
       }
-      return reply(cardFor(outcome.run));
+      return reply(cardFor(outcome.run, undefined, outcome.secrets));
     },
   };
 }

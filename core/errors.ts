@@ -31,7 +31,9 @@ export type SesameErrorCode =
   | 'tab_forbidden'
   | 'procedure_unknown'
   | 'input_invalid'
-  | 'missing_role';
+  | 'missing_role'
+  // a secret about to reach the store, the audit log or a reminder
+  | 'secret_leak';
 
 export interface SesameErrorOptions {
   readonly status?: number;

@@ -24,6 +24,7 @@ import { storeInFlightJournal } from '../core/engine/in-flight.js';
 import { createSesameBot } from '../bot/sesame-bot.js';
 import { matchProcedureText, PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
+import { createCryptoSecretSource } from '../adapters/secrets/crypto-secret-source.js';
 import type { Store } from '../core/ports/store.js';
 import { ConfigError } from '../core/errors.js';
 import { appRoot } from './app-root.js';
@@ -154,6 +155,7 @@ export async function startSesame(
   const conversation = createProcedureConversation({
     store,
     clock,
+    secrets: createCryptoSecretSource(),
     procedures: PROCEDURES,
     signer: await loadCardSigner(store),
     graphFor,

@@ -43,6 +43,8 @@ export interface RunCardOptions {
   readonly sign: (verb: RunVerb, runId: string, stepVersion: number, option?: string) => string;
   /** Values for the procedure's `{placeholders}` at this point of the run. */
   readonly params: TextParams;
+  /** Secrets generated in this turn, by name: shown on this card only (later cards never get them). */
+  readonly revealed?: Readonly<Record<string, string>>;
   /** Formats an ISO time for the reader (Europe/Paris for the vendor calendar). */
   readonly formatTime: (iso: string) => string;
   /**
@@ -63,6 +65,15 @@ const TXT = {
   confirm: L('Confirmer', 'Confirm'),
   submit: L('Continuer', 'Continue'),
   retry: L('Réessayer', 'Retry'),
+  secretOnce: L(
+    'Copiez-le maintenant : Sesame ne le garde pas et ne le montrera plus.',
+    'Copy it now: Sesame does not keep it and will not show it again.',
+  ),
+  secretGone: L(
+    'Le secret a été affiché une seule fois et n’est pas conservé. Si vous ne l’avez pas copié, générez-en un nouveau.',
+    'The secret was shown once and is not kept. If you did not copy it, generate a new one.',
+  ),
+  secretAgain: L('Générer à nouveau', 'Generate again'),
   notYetRetryAt: L(
     'Sesame vérifiera de nouveau de lui-même vers {at} ; vous pouvez aussi cliquer sur Réessayer.',
     'Sesame checks again by itself around {at}; you can also click Retry.',
@@ -246,6 +257,26 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
         body.push(textBlock(tr(current.instructions), { spacing: 'Medium' }));
         if (current.links && current.links.length > 0) body.push(linksBlock(current.links, tr));
         actions.push(button(RUN_VERBS.done, tr(current.doneLabel), { style: 'positive' }));
+      }
+      break;
+    }
+    case 'secret': {
+      if (current?.kind === 'secret') {
+        body.push(textBlock(tr(current.instructions), { spacing: 'Medium' }));
+        const value = options.revealed?.[pending.name];
+        if (value !== undefined) {
+          body.push(textBlock(tr(current.secret.label), { weight: 'Bolder', spacing: 'Medium' }));
+          // A TextRun is never read as Markdown: every character of the secret shows as it is.
+          body.push({
+            type: 'RichTextBlock',
+            inlines: [{ type: 'TextRun', text: value, fontType: 'Monospace', size: 'Large' }],
+          });
+          body.push(textBlock(tr(TXT.secretOnce), { color: 'Warning', spacing: 'Small' }));
+        } else {
+          body.push(textBlock(tr(TXT.secretGone), { color: 'Warning', spacing: 'Medium' }));
+        }
+        actions.push(button(RUN_VERBS.done, tr(current.doneLabel), { style: 'positive' }));
+        actions.push(button(RUN_VERBS.retry, tr(TXT.secretAgain)));
       }
       break;
     }

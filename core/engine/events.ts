@@ -116,4 +116,21 @@ export interface RenderEffect {
   readonly pending: PendingKind | null;
 }
 
-export type Effect = GraphEffect | ScheduleReminderEffect | CancelReminderEffect | AuditEffect | RenderEffect;
+/**
+ * Generate a secret for this turn's card. The runner draws it from the SecretSource and hands it to the caller
+ * with the outcome; it never enters the run, the store or an effect.
+ */
+export interface RevealSecretEffect {
+  readonly type: 'reveal-secret';
+  readonly stepId: string;
+  readonly name: string;
+  readonly length: number;
+}
+
+export type Effect =
+  | GraphEffect
+  | ScheduleReminderEffect
+  | CancelReminderEffect
+  | AuditEffect
+  | RenderEffect
+  | RevealSecretEffect;

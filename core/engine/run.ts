@@ -90,6 +90,8 @@ export type Pending =
       readonly offered?: readonly { readonly id: string; readonly label: string }[];
     }
   | { readonly kind: 'manual'; readonly stepId: string }
+  /** A secret was generated and shown on the card of that turn; only its name is kept. */
+  | { readonly kind: 'secret'; readonly stepId: string; readonly name: string }
   | {
       readonly kind: 'wait';
       readonly stepId: string;

@@ -10,6 +10,7 @@
  */
 import { SesameError, StoreConflictError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
+import type { Secret, SecretSource } from '../ports/secret-source.js';
 import type { StoredRecord, Store } from '../ports/store.js';
 import { performGraphCall, type GraphCall, type TenantGraph } from '../ports/tenant-graph.js';
 import type { Locale, LocalizedText } from '../procedures/text.js';
@@ -18,6 +19,7 @@ import { okResult, toGraphErrorData, type CallResult } from './call-result.js';
 import type { Effect, EventActor, GraphEffect, RenderEffect, RunEvent } from './events.js';
 import type { InFlightJournal } from './in-flight.js';
 import { createRun, type Run } from './run.js';
+import { SecretRegistry, secretRefusingStore } from './secrets.js';
 import { transition, type Refusal } from './transition.js';
 
 export interface RunnerOptions {
@@ -33,6 +35,8 @@ export interface RunnerOptions {
   readonly maxTransitions?: number;
   /** Where runs with Graph calls in flight are noted, so a crash leaves a trace the next start finds. */
   readonly journal?: InFlightJournal;
+  /** Where generated secrets come from (node:crypto in production, injected like the clock). */
+  readonly secrets?: SecretSource;
 }
 
 export interface StartRunRequest {
@@ -51,6 +55,11 @@ export interface RunnerOutcome {
   readonly renders: readonly RenderEffect[];
   /** Set when the event did not apply (stale card, tampered choice…): nothing changed. */
   readonly refused?: Refusal;
+  /**
+   * Secrets generated in this turn, by name, for the one card that shows them. Nowhere else: the run, the audit
+   * log and reminders refuse them (secretRefusingStore), and the next turn's outcome does not carry them.
+   */
+  readonly secrets?: Readonly<Record<string, Secret>>;
 }
 
 /** What a reminder created by the runner carries in its payload (Store reminders are plain JSON). */
@@ -90,7 +99,9 @@ export function isRunReminderPayload(
 }
 
 export function createRunner(options: RunnerOptions): Runner {
-  const { store, clock } = options;
+  const { clock } = options;
+  const liveSecrets = new SecretRegistry();
+  const store = secretRefusingStore(options.store, liveSecrets);
   const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
   const maxTransitions = options.maxTransitions ?? 100;
 
@@ -150,6 +161,7 @@ export function createRunner(options: RunnerOptions): Runner {
     record: StoredRecord<Run>,
     effect: Exclude<Effect, GraphEffect>,
     renders: RenderEffect[],
+    secrets: Record<string, Secret>,
   ): Promise<void> {
     const run = record.value;
     switch (effect.type) {
@@ -191,6 +203,13 @@ export function createRunner(options: RunnerOptions): Runner {
       case 'render':
         renders.push(effect);
         return;
+      case 'reveal-secret': {
+        if (!options.secrets) throw new Error('this runner has no SecretSource to generate secrets');
+        const value = options.secrets.password({ length: effect.length });
+        liveSecrets.add(value);
+        secrets[effect.name] = value;
+        return;
+      }
     }
   }
 
@@ -236,6 +255,19 @@ export function createRunner(options: RunnerOptions): Runner {
   }
 
   async function drive(initial: StoredRecord<Run>, event: RunEvent): Promise<RunnerOutcome> {
+    const secrets: Record<string, Secret> = {};
+    try {
+      return await driveWith(initial, event, secrets);
+    } finally {
+      liveSecrets.forget(Object.values(secrets));
+    }
+  }
+
+  async function driveWith(
+    initial: StoredRecord<Run>,
+    event: RunEvent,
+    secrets: Record<string, Secret>,
+  ): Promise<RunnerOutcome> {
     const renders: RenderEffect[] = [];
     let record = initial;
     let graph: TenantGraph | undefined;
@@ -262,7 +294,7 @@ export function createRunner(options: RunnerOptions): Runner {
       const graphEffects: GraphEffect[] = [];
       for (const effect of applied.effects) {
         if (effect.type === 'graph') graphEffects.push(effect);
-        else await perform(record, effect, renders);
+        else await perform(record, effect, renders, secrets);
       }
       if (graphEffects.length > 0 && options.journal) {
         await options.journal.mark(record.value);
@@ -276,7 +308,13 @@ export function createRunner(options: RunnerOptions): Runner {
     }
     if (noted && options.journal && record.value.pending?.kind !== 'graph')
       await options.journal.clear(record.tenantId, record.id);
-    return { run: record.value, etag: record.etag, renders, ...(refused ? { refused } : {}) };
+    return {
+      run: record.value,
+      etag: record.etag,
+      renders,
+      ...(refused ? { refused } : {}),
+      ...(Object.keys(secrets).length > 0 ? { secrets: { ...secrets } } : {}),
+    };
   }
 
   return {

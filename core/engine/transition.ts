@@ -258,6 +258,12 @@ function retry(t: Tx): void {
       if (p.stepId === null) beginPreflight(t);
       else enterStep(t, p.stepId);
       return;
+    case 'secret': {
+      // "Generate again": the value shown before was never kept, so a new one replaces it.
+      const step = stepById(t, p.stepId);
+      kindOf(step).onRetry?.(t, step, 'check');
+      return;
+    }
     case 'error':
     case 'graph':
     case 'retry':

@@ -198,7 +198,19 @@ export interface ChoiceSource {
   ): { readonly options: readonly TenantOption[] } | { readonly error: LocalizedText };
 }
 
-export type Step = CheckStep | InputStep | ActionStep | ManualStep | WaitStep | ChoiceStep;
+/**
+ * A secret Sesame generates (a password for a service account, say): shown once, on this step's card, then
+ * never again — not in the run, the audit log, a log line, a later card or a reminder. `name` is how the card
+ * and the runner refer to it; the value itself exists only during the turn that generated it.
+ */
+export interface SecretStep extends StepBase {
+  readonly kind: 'secret';
+  readonly secret: { readonly name: string; readonly length: number; readonly label: LocalizedText };
+  readonly instructions: LocalizedText;
+  readonly doneLabel: LocalizedText;
+}
+
+export type Step = CheckStep | InputStep | ActionStep | ManualStep | WaitStep | ChoiceStep | SecretStep;
 export type StepKind = Step['kind'];
 
 export interface Procedure {

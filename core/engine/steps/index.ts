@@ -5,6 +5,7 @@ import { checkKind } from './check.js';
 import { choiceKind } from './choice.js';
 import { inputKind } from './input.js';
 import { manualKind } from './manual.js';
+import { secretKind } from './secret.js';
 import type { StepKindModule } from './step-kind.js';
 import { waitKind } from './wait.js';
 
@@ -15,6 +16,7 @@ const STEP_KINDS: { readonly [K in StepKind]: StepKindModule<Extract<Step, { kin
   manual: manualKind,
   wait: waitKind,
   choice: choiceKind,
+  secret: secretKind,
 };
 
 /** The module of a step's kind, typed for that step. */
