@@ -42,7 +42,7 @@ const sandbox = await startSandbox({
 console.log(`Sandbox tenant "${sandbox.state.tenantDisplayName}" (${sandbox.tenantId})`);
 console.log(`  Graph v1.0     ${sandbox.graphUrl}`);
 console.log(`  Entra ID       ${sandbox.httpsUrl}/${sandbox.tenantId}/v2.0/.well-known/openid-configuration`);
-console.log(`  Admin API      ${sandbox.httpUrl}/_sandbox/log`);
+console.log(`  Console        ${sandbox.consoleUrl}  (admin API: ${sandbox.httpUrl}/_sandbox/*)`);
 console.log(`  Sesame app     ${SESAME_CLIENT_ID}    test client ${TEST_CLIENT_ID}`);
 console.log(`  Users          ${sandbox.state.users.size}`);
 for (const [key, u] of Object.entries(SEED_USERS)) {
