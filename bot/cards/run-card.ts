@@ -6,6 +6,7 @@ import { directoryRoleName, findDirectoryRole } from '../../core/directory-roles
 import type { Run, StepResult } from '../../core/engine/run.js';
 import type { Locale, LocalizedText, TextParams } from '../../core/procedures/text.js';
 import { localize } from '../../core/procedures/text.js';
+import { fillUrl } from '../../core/procedures/context-escaping.js';
 import type { Link, ProcedureModule, Step } from '../../core/procedures/types.js';
 import {
   adaptiveCard,
@@ -255,7 +256,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
     case 'manual': {
       if (current?.kind === 'manual') {
         body.push(textBlock(tr(current.instructions), { spacing: 'Medium' }));
-        if (current.links && current.links.length > 0) body.push(linksBlock(current.links, tr));
+        if (current.links && current.links.length > 0) body.push(linksBlock(current.links, tr, params));
         actions.push(button(RUN_VERBS.done, tr(current.doneLabel), { style: 'positive' }));
       }
       break;
@@ -381,7 +382,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
   const latest = [...done]
     .sort((a, b) => run.stepResults[a.id]!.at.localeCompare(run.stepResults[b.id]!.at))
     .pop();
-  if (latest) body.push(resultBlock(latest, run.stepResults[latest.id]!, tr, 'Medium'));
+  if (latest) body.push(resultBlock(latest, run.stepResults[latest.id]!, tr, 'Medium', params));
   body.push(progress(steps, run, tr));
   const earlier = done.filter((s) => s !== latest);
   if (earlier.length > 0) {
@@ -399,7 +400,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       type: 'Container',
       id: `details-${run.id}`,
       isVisible: false,
-      items: earlier.map((s) => resultBlock(s, run.stepResults[s.id]!, tr, 'Small')),
+      items: earlier.map((s) => resultBlock(s, run.stepResults[s.id]!, tr, 'Small', params)),
     });
   }
 
@@ -456,6 +457,7 @@ function resultBlock(
   result: StepResult,
   tr: (t: LocalizedText, p?: TextParams) => string,
   spacing: 'Small' | 'Medium',
+  params: TextParams = {},
 ): CardElement {
   const items: CardElement[] = [
     textBlock(
@@ -466,7 +468,7 @@ function resultBlock(
     ),
   ];
   for (const note of result.notes ?? []) items.push(textBlock(tr(note), { isSubtle: true, spacing: 'None' }));
-  if (result.links && result.links.length > 0) items.push(linksBlock(result.links, tr));
+  if (result.links && result.links.length > 0) items.push(linksBlock(result.links, tr, params));
   const ids = [
     ...(result.objectIds.length > 0 ? [tr(TXT.objectIds, { ids: result.objectIds.join(', ') })] : []),
     ...(result.requestIds.length > 0
@@ -478,9 +480,18 @@ function resultBlock(
   return { type: 'Container', spacing, items };
 }
 
-/** Links as Markdown in one line: Teams cuts long button titles, not link texts. */
-function linksBlock(links: readonly Link[], tr: (t: LocalizedText) => string): CardElement {
-  return textBlock(links.map((l) => `[${tr(l.label)}](${l.url})`).join(' · '), { spacing: 'Small' });
+/**
+ * Links as Markdown in one line: Teams cuts long button titles, not link texts. A link's `{placeholders}` are
+ * filled from the run URL-encoded, so a value cannot change the link's target or close the Markdown.
+ */
+function linksBlock(
+  links: readonly Link[],
+  tr: (t: LocalizedText) => string,
+  params: TextParams,
+): CardElement {
+  return textBlock(links.map((l) => `[${tr(l.label)}](${fillUrl(l.url, params)})`).join(' · '), {
+    spacing: 'Small',
+  });
 }
 
 function holders(
