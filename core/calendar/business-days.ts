@@ -2,7 +2,7 @@
  * Business-day arithmetic on a time zone's wall clock: "2 business days" from Friday 17:00 in Paris is
  * Tuesday 17:00 in Paris, whatever daylight-saving change happens in between.
  */
-import { frenchHolidayCalendar, type FrenchHolidayOptions } from './french-holidays.js';
+import { holidayPredicate as calendarHolidays, isCalendarId, type CalendarId } from './tenant-calendars.js';
 import { addCivilDays, civilDayOfWeek, fromWallClock, isoDate, toWallClock } from './time-zone.js';
 
 /**
@@ -11,12 +11,12 @@ import { addCivilDays, civilDayOfWeek, fromWallClock, isoDate, toWallClock } fro
  */
 export type HolidaySource = ((date: string) => boolean) | readonly string[] | NamedHolidayCalendar;
 
-export type NamedHolidayCalendar = 'fr' | 'fr-alsace-moselle' | 'none';
+export type NamedHolidayCalendar = CalendarId | 'none';
 
 export interface BusinessDayOptions {
   /** IANA time zone; default Europe/Paris. */
   readonly timeZone?: string;
-  /** Default: metropolitan French public holidays. */
+  /** Default: metropolitan French public holidays (core/calendar/tenant-calendars.ts). */
   readonly holidays?: HolidaySource;
   /** Days of the week off (0 = Sunday); default Saturday and Sunday. */
   readonly weekend?: readonly number[];
@@ -24,16 +24,22 @@ export interface BusinessDayOptions {
 
 export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 
-const named: Record<NamedHolidayCalendar, (date: string) => boolean> = {
-  fr: frenchHolidayCalendar(),
-  'fr-alsace-moselle': frenchHolidayCalendar({ alsaceMoselle: true } satisfies FrenchHolidayOptions),
-  none: () => false,
-};
+const named = new Map<NamedHolidayCalendar, (date: string) => boolean>([['none', () => false]]);
+
+function namedPredicate(id: NamedHolidayCalendar): (date: string) => boolean {
+  let predicate = named.get(id);
+  if (!predicate) {
+    if (!isCalendarId(id)) throw new RangeError(`unknown holiday calendar '${String(id)}'`);
+    predicate = calendarHolidays(id);
+    named.set(id, predicate);
+  }
+  return predicate;
+}
 
 function holidayPredicate(source: HolidaySource | undefined): (date: string) => boolean {
-  if (source === undefined) return named.fr;
+  if (source === undefined) return namedPredicate('fr');
   if (typeof source === 'function') return source;
-  if (typeof source === 'string') return named[source];
+  if (typeof source === 'string') return namedPredicate(source as NamedHolidayCalendar);
   const set = new Set(source);
   return (d) => set.has(d);
 }

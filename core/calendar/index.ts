@@ -1,3 +1,3 @@
 export * from './business-days.js';
-export * from './french-holidays.js';
+export * from './tenant-calendars.js';
 export * from './time-zone.js';

@@ -1,25 +1,23 @@
 import {
   addBusinessDays,
-  easterSunday,
+  CALENDAR_IDS,
+  calendarLabel,
   fromWallClock,
-  frenchHolidays,
   isBusinessDay,
+  isCalendarId,
+  publicHolidays,
+  tenantCalendar,
   toWallClock,
 } from '../../core/calendar/index.js';
 
 const PARIS = 'Europe/Paris';
 
-describe('Easter and French public holidays', () => {
-  it('computes Easter Sunday', () => {
-    expect(easterSunday(2026)).toEqual({ year: 2026, month: 4, day: 5 });
-    expect(easterSunday(2027)).toEqual({ year: 2027, month: 3, day: 28 });
-    expect(easterSunday(2024)).toEqual({ year: 2024, month: 3, day: 31 });
-    expect(easterSunday(2038)).toEqual({ year: 2038, month: 4, day: 25 });
-  });
+describe('tenant calendars (public holidays from date-holidays)', () => {
+  const dates = (id: Parameters<typeof publicHolidays>[0], year: number) =>
+    publicHolidays(id, year).map((h) => h.date);
 
-  it('lists the eleven metropolitan holidays of 2026 with Easter-based ones', () => {
-    const dates = frenchHolidays(2026).map((h) => h.date);
-    expect(dates).toEqual([
+  it('lists the eleven metropolitan French holidays of 2026, Easter-based ones included', () => {
+    expect(dates('fr', 2026)).toEqual([
       '2026-01-01',
       '2026-04-06', // Easter Monday
       '2026-05-01',
@@ -32,19 +30,66 @@ describe('Easter and French public holidays', () => {
       '2026-11-11',
       '2026-12-25',
     ]);
-    expect(frenchHolidays(2027).map((h) => h.date)).toContain('2027-03-29');
+    expect(dates('fr', 2027)).toContain('2027-03-29'); // Easter Monday 2027
   });
 
   it('adds Good Friday and 26 December for Alsace-Moselle', () => {
-    const dates = frenchHolidays(2026, { alsaceMoselle: true }).map((h) => h.date);
-    expect(dates).toContain('2026-04-03');
-    expect(dates).toContain('2026-12-26');
-    expect(dates).toHaveLength(13);
+    expect(dates('fr-alsace-moselle', 2026)).toEqual(
+      expect.arrayContaining(['2026-04-03', '2026-12-26', ...dates('fr', 2026)]),
+    );
+    expect(dates('fr-alsace-moselle', 2026)).toHaveLength(13);
   });
 
-  it('names holidays in French and English', () => {
-    const armistice = frenchHolidays(2026).find((h) => h.date === '2026-11-11');
-    expect(armistice?.name).toEqual({ fr: 'Armistice 1918', en: 'Armistice Day' });
+  it('knows the other French-speaking calendars', () => {
+    expect(dates('be', 2026)).toContain('2026-07-21'); // Belgian national day
+    expect(dates('be', 2026)).not.toContain('2026-07-14');
+    expect(dates('lu', 2026)).toEqual(expect.arrayContaining(['2026-05-09', '2026-06-23']));
+    expect(dates('ch-ge', 2026)).toEqual(expect.arrayContaining(['2026-09-10', '2026-12-31'])); // Jeûne genevois
+    expect(dates('ch-vd', 2026)).toContain('2026-09-21'); // Lundi du Jeûne fédéral
+    expect(dates('ca-qc', 2026)).toEqual(expect.arrayContaining(['2026-06-24', '2026-07-01']));
+    // Bank holidays and observances are working days.
+    expect(dates('ch-ge', 2026)).not.toContain('2026-01-02');
+  });
+
+  it('names each calendar with its time zone, in French and English', () => {
+    expect(calendarLabel('fr', 'fr')).toBe('France (Europe/Paris)');
+    expect(calendarLabel('ch-ge', 'en')).toBe('Switzerland, canton of Geneva (Europe/Zurich)');
+    expect(tenantCalendar('ca-qc').timeZone).toBe('America/Toronto');
+    for (const id of CALENDAR_IDS) expect(isCalendarId(id)).toBe(true);
+    expect(isCalendarId('xx')).toBe(false);
+  });
+});
+
+describe('business days on two countries\' calendars', () => {
+  it('skips the French national day but not the Belgian one, and vice versa', () => {
+    // Friday 10 July 2026, 17:00 in Paris and in Brussels (same offset).
+    const friday = Date.parse('2026-07-10T15:00:00Z');
+    const fr = addBusinessDays(friday, 2, { timeZone: 'Europe/Paris', holidays: 'fr' });
+    const be = addBusinessDays(friday, 2, { timeZone: 'Europe/Brussels', holidays: 'be' });
+    expect(new Date(fr).toISOString()).toBe('2026-07-15T15:00:00.000Z'); // Mon 13, (Tue 14 off), Wed 15
+    expect(new Date(be).toISOString()).toBe('2026-07-14T15:00:00.000Z'); // Mon 13, Tue 14
+    const nextFriday = Date.parse('2026-07-17T15:00:00Z');
+    expect(
+      new Date(addBusinessDays(nextFriday, 2, { timeZone: 'Europe/Brussels', holidays: 'be' })).toISOString(),
+    ).toBe('2026-07-22T15:00:00.000Z'); // Mon 20, (Tue 21 off), Wed 22
+    expect(new Date(addBusinessDays(nextFriday, 2, { holidays: 'fr' })).toISOString()).toBe(
+      '2026-07-21T15:00:00.000Z',
+    );
+  });
+
+  it('counts Québec days on Montréal time across the weekend and Saint-Jean-Baptiste', () => {
+    // Tuesday 23 June 2026, 10:00 in Montréal (EDT, UTC−4).
+    const tuesday = Date.parse('2026-06-23T14:00:00Z');
+    const due = addBusinessDays(tuesday, 2, { timeZone: 'America/Toronto', holidays: 'ca-qc' });
+    expect(new Date(due).toISOString()).toBe('2026-06-26T14:00:00.000Z'); // Thu 25, Fri 26
+    const friday = Date.parse('2026-06-26T14:00:00Z');
+    expect(
+      new Date(addBusinessDays(friday, 2, { timeZone: 'America/Toronto', holidays: 'ca-qc' })).toISOString(),
+    ).toBe('2026-06-30T14:00:00.000Z'); // Mon 29, Tue 30 (1 July is Canada Day)
+  });
+
+  it('refuses an unknown calendar name', () => {
+    expect(() => addBusinessDays(0, 1, { holidays: 'xx' as never })).toThrow(RangeError);
   });
 });
 
