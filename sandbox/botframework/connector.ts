@@ -3,6 +3,7 @@ import type { Context, Hono } from 'hono';
 import type { SandboxAppRegistration, SandboxDirectory } from '../contracts.js';
 import type { TokenIssuer } from '../identity/token-issuer.js';
 import { authenticateBot, type BotCaller } from './bot-auth.js';
+import type { ConnectorLimits } from './connector-limits.js';
 
 export type RecordedVerb = 'send' | 'reply' | 'update' | 'delete';
 
@@ -94,6 +95,10 @@ export class ConnectorRecorder {
     this.conversation(conversationId).members = [...members];
   }
 
+  tenantOf(conversationId: string): string | undefined {
+    return this.conversations.get(conversationId)?.tenantId;
+  }
+
   members(conversationId: string): readonly ChannelAccount[] {
     return this.conversations.get(conversationId)?.members ?? [];
   }
@@ -135,6 +140,8 @@ export interface ConnectorOptions {
   readonly allowAnonymous: () => boolean;
   /** Where the connector is mounted, e.g. http://127.0.0.1:5990/botframework/connector */
   readonly serviceUrl: string;
+  /** Teams' rate limits and injected faults on the activity routes. */
+  readonly limits?: ConnectorLimits;
 }
 
 /** The Bot Framework connector (Teams' serviceUrl) under `prefix`. */
@@ -163,6 +170,28 @@ export function mountConnector(app: Hono, prefix: string, options: ConnectorOpti
     }
   };
   const targeted = (c: Context) => c.req.query('isTargetedActivity') === 'true';
+  /** A 429 (or injected fault) answer when the request is over Teams' limits, else undefined. */
+  const overLimit = (c: Context, conversationId: string, activity?: Record<string, unknown>) => {
+    if (!options.limits) return undefined;
+    const conversation = activity?.conversation as { tenantId?: unknown } | undefined;
+    const channelData = activity?.channelData as { tenant?: { id?: unknown } } | undefined;
+    const tenantId =
+      recorder.tenantOf(conversationId) ??
+      (typeof conversation?.tenantId === 'string' ? conversation.tenantId : undefined) ??
+      (typeof channelData?.tenant?.id === 'string' ? channelData.tenant.id : undefined);
+    const refusal = options.limits.check(appIdOf(c) ?? 'anonymous', conversationId, tenantId);
+    if (!refusal) return undefined;
+    if (refusal.retryAfterSeconds !== undefined) c.header('Retry-After', String(refusal.retryAfterSeconds));
+    return c.json(
+      {
+        error: {
+          code: refusal.status === 429 ? 'TooManyRequests' : 'ServiceError',
+          message: `The connector refused the request (${refusal.reason}).`,
+        },
+      },
+      refusal.status as 429,
+    );
+  };
 
   app.post(`${prefix}/v3/conversations`, async (c) => {
     const params = await body(c);
@@ -214,6 +243,8 @@ export function mountConnector(app: Hono, prefix: string, options: ConnectorOpti
     if (!activity)
       return connectorError(c, 400, 'BadArgument', 'The activity body is missing or is not JSON.');
     const conversationId = c.req.param('conversationId')!;
+    const refused = overLimit(c, conversationId, activity);
+    if (refused) return refused;
     const replyToId =
       verb === 'reply' ? c.req.param('activityId') : (activity.replyToId as string | undefined);
     const id = recorder.nextActivityId();
@@ -241,6 +272,8 @@ export function mountConnector(app: Hono, prefix: string, options: ConnectorOpti
     if (!recorder.hasActivity(conversationId, id)) {
       return connectorError(c, 404, 'ActivityNotFoundInConversation', `Unknown activity '${id}'.`);
     }
+    const refused = overLimit(c, conversationId, activity);
+    if (refused) return refused;
     const appId = appIdOf(c);
     recorder.record({
       verb: 'update',

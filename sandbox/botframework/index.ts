@@ -11,11 +11,13 @@ import {
   mountConnectorAdmin,
   type RecordedActivity,
 } from './connector.js';
+import { ConnectorLimits } from './connector-limits.js';
 import { mountTokenService, UserTokenStore, type SignInNotifier } from './token-service.js';
 
 export { BotFrameworkSigner } from './activity-tokens.js';
 export { ConnectorRecorder, type RecordedActivity, type ChannelAccount } from './connector.js';
 export type { UserTokenResponse } from './token-service.js';
+export { ConnectorLimits, type ConnectorLimitStats } from './connector-limits.js';
 
 /** The values to give the Teams SDK's `withOverrides(PUBLIC, …)` so its App talks to the sandbox. */
 export interface SandboxCloudOverrides {
@@ -60,6 +62,8 @@ export class BotFrameworkSandbox {
   readonly signer: BotFrameworkSigner;
   readonly recorder: ConnectorRecorder;
   readonly userTokens = new UserTokenStore();
+  /** Teams' rate limits (off until switched on) and injected faults, on the connector's activity routes. */
+  readonly limits = new ConnectorLimits();
   readonly cloud: SandboxCloudOverrides;
   /** The serviceUrl to put on activities sent to the bot. */
   readonly serviceUrl: string;
@@ -156,6 +160,7 @@ export class BotFrameworkSandbox {
       recorder: this.recorder,
       allowAnonymous,
       serviceUrl: this.serviceUrl,
+      limits: this.limits,
     });
     mountTokenService(
       app,
@@ -187,6 +192,30 @@ export class BotFrameworkSandbox {
         return c.json({ error: { code: 'BadArgument', message: 'url must be an http(s) URL.' } }, 400);
       this.setMessagingEndpoint(appId, url);
       return c.json({ appId, url });
+    });
+    app.get('/_sandbox/botframework/limits', (c) => c.json(this.limits.stats()));
+    app.put('/_sandbox/botframework/limits', async (c) => {
+      const body = (await c.req.json().catch(() => ({}))) as { enabled?: unknown; reset?: unknown };
+      if (typeof body.enabled !== 'boolean')
+        return c.json({ error: { code: 'BadArgument', message: 'enabled (boolean) is required.' } }, 400);
+      if (body.reset === true) this.limits.reset();
+      this.limits.enabled = body.enabled;
+      return c.json(this.limits.stats());
+    });
+    app.post('/_sandbox/botframework/faults', async (c) => {
+      const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+      try {
+        this.limits.addFault({
+          status: Number(body.status),
+          count: body.count === undefined ? 1 : Number(body.count),
+          ...(body.retryAfterSeconds !== undefined
+            ? { retryAfterSeconds: Number(body.retryAfterSeconds) }
+            : {}),
+        });
+      } catch (e) {
+        return c.json({ error: { code: 'BadArgument', message: (e as Error).message } }, 400);
+      }
+      return c.body(null, 204);
     });
     app.post('/_sandbox/botframework/activity-token', async (c) => {
       const body = (await c.req.json().catch(() => ({}))) as { appId?: unknown; serviceUrl?: unknown };

@@ -1,0 +1,281 @@
+/**
+ * The Messenger over the Teams SDK v2: posts to the conversation's own serviceUrl (from its stored reference)
+ * through the SDK's API client, with the bot's token from the App's HTTP client. Proactive sends wait in their own
+ * per-conversation queues, so the bot's replies to users (sent by the SDK inside a turn) never wait behind them.
+ */
+import { Client as ApiClient, type ActivityParams } from '@microsoft/teams.api';
+import type { Client as HttpClient } from '@microsoft/teams.common';
+import {
+  MessengerError,
+  type ConversationReference,
+  type Messenger,
+  type OutboundMessage,
+  type SendOptions,
+} from '../../core/ports/messenger.js';
+import {
+  SlidingWindowLimiter,
+  TEAMS_CONVERSATION_LIMITS,
+  TEAMS_TENANT_LIMITS,
+  type RateWindow,
+} from './rate-limits.js';
+
+export interface TeamsMessengerOptions {
+  /** The SDK's HTTP client carrying the bot's token (App#api.http). */
+  readonly http: HttpClient;
+  readonly now: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** [0, 1) for backoff jitter. */
+  readonly random?: () => number;
+  /** Attempts per message before giving up with 'messenger_throttled' / 'messenger_unavailable'. */
+  readonly maxAttempts?: number;
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+  readonly conversationLimits?: readonly RateWindow[];
+  readonly tenantLimits?: readonly RateWindow[];
+  /** Told of every answer the connector gave (for logs and the benchmark). */
+  readonly onAnswer?: (answer: { status: number; conversationId: string; attempt: number }) => void;
+}
+
+/** Statuses Teams documents as "try again": throttled, precondition (conversation busy), gateway errors. */
+const RETRYABLE = new Set([412, 429, 502, 503, 504]);
+
+interface Job {
+  readonly ref: ConversationReference;
+  readonly run: (api: ApiClient) => Promise<{ id?: string }>;
+  readonly notAfter?: number;
+  attempt: number;
+  notBefore: number;
+  readonly resolve: (value: { id: string }) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+interface Lane {
+  readonly jobs: Job[];
+  running: boolean;
+}
+
+export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger & {
+  /** Messages queued or in flight. */
+  pending(): number;
+} {
+  const now = options.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = options.random ?? Math.random;
+  const maxAttempts = options.maxAttempts ?? 6;
+  const backoff = options.backoff ?? { baseMs: 1_000, maxMs: 32_000 };
+  const conversations = new SlidingWindowLimiter(options.conversationLimits ?? TEAMS_CONVERSATION_LIMITS);
+  const tenants = new SlidingWindowLimiter(options.tenantLimits ?? TEAMS_TENANT_LIMITS);
+  const lanes = new Map<string, Lane>();
+  /** Woken when any request of a tenant answers (a lane waiting on the tenant's in-flight requests). */
+  const answered = new Map<string, (() => void)[]>();
+  const clients = new Map<string, ApiClient>();
+  let queued = 0;
+
+  function apiFor(serviceUrl: string): ApiClient {
+    const base = serviceUrl.replace(/\/+$/, '');
+    let client = clients.get(base);
+    if (!client) {
+      // The SDK ships CJS and ESM typings of one class: the same object either way.
+      client = new ApiClient(base, options.http as unknown as ConstructorParameters<typeof ApiClient>[1]);
+      clients.set(base, client);
+    }
+    return client;
+  }
+
+  const laneKey = (ref: ConversationReference) => `${ref.tenantId}|${ref.conversationId}`;
+
+  function waitForAnswer(tenantId: string): Promise<void> {
+    return new Promise((resolve) => {
+      const list = answered.get(tenantId) ?? [];
+      list.push(resolve);
+      answered.set(tenantId, list);
+    });
+  }
+
+  function wake(tenantId: string): void {
+    const list = answered.get(tenantId);
+    answered.delete(tenantId);
+    for (const resolve of list ?? []) resolve();
+  }
+
+  async function drain(key: string, lane: Lane): Promise<void> {
+    while (lane.jobs.length > 0) {
+      const job = lane.jobs[0]!;
+      const tenantKey = job.ref.tenantId;
+      const at = now();
+      if (job.notAfter !== undefined && at > job.notAfter) {
+        lane.jobs.shift();
+        queued -= 1;
+        job.reject(new MessengerError('messenger_deadline', 'the send could not start before its deadline'));
+        continue;
+      }
+      const wait = Math.max(job.notBefore - at, conversations.delay(key, at), tenants.delay(tenantKey, at));
+      if (wait === Infinity) {
+        await waitForAnswer(tenantKey);
+        continue;
+      }
+      if (wait > 0) {
+        await sleep(wait);
+        continue;
+      }
+      conversations.begin(key);
+      tenants.begin(tenantKey);
+      job.attempt += 1;
+      let status = 0;
+      let result: { id?: string } | undefined;
+      let failure: unknown;
+      try {
+        result = await job.run(apiFor(job.ref.serviceUrl));
+        status = 200;
+      } catch (e) {
+        failure = e;
+        status = statusOf(e);
+      } finally {
+        const doneAt = now();
+        conversations.end(key, doneAt);
+        tenants.end(tenantKey, doneAt);
+        wake(tenantKey);
+      }
+      options.onAnswer?.({ status, conversationId: job.ref.conversationId, attempt: job.attempt });
+      if (result) {
+        lane.jobs.shift();
+        queued -= 1;
+        job.resolve({ id: result.id ?? '' });
+        continue;
+      }
+      const retryable = status === 0 || RETRYABLE.has(status);
+      if (retryable && job.attempt < maxAttempts) {
+        const retryAfter = retryAfterMs(failure, now());
+        // Full jitter: instances retrying after the same 429 do not come back in step.
+        const delay =
+          retryAfter ??
+          Math.floor(random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** (job.attempt - 1)));
+        job.notBefore = now() + delay;
+        continue;
+      }
+      lane.jobs.shift();
+      queued -= 1;
+      job.reject(toMessengerError(status, failure, job.attempt));
+    }
+  }
+
+  function enqueue(
+    ref: ConversationReference,
+    run: Job['run'],
+    sendOptions: SendOptions = {},
+  ): Promise<{ id: string }> {
+    return new Promise((resolve, reject) => {
+      const key = laneKey(ref);
+      let lane = lanes.get(key);
+      if (!lane) {
+        lane = { jobs: [], running: false };
+        lanes.set(key, lane);
+      }
+      lane.jobs.push({
+        ref,
+        run,
+        ...(sendOptions.notAfter !== undefined ? { notAfter: sendOptions.notAfter } : {}),
+        attempt: 0,
+        notBefore: 0,
+        resolve,
+        reject,
+      });
+      queued += 1;
+      if (!lane.running) pump(key, lane);
+    });
+  }
+
+  function pump(key: string, lane: Lane): void {
+    lane.running = true;
+    void drain(key, lane).finally(() => {
+      lane.running = false;
+      // A job may have been queued after the loop saw an empty lane.
+      if (lane.jobs.length > 0) pump(key, lane);
+      else lanes.delete(key);
+    });
+  }
+
+  return {
+    send(ref, message, sendOptions) {
+      return enqueue(
+        ref,
+        (api) => api.conversations.createActivity(ref.conversationId, activityOf(ref, message)),
+        sendOptions,
+      );
+    },
+    async update(ref, activityId, message, sendOptions) {
+      await enqueue(
+        ref,
+        async (api) => {
+          await api.conversations.updateActivity(ref.conversationId, activityId, {
+            ...activityOf(ref, message),
+            id: activityId,
+          });
+          return { id: activityId };
+        },
+        sendOptions,
+      );
+    },
+    pending: () => queued,
+  };
+}
+
+function activityOf(ref: ConversationReference, message: OutboundMessage): ActivityParams {
+  return {
+    type: 'message',
+    summary: message.summary,
+    from: { id: ref.botId, name: ref.botName ?? 'Sesame', role: 'bot' },
+    conversation: {
+      id: ref.conversationId,
+      tenantId: ref.tenantId,
+      conversationType: ref.kind,
+      isGroup: ref.kind !== 'personal',
+    },
+    channelData: { tenant: { id: ref.tenantId } },
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: message.card }],
+  } as unknown as ActivityParams;
+}
+
+interface HttpFailure {
+  readonly response?: { readonly status?: number; readonly headers?: Record<string, unknown> };
+}
+
+function statusOf(e: unknown): number {
+  const status = (e as HttpFailure | undefined)?.response?.status;
+  return typeof status === 'number' ? status : 0;
+}
+
+/** Retry-After in seconds or as an HTTP date. */
+function retryAfterMs(e: unknown, now: number): number | undefined {
+  const headers = (e as HttpFailure | undefined)?.response?.headers;
+  const raw = headers?.['retry-after'] ?? headers?.['Retry-After'];
+  if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, 300_000);
+  const date = Date.parse(String(raw));
+  return Number.isFinite(date) ? Math.max(0, Math.min(date - now, 300_000)) : undefined;
+}
+
+function toMessengerError(status: number, cause: unknown, attempts: number): MessengerError {
+  if (status === 403 || status === 404)
+    return new MessengerError(
+      'conversation_gone',
+      `the bot is no longer in this conversation (${status})`,
+      status,
+      cause,
+    );
+  if (status === 429 || status === 412)
+    return new MessengerError(
+      'messenger_throttled',
+      `Teams still throttled after ${attempts} attempts`,
+      status,
+      cause,
+    );
+  if (status === 0 || status >= 500)
+    return new MessengerError(
+      'messenger_unavailable',
+      `the Teams connector did not take the message after ${attempts} attempts (${status || 'network'})`,
+      status || undefined,
+      cause,
+    );
+  return new MessengerError('messenger_rejected', `Teams refused the message (${status})`, status, cause);
+}
