@@ -13,6 +13,7 @@ import type {
   ListOptions,
   RecordKind,
   Reminder,
+  ReleaseOptions,
   ReminderInput,
   ReminderStatus,
   Store,
@@ -21,6 +22,7 @@ import type {
 import { postgresMigrations } from './migrations/postgres-migrations.js';
 import {
   checkEpochMs,
+  checkLeaseMs,
   checkMigrations,
   claimWindow,
   clampLimit,
@@ -167,7 +169,7 @@ export async function migratePostgres(
 
 class PostgresStore implements Store {
   private closed = false;
-  private readonly t: { records: string; audit: string; reminders: string };
+  private readonly t: { records: string; audit: string; reminders: string; leases: string };
 
   constructor(
     private readonly pool: pg.Pool,
@@ -178,6 +180,7 @@ class PostgresStore implements Store {
       records: `${schema}.records`,
       audit: `${schema}.audit_events`,
       reminders: `${schema}.reminders`,
+      leases: `${schema}.dispatch_leases`,
     };
   }
 
@@ -318,6 +321,7 @@ class PostgresStore implements Store {
   async claimDueReminders(options: ClaimOptions): Promise<Reminder[]> {
     const { at, until, limit } = claimWindow(options, this.now);
     if (limit === 0) return [];
+    if (options.tenantLeaseMs !== undefined) return this.claimByTenant(options, at, limit);
     // SKIP LOCKED: rows another instance is claiming right now are left to it; rows it has just claimed fail the
     // lease condition when re-checked after its commit.
     const rows = await this.rows<ReminderRow>(
@@ -330,7 +334,71 @@ class PostgresStore implements Store {
        RETURNING *`,
       [options.owner, until, at, limit],
     );
-    return rows.map(toReminder).sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return sortReminders(rows.map(toReminder));
+  }
+
+  /** Claims only for tenants whose dispatch lease this owner holds or takes (see ClaimOptions.tenantLeaseMs). */
+  private async claimByTenant(options: ClaimOptions, at: number, limit: number): Promise<Reminder[]> {
+    const tenantUntil = at + checkLeaseMs(options.tenantLeaseMs!);
+    const until = at + options.leaseMs;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Keep the tenants this owner is still sending for; forget the others.
+      await client.query(
+        `UPDATE ${this.t.leases} l SET lease_until = $3 WHERE owner = $1 AND lease_until > $2
+           AND EXISTS (SELECT 1 FROM ${this.t.reminders} r
+             WHERE r.tenant_id = l.tenant_id AND r.status = 'scheduled' AND r.due_at <= $2)`,
+        [options.owner, at, tenantUntil],
+      );
+      const candidates = await client.query<{ tenant_id: string }>(
+        `SELECT DISTINCT r.tenant_id FROM ${this.t.reminders} r
+           WHERE r.status = 'scheduled' AND r.due_at <= $2 AND (r.lease_until IS NULL OR r.lease_until <= $2)
+             AND NOT EXISTS (SELECT 1 FROM ${this.t.leases} l
+               WHERE l.tenant_id = r.tenant_id AND l.owner <> $1 AND l.lease_until > $2)
+           LIMIT $3`,
+        [options.owner, at, options.maxTenants ?? 20],
+      );
+      const held: string[] = [];
+      for (const { tenant_id: tenant } of candidates.rows) {
+        // Re-checked against the committed row when two instances race for the same tenant: one gets it.
+        const taken = await client.query(
+          `INSERT INTO ${this.t.leases} (tenant_id, owner, lease_until) VALUES ($1, $2, $3)
+             ON CONFLICT (tenant_id) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
+             WHERE ${this.t.leases}.owner = EXCLUDED.owner OR ${this.t.leases}.lease_until <= $4
+           RETURNING tenant_id`,
+          [tenant, options.owner, tenantUntil, at],
+        );
+        if ((taken.rowCount ?? 0) > 0) held.push(tenant);
+      }
+      await client.query('COMMIT');
+      const claimed: Reminder[] = [];
+      for (let i = 0; i < held.length && claimed.length < limit; i += 1) {
+        const share = Math.ceil((limit - claimed.length) / (held.length - i));
+        const rows = await this.rows<ReminderRow>(
+          `UPDATE ${this.t.reminders} SET lease_owner = $1, lease_until = $2, lease_generation = generation
+           WHERE id IN (
+             SELECT id FROM ${this.t.reminders}
+             WHERE tenant_id = $5 AND status = 'scheduled' AND due_at <= $3
+               AND (lease_until IS NULL OR lease_until <= $3)
+             ORDER BY due_at, id LIMIT $4
+             FOR UPDATE SKIP LOCKED)
+           RETURNING *`,
+          [options.owner, until, at, share, held[i]],
+        );
+        claimed.push(...rows.map(toReminder));
+      }
+      return sortReminders(claimed);
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async releaseDispatchLeases(owner: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.t.leases} WHERE owner = $1`, [owner]);
   }
 
   async completeReminder(id: string, owner: string): Promise<boolean> {
@@ -343,10 +411,16 @@ class PostgresStore implements Store {
     return (result.rowCount ?? 0) > 0;
   }
 
-  async releaseReminder(id: string, owner: string, retryAt: number): Promise<boolean> {
+  async releaseReminder(
+    id: string,
+    owner: string,
+    retryAt: number,
+    options: ReleaseOptions = {},
+  ): Promise<boolean> {
+    const step = options.countAttempt === false ? 0 : 1;
     const result = await this.pool.query(
       `UPDATE ${this.t.reminders} SET due_at = CASE WHEN generation = lease_generation THEN $3 ELSE due_at END,
-         attempts = CASE WHEN generation = lease_generation THEN attempts + 1 ELSE attempts END,
+         attempts = CASE WHEN generation = lease_generation THEN attempts + ${step} ELSE attempts END,
          lease_owner = NULL, lease_until = NULL, lease_generation = NULL
        WHERE id = $1 AND lease_owner = $2 AND status = 'scheduled'`,
       [id, owner, checkEpochMs(retryAt, 'retryAt')],
@@ -428,4 +502,8 @@ function toReminder(row: ReminderRow): Reminder {
     ...(row.lease_owner === null ? {} : { leaseOwner: row.lease_owner }),
     ...(row.lease_until === null ? {} : { leaseUntil: Number(row.lease_until) }),
   };
+}
+
+function sortReminders(list: Reminder[]): Reminder[] {
+  return list.sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -15,6 +15,7 @@ import type {
   ListOptions,
   RecordKind,
   Reminder,
+  ReleaseOptions,
   ReminderInput,
   ReminderStatus,
   Store,
@@ -23,6 +24,7 @@ import type {
 import { sqliteMigrations } from './migrations/sqlite-migrations.js';
 import {
   checkEpochMs,
+  checkLeaseMs,
   checkMigrations,
   claimWindow,
   clampLimit,
@@ -179,7 +181,7 @@ function prepareStatements(db: Database.Database) {
     ),
     release: db.prepare(
       `UPDATE reminders SET due_at = CASE WHEN generation = lease_generation THEN ? ELSE due_at END,
-         attempts = CASE WHEN generation = lease_generation THEN attempts + 1 ELSE attempts END,
+         attempts = CASE WHEN generation = lease_generation THEN attempts + ? ELSE attempts END,
          lease_owner = NULL, lease_until = NULL, lease_generation = NULL
        WHERE id = ? AND lease_owner = ? AND status = 'scheduled'`,
     ),
@@ -193,6 +195,30 @@ function prepareStatements(db: Database.Database) {
       `UPDATE reminders SET status = 'cancelled', lease_owner = NULL, lease_until = NULL, lease_generation = NULL
          WHERE tenant_id = ? AND id = ? AND status = 'scheduled'`,
     ),
+    renewTenantLeases: db.prepare(
+      `UPDATE dispatch_leases SET lease_until = @until WHERE owner = @owner AND lease_until > @now
+         AND EXISTS (SELECT 1 FROM reminders r
+           WHERE r.tenant_id = dispatch_leases.tenant_id AND r.status = 'scheduled' AND r.due_at <= @now)`,
+    ),
+    dueTenants: db.prepare(
+      `SELECT DISTINCT r.tenant_id FROM reminders r
+         WHERE r.status = 'scheduled' AND r.due_at <= @now AND (r.lease_until IS NULL OR r.lease_until <= @now)
+           AND NOT EXISTS (SELECT 1 FROM dispatch_leases l
+             WHERE l.tenant_id = r.tenant_id AND l.owner <> @owner AND l.lease_until > @now)
+         LIMIT @tenants`,
+    ),
+    takeTenantLease: db.prepare(
+      `INSERT INTO dispatch_leases (tenant_id, owner, lease_until) VALUES (@tenant, @owner, @until)
+         ON CONFLICT (tenant_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+         WHERE dispatch_leases.owner = excluded.owner OR dispatch_leases.lease_until <= @now
+       RETURNING tenant_id`,
+    ),
+    claimableForTenant: db.prepare(
+      `SELECT id FROM reminders WHERE tenant_id = @tenant AND status = 'scheduled' AND due_at <= @now
+           AND (lease_until IS NULL OR lease_until <= @now)
+         ORDER BY due_at, id LIMIT @limit`,
+    ),
+    releaseTenantLeases: db.prepare('DELETE FROM dispatch_leases WHERE owner = ?'),
     listReminders: db.prepare(
       `SELECT * FROM reminders WHERE tenant_id = @tenant AND (@run IS NULL OR run_id = @run)
          ORDER BY due_at, id`,
@@ -317,16 +343,42 @@ class SqliteStore implements Store {
   async claimDueReminders(options: ClaimOptions): Promise<Reminder[]> {
     const { at, until, limit } = claimWindow(options, this.now);
     if (limit === 0) return [];
+    const byTenant = options.tenantLeaseMs !== undefined;
+    const tenantUntil = byTenant ? at + checkLeaseMs(options.tenantLeaseMs!) : 0;
     // IMMEDIATE takes the write lock before reading, so no other connection can claim between select and update.
     const claim = this.db.transaction(() => {
-      const ids = this.stmts.claimable.all({ now: at, limit }) as { id: string }[];
+      let ids: { id: string }[];
+      if (byTenant) {
+        const owner = options.owner;
+        this.stmts.renewTenantLeases.run({ owner, now: at, until: tenantUntil });
+        const tenants = (
+          this.stmts.dueTenants.all({ owner, now: at, tenants: options.maxTenants ?? 20 }) as {
+            tenant_id: string;
+          }[]
+        ).filter((t) =>
+          this.stmts.takeTenantLease.get({ tenant: t.tenant_id, owner, until: tenantUntil, now: at }),
+        );
+        ids = [];
+        for (let i = 0; i < tenants.length && ids.length < limit; i += 1) {
+          const share = Math.ceil((limit - ids.length) / (tenants.length - i));
+          ids.push(
+            ...(this.stmts.claimableForTenant.all({
+              tenant: tenants[i]!.tenant_id,
+              now: at,
+              limit: share,
+            }) as {
+              id: string;
+            }[]),
+          );
+        }
+      } else ids = this.stmts.claimable.all({ now: at, limit }) as { id: string }[];
       const claimed: Reminder[] = [];
       for (const { id } of ids) {
         const row = this.stmts.lease.get({ id, owner: options.owner, until, now: at }) as
           ReminderRow | undefined;
         if (row) claimed.push(toReminder(row));
       }
-      return claimed;
+      return claimed.sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     });
     return claim.immediate();
   }
@@ -335,8 +387,18 @@ class SqliteStore implements Store {
     return this.stmts.complete.run(id, owner).changes > 0;
   }
 
-  async releaseReminder(id: string, owner: string, retryAt: number): Promise<boolean> {
-    return this.stmts.release.run(checkEpochMs(retryAt, 'retryAt'), id, owner).changes > 0;
+  async releaseReminder(
+    id: string,
+    owner: string,
+    retryAt: number,
+    options: ReleaseOptions = {},
+  ): Promise<boolean> {
+    const step = options.countAttempt === false ? 0 : 1;
+    return this.stmts.release.run(checkEpochMs(retryAt, 'retryAt'), step, id, owner).changes > 0;
+  }
+
+  async releaseDispatchLeases(owner: string): Promise<void> {
+    this.stmts.releaseTenantLeases.run(owner);
   }
 
   async failReminder(id: string, owner: string): Promise<boolean> {

@@ -50,6 +50,12 @@ export function claimWindow(
   return { at, until: at + options.leaseMs, limit: options.limit };
 }
 
+export function checkLeaseMs(ms: number): number {
+  if (!Number.isSafeInteger(ms) || ms <= 0)
+    throw new RangeError(`tenantLeaseMs must be a positive integer, got ${ms}`);
+  return ms;
+}
+
 export interface Migration {
   readonly version: number;
   readonly name: string;

@@ -80,6 +80,19 @@ export interface ClaimOptions {
   readonly owner: string;
   readonly leaseMs: number;
   readonly limit: number;
+  /**
+   * Dispatch by tenant: claim only reminders of tenants whose dispatch lease this owner holds or takes now (free or
+   * expired), holding it `tenantLeaseMs` more. One instance at a time then sends for a tenant, so Teams' per-tenant
+   * and per-conversation limits can be kept by that instance alone; another takes over once the lease lapses.
+   */
+  readonly tenantLeaseMs?: number;
+  /** With tenantLeaseMs: at most this many tenants per claim (default 20). */
+  readonly maxTenants?: number;
+}
+
+export interface ReleaseOptions {
+  /** false: giving it back is not a failed attempt (it could not be sent in time); default true. */
+  readonly countAttempt?: boolean;
 }
 
 export interface Store {
@@ -125,8 +138,10 @@ export interface Store {
    * the lease ended, or it was cancelled). A lease that ran out but was not taken over still counts as held.
    */
   completeReminder(id: string, owner: string): Promise<boolean>;
-  /** Gives a claimed reminder back, due again at `retryAt` (attempts is incremented). */
-  releaseReminder(id: string, owner: string, retryAt: number): Promise<boolean>;
+  /** Gives a claimed reminder back, due again at `retryAt` (attempts is incremented unless told otherwise). */
+  releaseReminder(id: string, owner: string, retryAt: number, options?: ReleaseOptions): Promise<boolean>;
+  /** Gives up this owner's tenant dispatch leases (a clean stop), so another instance takes over at once. */
+  releaseDispatchLeases(owner: string): Promise<void>;
   /** Gives up on a claimed reminder: status 'failed', attempts incremented; false if the lease is not held. */
   failReminder(id: string, owner: string): Promise<boolean>;
   /** Cancels a still-scheduled reminder of this tenant; anything else is a no-op. */

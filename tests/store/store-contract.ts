@@ -538,6 +538,75 @@ export function describeStoreContract(
         expect(new Set(claimed).size).toBe(count);
         expect(await other.claimDueReminders({ owner: 'late', leaseMs: MINUTE, limit: count })).toEqual([]);
       });
+
+      it('gives a reminder back without counting an attempt when asked (it could not be sent in time)', async () => {
+        await store.scheduleReminder(reminder('rem-1', T0));
+        await store.claimDueReminders({ owner: 'i1', leaseMs: MINUTE, limit: 10 });
+        expect(await store.releaseReminder('rem-1', 'i1', T0 + 1000, { countAttempt: false })).toBe(true);
+        expect((await store.listReminders(A))[0]).toMatchObject({ dueAt: T0 + 1000, attempts: 0 });
+      });
+
+      it('dispatches by tenant: one owner at a time sends a tenant’s reminders until its lease lapses', async () => {
+        for (const tenantId of [A, B]) {
+          for (let i = 0; i < 3; i++)
+            await store.scheduleReminder(reminder(`${tenantId}-${i}`, T0, { tenantId }));
+        }
+        const byTenant = { leaseMs: MINUTE, tenantLeaseMs: MINUTE, limit: 2 };
+        // i1 takes both tenants and one reminder of each (its limit shared between them).
+        const first = await store.claimDueReminders({ owner: 'i1', ...byTenant });
+        expect(ids(first).sort()).toEqual([`${A}-0`, `${B}-0`]);
+        // While i1 holds the tenants, i2 gets nothing even though reminders are due and unclaimed.
+        expect(await store.claimDueReminders({ owner: 'i2', ...byTenant })).toEqual([]);
+        // i1 keeps claiming the rest (and renews its tenant leases).
+        expect(ids(await store.claimDueReminders({ owner: 'i1', ...byTenant, limit: 10 })).sort()).toEqual([
+          `${A}-1`,
+          `${A}-2`,
+          `${B}-1`,
+          `${B}-2`,
+        ]);
+        // A restart of i1 schedules nothing new; once every lease lapsed, i2 takes over what i1 never completed.
+        clock.advance(MINUTE);
+        const takenOver = await store.claimDueReminders({ owner: 'i2', ...byTenant, limit: 10 });
+        expect(takenOver).toHaveLength(6);
+        expect(new Set(takenOver.map((r) => r.leaseOwner))).toEqual(new Set(['i2']));
+      });
+
+      it('lets another owner take a tenant at once after a clean stop gives the dispatch lease up', async () => {
+        await store.scheduleReminder(reminder('rem-1', T0));
+        await store.scheduleReminder(reminder('rem-2', T0 + MINUTE));
+        const byTenant = { leaseMs: MINUTE, tenantLeaseMs: 10 * MINUTE, limit: 10 };
+        expect(ids(await store.claimDueReminders({ owner: 'i1', ...byTenant }))).toEqual(['rem-1']);
+        expect(await store.completeReminder('rem-1', 'i1')).toBe(true);
+        clock.advance(MINUTE);
+        expect(await store.claimDueReminders({ owner: 'i2', ...byTenant })).toEqual([]);
+        await store.releaseDispatchLeases('i1');
+        expect(ids(await store.claimDueReminders({ owner: 'i2', ...byTenant }))).toEqual(['rem-2']);
+      });
+
+      it('never lets two store instances hold one tenant at once', async () => {
+        const other = h.openAnother ? await h.openAnother() : store;
+        const tenants = ['t1', 't2', 't3', 't4'];
+        for (const tenantId of tenants) {
+          for (let i = 0; i < 5; i++)
+            await store.scheduleReminder(reminder(`${tenantId}-${i}`, T0, { tenantId }));
+        }
+        const batches = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            (i % 2 === 0 ? store : other).claimDueReminders({
+              owner: `owner-${i}`,
+              leaseMs: MINUTE,
+              tenantLeaseMs: MINUTE,
+              limit: 50,
+            }),
+          ),
+        );
+        const ownerOf = new Map<string, string>();
+        for (const r of batches.flat()) {
+          expect(ownerOf.get(r.tenantId) ?? r.leaseOwner).toBe(r.leaseOwner);
+          ownerOf.set(r.tenantId, r.leaseOwner!);
+        }
+        expect(batches.flat()).toHaveLength(20);
+      });
     });
   });
 }

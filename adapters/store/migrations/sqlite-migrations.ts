@@ -69,4 +69,18 @@ export const sqliteMigrations: readonly Migration[] = [
       ALTER TABLE reminders ADD COLUMN lease_generation INTEGER;
     `,
   },
+  {
+    version: 3,
+    name: 'dispatch_leases',
+    // One instance at a time sends a tenant's reminders, so Teams' per-tenant and per-conversation rate limits are
+    // kept by one limiter; the lease moves to another instance when its holder stops renewing it.
+    sql: `
+      CREATE TABLE dispatch_leases (
+        tenant_id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        lease_until INTEGER NOT NULL
+      );
+      CREATE INDEX reminders_due_by_tenant ON reminders (status, tenant_id, due_at);
+    `,
+  },
 ];
