@@ -16,6 +16,9 @@ import { disambiguationCard, helpCard, unknownMessageCard, START_PROCEDURE_VERB 
 import { messageCard } from './cards/message-card.js';
 import type { BotFrameworkTokenSource } from './bot-framework-token-source.js';
 import type { ProcedureConversation, Turn } from './procedure-conversation.js';
+import { isRemoval, referenceFromActivity, type ConversationReferences } from './conversation-references.js';
+import type { ReminderConversation } from './reminder-conversation.js';
+import type { WeeklyDigest } from './weekly-digest.js';
 
 export interface SesameBotOptions {
   readonly adapter: IHttpServerAdapter;
@@ -39,6 +42,10 @@ export interface SesameBotOptions {
   readonly conversation: ProcedureConversation;
   /** True once per conversation: the caller sends the welcome card (bot/first-contact.ts). */
   readonly claimWelcome: (tenantId: string, conversationId: string) => Promise<boolean>;
+  /** Where each conversation lives, for proactive messages: saved on install and first use, removed on uninstall. */
+  readonly conversations: ConversationReferences;
+  readonly reminders: ReminderConversation;
+  readonly digest: WeeklyDigest;
   /**
    * 'oauth-card': the Teams OAuth card with SSO token exchange (Teams). 'link': an Adaptive Card linking to the
    * token service's sign-in page, for the Agents Playground, which cannot complete an OAuth card offline.
@@ -155,6 +162,21 @@ export function createSesameBot(options: SesameBotOptions): App {
     };
   }
 
+  // Every activity tells where its conversation lives (install, first message, a card click, a serviceUrl that
+  // moved); removal forgets it, so no reminder is posted into a chat Sesame was taken out of.
+  app.use(async (ctx) => {
+    const activity = ctx.activity as unknown as Parameters<typeof isRemoval>[0];
+    const ref = referenceFromActivity(activity);
+    try {
+      if (ref && isRemoval(activity)) await options.conversations.remove(ref.tenantId, ref.conversationId);
+      else if (ref) await options.conversations.save(ref);
+    } catch (e) {
+      // The turn goes on: the reference is saved again on the next activity.
+      options.logger.warn('could not save the conversation reference', e instanceof Error ? e.message : e);
+    }
+    return ctx.next();
+  });
+
   /** The help card as a welcome, in the install's language, once per conversation. */
   async function welcome(activity: {
     conversation: { id: string; tenantId?: string };
@@ -199,6 +221,15 @@ export function createSesameBot(options: SesameBotOptions): App {
       // Forget the user's token at the token service; runs keep the admin who did each step.
       await ctx.signout(options.oauthConnectionName);
       await send(cardMessage(messageCard(locale, 'signedOut')));
+      return;
+    }
+    if (command?.command === 'digest-on') {
+      const card = await options.digest.enable(turn.tenantId, turn.conversationId, locale);
+      await send(cardMessage(card ?? messageCard(locale, 'unknownAction')));
+      return;
+    }
+    if (command?.command === 'digest-off') {
+      await send(cardMessage(await options.digest.disable(turn.tenantId, turn.conversationId, locale)));
       return;
     }
     const match = options.matchProcedure(text);
@@ -265,6 +296,12 @@ export function createSesameBot(options: SesameBotOptions): App {
       return cardResponse(messageCard(turn.locale, 'notSignedIn'));
     }
     if (verb.startsWith('run.')) return options.conversation.onRunAction(turn, verb, data);
+    if (verb.startsWith('reminder.')) {
+      return options.reminders.onAction(turn, verb, data, {
+        ...(activity.replyToId ? { replyToId: activity.replyToId } : {}),
+        name: activity.from.name ?? activity.from.id,
+      });
+    }
     return cardResponse(messageCard(locale, 'unknownAction'));
   });
 

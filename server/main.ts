@@ -18,15 +18,20 @@ import { HonoTeamsAdapter } from '../bot/hono-teams-adapter.js';
 import { createBotFrameworkTokenSource } from '../bot/bot-framework-token-source.js';
 import { createProcedureConversation } from '../bot/procedure-conversation.js';
 import { createRunRecovery, thisInstance, type RecoveryReport } from '../bot/run-recovery.js';
-import { createRunTimers, type RunTimers } from '../bot/run-timers.js';
-import { createFirstContact } from '../bot/first-contact.js';
 import { storeInFlightJournal } from '../core/engine/in-flight.js';
+import { createFirstContact } from '../bot/first-contact.js';
+import { createConversationReferences } from '../bot/conversation-references.js';
+import { createReminderConversation } from '../bot/reminder-conversation.js';
+import { createReminderScheduler, type ReminderScheduler } from '../bot/reminder-scheduler.js';
+import { createWeeklyDigest } from '../bot/weekly-digest.js';
+import { createTeamsMessenger } from '../adapters/messenger/teams-messenger.js';
 import { createSesameBot } from '../bot/sesame-bot.js';
 import { matchProcedureText, PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import { createCryptoSecretSource } from '../adapters/secrets/crypto-secret-source.js';
 import type { Store } from '../core/ports/store.js';
 import { ConfigError } from '../core/errors.js';
+import { inertText } from '../bot/cards/inert.js';
 import { appRoot } from './app-root.js';
 import { loadConfig, networkFileSystemOf, type SesameConfig } from './config.js';
 import { readServerEnvironment } from './env-files.js';
@@ -47,8 +52,12 @@ export interface SesameDependencies {
   readonly graphSleep?: (ms: number) => Promise<void>;
   /** Where log records also go (OpenTelemetry export, server/telemetry.ts). */
   readonly logSink?: LogSink;
-  /** How often due run timers are delivered; 0 = never on its own (tests call timers.dispatchDue()). */
+  /** How often due reminders are looked for; 0 = never on its own (tests call timers.dispatchDue()). */
   readonly timerIntervalMs?: number;
+  /** This instance's name for reminder leases (default: pid and a random suffix). */
+  readonly instanceName?: string;
+  /** How long a reminder claim lasts before another instance may take it over. */
+  readonly reminderLeaseMs?: number;
 }
 
 export interface RunningSesame {
@@ -57,8 +66,8 @@ export interface RunningSesame {
   readonly http: Hono;
   readonly bot: App;
   readonly store: Store;
-  /** Due run timers (retries, polls, deadlines); delivered every TIMER_INTERVAL, or on demand in tests. */
-  readonly timers: RunTimers;
+  /** The reminder scheduler (run timers, reminder cards, digests); runs on its own, or on demand in tests. */
+  readonly timers: ReminderScheduler;
   /** The composition root's logger (JSON lines in production). */
   readonly logger: ILogger;
   /**
@@ -152,16 +161,44 @@ export async function startSesame(
   // Runs with Graph calls in flight are noted before the calls go out, so the next start finds them.
   const instance = thisInstance();
   const journal = storeInFlightJournal(store, instance, () => clock.now());
+  const signer = await loadCardSigner(store);
   const conversation = createProcedureConversation({
     store,
     clock,
     secrets: createCryptoSecretSource(),
     procedures: PROCEDURES,
-    signer: await loadCardSigner(store),
+    signer,
     graphFor,
     logger,
     journal,
     ...(config.sandboxConsoleUrl ? { outsideWorldUrl: config.sandboxConsoleUrl } : {}),
+  });
+
+  const conversations = createConversationReferences({ store, clock });
+  const messenger = createTeamsMessenger({
+    // The bot's token comes with the Teams SDK's HTTP client, there once the bot is built below.
+    http: () => bot.api.http,
+    // Teams' rate limits are in wall-clock time, whatever clock the tenant's domain runs on.
+    now: () => Date.now(),
+  });
+  const reminders = createReminderConversation({
+    store,
+    clock,
+    procedures: PROCEDURES,
+    signer,
+    messenger,
+    conversations,
+    conversation,
+    logger,
+    inert: inertText,
+  });
+  const digest = createWeeklyDigest({
+    store,
+    clock,
+    messenger,
+    conversations,
+    procedures: PROCEDURES,
+    inert: inertText,
   });
 
   const credentials =
@@ -191,6 +228,9 @@ export async function startSesame(
     matchProcedure: (text) => matchProcedureText(text, PROCEDURES),
     conversation,
     claimWelcome: createFirstContact(store, clock),
+    conversations,
+    reminders,
+    digest,
     signInMode: config.mode === 'production' ? 'oauth-card' : 'link',
   });
   await bot.initialize();
@@ -199,13 +239,18 @@ export async function startSesame(
   const tokenFor = (tenantId: string, userId: string): Promise<string | undefined> =>
     tokenSource.getGraphToken({ tenantId, userId }).catch(() => undefined);
 
-  const timers = createRunTimers({
+  const timers = createReminderScheduler({
     store,
     clock,
     procedures: PROCEDURES,
     graphFor,
     logger,
-    owner: `sesame-${instance.pid}-${instance.id.slice(0, 8)}`,
+    messenger,
+    conversations,
+    reminders,
+    digest,
+    owner: deps.instanceName ?? `sesame-${instance.pid}-${instance.id.slice(0, 8)}`,
+    ...(deps.reminderLeaseMs ? { leaseMs: deps.reminderLeaseMs } : {}),
     tokenSource,
     journal,
   });

@@ -4,7 +4,6 @@
  * per-conversation queues, so the bot's replies to users (sent by the SDK inside a turn) never wait behind them.
  */
 import { Client as ApiClient, type ActivityParams } from '@microsoft/teams.api';
-import type { Client as HttpClient } from '@microsoft/teams.common';
 import {
   MessengerError,
   type ConversationReference,
@@ -19,9 +18,18 @@ import {
   type RateWindow,
 } from './rate-limits.js';
 
+/**
+ * The Teams SDK's HTTP client (@microsoft/teams.common Client). Typed by shape: the package ships CJS and ESM
+ * typings of the one class, which TypeScript sees as two.
+ */
+export interface BotHttpClient {
+  request(config: never): Promise<unknown>;
+  clone(options?: never): unknown;
+}
+
 export interface TeamsMessengerOptions {
-  /** The SDK's HTTP client carrying the bot's token (App#api.http). */
-  readonly http: HttpClient;
+  /** The SDK's HTTP client carrying the bot's token (App#api.http), or how to get it once the App is built. */
+  readonly http: BotHttpClient | (() => BotHttpClient);
   readonly now: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   /** [0, 1) for backoff jitter. */
@@ -74,8 +82,8 @@ export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger 
     const base = serviceUrl.replace(/\/+$/, '');
     let client = clients.get(base);
     if (!client) {
-      // The SDK ships CJS and ESM typings of one class: the same object either way.
-      client = new ApiClient(base, options.http as unknown as ConstructorParameters<typeof ApiClient>[1]);
+            const http = typeof options.http === 'function' ? options.http() : options.http;
+      client = new ApiClient(base, http as unknown as ConstructorParameters<typeof ApiClient>[1]);
       clients.set(base, client);
     }
     return client;

@@ -1,7 +1,7 @@
 import { normalizeForMatch, type Locale } from './locale.js';
 
 /** Words that work at any point of a conversation, in both languages. */
-export type Command = 'help' | 'status' | 'cancel' | 'resume' | 'signout';
+export type Command = 'help' | 'status' | 'cancel' | 'resume' | 'signout' | 'digest-on' | 'digest-off';
 
 const words: Record<string, { command: Command; locale: Locale }> = {
   help: { command: 'help', locale: 'en' },
@@ -20,6 +20,14 @@ const words: Record<string, { command: Command; locale: Locale }> = {
   logout: { command: 'signout', locale: 'en' },
   deconnexion: { command: 'signout', locale: 'fr' },
   'se deconnecter': { command: 'signout', locale: 'fr' },
+  'digest on': { command: 'digest-on', locale: 'en' },
+  'weekly digest': { command: 'digest-on', locale: 'en' },
+  'digest off': { command: 'digest-off', locale: 'en' },
+  'resume hebdo': { command: 'digest-on', locale: 'fr' },
+  'resume hebdo on': { command: 'digest-on', locale: 'fr' },
+  'resume hebdo off': { command: 'digest-off', locale: 'fr' },
+  'arreter resume hebdo': { command: 'digest-off', locale: 'fr' },
+  'arreter le resume hebdo': { command: 'digest-off', locale: 'fr' },
 };
 
 /**

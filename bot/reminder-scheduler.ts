@@ -1,0 +1,254 @@
+/**
+ * The durable reminder scheduler. Reminders and re-checks live in the store with absolute due times, so they
+ * survive restarts (whatever is due is claimed at start) and are shared by every instance. Each instance claims
+ * due reminders under a lease, by tenant (one instance at a time sends for a tenant, so Teams' per-tenant and
+ * per-conversation limits are kept by one limiter); a failure is retried with backoff and given up after a bounded
+ * number of attempts, with an audit event and the reminder left 'failed' for the tab.
+ *
+ * For a run timer: the run gets `timer-due` (a poll, a retry, the wait's due time), then a `notify` reminder is
+ * posted to the conversation as a reminder card through the Messenger. For the weekly digest: the digest card.
+ *
+ * Crash window: a reminder card posted and then the instance dies before the store marks the reminder sent is
+ * posted again once the lease lapses (Teams has no idempotency key for messages). Nothing else is sent twice.
+ */
+import type { ILogger } from '@microsoft/teams.common';
+import { SesameError } from '../core/errors.js';
+import type { InFlightJournal } from '../core/engine/in-flight.js';
+import { createRunner, isRunReminderPayload, type RunReminderPayload } from '../core/engine/runner.js';
+import { isTerminal, type Run } from '../core/engine/run.js';
+import type { Clock } from '../core/ports/clock.js';
+import { isMessengerError, type Messenger } from '../core/ports/messenger.js';
+import type { Reminder, Store } from '../core/ports/store.js';
+import type { TenantGraph } from '../core/ports/tenant-graph.js';
+import type { TokenSource } from '../core/ports/token-source.js';
+import type { ProcedureModule } from '../core/procedures/types.js';
+import type { ConversationReferences } from './conversation-references.js';
+import type { ReminderConversation } from './reminder-conversation.js';
+import { isDigestPayload, type WeeklyDigest } from './weekly-digest.js';
+
+export interface ReminderSchedulerOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly procedures: readonly ProcedureModule[];
+  readonly graphFor: (getToken: () => Promise<string>) => TenantGraph;
+  /** The run's admin's Graph token (the same source the chat turns use). */
+  readonly tokenSource: TokenSource;
+  readonly messenger: Messenger;
+  readonly conversations: ConversationReferences;
+  readonly reminders: ReminderConversation;
+  readonly digest: WeeklyDigest;
+  readonly logger: ILogger;
+  /** This instance's name for leases. */
+  readonly owner: string;
+  /** How long a claim is this instance's alone (reminders and tenants). */
+  readonly leaseMs?: number;
+  /** Reminders claimed and not yet finished, at most. */
+  readonly maxInFlight?: number;
+  /** Attempts before a reminder is given up ('failed', audited). */
+  readonly maxAttempts?: number;
+  /** Delay before attempt n+1 (last value repeats). */
+  readonly retryDelaysMs?: readonly number[];
+  /** Where runs with Graph calls in flight are noted (see core/engine/in-flight.ts). */
+  readonly journal?: InFlightJournal;
+}
+
+export const DEFAULT_RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000, 4 * 60 * 60_000];
+
+export function createReminderScheduler(options: ReminderSchedulerOptions) {
+  const { store, clock, logger, owner, messenger } = options;
+  const leaseMs = options.leaseMs ?? 120_000;
+  const maxInFlight = options.maxInFlight ?? 400;
+  const maxAttempts = options.maxAttempts ?? 6;
+  const delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const inFlight = new Set<Promise<void>>();
+  /** Per run, so two reminders of one run never race on its eTag. */
+  const runChains = new Map<string, Promise<void>>();
+  let claiming: Promise<number> | undefined;
+
+  const runner = (graph: TenantGraph) =>
+    createRunner({
+      store,
+      clock,
+      procedures: options.procedures,
+      graph: () => graph,
+      ...(options.journal ? { journal: options.journal } : {}),
+    });
+
+  async function audit(reminder: Reminder, action: string, result: string, details: Record<string, unknown>) {
+    await store.appendAudit({
+      tenantId: reminder.tenantId,
+      at: new Date(clock.now()).toISOString(),
+      actorId: 'sesame',
+      ...(reminder.runId ? { runId: reminder.runId } : {}),
+      action,
+      result,
+      details: { reminderId: reminder.id, attempt: reminder.attempts + 1, ...details },
+    });
+  }
+
+  /** Retry later, or give up after maxAttempts with an audit event. */
+  async function retryOrGiveUp(reminder: Reminder, reason: string, permanent: boolean): Promise<void> {
+    const attempt = reminder.attempts + 1;
+    if (permanent || attempt >= maxAttempts) {
+      if (await store.failReminder(reminder.id, owner))
+        await audit(reminder, 'reminder.failed', 'failed', { reason, permanent });
+      logger.warn(`reminder ${reminder.id} given up after ${attempt} attempt(s): ${reason}`);
+      return;
+    }
+    const delay = delays[Math.min(attempt - 1, delays.length - 1)]!;
+    await store.releaseReminder(reminder.id, owner, clock.now() + delay);
+    await audit(reminder, 'reminder.retry-scheduled', 'failed', { reason, delayMs: delay });
+  }
+
+  async function deliverRunTimer(reminder: Reminder, payload: RunReminderPayload): Promise<void> {
+    const record = await store.get<Run>('run', reminder.tenantId, payload.runId);
+    if (!record) {
+      await store.completeReminder(reminder.id, owner);
+      return;
+    }
+    const adminId = record.value.admin.id;
+    let token: Promise<string> | undefined;
+    // One token per delivery, asked for only when the run talks to Graph.
+    const graph = options.graphFor(() => {
+      if (!adminId)
+        throw new SesameError('auth_required', 'the admin must sign in again for Sesame to go on');
+      token ??= options.tokenSource.getGraphToken({ tenantId: reminder.tenantId, userId: adminId });
+      return token;
+    });
+    // A second delivery (after a crash, or a snoozed reminder) is refused by the run as not armed: harmless.
+    const outcome = await runner(graph).deliverReminder(reminder);
+    const run = outcome?.run ?? record.value;
+    if (payload.notify) {
+      if (isTerminal(run) || (await options.reminders.remindersStopped(run))) {
+        await audit(reminder, 'reminder.skipped', 'skipped', {
+          reason: isTerminal(run) ? `run ${run.status}` : 'reminders stopped',
+        });
+      } else {
+        const ref = await options.conversations.get(reminder.tenantId, run.conversationId);
+        if (!ref) {
+          await retryOrGiveUp(reminder, 'no conversation reference (Sesame was removed from the chat)', true);
+          return;
+        }
+        const card = options.reminders.cardFor(run, reminder.id, payload, { kind: 'open' });
+        const sent = await messenger.send(
+          ref,
+          { card: card as unknown as Record<string, unknown>, summary: options.reminders.summary(run) },
+          // Past this the lease may be someone else's: give it back rather than risk a second send.
+          { notAfter: (reminder.leaseUntil ?? clock.now() + leaseMs) - 10_000 },
+        );
+        await options.reminders.posted(run, reminder.id, sent.id);
+        await audit(reminder, 'reminder.sent', 'ok', {
+          conversationId: run.conversationId,
+          activityId: sent.id,
+          messageKey: payload.messageKey,
+        });
+      }
+    }
+    await store.completeReminder(reminder.id, owner);
+  }
+
+  async function deliverOne(reminder: Reminder): Promise<void> {
+    try {
+      if (isRunReminderPayload(reminder.payload)) await deliverRunTimer(reminder, reminder.payload);
+      else if (isDigestPayload(reminder.payload)) {
+        await options.digest.deliver(reminder, reminder.payload, {
+          notAfter: (reminder.leaseUntil ?? clock.now() + leaseMs) - 10_000,
+        });
+        await store.completeReminder(reminder.id, owner);
+      } else await retryOrGiveUp(reminder, 'unknown reminder payload', true);
+    } catch (e) {
+      if (isMessengerError(e) && e.code === 'messenger_deadline') {
+        // Not sent, not a failure: due again now, for whoever holds the tenant next.
+        await store.releaseReminder(reminder.id, owner, clock.now(), { countAttempt: false });
+        return;
+      }
+      const permanent = isMessengerError(e) && !e.retryable;
+      const reason =
+        e instanceof Error ? `${isMessengerError(e) ? `${e.code}: ` : ''}${e.message}` : String(e);
+      logger.warn(`reminder ${reminder.id} failed`, e instanceof Error ? e : String(e), {
+        runId: reminder.runId,
+        tenantId: reminder.tenantId,
+      });
+      await retryOrGiveUp(reminder, reason, permanent).catch((err: unknown) =>
+        logger.error('could not record a reminder failure', err),
+      );
+    }
+  }
+
+  function track(reminder: Reminder): void {
+    const key = reminder.runId ?? reminder.id;
+    const previous = runChains.get(key) ?? Promise.resolve();
+    const job = previous.then(() => deliverOne(reminder));
+    runChains.set(key, job);
+    const done = job.finally(() => {
+      inFlight.delete(done);
+      if (runChains.get(key) === job) runChains.delete(key);
+      // Room again: claim more if the backlog goes on.
+      if (!stopped && timer)
+        void pump().catch((err: unknown) => logger.error('reminder dispatch failed', err));
+    });
+    inFlight.add(done);
+  }
+
+  /** Claims what is due while there is room, and starts delivering it; resolves with how many were claimed. */
+  function pump(): Promise<number> {
+    claiming ??= (async () => {
+      let total = 0;
+      while (!stopped && inFlight.size < maxInFlight) {
+        const claimed = await store.claimDueReminders({
+          now: clock.now(),
+          owner,
+          leaseMs,
+          tenantLeaseMs: leaseMs,
+          limit: Math.min(100, maxInFlight - inFlight.size),
+        });
+        for (const reminder of claimed) track(reminder);
+        total += claimed.length;
+        if (claimed.length === 0) break;
+      }
+      return total;
+    })().finally(() => {
+      claiming = undefined;
+    });
+    return claiming;
+  }
+
+  return {
+    /**
+     * Delivers everything due now and waits until it is done; resolves with how many reminders were claimed.
+     * (Tests and the sandbox console call this; in service, start() keeps it going.)
+     */
+    async dispatchDue(): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const claimed = await pump();
+        total += claimed;
+        await Promise.all([...inFlight]);
+        if (claimed === 0) return total;
+      }
+    },
+    /** Re-arms at start (what is due is claimed at once), then looks for due reminders every `intervalMs`. */
+    start(intervalMs: number): void {
+      stopped = false;
+      const tick = () => void pump().catch((e: unknown) => logger.error('reminder dispatch failed', e));
+      timer ??= setInterval(tick, intervalMs);
+      timer.unref();
+      tick();
+    },
+    /** Stops claiming, lets what is in flight finish, and gives up this instance's tenant leases. */
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await claiming?.catch(() => undefined);
+      await Promise.all([...inFlight]);
+      await store.releaseDispatchLeases(owner).catch(() => undefined);
+    },
+    /** Reminders this instance is delivering right now. */
+    inFlight: () => inFlight.size,
+  };
+}
+
+export type ReminderScheduler = ReturnType<typeof createReminderScheduler>;
