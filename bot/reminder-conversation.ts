@@ -289,6 +289,12 @@ export function createReminderConversation(options: ReminderConversationOptions)
           break;
         case REMINDER_VERBS.recheck: {
           const step = waitStepOf(run, reminderPayload);
+          if (!(await turn.getGraphToken())) {
+            // Checking reads the tenant with the admin's own token: sign in first, then click again.
+            await turn.signIn();
+            state = { kind: 'sign-in', at };
+            break;
+          }
           // The run card's "check now": the same engine event, signed as the run card signs it.
           const retry = {
             runId: run.id,

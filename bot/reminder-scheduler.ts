@@ -102,6 +102,11 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
     await audit(reminder, 'reminder.retry-scheduled', 'failed', { reason, delayMs: delay });
   }
 
+  /** What is left of the lease, less a margin for the store write after the send. */
+  function startWithin(reminder: Reminder): number {
+    return Math.max(0, (reminder.leaseUntil ?? clock.now() + leaseMs) - clock.now() - 10_000);
+  }
+
   async function deliverRunTimer(reminder: Reminder, payload: RunReminderPayload): Promise<void> {
     const record = await store.get<Run>('run', reminder.tenantId, payload.runId);
     if (!record) {
@@ -136,7 +141,7 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
           ref,
           { card: card as unknown as Record<string, unknown>, summary: options.reminders.summary(run) },
           // Past this the lease may be someone else's: give it back rather than risk a second send.
-          { notAfter: (reminder.leaseUntil ?? clock.now() + leaseMs) - 10_000 },
+          { startWithinMs: startWithin(reminder) },
         );
         await options.reminders.posted(run, reminder.id, sent.id);
         await audit(reminder, 'reminder.sent', 'ok', {
@@ -153,9 +158,7 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
     try {
       if (isRunReminderPayload(reminder.payload)) await deliverRunTimer(reminder, reminder.payload);
       else if (isDigestPayload(reminder.payload)) {
-        await options.digest.deliver(reminder, reminder.payload, {
-          notAfter: (reminder.leaseUntil ?? clock.now() + leaseMs) - 10_000,
-        });
+        await options.digest.deliver(reminder, reminder.payload, { startWithinMs: startWithin(reminder) });
         await store.completeReminder(reminder.id, owner);
       } else await retryOrGiveUp(reminder, 'unknown reminder payload', true);
     } catch (e) {

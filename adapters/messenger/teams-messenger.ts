@@ -82,7 +82,7 @@ export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger 
     const base = serviceUrl.replace(/\/+$/, '');
     let client = clients.get(base);
     if (!client) {
-            const http = typeof options.http === 'function' ? options.http() : options.http;
+      const http = typeof options.http === 'function' ? options.http() : options.http;
       client = new ApiClient(base, http as unknown as ConstructorParameters<typeof ApiClient>[1]);
       clients.set(base, client);
     }
@@ -181,7 +181,7 @@ export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger 
       lane.jobs.push({
         ref,
         run,
-        ...(sendOptions.notAfter !== undefined ? { notAfter: sendOptions.notAfter } : {}),
+        ...(sendOptions.startWithinMs !== undefined ? { notAfter: now() + sendOptions.startWithinMs } : {}),
         attempt: 0,
         notBefore: 0,
         resolve,

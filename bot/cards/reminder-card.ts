@@ -38,6 +38,8 @@ export type ReminderState =
   | { readonly kind: 'resolved'; readonly at: string; readonly next?: string }
   /** "Re-check now" found it still missing. */
   | { readonly kind: 'still-waiting'; readonly at: string }
+  /** "Re-check now" needs the clicker signed in: Sesame sent the sign-in card. */
+  | { readonly kind: 'sign-in'; readonly at: string }
   /** The run ended (done, cancelled, failed): nothing more to remind. */
   | { readonly kind: 'run-over'; readonly status: string };
 
@@ -99,6 +101,10 @@ const TXT = {
     'Revérifié le {at} : toujours en attente. Sesame vous prévient dès que c’est fait.',
     'Re-checked on {at}: still waiting. Sesame tells you as soon as it is done.',
   ),
+  signIn: L(
+    'Pour revérifier, connectez-vous avec la carte que Sesame vient d’envoyer, puis cliquez à nouveau sur « Revérifier maintenant ».',
+    'To re-check, sign in with the card Sesame just sent, then click “Re-check now” again.',
+  ),
   runOver: L(
     'La procédure est terminée ({status}) : plus de rappel.',
     'The procedure is over ({status}): no more reminders.',
@@ -141,7 +147,11 @@ export function reminderCard(input: ReminderCardInput): AdaptiveCard {
     ...(option ? { option } : {}),
     sig: input.sign(verb, option),
   });
-  const open = state.kind === 'open' || state.kind === 'still-waiting' || state.kind === 'snoozed';
+  const open =
+    state.kind === 'open' ||
+    state.kind === 'still-waiting' ||
+    state.kind === 'snoozed' ||
+    state.kind === 'sign-in';
   const actions: CardElement[] = open
     ? [
         executeAction(tr(TXT.recheck), REMINDER_VERBS.recheck, data(REMINDER_VERBS.recheck), {
@@ -189,6 +199,8 @@ function describeState(
         : tr(TXT.resolved, { at: formatTime(state.at) });
     case 'still-waiting':
       return tr(TXT.stillWaiting, { at: formatTime(state.at) });
+    case 'sign-in':
+      return tr(TXT.signIn);
     case 'run-over':
       return tr(TXT.runOver, { status: state.status });
   }

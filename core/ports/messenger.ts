@@ -29,10 +29,11 @@ export interface OutboundMessage {
 
 export interface SendOptions {
   /**
-   * Epoch ms after which the send must not start (the caller's lease ends then): the message is given back with
-   * MessengerError 'messenger_deadline' instead of risking a second instance sending it too.
+   * The send must start within this many ms (the caller's lease ends then), or the message is given back with
+   * MessengerError 'messenger_deadline' instead of risking a second instance sending it too. A duration, not a time:
+   * the caller's clock (the tenant's, maybe simulated) and the transport's (wall clock) need not agree.
    */
-  readonly notAfter?: number;
+  readonly startWithinMs?: number;
 }
 
 export interface Messenger {
@@ -52,7 +53,7 @@ export type MessengerErrorCode =
   | 'messenger_throttled'
   /** The connector could not be reached or answered an unexpected error: try again later. */
   | 'messenger_unavailable'
-  /** The send could not start before `notAfter`: give it back, nothing was sent. */
+  /** The send could not start within `startWithinMs`: give it back, nothing was sent. */
   | 'messenger_deadline'
   /** The bot is no longer in the conversation (403/404): do not retry. */
   | 'conversation_gone'

@@ -170,12 +170,10 @@ describe('Teams messenger', () => {
     const clock = sleepingClock();
     const messenger = createTeamsMessenger({ http: new HttpClient(), ...clock });
     const sends = Array.from({ length: 9 }, (_, i) =>
-      messenger
-        .send(ref('a:deadline'), { card: card(i), summary: 's' }, { notAfter: clock.now() + 500 })
-        .then(
-          () => 'sent',
-          (e: unknown) => (e as MessengerError).code,
-        ),
+      messenger.send(ref('a:deadline'), { card: card(i), summary: 's' }, { startWithinMs: 500 }).then(
+        () => 'sent',
+        (e: unknown) => (e as MessengerError).code,
+      ),
     );
     const outcomes = await Promise.all(sends);
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(7);

@@ -1,0 +1,302 @@
+/**
+ * Proactive reminders end to end on a simulated clock: procedure A through the real server and the sandbox tenant,
+ * the scheduler posting reminder cards through the Teams messenger to the sandbox's Bot Framework connector (the
+ * chat's serviceUrl), and the card's buttons clicked the way Teams does.
+ */
+import { join } from 'node:path';
+import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
+import type { Run } from '../../core/engine/run.js';
+import { SimulatedClock } from '../../core/ports/clock.js';
+import { startSesame, type RunningSesame } from '../../server/main.js';
+import { MemoryLogger } from '../../server/logger.js';
+import { actionsOf, click, startGuestAccess, text, type Card } from '../helpers/card-clicks.js';
+import { cardsIn, startLocalStack, type LocalStack } from '../helpers/local-stack.js';
+import { botAddedActivity, messageActivity, type ConversationParty } from '../helpers/teams-activities.js';
+
+const VENDOR = 'admin@onloop.onmicrosoft.com';
+// Friday 20 November 2026, 17:00 in Paris: 2 business days later is Tuesday 24 November, 17:00.
+const FRIDAY_5PM = Date.UTC(2026, 10, 20, 16, 0, 0);
+const DUE = Date.UTC(2026, 10, 24, 16, 0, 0);
+const HOUR = 3_600_000;
+
+const runIdOf = (card: Card) => (card.refresh as { action: { data: { runId: string } } }).action.data.runId;
+
+describe('proactive reminders (simulated clock)', () => {
+  const clock = new SimulatedClock(FRIDAY_5PM);
+  let stack: LocalStack;
+  let sesame: RunningSesame;
+  beforeAll(async () => {
+    stack = await startLocalStack({ clock });
+    sesame = stack.sesame;
+  });
+  afterAll(async () => {
+    if (sesame !== stack.sesame) await sesame.close();
+    await stack.stop();
+  });
+  beforeEach(async () => {
+    clock.set(FRIDAY_5PM);
+    // A fresh tenant: procedure A invites the vendor anew rather than finding last test's guest.
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/reset`, { method: 'POST' });
+    // …and a fresh sign-in: a token from a later test time is not valid back on Friday.
+    const user = `29:${stack.party('globalAdmin').user.aadObjectId}`;
+    await fetch(
+      `${stack.sandbox.httpUrl}/botframework/tokens/api/usertoken/SignOut?userId=${encodeURIComponent(user)}&connectionName=${stack.config.bot.oauthConnectionName}`,
+      { method: 'DELETE' },
+    );
+  });
+
+  /** Procedure A up to the vendor's wait, in a fresh chat. */
+  async function waitingRun(
+    who: 'globalAdmin' = 'globalAdmin',
+  ): Promise<{ party: ConversationParty; run: Run }> {
+    const party = stack.party(who);
+    await stack.post(botAddedActivity(party));
+    let card = await startGuestAccess(stack, party, who);
+    card = await click(stack, party, card, 'run.submit', { inputs: { email: VENDOR } });
+    card = await click(stack, party, card, 'run.confirm');
+    card = await click(stack, party, card, 'run.confirm');
+    const run = (await stack.store.get<Run>('run', stack.sandbox.tenantId, runIdOf(card)))!.value;
+    expect(run.pending?.kind).toBe('wait');
+    return { party, run };
+  }
+
+  /** What the connector recorded for the chat: new messages, and updates of earlier ones. */
+  async function recorded(party: ConversationParty, verb: 'send' | 'update') {
+    const res = await fetch(
+      `${stack.sandbox.httpUrl}/_sandbox/botframework/conversations/${encodeURIComponent(party.conversationId)}/activities`,
+    );
+    const body = (await res.json()) as { activities: { verb: string; activity: Record<string, unknown> }[] };
+    return body.activities.filter((a) => a.verb === verb).map((a) => a.activity);
+  }
+
+  /** Reminder cards posted to the chat as new messages. */
+  async function reminderCards(party: ConversationParty): Promise<Card[]> {
+    const sent = (await recorded(party, 'send')) as unknown as Parameters<typeof cardsIn>[0];
+    return cardsIn(sent).filter((c) => text(c).includes('reminder.refresh'));
+  }
+
+  /** Moves the simulated clock to `at`, delivering the hourly polls on the way as the service would. */
+  async function advanceTo(at: number): Promise<void> {
+    while (clock.now() < at) {
+      clock.set(Math.min(at, clock.now() + 12 * HOUR));
+      await sesame.timers.dispatchDue();
+    }
+  }
+
+  it('posts procedure A’s deadline reminder once, to the chat where it started, with the calendar it used', async () => {
+    const { party, run } = await waitingRun();
+    expect(run.stepResults['vendor-wait']?.dueAt).toBe(new Date(DUE).toISOString());
+    await advanceTo(DUE - 60_000);
+    expect(await reminderCards(party)).toHaveLength(0);
+
+    await advanceTo(DUE + 60_000);
+    const [card, ...more] = await reminderCards(party);
+    expect(more).toHaveLength(0);
+    const shown = text(card!);
+    expect(shown).toContain('Rappel — ');
+    expect(shown).toContain('Intervention de Cegid Loop');
+    expect(shown).toContain('France (Europe/Paris)');
+    expect(shown).toContain('mardi 24 novembre 2026');
+    expect(shown).toContain('vendredi 20 novembre 2026'); // since
+    expect(actionsOf(card!).map((a) => a.verb)).toEqual([
+      'reminder.recheck',
+      'reminder.snooze',
+      'reminder.snooze',
+      'reminder.done',
+      'reminder.stop',
+    ]);
+
+    // Dispatching again sends nothing more.
+    await sesame.timers.dispatchDue();
+    expect(await reminderCards(party)).toHaveLength(1);
+    const audit = await stack.store.listAudit(stack.sandbox.tenantId, { runId: run.id, limit: 500 });
+    expect(audit.filter((a) => a.action === 'reminder.sent')).toHaveLength(1);
+    const overdue = (await stack.store.get<Run>('run', stack.sandbox.tenantId, run.id))!.value;
+    expect(overdue.stepResults['vendor-wait']?.overdue).toBe(true);
+  });
+
+  it('re-sends a reminder claimed by an instance that crashed before sending, once its lease lapses', async () => {
+    const { party, run } = await waitingRun();
+    await advanceTo(DUE - 60_000);
+    // This instance's hold on the tenant lapses; another instance claims everything due for it… and dies.
+    clock.set(DUE + 3 * 60_000);
+    const claimed = await sesame.store.claimDueReminders({
+      owner: 'crashed-instance',
+      now: clock.now(),
+      leaseMs: 120_000,
+      tenantLeaseMs: 120_000,
+      limit: 100,
+    });
+    expect(claimed.map((r) => r.id)).toContain(`${run.id}:vendor-wait:due`);
+    expect(await sesame.timers.dispatchDue()).toBe(0);
+    expect(await reminderCards(party)).toHaveLength(0);
+    clock.advance(120_000);
+    expect(await sesame.timers.dispatchDue()).toBeGreaterThan(0);
+    expect(await reminderCards(party)).toHaveLength(1);
+    await sesame.timers.dispatchDue();
+    expect(await reminderCards(party)).toHaveLength(1);
+  });
+
+  it('snoozes for an hour, then for a business day on the calendar (Friday → Monday)', async () => {
+    const { party, run } = await waitingRun();
+    // Due Tuesday; move the reminder to a Friday by snoozing until then is tedious: snooze from Tuesday instead.
+    await advanceTo(DUE + 60_000);
+    let [card] = await reminderCards(party);
+    let after = await click(stack, party, card!, 'reminder.snooze', { option: '1h' });
+    expect(text(after)).toContain('Reporté au mardi 24 novembre 2026 à 18:01');
+    const reminderId = `${run.id}:vendor-wait:due`;
+    const snoozed = (await stack.store.listReminders(stack.sandbox.tenantId, run.id)).find(
+      (r) => r.id === reminderId,
+    );
+    expect(snoozed).toMatchObject({ status: 'scheduled', dueAt: DUE + 60_000 + HOUR });
+
+    await advanceTo(DUE + 60_000 + HOUR - 1);
+    expect(await reminderCards(party)).toHaveLength(1);
+    await advanceTo(DUE + 60_000 + HOUR);
+    expect(await reminderCards(party)).toHaveLength(2);
+
+    // Snoozed on Friday 27 November at 10:00 Paris for a business day: Monday 30 November, 10:00.
+    await advanceTo(Date.UTC(2026, 10, 27, 9, 0, 0));
+    card = (await reminderCards(party))[1];
+    after = await click(stack, party, card!, 'reminder.snooze', { option: '1bd' });
+    expect(text(after)).toContain('lundi 30 novembre 2026 à 10:00');
+    const monday = (await stack.store.listReminders(stack.sandbox.tenantId, run.id)).find(
+      (r) => r.id === reminderId,
+    );
+    expect(monday?.dueAt).toBe(Date.UTC(2026, 10, 30, 9, 0, 0));
+  });
+
+  it('"done" ends the reminder, and the card shows it to everyone in the chat', async () => {
+    const { party, run } = await waitingRun();
+    await advanceTo(DUE + 60_000);
+    const [card] = await reminderCards(party);
+    await click(stack, party, card!, 'reminder.snooze', { option: '1h' });
+    const after = await click(stack, party, card!, 'reminder.done');
+    expect(text(after)).toContain('Marqué comme fait par');
+    expect(actionsOf(after).filter((a) => String(a.verb).startsWith('reminder.'))).toEqual([]);
+    // The posted message itself was replaced (what the others in the chat see).
+    // The update goes through the proactive queue, after the answer to the click.
+    let updates: Record<string, unknown>[] = [];
+    for (let i = 0; i < 50 && updates.length < 2; i += 1) {
+      await new Promise((r) => setTimeout(r, 20));
+      updates = await recorded(party, 'update');
+    }
+    expect(updates).toHaveLength(2);
+    expect(JSON.stringify(updates[updates.length - 1])).toContain('Marqué comme fait par');
+    await advanceTo(DUE + 3 * HOUR);
+    expect(await reminderCards(party)).toHaveLength(1);
+    const audit = await stack.store.listAudit(stack.sandbox.tenantId, { runId: run.id, limit: 500 });
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['reminder.snoozed', 'reminder.done']));
+  });
+
+  it('"stop reminders" cancels what is armed and keeps later reminders of the run from being posted', async () => {
+    const { party, run } = await waitingRun();
+    await advanceTo(DUE + 60_000);
+    const [card] = await reminderCards(party);
+    await click(stack, party, card!, 'reminder.snooze', { option: '1h' });
+    const after = await click(stack, party, card!, 'reminder.stop');
+    expect(text(after)).toContain('Rappels arrêtés pour cette procédure');
+    const reminders = await stack.store.listReminders(stack.sandbox.tenantId, run.id);
+    expect(reminders.find((r) => r.id.endsWith(':due'))?.status).toBe('cancelled');
+    await advanceTo(DUE + 3 * HOUR);
+    expect(await reminderCards(party)).toHaveLength(1);
+  });
+
+  it('"re-check now" sees the guest accepted: the run moves on and the card says so', async () => {
+    const { party, run } = await waitingRun();
+    await advanceTo(DUE + 60_000);
+    const [card] = await reminderCards(party);
+    const guestId = run.stepResults.invite!.objectIds[0]!;
+    // Four days on, the admin's token has expired: Sesame asks them to sign in before it reads the tenant.
+    let after = await click(stack, party, card!, 'reminder.recheck');
+    expect(text(after)).toContain('connectez-vous avec la carte que Sesame vient d’envoyer');
+    const signInCard = cardsIn((await recorded(party, 'send')) as never)
+      .filter((c) => actionsOf(c).some((a) => a.verb === 'signin.done'))
+      .pop()!;
+    await stack.signIn(
+      String(actionsOf(signInCard).find((a) => a.type === 'Action.OpenUrl')!.url),
+      'globalAdmin',
+    );
+    await click(stack, party, signInCard, 'signin.done');
+    after = await click(stack, party, card!, 'reminder.recheck');
+    expect(text(after)).toContain('toujours en attente');
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/guests/${guestId}/accept`, { method: 'POST' });
+    after = await click(stack, party, card!, 'reminder.recheck');
+    expect(text(after)).toContain('la procédure passe à l’étape « Confirmation de Cegid Loop »');
+    const moved = (await stack.store.get<Run>('run', stack.sandbox.tenantId, run.id))!.value;
+    expect(moved.currentStepId).toBe('vendor-confirmed');
+  });
+
+  it('refuses a reminder button whose data was edited, or clicked from another chat', async () => {
+    const { party } = await waitingRun();
+    await advanceTo(DUE + 60_000);
+    const [card] = await reminderCards(party);
+    const data = actionsOf(card!).find((a) => a.verb === 'reminder.snooze')!.data as Record<string, unknown>;
+    const edited = await click(stack, party, card!, 'reminder.snooze', { data: { ...data, option: '1bd' } });
+    expect(text(edited)).not.toContain('Reporté');
+    const other = { ...party, conversationId: `${party.conversationId}-other` };
+    const elsewhere = await click(stack, other, card!, 'reminder.done');
+    expect(text(elsewhere)).not.toContain('Marqué comme fait');
+  });
+
+  it('saves the conversation reference on install, follows a new serviceUrl, forgets it on uninstall', async () => {
+    const party = stack.party('globalAdmin');
+    await stack.post(botAddedActivity(party));
+    const id = `conv:${party.conversationId}`;
+    let saved = await stack.store.get<{ serviceUrl: string; kind: string }>(
+      'conversation',
+      party.tenantId,
+      id,
+    );
+    expect(saved?.value).toMatchObject({ serviceUrl: party.serviceUrl, kind: 'personal' });
+    const moved = { ...party, serviceUrl: `${party.serviceUrl}/` };
+    await stack.post(messageActivity(moved, 'aide'));
+    saved = await stack.store.get('conversation', party.tenantId, id);
+    expect(saved?.value.serviceUrl).toBe(moved.serviceUrl);
+    await stack.post({
+      ...messageActivity(party, ''),
+      type: 'installationUpdate',
+      action: 'remove',
+      text: undefined,
+    });
+    expect(await stack.store.get('conversation', party.tenantId, id)).toBeUndefined();
+  });
+
+  it('gives a reminder up when Sesame was removed from the chat: failed, audited, nothing posted', async () => {
+    const { party, run } = await waitingRun();
+    await stack.post({
+      ...botAddedActivity(party),
+      membersAdded: [],
+      membersRemoved: [{ id: `28:${party.botId}` }],
+    });
+    await advanceTo(DUE + 60_000);
+    expect(await reminderCards(party)).toHaveLength(0);
+    const reminder = (await stack.store.listReminders(stack.sandbox.tenantId, run.id)).find((r) =>
+      r.id.endsWith(':due'),
+    );
+    expect(reminder?.status).toBe('failed');
+    const audit = await stack.store.listAudit(stack.sandbox.tenantId, { runId: run.id, limit: 500 });
+    expect(audit.find((a) => a.action === 'reminder.failed')?.details).toMatchObject({ permanent: true });
+  });
+
+  // Last: it replaces the stack's Sesame with a new process-like instance on the same database.
+  it('sends once across a restart between the due time and the send', async () => {
+    const { party } = await waitingRun();
+    await advanceTo(DUE - 60_000);
+    clock.set(DUE + 5 * 60_000);
+    // Sesame stops before its scheduler saw the due time, and starts again on the same database.
+    const file = join(stack.config.dataDir, 'sesame.db');
+    await sesame.close();
+    sesame = await startSesame(stack.config, {
+      store: await openSqliteStore({ file, now: () => clock.now() }),
+      clock,
+      logger: new MemoryLogger(),
+      extraCaPem: stack.sandbox.caCertPem,
+      graphSleep: async () => undefined,
+      timerIntervalMs: 0,
+    });
+    await sesame.timers.dispatchDue();
+    await sesame.timers.dispatchDue();
+    expect(await reminderCards(party)).toHaveLength(1);
+  });
+});
