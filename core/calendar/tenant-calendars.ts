@@ -72,7 +72,12 @@ const CALENDARS: Readonly<Record<CalendarId, TenantCalendar>> = {
     timeZone: 'Europe/Zurich',
     name: { fr: 'Suisse, canton de Fribourg', en: 'Switzerland, canton of Fribourg' },
   },
-  lu: { id: 'lu', country: 'LU', timeZone: 'Europe/Luxembourg', name: { fr: 'Luxembourg', en: 'Luxembourg' } },
+  lu: {
+    id: 'lu',
+    country: 'LU',
+    timeZone: 'Europe/Luxembourg',
+    name: { fr: 'Luxembourg', en: 'Luxembourg' },
+  },
   'ca-qc': {
     id: 'ca-qc',
     country: 'CA',

@@ -60,7 +60,7 @@ describe('tenant calendars (public holidays from date-holidays)', () => {
   });
 });
 
-describe('business days on two countries\' calendars', () => {
+describe("business days on two countries' calendars", () => {
   it('skips the French national day but not the Belgian one, and vice versa', () => {
     // Friday 10 July 2026, 17:00 in Paris and in Brussels (same offset).
     const friday = Date.parse('2026-07-10T15:00:00Z');
