@@ -49,6 +49,8 @@ export interface SesameConfig {
   /** PEM file of a CA to trust for the identity endpoints (the sandbox's self-made certificate). */
   readonly extraCaFile?: string;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Reminders: how often each instance looks for due ones, and how long a claim is its alone (ms). */
+  readonly reminders: { readonly intervalMs: number; readonly leaseMs: number };
   /** Application Insights: OpenTelemetry export is on only when this is set (server/telemetry.ts). */
   readonly telemetryConnectionString?: string;
 }
@@ -133,6 +135,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
     fail('DATABASE_URL', 'must be a postgres:// connection string');
 
+  const duration = (name: string, fallback: number, min: number): number => {
+    const raw = optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min)
+      fail(name, `must be a whole number of milliseconds ≥ ${min}, got '${raw}'`);
+    return value;
+  };
+  const reminders = {
+    intervalMs: duration('REMINDER_INTERVAL_MS', 15_000, 50),
+    // Long enough to post a claimed batch within Teams' limits; another instance takes over after it.
+    leaseMs: duration('REMINDER_LEASE_MS', 120_000, 2_000),
+  };
+
   const telemetryConnectionString = optional('APPLICATIONINSIGHTS_CONNECTION_STRING');
   if (telemetryConnectionString && !/(^|;)\s*InstrumentationKey=/i.test(telemetryConnectionString))
     fail(
@@ -151,6 +167,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
     authorityHost,
     extraCaFile: optional('EXTRA_CA_FILE'),
     logLevel: logLevelRaw as SesameConfig['logLevel'],
+    reminders,
     telemetryConnectionString,
   };
   const oauthConnectionName = optional('OAUTH_CONNECTION_NAME') ?? 'graph';

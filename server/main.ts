@@ -250,7 +250,7 @@ export async function startSesame(
     reminders,
     digest,
     owner: deps.instanceName ?? `sesame-${instance.pid}-${instance.id.slice(0, 8)}`,
-    ...(deps.reminderLeaseMs ? { leaseMs: deps.reminderLeaseMs } : {}),
+    leaseMs: deps.reminderLeaseMs ?? config.reminders.leaseMs,
     tokenSource,
     journal,
   });
@@ -272,7 +272,7 @@ export async function startSesame(
   const recovered = recover();
   let recoveryTimer: NodeJS.Timeout | undefined;
   if (deps.timerIntervalMs !== 0) {
-    timers.start(deps.timerIntervalMs ?? 15_000);
+    timers.start(deps.timerIntervalMs ?? config.reminders.intervalMs);
     recoveryTimer = setInterval(() => void recover(), deps.timerIntervalMs ?? 15_000);
     recoveryTimer.unref();
   }

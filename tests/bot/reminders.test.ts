@@ -38,12 +38,17 @@ describe('proactive reminders (simulated clock)', () => {
     // A fresh tenant: procedure A invites the vendor anew rather than finding last test's guest.
     await fetch(`${stack.sandbox.httpUrl}/_sandbox/reset`, { method: 'POST' });
     // …and a fresh sign-in: a token from a later test time is not valid back on Friday.
+    await signOut();
+  });
+
+  /** The admin's token leaves the Bot Framework token service (as after "sign out" or an expired session). */
+  async function signOut(): Promise<void> {
     const user = `29:${stack.party('globalAdmin').user.aadObjectId}`;
     await fetch(
       `${stack.sandbox.httpUrl}/botframework/tokens/api/usertoken/SignOut?userId=${encodeURIComponent(user)}&connectionName=${stack.config.bot.oauthConnectionName}`,
       { method: 'DELETE' },
     );
-  });
+  }
 
   /** Procedure A up to the vendor's wait, in a fresh chat. */
   async function waitingRun(
@@ -207,7 +212,8 @@ describe('proactive reminders (simulated clock)', () => {
     await advanceTo(DUE + 60_000);
     const [card] = await reminderCards(party);
     const guestId = run.stepResults.invite!.objectIds[0]!;
-    // Four days on, the admin's token has expired: Sesame asks them to sign in before it reads the tenant.
+    // Signed out (their token gone): Sesame asks them to sign in before it reads the tenant with it.
+    await signOut();
     let after = await click(stack, party, card!, 'reminder.recheck');
     expect(text(after)).toContain('connectez-vous avec la carte que Sesame vient d’envoyer');
     const signInCard = cardsIn((await recorded(party, 'send')) as never)

@@ -1,0 +1,182 @@
+/**
+ * Two Sesame processes (server/main.ts, as deployed) on one PostgreSQL schema deliver thousands of due reminder
+ * cards across many conversations and several tenants to the sandbox's Bot Framework connector, which enforces
+ * Teams' rate limits (per conversation 7/1 s, 8/2 s, 60/30 s, 1,800/h; per tenant 50/s) and answers 429 beyond
+ * them. Real time: this is about throughput and limits, not due dates.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openPostgresStore } from '../../adapters/store/postgres-store.js';
+import type { Store } from '../../core/ports/store.js';
+import { startSandbox, type RunningSandbox } from '../../sandbox/server.js';
+import { deliveries, seedDueReminders, spawnSesame, type SesameProcess } from '../helpers/reminder-load.js';
+
+jest.setTimeout(240_000);
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PLAN = { tenants: 4, conversationsPerTenant: 20, remindersPerConversation: 30 }; // 2,400 reminders
+
+let sandbox: RunningSandbox;
+let dir: string;
+const schemas: string[] = [];
+const processes: SesameProcess[] = [];
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  await admin((c) => c.query('SELECT 1'));
+  sandbox = await startSandbox({ httpPort: 0, httpsPort: 0, allowAnonymousConnector: true });
+  dir = mkdtempSync(join(tmpdir(), 'sesame-pg-reminders-'));
+  writeFileSync(join(dir, 'sandbox-ca.pem'), sandbox.caCertPem);
+});
+
+afterAll(async () => {
+  await Promise.all(processes.map((p) => p.stop().catch(() => undefined)));
+  await sandbox?.stop();
+  for (const schema of schemas) await admin((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh schema with the backlog seeded, and the connector's limits on with clean counters. */
+async function prepare(): Promise<{
+  store: Store;
+  url: string;
+  seeded: Awaited<ReturnType<typeof seedDueReminders>>;
+}> {
+  const schema = `sesame_rem_${process.pid}_${randomBytes(4).toString('hex')}`;
+  schemas.push(schema);
+  await admin((c) => c.query(`CREATE SCHEMA "${schema}"`));
+  const url = `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const store = await openPostgresStore({ connectionString: DATABASE_URL, schema });
+  const seeded = await seedDueReminders(
+    store,
+    PLAN,
+    `${sandbox.httpUrl}/botframework/connector`,
+    Date.now() - 60_000,
+  );
+  await fetch(`${sandbox.httpUrl}/_sandbox/botframework/limits`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ enabled: true, reset: true }),
+  });
+  return { store, url, seeded };
+}
+
+function instance(databaseUrl: string, name: string): Promise<SesameProcess> {
+  return spawnSesame({
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    DATA_DIR: join(dir, name),
+    LOG_LEVEL: 'error',
+    GRAPH_BASE_URL: sandbox.graphUrl,
+    AUTHORITY_HOST: sandbox.httpsUrl,
+    SANDBOX_BOTFRAMEWORK_URL: `${sandbox.httpUrl}/botframework`,
+    AAD_APP_TENANT_ID: sandbox.tenantId,
+    EXTRA_CA_FILE: join(dir, 'sandbox-ca.pem'),
+    REMINDER_INTERVAL_MS: '200',
+    REMINDER_LEASE_MS: '8000',
+  }).then((p) => {
+    processes.push(p);
+    return p;
+  });
+}
+
+async function sentCount(store: Store, tenants: readonly string[]): Promise<number> {
+  let sent = 0;
+  for (const tenantId of tenants)
+    sent += (await store.listReminders(tenantId)).filter((r) => r.status === 'sent').length;
+  return sent;
+}
+
+async function waitUntil(what: string, done: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function limitStats() {
+  const res = await fetch(`${sandbox.httpUrl}/_sandbox/botframework/limits`);
+  return (await res.json()) as {
+    accepted: number;
+    throttled: number;
+    throttledByWindow: Record<string, number>;
+  };
+}
+
+describe('reminders on two Sesame processes sharing PostgreSQL', () => {
+  it('delivers every reminder once, within Teams’ limits, the work shared between the two', async () => {
+    const { store, url, seeded } = await prepare();
+    const tenants = [...new Set(seeded.conversations.map((c) => c.tenantId))];
+    const [a, b] = await Promise.all([instance(url, 'a'), instance(url, 'b')]);
+    await waitUntil(
+      'every reminder is sent',
+      async () => (await sentCount(store, tenants)) === seeded.reminderIds.length,
+    );
+
+    const { counts } = await deliveries(
+      sandbox.httpUrl,
+      seeded.conversations.map((c) => c.conversationId),
+    );
+    expect(seeded.reminderIds.filter((id) => counts.get(id) !== 1)).toEqual([]);
+    expect(counts.size).toBe(seeded.reminderIds.length);
+    const limits = await limitStats();
+    expect(limits).toMatchObject({ throttled: 0, accepted: seeded.reminderIds.length });
+    // Each tenant was sent by one instance at a time; across tenants both took part.
+    const audit = (await Promise.all(tenants.map((t) => store.listAudit(t, { limit: 1000 })))).flat();
+    expect(audit.filter((e) => e.action === 'reminder.sent')).toHaveLength(seeded.reminderIds.length);
+    await Promise.all([a.stop(), b.stop()]);
+    await store.close();
+  });
+
+  it('still delivers everything when one instance is killed mid-dispatch; duplicates only from its crash window', async () => {
+    const { store, url, seeded } = await prepare();
+    const tenants = [...new Set(seeded.conversations.map((c) => c.tenantId))];
+    const [a, b] = await Promise.all([instance(url, 'a2'), instance(url, 'b2')]);
+    await waitUntil(
+      'a quarter is sent',
+      async () => (await sentCount(store, tenants)) >= seeded.reminderIds.length / 4,
+    );
+    // What the connector had received when the instance died: copies after this are the survivor's.
+    const before = await deliveries(
+      sandbox.httpUrl,
+      seeded.conversations.map((c) => c.conversationId),
+    );
+    const killedAt = Math.max(0, ...[...before.sequences.values()].flat());
+    await b.kill();
+    await waitUntil(
+      'every reminder is sent',
+      async () => (await sentCount(store, tenants)) === seeded.reminderIds.length,
+    );
+
+    const { counts, sequences } = await deliveries(
+      sandbox.httpUrl,
+      seeded.conversations.map((c) => c.conversationId),
+    );
+    expect(seeded.reminderIds.filter((id) => !counts.get(id))).toEqual([]);
+    const duplicated = seeded.reminderIds.filter((id) => (counts.get(id) ?? 0) > 1);
+    for (const id of duplicated) {
+      // Posted once before the kill (by the dying instance, which could not record it) and once after.
+      const seqs = sequences.get(id)!;
+      expect(seqs).toHaveLength(2);
+      expect(seqs.filter((s) => s <= killedAt + 50)).toHaveLength(1);
+    }
+    // The crash window is what the killed instance had in flight: far fewer than what it sent.
+    expect(duplicated.length).toBeLessThan(seeded.reminderIds.length / 10);
+    expect((await limitStats()).throttled).toBe(0);
+    await a.stop();
+    await store.close();
+  });
+});
