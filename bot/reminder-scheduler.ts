@@ -63,6 +63,8 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const inFlight = new Set<Promise<void>>();
+  /** Ids of the reminders in `inFlight`. */
+  const active = new Set<string>();
   /** Per run, so two reminders of one run never race on its eTag. */
   const runChains = new Map<string, Promise<void>>();
   let claiming: Promise<number> | undefined;
@@ -102,9 +104,12 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
     await audit(reminder, 'reminder.retry-scheduled', 'failed', { reason, delayMs: delay });
   }
 
-  /** What is left of the lease, less a margin for the store write after the send. */
+  /** Kept free at the end of a lease for the store writes after a send. */
+  const margin = Math.min(10_000, Math.floor(leaseMs / 4));
+
+  /** What is left of the lease, less the margin: a send must start within it. */
   function startWithin(reminder: Reminder): number {
-    return Math.max(0, (reminder.leaseUntil ?? clock.now() + leaseMs) - clock.now() - 10_000);
+    return Math.max(0, (reminder.leaseUntil ?? clock.now() + leaseMs) - clock.now() - margin);
   }
 
   async function deliverRunTimer(reminder: Reminder, payload: RunReminderPayload): Promise<void> {
@@ -155,6 +160,11 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
   }
 
   async function deliverOne(reminder: Reminder): Promise<void> {
+    // Waited too long behind the run's other reminders: its lease is nearly over, so give it back untouched.
+    if (startWithin(reminder) <= 0) {
+      await store.releaseReminder(reminder.id, owner, clock.now(), { countAttempt: false });
+      return;
+    }
     try {
       if (isRunReminderPayload(reminder.payload)) await deliverRunTimer(reminder, reminder.payload);
       else if (isDigestPayload(reminder.payload)) {
@@ -181,12 +191,16 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
   }
 
   function track(reminder: Reminder): void {
+    // Claimed again while this instance still holds it (its lease lapsed in the queue): already on its way.
+    if (active.has(reminder.id)) return;
+    active.add(reminder.id);
     const key = reminder.runId ?? reminder.id;
     const previous = runChains.get(key) ?? Promise.resolve();
     const job = previous.then(() => deliverOne(reminder));
     runChains.set(key, job);
     const done = job.finally(() => {
       inFlight.delete(done);
+      active.delete(reminder.id);
       if (runChains.get(key) === job) runChains.delete(key);
       // Room again: claim more if the backlog goes on.
       if (!stopped && timer)
@@ -199,13 +213,14 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
   function pump(): Promise<number> {
     claiming ??= (async () => {
       let total = 0;
-      while (!stopped && inFlight.size < maxInFlight) {
+      // At least one claim per call, even when full: it also renews this instance's hold on its tenants.
+      for (let first = true; !stopped && (first || inFlight.size < maxInFlight); first = false) {
         const claimed = await store.claimDueReminders({
           now: clock.now(),
           owner,
           leaseMs,
           tenantLeaseMs: leaseMs,
-          limit: Math.min(100, maxInFlight - inFlight.size),
+          limit: Math.max(1, Math.min(100, maxInFlight - inFlight.size)),
         });
         for (const reminder of claimed) track(reminder);
         total += claimed.length;

@@ -8,11 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
 import pg from 'pg';
 import { openPostgresStore } from '../../adapters/store/postgres-store.js';
 import type { Store } from '../../core/ports/store.js';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.js';
 import { deliveries, seedDueReminders, spawnSesame, type SesameProcess } from '../helpers/reminder-load.js';
+
 
 jest.setTimeout(240_000);
 
@@ -85,7 +87,7 @@ function instance(databaseUrl: string, name: string): Promise<SesameProcess> {
     AAD_APP_TENANT_ID: sandbox.tenantId,
     EXTRA_CA_FILE: join(dir, 'sandbox-ca.pem'),
     REMINDER_INTERVAL_MS: '200',
-    REMINDER_LEASE_MS: '8000',
+    REMINDER_LEASE_MS: '20000',
   }).then((p) => {
     processes.push(p);
     return p;
