@@ -15,7 +15,6 @@ import type { Store } from '../../core/ports/store.js';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.js';
 import { deliveries, seedDueReminders, spawnSesame, type SesameProcess } from '../helpers/reminder-load.js';
 
-
 jest.setTimeout(240_000);
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
