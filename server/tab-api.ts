@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { SesameError } from '../core/errors.js';
 import type { Localized } from '../core/i18n/locale.js';
-import type { AuditEvent, Store } from '../core/ports/store.js';
+import type { AuditEvent, Reminder, Store } from '../core/ports/store.js';
 import { isOwnRun, runVisibility, type RunParticipants } from '../core/run-visibility.js';
 import type { TabEnv } from './http-app.js';
 
@@ -25,6 +25,24 @@ interface RunRecordView extends RunParticipants {
 export interface TabApiOptions {
   readonly store: Store;
   readonly procedures: () => readonly ProcedureInfo[];
+}
+
+/**
+ * Per run, what its reminders to the chat say: when the next is due, and whether one was given up ("reminder
+ * failed": Sesame could not post it after its attempts). Internal timers (polls, retries) are left out.
+ */
+function remindersByRun(list: readonly Reminder[]): Map<string, { nextAt?: string; failed: boolean }> {
+  const byRun = new Map<string, { nextAt?: string; failed: boolean }>();
+  for (const r of list) {
+    if (!r.runId || r.payload.notify !== true) continue;
+    const entry = byRun.get(r.runId) ?? { failed: false };
+    if (r.status === 'failed') entry.failed = true;
+    // Soonest first: the first scheduled one is the next.
+    if (r.status === 'scheduled' && entry.nextAt === undefined)
+      entry.nextAt = new Date(r.dueAt).toISOString();
+    byRun.set(r.runId, entry);
+  }
+  return byRun;
 }
 
 const caller = (c: Context) => (c as unknown as Context<TabEnv>).get('caller');
@@ -69,9 +87,11 @@ export function createTabApi(options: TabApiOptions): Hono {
   api.get('/runs', async (c) => {
     const procedures = new Map(options.procedures().map((p) => [p.id, p]));
     const records = await visibleRuns(c);
+    const reminders = remindersByRun(await options.store.listReminders(caller(c).tenantId));
     return c.json(
       records.map(({ value: run, updatedAt }) => {
         const procedure = procedures.get(run.procedureId);
+        const reminder = reminders.get(run.id);
         return {
           id: run.id,
           procedureId: run.procedureId,
@@ -82,6 +102,7 @@ export function createTabApi(options: TabApiOptions): Hono {
           startedAt: run.startedAt,
           startedBy: run.startedBy,
           updatedAt,
+          ...(reminder ? { reminder } : {}),
         };
       }),
     );

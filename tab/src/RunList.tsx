@@ -96,6 +96,18 @@ export function RunListView({ locale, languageTag, resource, onRetry }: RunListV
                       <Badge appearance="tint" color={badge.color}>
                         {badge.key ? tt(locale, badge.key) : run.status}
                       </Badge>
+                      {run.reminder?.failed && (
+                        <Badge appearance="outline" color="danger">
+                          {tt(locale, 'runs.reminderFailed')}
+                        </Badge>
+                      )}
+                      {!run.reminder?.failed && run.reminder?.nextAt && (
+                        <div className={styles.subtle}>
+                          {tt(locale, 'runs.nextReminder', {
+                            at: formatDateTime(run.reminder.nextAt, languageTag),
+                          })}
+                        </div>
+                      )}
                     </TableCell>
                     <TableCell>
                       {run.currentStepTitle ? (

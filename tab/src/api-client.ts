@@ -31,6 +31,8 @@ export interface TabRun {
   readonly startedAt: string;
   readonly startedBy: { readonly id: string; readonly name: string };
   readonly updatedAt: string;
+  /** Reminders posted to the chat: when the next is due, whether one was given up. */
+  readonly reminder?: { readonly nextAt?: string; readonly failed: boolean };
 }
 
 export interface TabAuditEvent {

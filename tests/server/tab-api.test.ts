@@ -1,6 +1,7 @@
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 import { click, startGuestAccess } from '../helpers/card-clicks.js';
 import { SEED_USERS } from '../../sandbox/data/seed.js';
+import { botAddedActivity } from '../helpers/teams-activities.js';
 
 /** The tab's API: Entra SSO token (as Teams' getAuthToken gives it) required, data scoped to the caller's tenant. */
 describe('/api/tab', () => {
@@ -58,5 +59,35 @@ describe('/api/tab', () => {
     const audit = (await (await get('/audit?limit=5', `Bearer ${token}`)).json()) as { seq: number }[];
     expect(audit.length).toBeGreaterThan(0);
     expect(audit.length).toBeLessThanOrEqual(5);
+  });
+
+  it('tells per run when its next reminder is due, and when one was given up', async () => {
+    const party = stack.party('globalAdmin');
+    let card = await startGuestAccess(stack, party, 'globalAdmin');
+    card = await click(stack, party, card, 'run.submit', {
+      inputs: { email: 'admin@onloop.onmicrosoft.com' },
+    });
+    card = await click(stack, party, card, 'run.confirm');
+    card = await click(stack, party, card, 'run.confirm');
+    const runId = (card.refresh as { action: { data: { runId: string } } }).action.data.runId;
+    type Listed = { id: string; reminder?: { nextAt?: string; failed: boolean } };
+    const listed = async () =>
+      ((await (await get('/runs', `Bearer ${token}`)).json()) as Listed[]).find((r) => r.id === runId)!;
+    const due = (await stack.store.listReminders(stack.sandbox.tenantId, runId)).find((r) =>
+      r.id.endsWith(':due'),
+    )!;
+    expect(await listed()).toMatchObject({
+      reminder: { nextAt: new Date(due.dueAt).toISOString(), failed: false },
+    });
+
+    // Sesame taken out of the chat, then the deadline passes: the reminder cannot be posted and is given up.
+    await stack.post({
+      ...botAddedActivity(party),
+      membersAdded: [],
+      membersRemoved: [{ id: `28:${party.botId}` }],
+    });
+    await stack.store.scheduleReminder({ ...due, dueAt: Date.now() - 1000 });
+    await stack.sesame.timers.dispatchDue();
+    expect(await listed()).toMatchObject({ reminder: { failed: true } });
   });
 });
