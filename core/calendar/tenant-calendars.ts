@@ -5,7 +5,7 @@
  * are working days for a vendor's support desk.
  */
 import Holidays from 'date-holidays';
-import type { LocalizedText } from '../procedures/text.js';
+import type { Localized } from '../i18n/locale.js';
 
 export const CALENDAR_IDS = [
   'fr',
@@ -28,7 +28,7 @@ export interface TenantCalendar {
   /** IANA time zone the business day is counted in. */
   readonly timeZone: string;
   /** What the card says it used, e.g. "France (Europe/Paris)". */
-  readonly name: LocalizedText;
+  readonly name: Localized;
   readonly country: string;
   readonly region?: string;
 }
