@@ -1,4 +1,5 @@
 import { teamsUserKey, type TeamsUserRef } from './bot-framework-token-source.js';
+import type { CalendarId } from '../core/calendar/tenant-calendars.js';
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
 import { SesameError, StoreConflictError, type SesameErrorCode } from '../core/errors.js';
@@ -59,6 +60,8 @@ export interface ProcedureConversationOptions {
   readonly outsideWorldUrl?: string;
   /** Where runs with Graph calls in flight are noted (see core/engine/in-flight.ts). */
   readonly journal?: InFlightJournal;
+  /** The tenant's calendar for new runs (bot/tenant-calendar.ts); default: each procedure's own. */
+  readonly calendarOf?: (tenantId: string) => Promise<CalendarId>;
 }
 
 const SEVERAL_OPEN = {
@@ -225,12 +228,14 @@ export function createProcedureConversation(options: ProcedureConversationOption
       await turn.signIn(module.procedure.id);
       return;
     }
+    const calendar = await options.calendarOf?.(turn.tenantId);
     const outcome = await runnerFor(who).start({
       tenantId: turn.tenantId,
       conversationId: turn.conversationId,
       procedureId: module.procedure.id,
       actor: actorOf(who),
       locale: turn.locale,
+      ...(calendar ? { calendar } : {}),
     });
     await turn.sendCard(cardFor(outcome.run, undefined, outcome.secrets));
   }

@@ -19,6 +19,7 @@ import type { ProcedureConversation, Turn } from './procedure-conversation.js';
 import { isRemoval, referenceFromActivity, type ConversationReferences } from './conversation-references.js';
 import type { ReminderConversation } from './reminder-conversation.js';
 import type { WeeklyDigest } from './weekly-digest.js';
+import type { TenantCalendars } from './tenant-calendar.js';
 
 export interface SesameBotOptions {
   readonly adapter: IHttpServerAdapter;
@@ -46,6 +47,7 @@ export interface SesameBotOptions {
   readonly conversations: ConversationReferences;
   readonly reminders: ReminderConversation;
   readonly digest: WeeklyDigest;
+  readonly calendars: TenantCalendars;
   /**
    * 'oauth-card': the Teams OAuth card with SSO token exchange (Teams). 'link': an Adaptive Card linking to the
    * token service's sign-in page, for the Agents Playground, which cannot complete an OAuth card offline.
@@ -221,6 +223,14 @@ export function createSesameBot(options: SesameBotOptions): App {
       // Forget the user's token at the token service; runs keep the admin who did each step.
       await ctx.signout(options.oauthConnectionName);
       await send(cardMessage(messageCard(locale, 'signedOut')));
+      return;
+    }
+    const calendarCommand = /^(calendar|calendrier)(?:\s+([\w-]{1,40}))?$/i.exec(text);
+    if (calendarCommand) {
+      const calendarLocale = calendarCommand[1]!.toLowerCase() === 'calendrier' ? 'fr' : locale;
+      await send(
+        cardMessage(await options.calendars.command(turn.tenantId, calendarLocale, calendarCommand[2])),
+      );
       return;
     }
     if (command?.command === 'digest-on') {

@@ -24,6 +24,7 @@ import { createConversationReferences } from '../bot/conversation-references.js'
 import { createReminderConversation } from '../bot/reminder-conversation.js';
 import { createReminderScheduler, type ReminderScheduler } from '../bot/reminder-scheduler.js';
 import { createWeeklyDigest } from '../bot/weekly-digest.js';
+import { createTenantCalendars } from '../bot/tenant-calendar.js';
 import { createTeamsMessenger } from '../adapters/messenger/teams-messenger.js';
 import { createSesameBot } from '../bot/sesame-bot.js';
 import { matchProcedureText, PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
@@ -162,7 +163,9 @@ export async function startSesame(
   const instance = thisInstance();
   const journal = storeInFlightJournal(store, instance, () => clock.now());
   const signer = await loadCardSigner(store);
+  const calendars = createTenantCalendars(store);
   const conversation = createProcedureConversation({
+    calendarOf: calendars.get,
     store,
     clock,
     secrets: createCryptoSecretSource(),
@@ -193,6 +196,7 @@ export async function startSesame(
     inert: inertText,
   });
   const digest = createWeeklyDigest({
+    calendarOf: calendars.get,
     store,
     clock,
     messenger,
@@ -231,6 +235,7 @@ export async function startSesame(
     conversations,
     reminders,
     digest,
+    calendars,
     signInMode: config.mode === 'production' ? 'oauth-card' : 'link',
   });
   await bot.initialize();

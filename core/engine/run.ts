@@ -2,6 +2,7 @@
  * A procedure run as plain JSON: what the store keeps, what the engine transforms, what cards are built from.
  * Times are ISO strings in the run, epoch ms in effects (as the Store's reminders take them).
  */
+import type { CalendarId } from '../calendar/tenant-calendars.js';
 import type { GraphCall } from '../ports/tenant-graph.js';
 import type { JsonValue } from '../json.js';
 import type { Link } from '../procedures/types.js';
@@ -149,6 +150,8 @@ export interface Run {
   readonly tenantId: string;
   readonly conversationId: string;
   readonly locale: Locale;
+  /** The tenant's calendar when the run started: wait steps count business days on it. Absent: the procedure's. */
+  readonly calendar?: CalendarId;
   readonly startedBy: Actor;
   readonly startedAt: string;
   readonly updatedAt: string;
@@ -184,6 +187,7 @@ export interface NewRun {
   readonly locale: Locale;
   readonly startedBy: Actor;
   readonly now: number;
+  readonly calendar?: CalendarId;
 }
 
 /** A run that has not started: feed it a `start` event. */
@@ -196,6 +200,7 @@ export function createRun(init: NewRun): Run {
     tenantId: init.tenantId,
     conversationId: init.conversationId,
     locale: init.locale,
+    ...(init.calendar ? { calendar: init.calendar } : {}),
     startedBy: init.startedBy,
     startedAt: at,
     updatedAt: at,

@@ -8,6 +8,7 @@
  * leaves the run "write in flight": a `retry` then re-probes instead of writing again. With a journal, the run is
  * also noted as in flight before its calls go out, so the recovery at start finds it (core/engine/in-flight.ts).
  */
+import type { CalendarId } from '../calendar/tenant-calendars.js';
 import { SesameError, StoreConflictError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Secret, SecretSource } from '../ports/secret-source.js';
@@ -46,6 +47,8 @@ export interface StartRunRequest {
   readonly actor: EventActor;
   readonly locale: Locale;
   readonly runId?: string;
+  /** The tenant's calendar (business days of wait steps); default: each procedure's own. */
+  readonly calendar?: CalendarId;
 }
 
 export interface RunnerOutcome {
@@ -327,6 +330,7 @@ export function createRunner(options: RunnerOptions): Runner {
         tenantId: request.tenantId,
         conversationId: request.conversationId,
         locale: request.locale,
+        ...(request.calendar ? { calendar: request.calendar } : {}),
         startedBy: { id: request.actor.id, name: request.actor.name },
         now: clock.now(),
       });

@@ -285,6 +285,24 @@ describe('proactive reminders (simulated clock)', () => {
     expect(audit.find((a) => a.action === 'reminder.failed')?.details).toMatchObject({ permanent: true });
   });
 
+  it('counts the deadline on the tenant’s calendar chosen in the chat, and the card names it', async () => {
+    // Friday 10 July 2026, 17:00 in Brussels: 2 Belgian business days is Tuesday 14 (a French holiday, not a Belgian one).
+    const party = stack.party('globalAdmin');
+    await stack.post(messageActivity(party, 'calendrier be'));
+    try {
+      clock.set(Date.UTC(2026, 6, 10, 15, 0, 0));
+      const { party: chat, run } = await waitingRun();
+      const due = Date.UTC(2026, 6, 14, 15, 0, 0);
+      expect(run.stepResults['vendor-wait']?.dueAt).toBe(new Date(due).toISOString());
+      await advanceTo(due + 60_000);
+      const [card] = await reminderCards(chat);
+      expect(text(card!)).toContain('Belgique (Europe/Brussels)');
+      expect(text(card!)).toContain('mardi 14 juillet 2026');
+    } finally {
+      await stack.post(messageActivity(party, 'calendrier fr'));
+    }
+  });
+
   // Last: it replaces the stack's Sesame with a new process-like instance on the same database.
   it('sends once across a restart between the due time and the send', async () => {
     const { party } = await waitingRun();

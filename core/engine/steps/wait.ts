@@ -1,5 +1,6 @@
 /** Wait steps: a due time, a poll of Graph, and reminders to the admin. */
 import { addBusinessDays } from '../../calendar/business-days.js';
+import { tenantCalendar } from '../../calendar/tenant-calendars.js';
 import { interpolate } from '../../procedures/text.js';
 import type { Results, WaitStep } from '../../procedures/types.js';
 import { requestIdsOf } from '../call-result.js';
@@ -79,8 +80,9 @@ export const waitKind: StepKindModule<WaitStep> = {
     const dueAt =
       'businessDays' in step.due
         ? addBusinessDays(t.now, step.due.businessDays, {
-            timeZone: step.due.timeZone,
-            holidays: step.due.holidays,
+            // The tenant's calendar, when the run has one, rather than the procedure's default.
+            timeZone: d.calendar ? tenantCalendar(d.calendar).timeZone : step.due.timeZone,
+            holidays: d.calendar ?? step.due.holidays,
           })
         : t.now + step.due.durationMs;
     setResult(t, step.id, 'waiting', { dueAt: new Date(dueAt).toISOString(), since: t.iso });
