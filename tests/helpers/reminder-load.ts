@@ -139,7 +139,10 @@ export interface SesameProcess {
   stop(): Promise<void>;
 }
 
-/** `server/main.ts` as its own Node process (what `npm run serve` runs), with the given environment on top. */
+/**
+ * `server/main.ts` as its own Node process (what `npm run serve` runs), with the given environment on top. Its
+ * "Sesame listening on …" line is logged at info level: LOG_LEVEL must let it through.
+ */
 export async function spawnSesame(env: Record<string, string>): Promise<SesameProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
@@ -151,7 +154,10 @@ export async function spawnSesame(env: Record<string, string>): Promise<SesamePr
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Sesame did not start:\n${out}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`Sesame did not start:\n${out}`));
+    }, 60_000);
     const check = () => {
       const m = /Sesame listening on (http:\/\/\S+)/.exec(out);
       if (m) {

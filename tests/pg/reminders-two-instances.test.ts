@@ -79,7 +79,7 @@ function instance(databaseUrl: string, name: string): Promise<SesameProcess> {
     DATABASE_URL: databaseUrl,
     PORT: '0',
     DATA_DIR: join(dir, name),
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: 'info',
     GRAPH_BASE_URL: sandbox.graphUrl,
     AUTHORITY_HOST: sandbox.httpsUrl,
     SANDBOX_BOTFRAMEWORK_URL: `${sandbox.httpUrl}/botframework`,
