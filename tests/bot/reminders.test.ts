@@ -303,6 +303,38 @@ describe('proactive reminders (simulated clock)', () => {
     }
   });
 
+  it('posts the weekly digest on Mondays at 09:00 once turned on in the chat, and stops when turned off', async () => {
+    const { party } = await waitingRun();
+    await stack.post(messageActivity(party, 'résumé hebdo'));
+    const saved = await stack.store.get<{ digest?: boolean }>(
+      'conversation',
+      party.tenantId,
+      `conv:${party.conversationId}`,
+    );
+    expect(saved?.value.digest).toBe(true);
+    // Friday 20 November 17:00 → Monday 23 November, 09:00 in Paris.
+    const monday = Date.UTC(2026, 10, 23, 8, 0, 0);
+    const digestOf = async () =>
+      cardsIn((await recorded(party, 'send')) as never).filter((c) =>
+        text(c).includes('Résumé de la semaine'),
+      );
+    await advanceTo(monday - 60_000);
+    expect(await digestOf()).toHaveLength(0);
+    await advanceTo(monday + 60_000);
+    const [digest] = await digestOf();
+    expect(text(digest!)).toContain('En attente');
+    expect(text(digest!)).toContain('Accès invité Cegid Loop — échéance');
+    expect(text(digest!)).toContain('France (Europe/Paris)');
+    // Next week's is armed; turned off, it is cancelled.
+    const armed = (await stack.store.listReminders(party.tenantId)).find(
+      (r) => r.id === `digest:${party.conversationId}`,
+    );
+    expect(armed).toMatchObject({ status: 'scheduled', dueAt: monday + 7 * 86_400_000 });
+    await stack.post(messageActivity(party, 'digest off'));
+    await advanceTo(monday + 7 * 86_400_000 + 60_000);
+    expect(await digestOf()).toHaveLength(1);
+  });
+
   // Last: it replaces the stack's Sesame with a new process-like instance on the same database.
   it('sends once across a restart between the due time and the send', async () => {
     const { party } = await waitingRun();
