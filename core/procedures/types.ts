@@ -150,6 +150,8 @@ export interface WaitStep extends StepBase {
   readonly reminders: readonly WaitReminder[];
   /** Reminders that stay armed after the wait is satisfied (cancelled when the run ends). */
   readonly keepRemindersUntilEnd?: readonly string[];
+  /** Sent at once when a poll says what Sesame waits for has failed (not only when time runs out). */
+  readonly onFailure?: FailureReminder;
 }
 
 export interface ChoiceOption {
@@ -291,7 +293,8 @@ export interface ActionLogic {
   interpretWrite(ctx: StepContext, result: CallResult): WriteOutcome;
 }
 
-export type PollOutcome = Outcome & { readonly satisfied: boolean };
+/** `failed`: what was polled went wrong (a provisioning job in quarantine): stop waiting, tell the admin. */
+export type PollOutcome = Outcome & { readonly satisfied: boolean; readonly failed?: boolean };
 
 export interface WaitLogic {
   poll(ctx: StepContext): Calls;
