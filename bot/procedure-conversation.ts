@@ -7,7 +7,6 @@ import type { EventActor, RunEvent } from '../core/engine/events.js';
 import type { InFlightJournal } from '../core/engine/in-flight.js';
 import { isTerminal, type Run } from '../core/engine/run.js';
 import { IN_FLIGHT_GRACE_MS } from '../core/engine/transition.js';
-import { describeError } from '../core/i18n/describe-error.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { SecretSource } from '../core/ports/secret-source.js';
 import type { Store, StoredRecord } from '../core/ports/store.js';
@@ -15,6 +14,7 @@ import type { TenantGraph } from '../core/ports/tenant-graph.js';
 import type { Locale } from '../core/procedures/text.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
 import { adaptiveCard, cardResponse, textBlock, type AdaptiveCard } from './cards/adaptive-card.js';
+import { CardText, errorText, type CardText as CardTextType } from './cards/card-text.js';
 import { errorCard, messageOnly, runStatusCard, signInCard } from './cards/conversation-cards.js';
 import { RUN_VERBS, runCard, type RunVerb } from './cards/run-card.js';
 import type { CardSigner } from './card-signing.js';
@@ -118,13 +118,12 @@ export function createProcedureConversation(options: ProcedureConversationOption
   /** A run's card is in the language the run was started in, whoever clicks: one chat, one language per run. */
   function cardFor(
     run: Run,
-    banner?: { title: string; text: string },
+    banner?: { title: CardTextType; text: CardTextType },
     revealed?: Readonly<Record<string, string>>,
   ): AdaptiveCard {
     const locale = run.locale;
     const module = moduleOf(run.procedureId);
-    if (!module)
-      return messageOnly(describeError(new SesameError('procedure_unknown', run.procedureId), locale));
+    if (!module) return messageOnly(errorText(new SesameError('procedure_unknown', run.procedureId), locale));
     const card = runCard(module, run, {
       locale,
       params: module.logic.textParams(
@@ -155,7 +154,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
   }
 
   function refusal(code: Refusable, locale: Locale) {
-    return describeError(new SesameError(code, code), locale);
+    return errorText(new SesameError(code, code), locale);
   }
 
   /** The signed-in admin, checked against the conversation's tenant; undefined → a sign-in card was sent. */
@@ -290,7 +289,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
           open.length === 0
             ? statusCard([], turn.locale)
             : adaptiveCard([
-                textBlock(SEVERAL_OPEN[turn.locale]),
+                textBlock(CardText.trusted(SEVERAL_OPEN[turn.locale])),
                 ...statusCard(
                   open.map((r) => r.value),
                   turn.locale,

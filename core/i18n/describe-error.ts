@@ -180,12 +180,19 @@ const fallback: Texts = {
   ],
 };
 
-/** The one place where errors become user-facing text. */
-export function describeError(error: unknown, locale: Locale): ErrorText {
+/**
+ * The one place where errors become user-facing text. `detail` (a Graph message, a setting name…) is not Sesame's
+ * own text: a surface that renders markdown passes `inertText` so it shows literally.
+ */
+export function describeError(
+  error: unknown,
+  locale: Locale,
+  formatDetail: (detail: string) => string = (d) => d,
+): ErrorText {
   const known = isSesameError(error) ? error : undefined;
   const [message, next] = (known && byCode[known.code]?.[locale]) || fallback[locale];
-  const detail = known ? detailOf(known) : '';
-  return { message: message.replace('{detail}', detail), next };
+  const detail = known ? formatDetail(detailOf(known)) : '';
+  return { message: message.replace('{detail}', () => detail), next };
 }
 
 function detailOf(error: SesameError): string {
