@@ -124,11 +124,17 @@ const TXT = {
   already: L('(déjà fait : rien n’a été réécrit)', '(already done: nothing was written again)'),
 };
 
-const STATUS_ICON: Record<StepResult['status'] | 'current' | 'todo' | 'stopped', string> = {
+/** Icons follow the outcome: pass ✅, warn ⚠️, unknown ❔, fail ❌ (never a tick next to something unread). */
+const STATUS_ICON: Record<
+  StepResult['status'] | 'current' | 'todo' | 'stopped' | 'warn' | 'unknown',
+  string
+> = {
   done: '✅',
+  warn: '⚠️',
+  unknown: '❔',
   stopped: '⏹️',
   skipped: '⏭️',
-  failed: '⛔',
+  failed: '❌',
   blocked: '⛔',
   waiting: '⏳',
   running: '⏳',
@@ -474,7 +480,7 @@ function progress(steps: readonly Step[], run: Run, tr: Tr): CardElement {
     } else if (step.id === run.currentStepId && run.status === 'cancelled') {
       icon = STATUS_ICON.stopped;
     } else if (result && result.status !== 'running') {
-      icon = STATUS_ICON[result.status];
+      icon = resultIcon(result);
     } else {
       // A finished run never took the steps it has no result for.
       icon = run.status === 'done' ? STATUS_ICON.skipped : STATUS_ICON.todo;
@@ -482,6 +488,12 @@ function progress(steps: readonly Step[], run: Run, tr: Tr): CardElement {
     return md`${icon} ${tr(step.title)}`;
   });
   return textBlock(joinText(lines, '\n\n'), { size: 'Small', spacing: 'Medium' });
+}
+
+function resultIcon(result: StepResult): string {
+  if (result.status === 'done' && (result.verdict === 'warn' || result.verdict === 'unknown'))
+    return STATUS_ICON[result.verdict];
+  return STATUS_ICON[result.status];
 }
 
 function resultBlock(
@@ -493,7 +505,7 @@ function resultBlock(
 ): CardElement {
   const items: CardElement[] = [
     textBlock(
-      md`**${tr(step.title)}** — ${tr.data(result.summary!)}${result.already ? md` ${tr(TXT.already)}` : ''}`,
+      md`${resultIcon(result)} **${tr(step.title)}** — ${tr.data(result.summary!)}${result.already ? md` ${tr(TXT.already)}` : ''}`,
       {
         spacing: 'Small',
       },

@@ -266,8 +266,12 @@ export interface Outcome {
   readonly links?: readonly Link[];
 }
 
+/**
+ * What a check found: 'pass' (as hoped), 'warn' (it can go on, but something needs the admin's eye), 'unknown'
+ * (Sesame could not read it, e.g. 403: it goes on without knowing), 'not-yet', 'stop'. Cards show each with its own icon.
+ */
 export type CheckOutcome =
-  | (Outcome & { readonly result: 'pass' | 'warn'; readonly next?: string })
+  | (Outcome & { readonly result: 'pass' | 'warn' | 'unknown'; readonly next?: string })
   | (Outcome & { readonly result: 'not-yet' })
   | (Outcome & { readonly result: 'stop'; readonly reason: LocalizedText });
 

@@ -42,6 +42,8 @@ export function readableText(markdownText: string): string {
   return decodeEntities(
     renderMarkdown(markdownText)
       .replace(/<\/p>\n<p>/g, '\n')
+      // A link reads as its label, and where it goes.
+      .replace(/<a href="([^"]*)">(.*?)<\/a>/g, '$2 ($1)')
       .replace(/<[^>]+>/g, '')
       .trim(),
   );
