@@ -1,7 +1,7 @@
 import { teamsUserKey, type TeamsUserRef } from './bot-framework-token-source.js';
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
-import { SesameError, StoreConflictError, type SesameErrorCode } from '../core/errors.js';
+import { SesameError, StoreConflictError, isSesameError, type SesameErrorCode } from '../core/errors.js';
 import { createRunner, type Runner, type RunnerOutcome } from '../core/engine/runner.js';
 import type { EventActor, RunEvent } from '../core/engine/events.js';
 import type { InFlightJournal } from '../core/engine/in-flight.js';
@@ -19,6 +19,7 @@ import { errorCard, messageOnly, runStatusCard, signInCard } from './cards/conve
 import { RUN_VERBS, runCard, type RunVerb } from './cards/run-card.js';
 import type { CardSigner } from './card-signing.js';
 import { describeGraphToken, type SignedInAdmin } from './signed-in-admin.js';
+import { assertSameTenant } from './tenant-guard.js';
 
 /** Which Teams user an Entra user is, for acting on their behalf outside a turn. */
 export type { TeamsUserRef } from './bot-framework-token-source.js';
@@ -40,6 +41,8 @@ export interface Turn {
    * the procedure that will start once they have.
    */
   signIn(procedureId?: string): Promise<void>;
+  /** channelData.tenant.id when the activity also carries it: it must agree with `tenantId`. */
+  readonly channelTenantId?: string;
   /** The values of the card's inputs, for a card action. */
   readonly inputs: Readonly<Record<string, unknown>>;
 }
@@ -74,6 +77,7 @@ type Refusable = Extract<
   | 'card_wrong_conversation'
   | 'run_not_found'
   | 'input_invalid'
+  | 'action_invalid'
 >;
 
 /**
@@ -153,20 +157,33 @@ export function createProcedureConversation(options: ProcedureConversationOption
     };
   }
 
-  function refusal(code: Refusable, locale: Locale) {
-    return errorText(new SesameError(code, code), locale);
+  /** An input value the current step has no field for (the schema let through any well-named string). */
+  function unknownInput(run: Run, inputs: Readonly<Record<string, unknown>>): string | undefined {
+    const step = moduleOf(run.procedureId)?.procedure.steps.find((s) => s.id === run.currentStepId);
+    if (step?.kind !== 'input') return undefined;
+    const fields = new Set<string>([...BUTTON_FIELDS, ...step.fields.map((f) => f.id)]);
+    return Object.keys(inputs).find((k) => !fields.has(k));
   }
 
-  /** The signed-in admin, checked against the conversation's tenant; undefined → a sign-in card was sent. */
-  async function admin(turn: Turn): Promise<SignedInAdmin | undefined> {
+  function refusal(code: Refusable, locale: Locale, details?: Record<string, string>) {
+    return errorText(new SesameError(code, code, details ? { details } : {}), locale);
+  }
+
+  /**
+   * The signed-in admin, checked against the conversation's tenant (and the run's, when there is one); undefined
+   * when nobody is signed in. Throws tenant_mismatch before anything is read or written.
+   */
+  async function admin(turn: Turn, run?: Run): Promise<SignedInAdmin | undefined> {
+    assertSameTenant({ activity: turn.tenantId, channelData: turn.channelTenantId, run: run?.tenantId });
     const token = await turn.getGraphToken();
     const who = token ? describeGraphToken(token) : undefined;
     if (!who) return undefined;
-    if (who.tenantId !== turn.tenantId) {
-      throw new SesameError('card_wrong_tenant', 'signed in to another tenant', {
-        details: { detail: who.tenantId },
-      });
-    }
+    assertSameTenant({
+      token: who.tenantId,
+      activity: turn.tenantId,
+      channelData: turn.channelTenantId,
+      run: run?.tenantId,
+    });
     await rememberTeamsUser(turn, who);
     return who;
   }
@@ -298,7 +315,17 @@ export function createProcedureConversation(options: ProcedureConversationOption
         );
         return;
       }
-      const who = await admin(turn).catch(() => undefined);
+      const run = open[0]!.value;
+      let who: SignedInAdmin | undefined;
+      try {
+        who = await admin(turn, run);
+      } catch (e) {
+        // Signed in to another tenant: refuse. Other failures (token service down) still let the admin cancel.
+        if (isSesameError(e) && e.code === 'tenant_mismatch') {
+          await turn.sendCard(errorCard(e, turn.locale));
+          return;
+        }
+      }
       const runner = who
         ? runnerFor(who)
         : createRunner({
@@ -310,7 +337,6 @@ export function createProcedureConversation(options: ProcedureConversationOption
               options.graphFor(async () => Promise.reject(new SesameError('auth_required', 'not signed in'))),
             ...(options.journal ? { journal: options.journal } : {}),
           });
-      const run = open[0]!.value;
       const outcome = await runner.dispatch(turn.tenantId, run.id, {
         type: 'cancel',
         ...(who ? { actor: actorOf(who) } : {}),
@@ -340,8 +366,8 @@ export function createProcedureConversation(options: ProcedureConversationOption
     async onRunAction(turn: Turn, verb: string, data: unknown): Promise<AdaptiveCardActionResponse> {
       const locale = turn.locale;
       const reply = cardResponse;
-      const refuse = (code: Refusable, run?: Run) => {
-        const text = refusal(code, run?.locale ?? locale);
+      const refuse = (code: Refusable, run?: Run, details?: Record<string, string>) => {
+        const text = refusal(code, run?.locale ?? locale, details);
         options.logger.warn(`card action refused: ${code}`, { runId: run?.id });
         return reply(run ? cardFor(run, { title: text.message, text: text.next }) : messageOnly(text));
       };
@@ -354,12 +380,14 @@ export function createProcedureConversation(options: ProcedureConversationOption
       if (run.conversationId !== turn.conversationId) return refuse('card_wrong_conversation');
       const parts = [payload.verb, run.id, run.conversationId, payload.stepVersion, payload.option];
       if (!signer.verify(parts, payload.sig)) return refuse('card_tampered', run);
+      const unknownField = payload.verb === RUN_VERBS.submit ? unknownInput(run, turn.inputs) : undefined;
+      if (unknownField) return refuse('action_invalid', run, { field: unknownField, reason: 'unknown' });
 
       if (payload.verb === RUN_VERBS.refresh) return reply(cardFor(run));
 
       let who: SignedInAdmin | undefined;
       try {
-        who = await admin(turn);
+        who = await admin(turn, run);
       } catch (e) {
         return reply(errorCard(e, run.locale));
       }
@@ -402,6 +430,8 @@ interface RunActionPayload {
 }
 
 const VERBS = new Set<string>(Object.values(RUN_VERBS));
+/** What a run button itself carries; everything else in a submit is an input value. */
+const BUTTON_FIELDS = ['verb', 'runId', 'stepId', 'stepVersion', 'sig', 'option', 'locale'];
 
 /** Card data comes back from the client: accept only the exact shape Sesame sends. */
 function parseRunAction(verb: string, data: unknown): RunActionPayload | undefined {
