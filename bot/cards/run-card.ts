@@ -6,6 +6,7 @@ import type { Run, StepResult } from '../../core/engine/run.js';
 import type { Locale, LocalizedText, TextParams } from '../../core/procedures/text.js';
 import { localize } from '../../core/procedures/text.js';
 import { fillUrl } from '../../core/procedures/context-escaping.js';
+import { flattenUntrusted } from '../../core/i18n/inert-text.js';
 import { CardText, errorText, fill, inert, joinText, md } from './card-text.js';
 import type { Link, ProcedureModule, Step } from '../../core/procedures/types.js';
 import {
@@ -249,13 +250,14 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
         body.push({
           type: 'Input.ChoiceSet',
           id: 'choice',
-          label: tr(current.fromTenant.label),
+          label: tr.plain(current.fromTenant.label),
           style: 'compact',
           isRequired: true,
-          errorMessage: tr(TXT.required, { label: tr(current.fromTenant.label) }),
-          choices: pending.offered.map((o) => ({ title: o.label, value: o.id })),
+          errorMessage: tr.plain(TXT.required, { label: tr.plain(current.fromTenant.label) }),
+          // Plain text, but still one line, bounded, without bidi controls.
+          choices: pending.offered.map((o) => ({ title: flattenUntrusted(o.label), value: o.id })),
         });
-        actions.push(button(RUN_VERBS.submit, tr(TXT.submit), { style: 'positive' }));
+        actions.push(button(RUN_VERBS.submit, tr.plain(TXT.submit), { style: 'positive' }));
       } else if (current?.kind === 'choice') {
         for (const option of current.options) {
           actions.push(button(RUN_VERBS.choose, tr.plain(option.label), { option: option.id }));
@@ -310,7 +312,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
     }
     case 'retry': {
       const waitText = pending.notYet
-        ? `${tr(pending.notYet)} ${tr(TXT.notYetRetryAt, { at: options.formatTime(pending.retryAt) })}`
+        ? md`${tr.data(pending.notYet)} ${tr(TXT.notYetRetryAt, { at: options.formatTime(pending.retryAt) })}`
         : isTransient(pending.lastError)
           ? tr(TXT.throttledRetryAt, { attempt: pending.attempt, at: options.formatTime(pending.retryAt) })
           : tr(TXT.retryAt, { attempt: pending.attempt });
