@@ -288,8 +288,8 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
         } else {
           body.push(textBlock(tr(TXT.secretGone), { color: 'Warning', spacing: 'Medium' }));
         }
-        actions.push(button(RUN_VERBS.done, tr(current.doneLabel), { style: 'positive' }));
-        actions.push(button(RUN_VERBS.retry, tr(TXT.secretAgain)));
+        actions.push(button(RUN_VERBS.done, tr.plain(current.doneLabel), { style: 'positive' }));
+        actions.push(button(RUN_VERBS.retry, tr.plain(TXT.secretAgain)));
       }
       break;
     }
