@@ -13,6 +13,7 @@ export default {
     '<rootDir>/tests/e2e/',
     '<rootDir>/tests/pg/',
     '<rootDir>/tests/artifact/',
+    '<rootDir>/tests/security/',
   ],
   // Build outputs (dist/, build/deploy/ with its own package.json) are not part of the test module graph.
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],

@@ -2,13 +2,12 @@ import { teamsUserKey, type TeamsUserRef } from './bot-framework-token-source.js
 import type { CalendarId } from '../core/calendar/tenant-calendars.js';
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
-import { SesameError, StoreConflictError, type SesameErrorCode } from '../core/errors.js';
+import { SesameError, StoreConflictError, isSesameError, type SesameErrorCode } from '../core/errors.js';
 import { createRunner, type Runner, type RunnerOutcome } from '../core/engine/runner.js';
 import type { EventActor, RunEvent } from '../core/engine/events.js';
 import type { InFlightJournal } from '../core/engine/in-flight.js';
 import { isTerminal, type Run } from '../core/engine/run.js';
 import { IN_FLIGHT_GRACE_MS } from '../core/engine/transition.js';
-import { describeError } from '../core/i18n/describe-error.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { SecretSource } from '../core/ports/secret-source.js';
 import type { Store, StoredRecord } from '../core/ports/store.js';
@@ -16,10 +15,12 @@ import type { TenantGraph } from '../core/ports/tenant-graph.js';
 import type { Locale } from '../core/procedures/text.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
 import { adaptiveCard, cardResponse, textBlock, type AdaptiveCard } from './cards/adaptive-card.js';
+import { CardText, errorText, type CardText as CardTextType } from './cards/card-text.js';
 import { errorCard, messageOnly, runStatusCard, signInCard } from './cards/conversation-cards.js';
 import { RUN_VERBS, runCard, type RunVerb } from './cards/run-card.js';
 import type { CardSigner } from './card-signing.js';
 import { describeGraphToken, type SignedInAdmin } from './signed-in-admin.js';
+import { assertSameTenant } from './tenant-guard.js';
 
 /** Which Teams user an Entra user is, for acting on their behalf outside a turn. */
 export type { TeamsUserRef } from './bot-framework-token-source.js';
@@ -41,6 +42,8 @@ export interface Turn {
    * the procedure that will start once they have.
    */
   signIn(procedureId?: string): Promise<void>;
+  /** channelData.tenant.id when the activity also carries it: it must agree with `tenantId`. */
+  readonly channelTenantId?: string;
   /** The values of the card's inputs, for a card action. */
   readonly inputs: Readonly<Record<string, unknown>>;
 }
@@ -77,6 +80,7 @@ type Refusable = Extract<
   | 'card_wrong_conversation'
   | 'run_not_found'
   | 'input_invalid'
+  | 'action_invalid'
 >;
 
 /**
@@ -121,13 +125,12 @@ export function createProcedureConversation(options: ProcedureConversationOption
   /** A run's card is in the language the run was started in, whoever clicks: one chat, one language per run. */
   function cardFor(
     run: Run,
-    banner?: { title: string; text: string },
+    banner?: { title: CardTextType; text: CardTextType },
     revealed?: Readonly<Record<string, string>>,
   ): AdaptiveCard {
     const locale = run.locale;
     const module = moduleOf(run.procedureId);
-    if (!module)
-      return messageOnly(describeError(new SesameError('procedure_unknown', run.procedureId), locale));
+    if (!module) return messageOnly(errorText(new SesameError('procedure_unknown', run.procedureId), locale));
     const card = runCard(module, run, {
       locale,
       params: module.logic.textParams(
@@ -157,20 +160,33 @@ export function createProcedureConversation(options: ProcedureConversationOption
     };
   }
 
-  function refusal(code: Refusable, locale: Locale) {
-    return describeError(new SesameError(code, code), locale);
+  /** An input value the current step has no field for (the schema let through any well-named string). */
+  function unknownInput(run: Run, inputs: Readonly<Record<string, unknown>>): string | undefined {
+    const step = moduleOf(run.procedureId)?.procedure.steps.find((s) => s.id === run.currentStepId);
+    if (step?.kind !== 'input') return undefined;
+    const fields = new Set<string>([...BUTTON_FIELDS, ...step.fields.map((f) => f.id)]);
+    return Object.keys(inputs).find((k) => !fields.has(k));
   }
 
-  /** The signed-in admin, checked against the conversation's tenant; undefined → a sign-in card was sent. */
-  async function admin(turn: Turn): Promise<SignedInAdmin | undefined> {
+  function refusal(code: Refusable, locale: Locale, details?: Record<string, string>) {
+    return errorText(new SesameError(code, code, details ? { details } : {}), locale);
+  }
+
+  /**
+   * The signed-in admin, checked against the conversation's tenant (and the run's, when there is one); undefined
+   * when nobody is signed in. Throws tenant_mismatch before anything is read or written.
+   */
+  async function admin(turn: Turn, run?: Run): Promise<SignedInAdmin | undefined> {
+    assertSameTenant({ activity: turn.tenantId, channelData: turn.channelTenantId, run: run?.tenantId });
     const token = await turn.getGraphToken();
     const who = token ? describeGraphToken(token) : undefined;
     if (!who) return undefined;
-    if (who.tenantId !== turn.tenantId) {
-      throw new SesameError('card_wrong_tenant', 'signed in to another tenant', {
-        details: { detail: who.tenantId },
-      });
-    }
+    assertSameTenant({
+      token: who.tenantId,
+      activity: turn.tenantId,
+      channelData: turn.channelTenantId,
+      run: run?.tenantId,
+    });
     await rememberTeamsUser(turn, who);
     return who;
   }
@@ -295,7 +311,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
           open.length === 0
             ? statusCard([], turn.locale)
             : adaptiveCard([
-                textBlock(SEVERAL_OPEN[turn.locale]),
+                textBlock(CardText.trusted(SEVERAL_OPEN[turn.locale])),
                 ...statusCard(
                   open.map((r) => r.value),
                   turn.locale,
@@ -304,7 +320,17 @@ export function createProcedureConversation(options: ProcedureConversationOption
         );
         return;
       }
-      const who = await admin(turn).catch(() => undefined);
+      const run = open[0]!.value;
+      let who: SignedInAdmin | undefined;
+      try {
+        who = await admin(turn, run);
+      } catch (e) {
+        // Signed in to another tenant: refuse. Other failures (token service down) still let the admin cancel.
+        if (isSesameError(e) && e.code === 'tenant_mismatch') {
+          await turn.sendCard(errorCard(e, turn.locale));
+          return;
+        }
+      }
       const runner = who
         ? runnerFor(who)
         : createRunner({
@@ -316,7 +342,6 @@ export function createProcedureConversation(options: ProcedureConversationOption
               options.graphFor(async () => Promise.reject(new SesameError('auth_required', 'not signed in'))),
             ...(options.journal ? { journal: options.journal } : {}),
           });
-      const run = open[0]!.value;
       const outcome = await runner.dispatch(turn.tenantId, run.id, {
         type: 'cancel',
         ...(who ? { actor: actorOf(who) } : {}),
@@ -346,8 +371,8 @@ export function createProcedureConversation(options: ProcedureConversationOption
     async onRunAction(turn: Turn, verb: string, data: unknown): Promise<AdaptiveCardActionResponse> {
       const locale = turn.locale;
       const reply = cardResponse;
-      const refuse = (code: Refusable, run?: Run) => {
-        const text = refusal(code, run?.locale ?? locale);
+      const refuse = (code: Refusable, run?: Run, details?: Record<string, string>) => {
+        const text = refusal(code, run?.locale ?? locale, details);
         options.logger.warn(`card action refused: ${code}`, { runId: run?.id });
         return reply(run ? cardFor(run, { title: text.message, text: text.next }) : messageOnly(text));
       };
@@ -360,12 +385,14 @@ export function createProcedureConversation(options: ProcedureConversationOption
       if (run.conversationId !== turn.conversationId) return refuse('card_wrong_conversation');
       const parts = [payload.verb, run.id, run.conversationId, payload.stepVersion, payload.option];
       if (!signer.verify(parts, payload.sig)) return refuse('card_tampered', run);
+      const unknownField = payload.verb === RUN_VERBS.submit ? unknownInput(run, turn.inputs) : undefined;
+      if (unknownField) return refuse('action_invalid', run, { field: unknownField, reason: 'unknown' });
 
       if (payload.verb === RUN_VERBS.refresh) return reply(cardFor(run));
 
       let who: SignedInAdmin | undefined;
       try {
-        who = await admin(turn);
+        who = await admin(turn, run);
       } catch (e) {
         return reply(errorCard(e, run.locale));
       }
@@ -408,6 +435,8 @@ interface RunActionPayload {
 }
 
 const VERBS = new Set<string>(Object.values(RUN_VERBS));
+/** What a run button itself carries; everything else in a submit is an input value. */
+const BUTTON_FIELDS = ['verb', 'runId', 'stepId', 'stepVersion', 'sig', 'option', 'locale'];
 
 /** Card data comes back from the client: accept only the exact shape Sesame sends. */
 function parseRunAction(verb: string, data: unknown): RunActionPayload | undefined {

@@ -10,7 +10,7 @@ import { calendarLabel, DEFAULT_TIME_ZONE, isCalendarId, tenantCalendar } from '
 import { SesameError, StoreConflictError } from '../core/errors.js';
 import { isRunReminderPayload, type RunReminderPayload } from '../core/engine/runner.js';
 import { isTerminal, type Run } from '../core/engine/run.js';
-import { describeError } from '../core/i18n/describe-error.js';
+import { errorText } from './cards/card-text.js';
 import type { Locale } from '../core/i18n/locale.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { Messenger } from '../core/ports/messenger.js';
@@ -230,7 +230,7 @@ export function createReminderConversation(options: ReminderConversationOptions)
     ): Promise<AdaptiveCardActionResponse> {
       const refuse = (code: 'card_tampered' | 'run_not_found' | 'card_wrong_conversation') => {
         options.logger.warn(`reminder action refused: ${code}`);
-        return cardResponse(messageOnly(describeError(new SesameError(code, code), turn.locale)));
+        return cardResponse(messageOnly(errorText(new SesameError(code, code), turn.locale)));
       };
       const payload = parseReminderAction(verb, data);
       if (!payload) return refuse('card_tampered');

@@ -1,12 +1,7 @@
 import { App, type IActivityContext, type IHttpServerAdapter } from '@microsoft/teams.apps';
-import {
-  withOverrides,
-  PUBLIC,
-  type CloudEnvironment,
-  type IAdaptiveCardActionInvokeActivity,
-} from '@microsoft/teams.api';
+import { withOverrides, PUBLIC, type CloudEnvironment } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
-import { SesameError } from '../core/errors.js';
+import { SesameError, isSesameError } from '../core/errors.js';
 import { parseCommand } from '../core/i18n/commands.js';
 import { guessTextLocale, resolveLocale, type Locale } from '../core/i18n/locale.js';
 import { procedureListing, type ProcedureMatch } from '../core/procedures/catalog.js';
@@ -15,6 +10,9 @@ import { cardAttachment, cardResponse, type AdaptiveCard } from './cards/adaptiv
 import { disambiguationCard, helpCard, unknownMessageCard, START_PROCEDURE_VERB } from './cards/help-card.js';
 import { messageCard } from './cards/message-card.js';
 import type { BotFrameworkTokenSource } from './bot-framework-token-source.js';
+import { errorCard } from './cards/conversation-cards.js';
+import { parseExecuteAction, parseSubmitAction, type CardAction } from './card-action-schema.js';
+import { assertSameTenant } from './tenant-guard.js';
 import type { ProcedureConversation, Turn } from './procedure-conversation.js';
 import { isRemoval, referenceFromActivity, type ConversationReferences } from './conversation-references.js';
 import type { ReminderConversation } from './reminder-conversation.js';
@@ -108,6 +106,22 @@ export function createSesameBot(options: SesameBotOptions): App {
     activity: { mentions: { stripText: true } },
   });
 
+  /** The activity's tenants disagree (or are missing): the refusal card, before anything is read or written. */
+  function tenantRefusal(ctx: IActivityContext, locale: Locale): AdaptiveCard | undefined {
+    const activity = ctx.activity;
+    const channelTenantId = (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    try {
+      assertSameTenant({
+        activity: activity.conversation.tenantId ?? channelTenantId ?? '',
+        ...(channelTenantId ? { channelData: channelTenantId } : {}),
+      });
+      return undefined;
+    } catch (e) {
+      options.logger.warn('activity refused: its tenants disagree');
+      return errorCard(e, locale);
+    }
+  }
+
   /** What the procedure conversation needs of a Teams turn. */
   function turnOf(
     ctx: IActivityContext,
@@ -117,11 +131,10 @@ export function createSesameBot(options: SesameBotOptions): App {
     inputs: Readonly<Record<string, unknown>>;
   } {
     const activity = ctx.activity;
-    const tenantId =
-      activity.conversation.tenantId ??
-      (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ??
-      '';
+    const channelTenantId = (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    const tenantId = activity.conversation.tenantId ?? channelTenantId ?? '';
     return {
+      ...(channelTenantId ? { channelTenantId } : {}),
       tenantId,
       conversationId: activity.conversation.id,
       teamsUserId: activity.from.id,
@@ -209,7 +222,17 @@ export function createSesameBot(options: SesameBotOptions): App {
   app.on('message', async (ctx) => {
     const { activity, send } = ctx;
     const text = (activity.text ?? '').trim();
+    // A client without Action.Execute sends the Action.Submit fallback: a message with the button's data as value.
+    if (text === '' && activity.value !== undefined && activity.value !== null) {
+      await send(cardMessage(await cardAction(ctx, () => parseSubmitAction(activity.value))));
+      return;
+    }
     const locale = localeFor(activity.locale, text);
+    const refusal = tenantRefusal(ctx, locale);
+    if (refusal) {
+      await send(cardMessage(refusal));
+      return;
+    }
     const command = parseCommand(text);
     const turn = turnOf(ctx, locale);
     if (text === '' || command?.command === 'help') {
@@ -283,37 +306,61 @@ export function createSesameBot(options: SesameBotOptions): App {
     return { status: 200 };
   });
 
-  // An adaptiveCard/action invoke with no answer is a failure in Teams: always answer with a card.
-  app.on('card.action', async (ctx) => {
-    const activity = ctx.activity as IAdaptiveCardActionInvokeActivity;
-    const action = activity.value?.action as { verb?: string; data?: Record<string, unknown> } | undefined;
-    const verb = action?.verb ?? '';
-    const data = action?.data ?? {};
-    const locale = resolveLocale(activity.locale);
+  /**
+   * One card action, whichever way it came: Action.Execute (an adaptiveCard/action invoke, answered with the card
+   * that replaces the clicked one) or its Action.Submit fallback (a message whose value is the button's data,
+   * answered with the card as a new message). Same checks, same handler, same outcome.
+   */
+  async function onCardAction(ctx: IActivityContext, action: CardAction): Promise<AdaptiveCard> {
+    const { verb, data } = action;
+    const locale = resolveLocale(ctx.activity.locale);
     const turn = turnOf(ctx, typeof data.locale === 'string' ? resolveLocale(data.locale) : locale, data);
-
     if (verb === START_PROCEDURE_VERB) {
       const procedure = options.procedures.find((m) => m.procedure.id === data.procedureId);
-      if (!procedure) return cardResponse(messageCard(locale, 'unknownAction'));
+      if (!procedure) return messageCard(locale, 'unknownAction');
       await options.conversation.start(turn, procedure);
-      return cardResponse(helpCard(turn.locale, listings()));
+      return helpCard(turn.locale, listings());
     }
     if (verb === 'signin.done') {
       const started = await options.conversation.afterSignIn(turn);
-      if (started) return cardResponse(messageCard(turn.locale, 'signedIn'));
-      if (await turn.getGraphToken()) return cardResponse(messageCard(turn.locale, 'signedIn'));
+      if (started) return messageCard(turn.locale, 'signedIn');
+      if (await turn.getGraphToken()) return messageCard(turn.locale, 'signedIn');
       await turn.signIn();
-      return cardResponse(messageCard(turn.locale, 'notSignedIn'));
+      return messageCard(turn.locale, 'notSignedIn');
     }
-    if (verb.startsWith('run.')) return options.conversation.onRunAction(turn, verb, data);
+    if (verb.startsWith('run.'))
+      return (await options.conversation.onRunAction(turn, verb, data)).value as unknown as AdaptiveCard;
     if (verb.startsWith('reminder.')) {
-      return options.reminders.onAction(turn, verb, data, {
+      const activity = ctx.activity;
+      const answer = await options.reminders.onAction(turn, verb, data, {
         ...(activity.replyToId ? { replyToId: activity.replyToId } : {}),
         name: activity.from.name ?? activity.from.id,
       });
+      return answer.value as unknown as AdaptiveCard;
     }
-    return cardResponse(messageCard(locale, 'unknownAction'));
-  });
+    return messageCard(locale, 'unknownAction');
+  }
+
+  /** Validates the payload and the turn's tenants, then runs the action; a refusal is a card, never a throw. */
+  async function cardAction(ctx: IActivityContext, parse: () => CardAction): Promise<AdaptiveCard> {
+    const locale = resolveLocale(ctx.activity.locale);
+    try {
+      const refusal = tenantRefusal(ctx, locale);
+      if (refusal) return refusal;
+      return await onCardAction(ctx, parse());
+    } catch (e) {
+      if (isSesameError(e) && e.code === 'action_invalid') {
+        options.logger.warn(`card action refused: ${e.message.slice(0, 200)}`);
+        return errorCard(e, locale);
+      }
+      throw e;
+    }
+  }
+
+  // An adaptiveCard/action invoke with no answer is a failure in Teams: always answer with a card.
+  app.on('card.action', async (ctx) =>
+    cardResponse(await cardAction(ctx, () => parseExecuteAction(ctx.activity.value))),
+  );
 
   return app;
 }

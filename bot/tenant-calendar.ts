@@ -2,6 +2,7 @@
  * The tenant's calendar setting (core/calendar/tenant-calendars.ts: time zone + public holidays), France unless an
  * admin chose another with "calendrier be" / "calendar ch-ge". New runs count business days on it.
  */
+import { CardText } from './cards/card-text.js';
 import { StoreConflictError } from '../core/errors.js';
 import {
   CALENDAR_IDS,
@@ -51,19 +52,23 @@ export function createTenantCalendars(store: Store) {
       const current = await get(tenantId);
       const lines = CALENDAR_IDS.map((id) => `- \`${id}\` — ${calendarLabel(id, locale)}`).join('\n');
       return adaptiveCard([
-        ...(note ? [textBlock(note, { color: 'Attention' })] : []),
+        ...(note ? [textBlock(CardText.trusted(note), { color: 'Attention' })] : []),
         textBlock(
-          locale === 'fr'
-            ? `Calendrier du locataire : ${calendarLabel(current, locale)}. Les délais en jours ouvrés des nouvelles procédures sont comptés sur ce calendrier.`
-            : `Tenant calendar: ${calendarLabel(current, locale)}. Business-day deadlines of new procedures are counted on it.`,
+          CardText.trusted(
+            locale === 'fr'
+              ? `Calendrier du locataire : ${calendarLabel(current, locale)}. Les délais en jours ouvrés des nouvelles procédures sont comptés sur ce calendrier.`
+              : `Tenant calendar: ${calendarLabel(current, locale)}. Business-day deadlines of new procedures are counted on it.`,
+          ),
           { weight: 'Bolder' },
         ),
         textBlock(
-          locale === 'fr'
-            ? 'Pour en changer, tapez « calendrier » suivi de son code :'
-            : 'To change it, type “calendar” followed by its code:',
+          CardText.trusted(
+            locale === 'fr'
+              ? 'Pour en changer, tapez « calendrier » suivi de son code :'
+              : 'To change it, type “calendar” followed by its code:',
+          ),
         ),
-        textBlock(lines, { size: 'Small' }),
+        textBlock(CardText.trusted(lines), { size: 'Small' }),
       ]);
     },
   };

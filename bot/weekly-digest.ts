@@ -7,6 +7,7 @@
  * Sections are pluggable (DigestSection): the guest-access checklist adds its own "what failed in the checklist"
  * section when it lands, without touching the scheduler or the card frame.
  */
+import { CardText } from './cards/card-text.js';
 import { calendarLabel, DEFAULT_CALENDAR, tenantCalendar, type CalendarId } from '../core/calendar/index.js';
 import { addCivilDays, civilDayOfWeek, fromWallClock, toWallClock } from '../core/calendar/time-zone.js';
 import { isRunReminderPayload } from '../core/engine/runner.js';
@@ -137,7 +138,10 @@ export function createWeeklyDigest(options: WeeklyDigestOptions) {
             overdue: overdue ? TXT.overdue[ctx.locale] : '',
           })}`;
         });
-        return [textBlock(TXT.waits[ctx.locale], { weight: 'Bolder' }), textBlock(lines.join('\n'))];
+        return [
+          textBlock(CardText.trusted(TXT.waits[ctx.locale]), { weight: 'Bolder' }),
+          textBlock(CardText.trusted(lines.join('\n'))),
+        ];
       },
     },
     {
@@ -156,8 +160,8 @@ export function createWeeklyDigest(options: WeeklyDigestOptions) {
         }
         if (lines.length === 0) return undefined;
         return [
-          textBlock(TXT.failed[ctx.locale], { weight: 'Bolder', color: 'Attention' }),
-          textBlock(lines.join('\n')),
+          textBlock(CardText.trusted(TXT.failed[ctx.locale]), { weight: 'Bolder', color: 'Attention' }),
+          textBlock(CardText.trusted(lines.join('\n'))),
         ];
       },
     },
@@ -169,8 +173,12 @@ export function createWeeklyDigest(options: WeeklyDigestOptions) {
         const done = runs.filter((r) => r.status === 'done' && Date.parse(r.updatedAt) >= ctx.since).length;
         if (started === 0 && done === 0) return undefined;
         return [
-          textBlock(TXT.changed[ctx.locale], { weight: 'Bolder' }),
-          textBlock(fill(TXT.changedLine[ctx.locale], { started: String(started), done: String(done) })),
+          textBlock(CardText.trusted(TXT.changed[ctx.locale]), { weight: 'Bolder' }),
+          textBlock(
+            CardText.trusted(
+              fill(TXT.changedLine[ctx.locale], { started: String(started), done: String(done) }),
+            ),
+          ),
         ];
       },
     },
@@ -196,13 +204,15 @@ export function createWeeklyDigest(options: WeeklyDigestOptions) {
       formatTime: (iso) => format.format(new Date(iso)),
     };
     const body: CardElement[] = [
-      textBlock(TXT.title[locale], { weight: 'Bolder', size: 'Medium' }),
+      textBlock(CardText.trusted(TXT.title[locale]), { weight: 'Bolder', size: 'Medium' }),
       textBlock(
-        fill(TXT.period[locale], {
-          since: format.format(new Date(since)),
-          until: format.format(new Date(until)),
-          calendar: calendarLabel(calendar, locale),
-        }),
+        CardText.trusted(
+          fill(TXT.period[locale], {
+            since: format.format(new Date(since)),
+            until: format.format(new Date(until)),
+            calendar: calendarLabel(calendar, locale),
+          }),
+        ),
         { isSubtle: true, size: 'Small', spacing: 'None' },
       ),
     ];
@@ -214,7 +224,7 @@ export function createWeeklyDigest(options: WeeklyDigestOptions) {
         said = true;
       }
     }
-    if (!said) body.push(textBlock(TXT.nothing[locale]));
+    if (!said) body.push(textBlock(CardText.trusted(TXT.nothing[locale])));
     return adaptiveCard(body);
   }
 
@@ -241,12 +251,14 @@ export function createWeeklyDigest(options: WeeklyDigestOptions) {
       if (!(await options.conversations.setDigest(tenantId, conversationId, true))) return undefined;
       await schedule(tenantId, conversationId);
       const calendar = await calendarOf(tenantId);
-      return adaptiveCard([textBlock(fill(TXT.on[locale], { calendar: calendarLabel(calendar, locale) }))]);
+      return adaptiveCard([
+        textBlock(CardText.trusted(fill(TXT.on[locale], { calendar: calendarLabel(calendar, locale) }))),
+      ]);
     },
     async disable(tenantId: string, conversationId: string, locale: Locale): Promise<AdaptiveCard> {
       await options.conversations.setDigest(tenantId, conversationId, false);
       await store.cancelReminder(tenantId, digestReminderId(conversationId));
-      return adaptiveCard([textBlock(TXT.off[locale])]);
+      return adaptiveCard([textBlock(CardText.trusted(TXT.off[locale]))]);
     },
     /** Posts this week's digest (if still wanted) and arms next week's. */
     async deliver(reminder: Reminder, payload: DigestPayload, sendOptions: SendOptions): Promise<void> {

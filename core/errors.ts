@@ -25,12 +25,14 @@ export type SesameErrorCode =
   | 'card_stale'
   | 'card_tampered'
   | 'card_wrong_tenant'
+  | 'tenant_mismatch'
   | 'card_wrong_conversation'
   | 'run_not_found'
   | 'run_interrupted'
   | 'tab_forbidden'
   | 'procedure_unknown'
   | 'input_invalid'
+  | 'action_invalid'
   | 'missing_role'
   // a secret about to reach the store, the audit log or a reminder
   | 'secret_leak';

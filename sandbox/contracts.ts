@@ -6,6 +6,9 @@
 /** A directory user as the identity side needs to see it. */
 export interface SandboxPrincipal {
   readonly id: string; // Entra object id (oid)
+  /** The user's home tenant (the sandbox serves more than one): tokens about the user carry it as tid. */
+  readonly tenantId?: string;
+  readonly tenantDisplayName?: string;
   readonly userPrincipalName: string;
   readonly displayName: string;
   readonly userType: 'Member' | 'Guest';
@@ -16,10 +19,16 @@ export interface SandboxPrincipal {
 
 /** What the identity side reads from the directory (implemented over the sandbox's tenant data). */
 export interface SandboxDirectory {
+  /** The home tenant. */
   readonly tenantId: string;
   readonly tenantDisplayName: string;
-  /** The users offered on the sign-in page (members, enabled). */
-  listSignInUsers(): readonly SandboxPrincipal[];
+  /** Every tenant the sandbox serves, home first. */
+  readonly tenantIds: readonly string[];
+  /**
+   * The users offered on the sign-in page (members, enabled): of `tenant` when it names one of the sandbox's
+   * tenants, of every tenant for 'common', 'organizations' or no tenant.
+   */
+  listSignInUsers(tenant?: string): readonly SandboxPrincipal[];
   findPrincipal(idOrUpn: string): SandboxPrincipal | undefined;
 }
 

@@ -3,7 +3,7 @@
  * registrations it knows: Sesame's own (env/.env.local: BOT_ID, AAD_APP_ID_URI) and a public test client.
  */
 import type { SandboxAppRegistration, SandboxDirectory, SandboxPrincipal } from './contracts.js';
-import type { GraphUser } from './data/model.js';
+import type { GraphUser, TenantState } from './data/model.js';
 import {
   SESAME_APP_ID_URI,
   SESAME_CLIENT_ID,
@@ -13,14 +13,20 @@ import {
 } from './data/seed.js';
 import type { SandboxRuntime } from './runtime.js';
 
-export function toPrincipal(rt: SandboxRuntime, u: GraphUser): SandboxPrincipal {
+export function toPrincipal(
+  rt: SandboxRuntime,
+  u: GraphUser,
+  tenant: TenantState = rt.state,
+): SandboxPrincipal {
   return {
     id: u.id,
+    tenantId: tenant.tenantId,
+    tenantDisplayName: tenant.tenantDisplayName,
     userPrincipalName: u.userPrincipalName,
     displayName: u.displayName,
     userType: u.userType,
     accountEnabled: u.accountEnabled,
-    roleTemplateIds: rt.state.roleTemplateIdsOf(u.id),
+    roleTemplateIds: tenant.roleTemplateIdsOf(u.id),
   };
 }
 
@@ -33,20 +39,33 @@ export function createDirectory(rt: SandboxRuntime): SandboxDirectory {
     get tenantDisplayName() {
       return rt.state.tenantDisplayName;
     },
-    listSignInUsers() {
-      // A large tenant has 100k members: the sign-in page offers the seeded ones (first in creation order).
-      // Guests who redeemed their invitation sign in to the tenant too, as in Entra ID.
+    get tenantIds() {
+      return rt.tenants.map((t) => t.tenantId);
+    },
+    listSignInUsers(tenant?: string) {
+      const named = tenant ? rt.tenant(tenant) : undefined;
       const out: SandboxPrincipal[] = [];
-      for (const u of rt.state.userList()) {
-        const canSignIn = u.userType === 'Member' || u.externalUserState === 'Accepted';
-        if (canSignIn && u.accountEnabled) out.push(toPrincipal(rt, u));
-        if (out.length >= 50) break;
+      for (const t of named ? [named] : rt.tenants) {
+        // A large tenant has 100k members: the sign-in page offers the seeded ones (first in creation order).
+        // Guests who redeemed their invitation sign in to the tenant too, as in Entra ID.
+        let n = 0;
+        for (const u of t.userList()) {
+          const canSignIn = u.userType === 'Member' || u.externalUserState === 'Accepted';
+          if (canSignIn && u.accountEnabled) {
+            out.push(toPrincipal(rt, u, t));
+            n += 1;
+          }
+          if (n >= 50) break;
+        }
       }
       return out;
     },
     findPrincipal(idOrUpn: string) {
-      const u = rt.state.findUser(idOrUpn);
-      return u ? toPrincipal(rt, u) : undefined;
+      for (const t of rt.tenants) {
+        const u = t.findUser(idOrUpn);
+        if (u) return toPrincipal(rt, u, t);
+      }
+      return undefined;
     },
   };
 }

@@ -6,6 +6,7 @@ import type { ConsoleHooks } from './console/console-api.js';
 import { generateLargeTenant, prng } from './data/generate-large-tenant.js';
 import type { TenantState } from './data/model.js';
 import { seedTenant } from './data/seed.js';
+import { seedClientTenant } from './data/seed-client-tenant.js';
 
 export interface FaultConfig {
   /** Added before each Graph answer (real time: it exists to be measured by benchmarks). */
@@ -37,7 +38,10 @@ export interface LargeTenantParams {
 const LOG_LIMIT = 10_000;
 
 export class SandboxRuntime {
+  /** The home tenant ("Cabinet Exemple", or the large generated one): what `npm start` signs in to by default. */
   state: TenantState;
+  /** Every tenant the sandbox serves, home first: the firm and its client "Atelier Durand". */
+  tenants: TenantState[];
   replicationLagMs = 0;
   /** Delay between a licence assignment and its mailbox being provisioned (provisionedPlans exchange = Success). */
   mailboxProvisioningMs = 0;
@@ -56,6 +60,7 @@ export class SandboxRuntime {
   constructor(baseNow: () => number, large?: LargeTenantParams) {
     this.now = () => baseNow() + this.timeOffsetMs;
     this.state = this.build(large);
+    this.tenants = [this.state, seedClientTenant(this.now())];
   }
 
   private build(large?: LargeTenantParams): TenantState {
@@ -64,11 +69,33 @@ export class SandboxRuntime {
 
   reset(large?: LargeTenantParams): void {
     this.state = this.build(large);
+    this.tenants = [this.state, seedClientTenant(this.now())];
     this.replicationLagMs = 0;
     this.mailboxProvisioningMs = 0;
     this.faults = {};
     this.random = prng(1);
     this.log.length = 0;
+  }
+
+  tenant(tenantId: string): TenantState | undefined {
+    const id = tenantId.toLowerCase();
+    return this.tenants.find((t) => t.tenantId.toLowerCase() === id);
+  }
+
+  /** The tenant a user (object id or UPN) belongs to. */
+  tenantOfUser(idOrUpn: string): TenantState | undefined {
+    return this.tenants.find((t) => t.findUser(idOrUpn) !== undefined);
+  }
+
+  /**
+   * This runtime as seen from one tenant: `state` is that tenant's data; faults, lag, clock and log are shared.
+   * Graph routes run on such a view, so each handler reads and writes its caller's tenant only.
+   */
+  forTenant(tenant: TenantState): SandboxRuntime {
+    if (tenant === this.state) return this;
+    return Object.create(this, {
+      state: { value: tenant, writable: false, enumerable: true },
+    }) as SandboxRuntime;
   }
 
   /** Deterministic draws, so a fault rate of 0.5 gives the same sequence on every run. */

@@ -151,7 +151,13 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const httpUrl = `http://${urlHost}:${httpPort}`;
   const httpsUrl = `https://${urlHost}:${httpsPort}`;
 
-  const issuer = await TokenIssuer.create({ tenantId: rt.state.tenantId, issuerHost: httpsUrl, now });
+  const issuer = await TokenIssuer.create({
+    tenantId: rt.state.tenantId,
+    issuerHost: httpsUrl,
+    now,
+    tenantOf: (oid) => rt.tenantOfUser(oid)?.tenantId,
+    tenantIds: () => rt.tenants.map((t) => t.tenantId),
+  });
   const identity = createIdentityApps({
     directory: createDirectory(rt),
     issuer,

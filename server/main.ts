@@ -32,7 +32,7 @@ import { systemClock, type Clock } from '../core/ports/clock.js';
 import { createCryptoSecretSource } from '../adapters/secrets/crypto-secret-source.js';
 import type { Store } from '../core/ports/store.js';
 import { ConfigError } from '../core/errors.js';
-import { inertText } from '../bot/cards/inert.js';
+import { inertText } from '../core/i18n/inert-text.js';
 import { appRoot } from './app-root.js';
 import { loadConfig, networkFileSystemOf, type SesameConfig } from './config.js';
 import { readServerEnvironment } from './env-files.js';
@@ -193,7 +193,8 @@ export async function startSesame(
     conversations,
     conversation,
     logger,
-    inert: inertText,
+    // The reminder's message is a paragraph with the vendor's address in it: longer than a name.
+    inert: (text) => inertText(text, { maxLength: 1000 }),
   });
   const digest = createWeeklyDigest({
     calendarOf: calendars.get,

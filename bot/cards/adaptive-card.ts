@@ -1,4 +1,5 @@
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
+import type { CardText } from './card-text.js';
 
 /**
  * Cards carry no `lang`: the adaptivecards parser validates it with a global regex whose state leaks between calls,
@@ -30,8 +31,14 @@ export function adaptiveCard(
   };
 }
 
-export function textBlock(text: string, extra: Record<string, unknown> = {}): CardElement {
-  return { type: 'TextBlock', text, wrap: true, ...extra };
+/** Teams renders markdown in a TextBlock: it takes CardText only (see card-text.ts), never a raw string. */
+export function textBlock(text: CardText, extra: Record<string, unknown> = {}): CardElement {
+  return { type: 'TextBlock', text: text.markdown, wrap: true, ...extra };
+}
+
+/** Teams renders markdown in FactSet titles and values too. */
+export function factSet(facts: readonly { title: CardText; value: CardText }[]): CardElement {
+  return { type: 'FactSet', facts: facts.map((f) => ({ title: f.title.markdown, value: f.value.markdown })) };
 }
 
 /**

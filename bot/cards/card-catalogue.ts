@@ -9,7 +9,7 @@ import type { EventActor, RunEvent } from '../../core/engine/events.js';
 import { createRun, type PendingCall, type Run } from '../../core/engine/run.js';
 import { transition } from '../../core/engine/transition.js';
 import { GraphError, SesameError } from '../../core/errors.js';
-import { describeError } from '../../core/i18n/describe-error.js';
+import { errorText } from './card-text.js';
 import type { Locale } from '../../core/i18n/locale.js';
 import { PROCEDURES, procedureListing } from '../../core/procedures/catalog.js';
 import type { ProcedureModule } from '../../core/procedures/types.js';
@@ -447,7 +447,7 @@ export function cardCatalogue(): CatalogueCard[] {
     },
     {
       name: 'refused-run-not-found',
-      build: (l) => messageOnly(describeError(new SesameError('run_not_found', 'run_not_found'), l)),
+      build: (l) => messageOnly(errorText(new SesameError('run_not_found', 'run_not_found'), l)),
     },
     ...runs.map(({ name, run }) => ({ name, build: (l: Locale) => runCardFor(run, l) })),
   ];

@@ -1,10 +1,10 @@
 import { isSesameError } from '../../core/errors.js';
 import type { Run } from '../../core/engine/run.js';
-import { describeError } from '../../core/i18n/describe-error.js';
 import type { Locale } from '../../core/procedures/text.js';
 import type { ProcedureModule } from '../../core/procedures/types.js';
 import type { CardSigner } from '../card-signing.js';
 import { adaptiveCard, executeAction, textBlock, type AdaptiveCard } from './adaptive-card.js';
+import { CardText, errorText, fill, inert, md } from './card-text.js';
 import { RUN_VERBS } from './run-card.js';
 
 /** Cards of the conversation around runs: sign-in, status, errors on their own. */
@@ -54,9 +54,11 @@ export function signInCard(
   const title = procedureId ? (module?.procedure.title[locale] ?? procedureId) : undefined;
   return adaptiveCard(
     [
-      textBlock(TXT.signInTitle[locale], { weight: 'Bolder', size: 'Medium' }),
-      textBlock(title ? TXT.signInText[locale].replace('{title}', title) : TXT.signInTextNoProcedure[locale]),
-      textBlock(TXT.signInSteps[locale], { isSubtle: true, size: 'Small' }),
+      textBlock(CardText.trusted(TXT.signInTitle[locale]), { weight: 'Bolder', size: 'Medium' }),
+      textBlock(
+        title ? fill(TXT.signInText[locale], { title }) : CardText.trusted(TXT.signInTextNoProcedure[locale]),
+      ),
+      textBlock(CardText.trusted(TXT.signInSteps[locale]), { isSubtle: true, size: 'Small' }),
     ],
     {
       actions: [
@@ -75,9 +77,9 @@ export function runStatusCard(
   signer: Pick<CardSigner, 'sign'>,
 ): AdaptiveCard {
   const moduleOf = (id: string) => procedures.find((m) => m.procedure.id === id);
-  if (runs.length === 0) return adaptiveCard([textBlock(TXT.noRuns[locale])]);
+  if (runs.length === 0) return adaptiveCard([textBlock(CardText.trusted(TXT.noRuns[locale]))]);
   return adaptiveCard([
-    textBlock(TXT.statusTitle[locale], { weight: 'Bolder', size: 'Medium' }),
+    textBlock(CardText.trusted(TXT.statusTitle[locale]), { weight: 'Bolder', size: 'Medium' }),
     ...runs.map((run) => {
       const module = moduleOf(run.procedureId);
       const step = module?.procedure.steps.find((s) => s.id === run.currentStepId);
@@ -86,9 +88,9 @@ export function runStatusCard(
         separator: true,
         items: [
           textBlock(
-            `**${module?.procedure.title[locale] ?? run.procedureId}** · ${run.id.slice(0, 8)} · ${TXT.status[run.status][locale]}`,
+            md`**${module?.procedure.title[locale] ?? run.procedureId}** · ${run.id.slice(0, 8)} · ${TXT.status[run.status][locale]}`,
           ),
-          ...(step ? [textBlock(step.title[locale], { isSubtle: true, spacing: 'None' })] : []),
+          ...(step ? [textBlock(inert(step.title[locale]), { isSubtle: true, spacing: 'None' })] : []),
           {
             type: 'ActionSet',
             actions: [
@@ -107,7 +109,7 @@ export function runStatusCard(
 }
 
 /** A described error or refusal on its own (no run to show it above). */
-export function messageOnly(text: { message: string; next: string }): AdaptiveCard {
+export function messageOnly(text: { message: CardText; next: CardText }): AdaptiveCard {
   return adaptiveCard([textBlock(text.message, { weight: 'Bolder' }), textBlock(text.next)]);
 }
 
@@ -115,14 +117,14 @@ export function messageOnly(text: { message: string; next: string }): AdaptiveCa
 export function errorCard(e: unknown, locale: Locale): AdaptiveCard {
   if (isSesameError(e) && e.code === 'card_wrong_tenant') {
     return adaptiveCard([
-      textBlock(TXT.refusedTitle[locale], { weight: 'Bolder', color: 'Attention' }),
-      textBlock(TXT.wrongTenant[locale].replace('{signedIn}', String(e.details.detail ?? ''))),
+      textBlock(CardText.trusted(TXT.refusedTitle[locale]), { weight: 'Bolder', color: 'Attention' }),
+      textBlock(fill(TXT.wrongTenant[locale], { signedIn: String(e.details.detail ?? '') })),
     ]);
   }
-  const text = describeError(e, locale);
+  const text = errorText(e, locale);
   const lines = [textBlock(text.message, { weight: 'Bolder', color: 'Attention' }), textBlock(text.next)];
   if (isSesameError(e) && e.requestId) {
-    lines.push(textBlock(`Graph request-id: ${e.requestId}`, { isSubtle: true, size: 'Small' }));
+    lines.push(textBlock(md`Graph request-id: ${e.requestId}`, { isSubtle: true, size: 'Small' }));
   }
   return adaptiveCard(lines);
 }

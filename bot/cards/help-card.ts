@@ -1,5 +1,5 @@
 import { pick, type Locale, type Localized } from '../../core/i18n/locale.js';
-import { t } from '../../core/i18n/messages.js';
+import { messageTemplate, t } from '../../core/i18n/messages.js';
 import {
   adaptiveCard,
   executeAction,
@@ -7,6 +7,7 @@ import {
   type AdaptiveCard,
   type CardElement,
 } from './adaptive-card.js';
+import { CardText, fill, inert } from './card-text.js';
 
 /** What the help card needs to know of a procedure. */
 export interface ProcedureListing {
@@ -24,8 +25,8 @@ function procedureEntry(locale: Locale, p: ProcedureListing): CardElement {
     separator: true,
     spacing: 'Medium',
     items: [
-      textBlock(pick(p.title, locale), { weight: 'Bolder' }),
-      textBlock(pick(p.summary, locale), { isSubtle: true, spacing: 'Small' }),
+      textBlock(CardText.trusted(pick(p.title, locale)), { weight: 'Bolder' }),
+      textBlock(CardText.trusted(pick(p.summary, locale)), { isSubtle: true, spacing: 'Small' }),
       {
         type: 'ActionSet',
         actions: [
@@ -44,24 +45,36 @@ export function helpCard(
 ): AdaptiveCard {
   const list: CardElement[] =
     procedures.length === 0
-      ? [textBlock(t(locale, 'help.none'), { isSubtle: true })]
+      ? [textBlock(CardText.trusted(t(locale, 'help.none')), { isSubtle: true })]
       : procedures.map((p) => procedureEntry(locale, p));
 
   return adaptiveCard([
     ...(heading ?? []),
-    textBlock(t(locale, 'help.title'), { size: 'Large', weight: 'Bolder', style: 'heading' }),
-    textBlock(t(locale, 'help.intro')),
-    textBlock(t(locale, 'help.procedures'), { weight: 'Bolder', size: 'Medium', spacing: 'Large' }),
+    textBlock(CardText.trusted(t(locale, 'help.title')), {
+      size: 'Large',
+      weight: 'Bolder',
+      style: 'heading',
+    }),
+    textBlock(CardText.trusted(t(locale, 'help.intro'))),
+    textBlock(CardText.trusted(t(locale, 'help.procedures')), {
+      weight: 'Bolder',
+      size: 'Medium',
+      spacing: 'Large',
+    }),
     ...list,
-    textBlock(t(locale, 'help.commands'), { spacing: 'Large', isSubtle: true }),
+    textBlock(CardText.trusted(t(locale, 'help.commands')), { spacing: 'Large', isSubtle: true }),
   ]);
 }
 
 /** Two or more procedures fit what the admin typed: one Start button each, nothing started yet. */
 export function disambiguationCard(locale: Locale, procedures: readonly ProcedureListing[]): AdaptiveCard {
   return adaptiveCard([
-    textBlock(t(locale, 'choose.title'), { size: 'Large', weight: 'Bolder', style: 'heading' }),
-    textBlock(t(locale, 'choose.text')),
+    textBlock(CardText.trusted(t(locale, 'choose.title')), {
+      size: 'Large',
+      weight: 'Bolder',
+      style: 'heading',
+    }),
+    textBlock(CardText.trusted(t(locale, 'choose.text'))),
     ...procedures.map((p) => procedureEntry(locale, p)),
   ]);
 }
@@ -72,9 +85,12 @@ export function unknownMessageCard(
   text: string,
   procedures: readonly ProcedureListing[],
 ): AdaptiveCard {
-  const shown = text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  // The user's own words, echoed: inert and short.
   return helpCard(locale, procedures, [
-    textBlock(t(locale, 'unknown.title', { text: shown }), { weight: 'Bolder', color: 'Attention' }),
-    textBlock(t(locale, 'unknown.text')),
+    textBlock(fill(messageTemplate(locale, 'unknown.title'), { text: inert(text, { maxLength: 80 }) }), {
+      weight: 'Bolder',
+      color: 'Attention',
+    }),
+    textBlock(CardText.trusted(t(locale, 'unknown.text'))),
   ]);
 }

@@ -1,5 +1,6 @@
 import type { Locale } from '../../core/i18n/locale.js';
 import { adaptiveCard, textBlock, type AdaptiveCard } from './adaptive-card.js';
+import { CardText } from './card-text.js';
 
 const texts = {
   unknownAction: {
@@ -35,5 +36,8 @@ const texts = {
 /** A short card with a title and a line: for answers that need no buttons. */
 export function messageCard(locale: Locale, key: keyof typeof texts): AdaptiveCard {
   const [title, text] = texts[key][locale];
-  return adaptiveCard([textBlock(title, { weight: 'Bolder' }), textBlock(text)]);
+  return adaptiveCard([
+    textBlock(CardText.trusted(title), { weight: 'Bolder' }),
+    textBlock(CardText.trusted(text)),
+  ]);
 }

@@ -4,6 +4,7 @@
  * Every button is signed like the run cards' (verb, run, conversation, reminder, option), and the card refreshes
  * itself for the people in the chat (refresh.userIds: at most 60, Teams' limit).
  */
+import { CardText } from './card-text.js';
 import type { LocalizedText } from '../../core/procedures/text.js';
 import type { Locale } from '../../core/i18n/locale.js';
 import {
@@ -119,21 +120,28 @@ export function reminderCard(input: ReminderCardInput): AdaptiveCard {
   const { locale, inert } = input;
   const tr = (t: LocalizedText, params: Readonly<Record<string, string>> = {}) => fill(t[locale], params);
   const body: CardElement[] = [
-    textBlock(tr(TXT.title, { procedure: input.procedureTitle }), { weight: 'Bolder', size: 'Medium' }),
-    textBlock(tr(TXT.waiting, { wait: input.waitTitle }), { weight: 'Bolder', spacing: 'Small' }),
-    textBlock(inert(input.message)),
+    textBlock(CardText.trusted(tr(TXT.title, { procedure: input.procedureTitle })), {
+      weight: 'Bolder',
+      size: 'Medium',
+    }),
+    textBlock(CardText.trusted(tr(TXT.waiting, { wait: input.waitTitle })), {
+      weight: 'Bolder',
+      spacing: 'Small',
+    }),
+    textBlock(CardText.trusted(inert(input.message))),
   ];
   const facts: string[] = [];
   if (input.since) facts.push(tr(TXT.since, { at: input.formatTime(input.since) }));
   if (input.dueAt) facts.push(tr(TXT.due, { at: input.formatTime(input.dueAt) }));
   if (input.calendar) facts.push(tr(TXT.calendar, { calendar: input.calendar }));
-  if (facts.length > 0) body.push(textBlock(facts.join('  \n'), { isSubtle: true, size: 'Small' }));
+  if (facts.length > 0)
+    body.push(textBlock(CardText.trusted(facts.join('  \n')), { isSubtle: true, size: 'Small' }));
 
   const state = input.state;
   const stateText = describeState(state, tr, input.formatTime, inert);
   if (stateText) {
     body.push(
-      textBlock(stateText, {
+      textBlock(CardText.trusted(stateText), {
         weight: 'Bolder',
         color: state.kind === 'resolved' ? 'Good' : state.kind === 'still-waiting' ? 'Warning' : 'Default',
       }),

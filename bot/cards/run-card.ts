@@ -1,5 +1,4 @@
 import { SesameError } from '../../core/errors.js';
-import { describeError } from '../../core/i18n/describe-error.js';
 import { fromGraphErrorData } from '../../core/engine/call-result.js';
 import { isTransient } from '../../core/engine/retry.js';
 import { directoryRoleName, findDirectoryRole } from '../../core/directory-roles.js';
@@ -7,6 +6,8 @@ import type { Run, StepResult } from '../../core/engine/run.js';
 import type { Locale, LocalizedText, TextParams } from '../../core/procedures/text.js';
 import { localize } from '../../core/procedures/text.js';
 import { fillUrl } from '../../core/procedures/context-escaping.js';
+import { flattenUntrusted } from '../../core/i18n/inert-text.js';
+import { CardText, errorText, fill, inert, joinText, md } from './card-text.js';
 import type { Link, ProcedureModule, Step } from '../../core/procedures/types.js';
 import {
   adaptiveCard,
@@ -124,11 +125,17 @@ const TXT = {
   already: L('(déjà fait : rien n’a été réécrit)', '(already done: nothing was written again)'),
 };
 
-const STATUS_ICON: Record<StepResult['status'] | 'current' | 'todo' | 'stopped', string> = {
+/** Icons follow the outcome: pass ✅, warn ⚠️, unknown ❔, fail ❌ (never a tick next to something unread). */
+const STATUS_ICON: Record<
+  StepResult['status'] | 'current' | 'todo' | 'stopped' | 'warn' | 'unknown',
+  string
+> = {
   done: '✅',
+  warn: '⚠️',
+  unknown: '❔',
   stopped: '⏹️',
   skipped: '⏭️',
-  failed: '⛔',
+  failed: '❌',
   blocked: '⛔',
   waiting: '⏳',
   running: '⏳',
@@ -142,7 +149,7 @@ const STATUS_ICON: Record<StepResult['status'] | 'current' | 'todo' | 'stopped',
  */
 export function runCard(module: ProcedureModule, run: Run, options: RunCardOptions): AdaptiveCard {
   const { locale, params } = options;
-  const tr = (text: LocalizedText, extra: TextParams = {}) => localize(text, locale, { ...params, ...extra });
+  const tr = translator(locale, params);
   const procedure = module.procedure;
   const steps = procedure.steps;
   const current = steps.find((s) => s.id === run.currentStepId);
@@ -166,7 +173,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
   const body: CardElement[] = [
     textBlock(tr(procedure.title), { size: 'Large', weight: 'Bolder', style: 'heading' }),
     textBlock(
-      `${tr(TXT.run)} ${run.id.slice(0, 8)} · ${tr(TXT.startedBy, { name: run.startedBy.name, at: options.formatTime(run.startedAt) })}`,
+      md`${tr(TXT.run)} ${run.id.slice(0, 8)} · ${tr(TXT.startedBy, { name: run.startedBy.name, at: options.formatTime(run.startedAt) })}`,
       { isSubtle: true, size: 'Small', spacing: 'None' },
     ),
   ];
@@ -185,12 +192,13 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
         spacing: 'Large',
       }),
     );
-    if (run.outcome) body.push(textBlock(tr(run.outcome.reason)));
+    if (run.outcome) body.push(textBlock(tr.data(run.outcome.reason)));
     // The engine lets a stopped run be retried from the step that failed.
-    if (run.status === 'failed') actions.push(button(RUN_VERBS.retry, tr(TXT.retry), { style: 'positive' }));
+    if (run.status === 'failed')
+      actions.push(button(RUN_VERBS.retry, tr.plain(TXT.retry), { style: 'positive' }));
   } else if (current) {
     body.push(
-      textBlock(`${tr(TXT.step, { n: index, total: steps.length })} — ${tr(current.title)}`, {
+      textBlock(md`${tr(TXT.step, { n: index, total: steps.length })} — ${tr(current.title)}`, {
         weight: 'Bolder',
         size: 'Medium',
         spacing: 'Large',
@@ -204,8 +212,8 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       if (current?.kind === 'action') {
         body.push(textBlock(tr(current.confirm), { weight: 'Bolder', spacing: 'Medium' }));
         actions.push(
-          button(RUN_VERBS.confirm, tr(current.confirmLabel ?? TXT.confirm), { style: 'positive' }),
-          button(RUN_VERBS.change, tr(TXT.change)),
+          button(RUN_VERBS.confirm, tr.plain(current.confirmLabel ?? TXT.confirm), { style: 'positive' }),
+          button(RUN_VERBS.change, tr.plain(TXT.change)),
         );
       }
       break;
@@ -217,19 +225,22 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
           body.push({
             type: 'Input.Text',
             id: field.id,
-            label: tr(field.label),
-            ...(field.placeholder ? { placeholder: tr(field.placeholder) } : {}),
+            // Input labels, placeholders and values are plain text in Teams (no markdown): shown as typed.
+            label: tr.plain(field.label),
+            ...(field.placeholder ? { placeholder: tr.plain(field.placeholder) } : {}),
             value: pending.values[field.id] ?? run.inputs[field.id] ?? field.default ?? '',
             style: field.type === 'email' ? 'Email' : 'Text',
             isRequired: field.rules.some((r) => r.kind === 'required'),
             // Teams shows this when a required field is left empty, before anything is sent.
-            errorMessage: error ? tr(error) : tr(TXT.required, { label: tr(field.label) }),
+            errorMessage: error ? tr.plain(error) : tr.plain(TXT.required, { label: tr.plain(field.label) }),
           });
           if (field.help)
             body.push(textBlock(tr(field.help), { isSubtle: true, size: 'Small', spacing: 'None' }));
-          if (error) body.push(textBlock(`⚠️ ${tr(error)}`, { color: 'Attention', spacing: 'None' }));
+          if (error) body.push(textBlock(md`⚠️ ${tr.data(error)}`, { color: 'Attention', spacing: 'None' }));
         }
-        actions.push(button(RUN_VERBS.submit, tr(current.submitLabel ?? TXT.submit), { style: 'positive' }));
+        actions.push(
+          button(RUN_VERBS.submit, tr.plain(current.submitLabel ?? TXT.submit), { style: 'positive' }),
+        );
       }
       break;
     }
@@ -239,16 +250,17 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
         body.push({
           type: 'Input.ChoiceSet',
           id: 'choice',
-          label: tr(current.fromTenant.label),
+          label: tr.plain(current.fromTenant.label),
           style: 'compact',
           isRequired: true,
-          errorMessage: tr(TXT.required, { label: tr(current.fromTenant.label) }),
-          choices: pending.offered.map((o) => ({ title: o.label, value: o.id })),
+          errorMessage: tr.plain(TXT.required, { label: tr.plain(current.fromTenant.label) }),
+          // Plain text, but still one line, bounded, without bidi controls.
+          choices: pending.offered.map((o) => ({ title: flattenUntrusted(o.label), value: o.id })),
         });
-        actions.push(button(RUN_VERBS.submit, tr(TXT.submit), { style: 'positive' }));
+        actions.push(button(RUN_VERBS.submit, tr.plain(TXT.submit), { style: 'positive' }));
       } else if (current?.kind === 'choice') {
         for (const option of current.options) {
-          actions.push(button(RUN_VERBS.choose, tr(option.label), { option: option.id }));
+          actions.push(button(RUN_VERBS.choose, tr.plain(option.label), { option: option.id }));
         }
       }
       break;
@@ -257,7 +269,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       if (current?.kind === 'manual') {
         body.push(textBlock(tr(current.instructions), { spacing: 'Medium' }));
         if (current.links && current.links.length > 0) body.push(linksBlock(current.links, tr, params));
-        actions.push(button(RUN_VERBS.done, tr(current.doneLabel), { style: 'positive' }));
+        actions.push(button(RUN_VERBS.done, tr.plain(current.doneLabel), { style: 'positive' }));
       }
       break;
     }
@@ -276,8 +288,8 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
         } else {
           body.push(textBlock(tr(TXT.secretGone), { color: 'Warning', spacing: 'Medium' }));
         }
-        actions.push(button(RUN_VERBS.done, tr(current.doneLabel), { style: 'positive' }));
-        actions.push(button(RUN_VERBS.retry, tr(TXT.secretAgain)));
+        actions.push(button(RUN_VERBS.done, tr.plain(current.doneLabel), { style: 'positive' }));
+        actions.push(button(RUN_VERBS.retry, tr.plain(TXT.secretAgain)));
       }
       break;
     }
@@ -289,20 +301,24 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
           textBlock(tr(TXT.waitingUntil, { at: options.formatTime(pending.dueAt) }), { weight: 'Bolder' }),
         );
       }
-      actions.push(button(RUN_VERBS.retry, tr(TXT.checkNow)));
+      actions.push(button(RUN_VERBS.retry, tr.plain(TXT.checkNow)));
       if (options.outsideWorldUrl)
-        actions.push({ type: 'Action.OpenUrl', title: tr(TXT.outsideWorld), url: options.outsideWorldUrl });
+        actions.push({
+          type: 'Action.OpenUrl',
+          title: tr.plain(TXT.outsideWorld),
+          url: options.outsideWorldUrl,
+        });
       break;
     }
     case 'retry': {
       const waitText = pending.notYet
-        ? `${tr(pending.notYet)} ${tr(TXT.notYetRetryAt, { at: options.formatTime(pending.retryAt) })}`
+        ? md`${tr.data(pending.notYet)} ${tr(TXT.notYetRetryAt, { at: options.formatTime(pending.retryAt) })}`
         : isTransient(pending.lastError)
           ? tr(TXT.throttledRetryAt, { attempt: pending.attempt, at: options.formatTime(pending.retryAt) })
           : tr(TXT.retryAt, { attempt: pending.attempt });
       body.push(textBlock(waitText, { color: 'Warning' }));
       if (pending.lastError.requestId) body.push(requestIdLine(tr, pending.lastError.requestId));
-      actions.push(button(RUN_VERBS.retry, tr(TXT.retry)));
+      actions.push(button(RUN_VERBS.retry, tr.plain(TXT.retry)));
       break;
     }
     case 'blocked': {
@@ -310,13 +326,15 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       if (pending.stepId === null && run.preflight) {
         // Before the start: say, step by step, which roles would unblock it.
         for (const step of run.preflight.steps.filter((s) => s.blocked && s.missingRoles.length > 0)) {
-          const roles = step.missingRoles.map((r) => tr(directoryRoleName(r))).join(', ');
+          const roles = step.missingRoles.map((r) => tr.plain(directoryRoleName(r))).join(', ');
           body.push(
-            textBlock(`• ${tr(TXT.blockedStep, { step: tr(step.title), roles })}`, { spacing: 'None' }),
+            textBlock(md`• ${tr(TXT.blockedStep, { step: tr.plain(step.title), roles })}`, {
+              spacing: 'None',
+            }),
           );
         }
       } else if (pending.missingRoles.length > 0) {
-        const roles = pending.missingRoles.map((r) => tr(directoryRoleName(r))).join(', ');
+        const roles = pending.missingRoles.map((r) => tr.plain(directoryRoleName(r))).join(', ');
         body.push(textBlock(tr(TXT.blockedRoles, { roles })));
       }
       if (pending.missingScopes.length > 0) {
@@ -324,29 +342,29 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       }
       body.push(...holders(run, pending.missingRoles, tr));
       body.push(textBlock(tr(TXT.blockedNext), { isSubtle: true }));
-      actions.push(button(RUN_VERBS.retry, tr(TXT.retry)));
+      actions.push(button(RUN_VERBS.retry, tr.plain(TXT.retry)));
       break;
     }
     case 'error': {
       const text =
         pending.error.code === 'run_interrupted'
-          ? describeError(
+          ? errorText(
               new SesameError('run_interrupted', pending.error.message, {
-                details: { detail: current ? tr(current.title) : tr(TXT.preflight) },
+                details: { detail: current ? tr.plain(current.title) : tr.plain(TXT.preflight) },
               }),
               locale,
             )
-          : describeError(fromGraphErrorData(pending.error), locale);
+          : errorText(fromGraphErrorData(pending.error), locale);
       body.push(textBlock(text.message, { color: 'Attention', weight: 'Bolder', spacing: 'Medium' }));
       if (pending.error.code === 'graph_forbidden' && current && current.roles.length > 0) {
-        const roles = current.roles.map((r) => tr(directoryRoleName(r))).join(', ');
+        const roles = current.roles.map((r) => tr.plain(directoryRoleName(r))).join(', ');
         body.push(textBlock(tr(TXT.blockedRoles, { roles }), { spacing: 'None' }));
       }
       body.push(textBlock(text.next));
       if (pending.error.requestId) body.push(requestIdLine(tr, pending.error.requestId));
       shownResultStep = pending.stepId ?? undefined;
-      actions.push(button(RUN_VERBS.retry, tr(TXT.retry), { style: 'positive' }));
-      if (current?.kind === 'action') actions.push(button(RUN_VERBS.change, tr(TXT.change)));
+      actions.push(button(RUN_VERBS.retry, tr.plain(TXT.retry), { style: 'positive' }));
+      if (current?.kind === 'action') actions.push(button(RUN_VERBS.change, tr.plain(TXT.change)));
       break;
     }
     case 'graph':
@@ -360,7 +378,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
     // Tokens also carry role ids Sesame has no name for (e.g. the default member role): name only the known ones.
     const roles = (run.admin.roleTemplateIds ?? [])
       .filter((id) => findDirectoryRole(id) !== undefined)
-      .map((id) => tr(directoryRoleName(id)));
+      .map((id) => tr.plain(directoryRoleName(id)));
     body.push(
       textBlock(tr(TXT.preflightFull, { roles: roles.length > 0 ? roles.join(', ') : '—' }), {
         isSubtle: true,
@@ -369,7 +387,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
     );
   }
   if (!terminal && run.preflight?.feasibility === 'partial' && pending?.kind !== 'blocked') {
-    const blocked = run.preflight.steps.filter((s) => s.blocked).map((s) => tr(s.title));
+    const blocked = run.preflight.steps.filter((s) => s.blocked).map((s) => tr.plain(s.title));
     if (blocked.length > 0) {
       body.push(
         textBlock(tr(TXT.preflightPartial, { steps: blocked.join(', ') }), { isSubtle: true, size: 'Small' }),
@@ -391,7 +409,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       actions: [
         {
           type: 'Action.ToggleVisibility',
-          title: tr(TXT.details, { n: earlier.length }),
+          title: tr.plain(TXT.details, { n: earlier.length }),
           targetElements: [`details-${run.id}`],
         },
       ],
@@ -404,8 +422,30 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
     });
   }
 
-  if (!terminal) actions.push(button(RUN_VERBS.cancel, tr(TXT.cancel), { style: 'destructive' }));
+  if (!terminal) actions.push(button(RUN_VERBS.cancel, tr.plain(TXT.cancel), { style: 'destructive' }));
   return adaptiveCard(body, { actions, refresh: refresh(run, options) });
+}
+
+/**
+ * The card's texts. `tr` fills one of Sesame's templates (procedure data, this file) with the run's values made
+ * inert; `tr.data` shows a text computed at run time (summaries, notes, reasons, field errors: they embed
+ * directory and vendor values) entirely inert; `tr.plain` is for surfaces Teams shows as plain text (button
+ * titles, input labels).
+ */
+interface Tr {
+  (text: LocalizedText, extra?: Readonly<Record<string, string | number | CardText>>): CardText;
+  data(text: LocalizedText, extra?: TextParams): CardText;
+  plain(text: LocalizedText, extra?: TextParams): string;
+}
+
+function translator(locale: Locale, params: TextParams): Tr {
+  const plain = (text: LocalizedText, extra: TextParams = {}) =>
+    localize(text, locale, { ...params, ...extra });
+  const tr = ((text: LocalizedText, extra: Readonly<Record<string, string | number | CardText>> = {}) =>
+    fill(text[locale], { ...params, ...extra })) as Tr;
+  tr.data = (text, extra) => inert(plain(text, extra), { maxLength: 1000 });
+  tr.plain = plain;
+  return tr;
 }
 
 /** Makes a card opened later, or by another admin in the chat, fetch the run's current state. */
@@ -426,7 +466,7 @@ function refresh(run: Run, options: RunCardOptions): Record<string, unknown> {
   };
 }
 
-function progress(steps: readonly Step[], run: Run, tr: (t: LocalizedText) => string): CardElement {
+function progress(steps: readonly Step[], run: Run, tr: Tr): CardElement {
   const terminal = run.status === 'done' || run.status === 'failed' || run.status === 'cancelled';
   const lines = steps.map((step) => {
     const result = run.stepResults[step.id];
@@ -442,32 +482,39 @@ function progress(steps: readonly Step[], run: Run, tr: (t: LocalizedText) => st
     } else if (step.id === run.currentStepId && run.status === 'cancelled') {
       icon = STATUS_ICON.stopped;
     } else if (result && result.status !== 'running') {
-      icon = STATUS_ICON[result.status];
+      icon = resultIcon(result);
     } else {
       // A finished run never took the steps it has no result for.
       icon = run.status === 'done' ? STATUS_ICON.skipped : STATUS_ICON.todo;
     }
-    return `${icon} ${tr(step.title)}`;
+    return md`${icon} ${tr(step.title)}`;
   });
-  return textBlock(lines.join('\n\n'), { size: 'Small', spacing: 'Medium' });
+  return textBlock(joinText(lines, '\n\n'), { size: 'Small', spacing: 'Medium' });
+}
+
+function resultIcon(result: StepResult): string {
+  if (result.status === 'done' && (result.verdict === 'warn' || result.verdict === 'unknown'))
+    return STATUS_ICON[result.verdict];
+  return STATUS_ICON[result.status];
 }
 
 function resultBlock(
   step: Step,
   result: StepResult,
-  tr: (t: LocalizedText, p?: TextParams) => string,
+  tr: Tr,
   spacing: 'Small' | 'Medium',
   params: TextParams = {},
 ): CardElement {
   const items: CardElement[] = [
     textBlock(
-      `**${tr(step.title)}** — ${tr(result.summary!)}${result.already ? ` ${tr(TXT.already)}` : ''}`,
+      md`${resultIcon(result)} **${tr(step.title)}** — ${tr.data(result.summary!)}${result.already ? md` ${tr(TXT.already)}` : ''}`,
       {
         spacing: 'Small',
       },
     ),
   ];
-  for (const note of result.notes ?? []) items.push(textBlock(tr(note), { isSubtle: true, spacing: 'None' }));
+  for (const note of result.notes ?? [])
+    items.push(textBlock(tr.data(note), { isSubtle: true, spacing: 'None' }));
   if (result.links && result.links.length > 0) items.push(linksBlock(result.links, tr, params));
   const ids = [
     ...(result.objectIds.length > 0 ? [tr(TXT.objectIds, { ids: result.objectIds.join(', ') })] : []),
@@ -476,52 +523,52 @@ function resultBlock(
       : []),
   ];
   if (ids.length > 0)
-    items.push(textBlock(ids.join(' · '), { isSubtle: true, size: 'Small', spacing: 'None' }));
+    items.push(textBlock(joinText(ids, ' · '), { isSubtle: true, size: 'Small', spacing: 'None' }));
   return { type: 'Container', spacing, items };
 }
 
 /**
- * Links as Markdown in one line: Teams cuts long button titles, not link texts. A link's `{placeholders}` are
- * filled from the run URL-encoded, so a value cannot change the link's target or close the Markdown.
+ * Links as Markdown in one line: Teams cuts long button titles, not link texts. Labels are Sesame's (values in them
+ * inert); a link's `{placeholders}` are filled from the run URL-encoded, so a value cannot change the link's target
+ * or close the Markdown.
  */
-function linksBlock(
-  links: readonly Link[],
-  tr: (t: LocalizedText) => string,
-  params: TextParams,
-): CardElement {
-  return textBlock(links.map((l) => `[${tr(l.label)}](${fillUrl(l.url, params)})`).join(' · '), {
-    spacing: 'Small',
-  });
+function linksBlock(links: readonly Link[], tr: Tr, params: TextParams): CardElement {
+  return textBlock(
+    joinText(
+      links.map((l) => md`[${tr(l.label)}](${CardText.trusted(fillUrl(l.url, params))})`),
+      ' · ',
+    ),
+    { spacing: 'Small' },
+  );
 }
 
-function holders(
-  run: Run,
-  roles: readonly string[],
-  tr: (t: LocalizedText, p?: TextParams) => string,
-): CardElement[] {
+function holders(run: Run, roles: readonly string[], tr: Tr): CardElement[] {
   const out: CardElement[] = [];
   for (const roleId of roles) {
     const summary = run.preflight?.holders.find((h) => h.roleTemplateId === roleId);
-    const role = tr(directoryRoleName(roleId));
+    const role = tr.plain(directoryRoleName(roleId));
     if (!summary || !summary.known) out.push(textBlock(tr(TXT.unknownHolders, { role }), { isSubtle: true }));
     else if (summary.holders.length === 0)
       out.push(textBlock(tr(TXT.noHolders, { role }), { isSubtle: true }));
     else {
-      const names = summary.holders
-        .slice(0, 8)
-        .map((h) =>
-          h.userPrincipalName
-            ? `${h.displayName ?? h.userPrincipalName} (${h.userPrincipalName})`
-            : (h.displayName ?? h.id),
-        )
-        .join(', ');
+      // Directory values: each one inert and bounded on its own.
+      const names = joinText(
+        summary.holders
+          .slice(0, 8)
+          .map((h) =>
+            h.userPrincipalName
+              ? md`${h.displayName ?? h.userPrincipalName} (${h.userPrincipalName})`
+              : md`${h.displayName ?? h.id}`,
+          ),
+        ', ',
+      );
       out.push(textBlock(tr(TXT.holders, { role, names })));
     }
   }
   return out;
 }
 
-function requestIdLine(tr: (t: LocalizedText, p?: TextParams) => string, id: string): CardElement {
+function requestIdLine(tr: Tr, id: string): CardElement {
   return textBlock(tr(TXT.requestId, { id }), {
     isSubtle: true,
     size: 'Small',

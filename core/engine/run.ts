@@ -33,6 +33,8 @@ export interface StepResult {
   readonly overdue?: boolean;
   /** Action steps: true when the probe found the work already done. */
   readonly already?: boolean;
+  /** Check steps: what the check found (a done check is not always a pass). */
+  readonly verdict?: 'pass' | 'warn' | 'unknown';
 }
 
 export type GraphStage = 'preflight' | 'check' | 'probe' | 'write' | 'poll' | 'options';

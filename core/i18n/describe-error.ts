@@ -121,6 +121,16 @@ const byCode: Partial<Record<SesameErrorCode, Texts>> = {
       'Démarrez la procédure depuis votre propre tenant.',
     ],
   },
+  tenant_mismatch: {
+    en: [
+      'Your Microsoft 365 sign-in and this conversation belong to different organisations ({detail}): Sesame refused, nothing was changed.',
+      'Type **sign out**, then sign in with an administrator account of the organisation this Teams conversation belongs to.',
+    ],
+    fr: [
+      'Votre connexion Microsoft 365 et cette conversation appartiennent à deux organisations différentes ({detail}) : Sesame a refusé, rien n’a été modifié.',
+      'Tapez **déconnexion**, puis connectez-vous avec un compte administrateur de l’organisation de cette conversation Teams.',
+    ],
+  },
   card_wrong_conversation: {
     en: [
       'This card belongs to another conversation; nothing was changed.',
@@ -159,6 +169,16 @@ const byCode: Partial<Record<SesameErrorCode, Texts>> = {
     en: ['I don’t know this procedure.', 'Type **help** to see the procedures.'],
     fr: ['Je ne connais pas cette procédure.', 'Tapez **aide** pour voir les procédures.'],
   },
+  action_invalid: {
+    en: [
+      'This card action was refused: {detail}; nothing was changed.',
+      'Use the buttons of the latest card Sesame sent, or type **status**.',
+    ],
+    fr: [
+      'Cette action de carte a été refusée : {detail} ; rien n’a été modifié.',
+      'Utilisez les boutons de la dernière carte envoyée par Sesame, ou tapez **statut**.',
+    ],
+  },
   input_invalid: {
     en: ['Some values are not valid.', 'Correct the fields marked and send again.'],
     fr: ['Certaines valeurs ne sont pas valides.', 'Corrigez les champs indiqués et renvoyez.'],
@@ -180,15 +200,42 @@ const fallback: Texts = {
   ],
 };
 
-/** The one place where errors become user-facing text. */
-export function describeError(error: unknown, locale: Locale): ErrorText {
+/**
+ * The one place where errors become user-facing text. `detail` (a Graph message, a setting name…) is not Sesame's
+ * own text: a surface that renders markdown passes `inertText` so it shows literally.
+ */
+export function describeError(
+  error: unknown,
+  locale: Locale,
+  formatDetail: (detail: string) => string = (d) => d,
+): ErrorText {
   const known = isSesameError(error) ? error : undefined;
   const [message, next] = (known && byCode[known.code]?.[locale]) || fallback[locale];
-  const detail = known ? detailOf(known) : '';
-  return { message: message.replace('{detail}', detail), next };
+  const detail = known ? formatDetail(detailOf(known, locale)) : '';
+  return { message: message.replace('{detail}', () => detail), next };
 }
 
-function detailOf(error: SesameError): string {
+const ACTION_PROBLEMS: Record<string, Record<Locale, string>> = {
+  unknown: {
+    en: 'field “{field}” is not one this card has',
+    fr: 'le champ « {field} » n’existe pas sur cette carte',
+  },
+  missing: { en: 'field “{field}” is missing', fr: 'le champ « {field} » manque' },
+  too_long: { en: 'field “{field}” is too long', fr: 'le champ « {field} » est trop long' },
+  too_large: { en: 'the data sent is too large', fr: 'les données envoyées sont trop volumineuses' },
+  type: { en: 'field “{field}” has the wrong type', fr: 'le champ « {field} » n’a pas le bon type' },
+  format: {
+    en: 'field “{field}” is not in the expected format',
+    fr: 'le champ « {field} » n’a pas le format attendu',
+  },
+};
+
+function detailOf(error: SesameError, locale: Locale): string {
+  if (error.code === 'action_invalid') {
+    const reason = ACTION_PROBLEMS[String(error.details.reason)] ?? ACTION_PROBLEMS.format!;
+    // The field name came from the client: bounded here, made inert by surfaces that render markdown.
+    return reason[locale].replace('{field}', () => String(error.details.field ?? '').slice(0, 64));
+  }
   const d = error.details.detail;
   return typeof d === 'string' ? d : error.message;
 }

@@ -46,6 +46,11 @@ const fr: Record<MessageKey, string> = {
 
 const catalogues: Record<Locale, Record<MessageKey, string>> = { en, fr };
 
+/** A text as written, `{name}` placeholders unfilled (for callers that escape the values first). */
+export function messageTemplate(locale: Locale, key: MessageKey): string {
+  return catalogues[locale][key];
+}
+
 /** Looks up a text and fills `{name}` placeholders. */
 export function t(locale: Locale, key: MessageKey, params: TextParams = {}): string {
   return interpolate(catalogues[locale][key], params);

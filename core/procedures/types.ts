@@ -150,6 +150,8 @@ export interface WaitStep extends StepBase {
   readonly reminders: readonly WaitReminder[];
   /** Reminders that stay armed after the wait is satisfied (cancelled when the run ends). */
   readonly keepRemindersUntilEnd?: readonly string[];
+  /** Sent at once when a poll says what Sesame waits for has failed (not only when time runs out). */
+  readonly onFailure?: FailureReminder;
 }
 
 export interface ChoiceOption {
@@ -264,8 +266,12 @@ export interface Outcome {
   readonly links?: readonly Link[];
 }
 
+/**
+ * What a check found: 'pass' (as hoped), 'warn' (it can go on, but something needs the admin's eye), 'unknown'
+ * (Sesame could not read it, e.g. 403: it goes on without knowing), 'not-yet', 'stop'. Cards show each with its own icon.
+ */
 export type CheckOutcome =
-  | (Outcome & { readonly result: 'pass' | 'warn'; readonly next?: string })
+  | (Outcome & { readonly result: 'pass' | 'warn' | 'unknown'; readonly next?: string })
   | (Outcome & { readonly result: 'not-yet' })
   | (Outcome & { readonly result: 'stop'; readonly reason: LocalizedText });
 
@@ -291,7 +297,8 @@ export interface ActionLogic {
   interpretWrite(ctx: StepContext, result: CallResult): WriteOutcome;
 }
 
-export type PollOutcome = Outcome & { readonly satisfied: boolean };
+/** `failed`: what was polled went wrong (a provisioning job in quarantine): stop waiting, tell the admin. */
+export type PollOutcome = Outcome & { readonly satisfied: boolean; readonly failed?: boolean };
 
 export interface WaitLogic {
   poll(ctx: StepContext): Calls;

@@ -6,7 +6,8 @@
 import { ROLE, holdsAnyRole } from '../directory-roles.js';
 import { graphNeeds } from '../graph/scopes.js';
 import type { CallResult } from '../engine/call-result.js';
-import { isConflict } from '../engine/call-result.js';
+import { fromGraphErrorData, isConflict } from '../engine/call-result.js';
+import { describeError } from '../i18n/describe-error.js';
 import type {
   AuthorizationPolicy,
   DirectoryUser,
@@ -293,11 +294,13 @@ function guestId(ctx: StepContext): string | undefined {
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
+/** What failed, in the words describeError gives every error (never an internal code on its own). */
 function graphFailure(what: LocalizedText, r: Extract<CallResult, { ok: false }>): LocalizedText {
-  const forbidden = r.error.code === 'graph_forbidden';
+  const error = fromGraphErrorData(r.error);
+  const id = r.error.requestId ? ` (request-id ${r.error.requestId})` : '';
   return {
-    fr: `${what.fr} : ${forbidden ? 'accès refusé par Microsoft Graph' : 'Microsoft Graph a répondu une erreur'} (${r.error.code}${r.error.requestId ? `, request-id ${r.error.requestId}` : ''}).`,
-    en: `${what.en}: ${forbidden ? 'Microsoft Graph denied access' : 'Microsoft Graph answered an error'} (${r.error.code}${r.error.requestId ? `, request-id ${r.error.requestId}` : ''}).`,
+    fr: `${what.fr} : ${describeError(error, 'fr').message}${id}`,
+    en: `${what.en}: ${describeError(error, 'en').message}${id}`,
   };
 }
 
@@ -326,7 +329,7 @@ const invitePolicy: CheckLogic = {
     const links = [LINKS.externalCollaboration, LINKS.crossTenant];
     if (!r || !r.ok) {
       return {
-        result: 'warn',
+        result: 'unknown',
         summary: r
           ? graphFailure(
               { fr: 'Stratégie d’invitation illisible', en: 'Could not read the invite policy' },

@@ -142,6 +142,36 @@ export function mountAdmin(app: Hono, rt: SandboxRuntime): void {
     u.externalUserStateChangeDateTime = new Date(rt.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     return true;
   };
+  /**
+   * Edits a directory user of any tenant as an admin would in the Entra portal (display name, mail, job title):
+   * how tests seed hostile names. Only string fields Graph lets admins write.
+   */
+  app.patch('/_sandbox/users/:id', async (c) => {
+    const body = await jsonBody(c);
+    if (!body) return problem(c, 400, 'Malformed JSON.');
+    const tenant = rt.tenantOfUser(c.req.param('id'));
+    const user = tenant?.findUser(c.req.param('id'));
+    if (!user) return problem(c, 404, 'No such user.');
+    const editable = ['displayName', 'mail', 'jobTitle', 'givenName', 'surname', 'department', 'companyName'];
+    for (const [k, v] of Object.entries(body)) {
+      if (!editable.includes(k) || (typeof v !== 'string' && v !== null))
+        return problem(c, 400, `Only ${editable.join(', ')} can be set (strings).`);
+    }
+    Object.assign(user, body);
+    return c.json(user);
+  });
+
+  /** Every tenant the sandbox serves, home first. */
+  app.get('/_sandbox/tenants', (c) =>
+    c.json({
+      value: rt.tenants.map((t) => ({
+        id: t.tenantId,
+        displayName: t.tenantDisplayName,
+        domains: t.verifiedDomainNames(),
+      })),
+    }),
+  );
+
   /** The guest redeems the invitation (what the vendor does from the e-mail). */
   app.post('/_sandbox/guests/:id/accept', (c) =>
     accept(c.req.param('id')) ? c.body(null, 204) : problem(c, 404, 'No such guest.'),

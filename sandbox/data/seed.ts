@@ -230,7 +230,7 @@ const ROLE_NAMES: Record<string, [string, string]> = {
   [GUEST_ROLE.restricted]: ['Restricted Guest User', 'Restricted role for guest users. Can read a limited set of directory information.'],
 };
 
-function roleDefinitions(): RoleDefinition[] {
+export function roleDefinitions(): RoleDefinition[] {
   return Object.entries(ROLE_NAMES).map(([templateId, [displayName, description]]) => ({
     id: templateId,
     description,

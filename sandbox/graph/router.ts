@@ -99,7 +99,14 @@ function unknownSegment(path: string): GraphHttpError {
   return new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${bad}'.`);
 }
 
-async function authenticate(req: GraphRequest, o: DispatchOptions): Promise<Caller> {
+/**
+ * Verifies the bearer token and resolves the caller's tenant from its `tid`: the one place where the sandbox's
+ * tenants are told apart. Everything after it (authorization, handlers) runs on that tenant's data only.
+ */
+async function authenticate(
+  req: GraphRequest,
+  o: DispatchOptions,
+): Promise<{ caller: Caller; rt: SandboxRuntime }> {
   const header = req.headers['authorization'];
   if (!header || !/^Bearer\s+\S+/i.test(header))
     throw new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
@@ -113,12 +120,14 @@ async function authenticate(req: GraphRequest, o: DispatchOptions): Promise<Call
       e instanceof Error ? e.message : 'Access token validation failure.',
     );
   }
-  if (claims.tid !== o.rt.state.tenantId)
+  const tenant = o.rt.tenant(claims.tid);
+  if (!tenant)
     throw new GraphHttpError(
       401,
       'InvalidAuthenticationToken',
       'Access token validation failure. Invalid audience or tenant.',
     );
+  const rt = o.rt.forTenant(tenant);
   if (!claims.scp)
     // Application tokens (client credentials) are outside what the sandbox serves.
     throw new GraphHttpError(
@@ -126,7 +135,7 @@ async function authenticate(req: GraphRequest, o: DispatchOptions): Promise<Call
       'InvalidAuthenticationToken',
       'The sandbox accepts delegated tokens only (no scp claim).',
     );
-  const user = o.rt.state.users.get(claims.oid);
+  const user = rt.state.users.get(claims.oid);
   if (!user || !user.accountEnabled)
     throw new GraphHttpError(
       401,
@@ -134,10 +143,13 @@ async function authenticate(req: GraphRequest, o: DispatchOptions): Promise<Call
       'The user or administrator has not consented or the account is disabled.',
     );
   return {
-    user,
-    claims,
-    scopes: new Set(claims.scp.split(' ').filter(Boolean)),
-    roles: new Set(o.rt.state.roleTemplateIdsOf(user.id)),
+    rt,
+    caller: {
+      user,
+      claims,
+      scopes: new Set(claims.scp.split(' ').filter(Boolean)),
+      roles: new Set(rt.state.roleTemplateIdsOf(user.id)),
+    },
   };
 }
 
@@ -228,7 +240,9 @@ export async function dispatch(req: GraphRequest, o: DispatchOptions): Promise<D
         'Request_BadRequest',
         'Specified HTTP method is not allowed for the request uri.',
       );
-    caller = await authenticate(req, o);
+    const authenticated = await authenticate(req, { ...o });
+    caller = authenticated.caller;
+    o = { ...o, rt: authenticated.rt };
     if (o.applyFaults) {
       const fault = faultFor(req, o.rt);
       if (fault) throw fault;

@@ -108,6 +108,6 @@ export async function issueDelegatedTokens(
     access_token: accessToken,
     ...(refreshToken ? { refresh_token: refreshToken } : {}),
     ...(idToken ? { id_token: idToken } : {}),
-    client_info: clientInfo(principal, ctx.directory.tenantId),
+    client_info: clientInfo(principal, principal.tenantId ?? ctx.directory.tenantId),
   };
 }

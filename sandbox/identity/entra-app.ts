@@ -454,7 +454,7 @@ export function mountAuthorize(app: Hono, ctx: IdentityContext, secureCookies: b
         lang,
         tenantName: ctx.directory.tenantDisplayName,
         appName: client.displayName,
-        users: ctx.directory.listSignInUsers(),
+        users: ctx.directory.listSignInUsers(c.req.param('tenant')),
         action: c.req.path,
         hidden: { request: pending.id, csrf: pending.csrf },
         ...(hint ? { hintPrincipalId: hint } : {}),
@@ -491,7 +491,10 @@ export function mountAuthorize(app: Hono, ctx: IdentityContext, secureCookies: b
     deleteCookie(c, cookieName, { path: '/', secure: secureCookies });
     if (pending.expiresAt <= ctx.now()) return messagePage(c, lang, 400, expired);
     const principal = ctx.signInUser(form.get('user') ?? '');
-    if (!principal || !ctx.directory.listSignInUsers().some((u) => u.id === principal.id)) {
+    if (
+      !principal ||
+      !ctx.directory.listSignInUsers(c.req.param('tenant')).some((u) => u.id === principal.id)
+    ) {
       return messagePage(
         c,
         lang,

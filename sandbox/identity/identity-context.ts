@@ -81,7 +81,7 @@ export class IdentityContext {
   isKnownTenant(tenant: string): boolean {
     const t = tenant.toLowerCase();
     return (
-      t === this.directory.tenantId.toLowerCase() ||
+      this.directory.tenantIds.some((id) => id.toLowerCase() === t) ||
       t === 'common' ||
       t === 'organizations' ||
       t === 'botframework.com'

@@ -151,6 +151,7 @@ button.account:hover,button.account:focus-visible{background:#f3f2f1;outline:2px
 .who{display:flex;flex-direction:column;min-width:0}
 .name{font-weight:600}
 .upn{color:#605e5c;font-size:13px;overflow:hidden;text-overflow:ellipsis}
+.org{color:#0f6cbd;font-size:12px;font-weight:600}
 .badges{display:flex;flex-wrap:wrap;gap:4px;margin-top:4px}
 .badge{font-size:11px;padding:1px 8px;border-radius:10px;background:#ebf3fc;color:#0f548c;border:1px solid #b4d6fa}
 .badge.priv{background:#fdf3f4;color:#a4262c;border-color:#eeacb2}
@@ -200,8 +201,14 @@ export function renderSignInPage(input: SignInPageInput): string {
   const users = [...input.users].sort((a, b) =>
     a.id === input.hintPrincipalId ? -1 : b.id === input.hintPrincipalId ? 1 : 0,
   );
+  // More than one tenant: each account shows which organisation it belongs to.
+  const tenants = new Set(users.map((u) => u.tenantId));
   const items = users
     .map((user) => {
+      const org =
+        tenants.size > 1
+          ? `<span class="org" data-tenant="${escapeHtml(user.tenantId ?? '')}">${escapeHtml(user.tenantDisplayName ?? '')}</span>`
+          : '';
       const badges = user.roleTemplateIds.length
         ? user.roleTemplateIds
             .map(
@@ -212,7 +219,7 @@ export function renderSignInPage(input: SignInPageInput): string {
         : `<span class="badge none">${escapeHtml(t.noRole)}</span>`;
       return `<li><button class="account" type="submit" name="user" value="${escapeHtml(user.id)}">
 <span class="avatar" aria-hidden="true">${escapeHtml(initials(user.displayName))}</span>
-<span class="who"><span class="name">${escapeHtml(user.displayName)}</span><span class="upn">${escapeHtml(user.userPrincipalName)}</span>
+<span class="who"><span class="name">${escapeHtml(user.displayName)}</span><span class="upn">${escapeHtml(user.userPrincipalName)}</span>${org}
 <span class="badges">${badges}</span></span></button></li>`;
     })
     .join('\n');

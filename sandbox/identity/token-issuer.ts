@@ -21,6 +21,10 @@ export interface TokenIssuerOptions {
   readonly issuerHost: string;
   /** Epoch ms; injectable so tests can expire tokens. */
   readonly now?: () => number;
+  /** The tenant a user's object id belongs to (tokens about a user carry its tenant's tid and iss). */
+  readonly tenantOf?: (oid: string) => string | undefined;
+  /** Every tenant the sandbox serves (tokens of any of them verify). Default: `tenantId` alone. */
+  readonly tenantIds?: () => readonly string[];
 }
 
 export type ClaimsToSign = Omit<SandboxAccessClaims, 'iss' | 'iat' | 'nbf' | 'exp' | 'ver' | 'tid'> & {
@@ -61,6 +65,15 @@ export class TokenIssuer implements SandboxTokenVerifier {
     return this.options.tenantId;
   }
 
+  /** Entra's v2 issuer of a tenant: the tenant id is part of it. */
+  issuerOf(tenantId: string): string {
+    return `${this.options.issuerHost}/${tenantId}/v2.0`;
+  }
+
+  private knownTenants(): readonly string[] {
+    return this.options.tenantIds?.() ?? [this.options.tenantId];
+  }
+
   private nowSeconds(): number {
     return Math.floor((this.options.now ?? Date.now)() / 1000);
   }
@@ -72,10 +85,12 @@ export class TokenIssuer implements SandboxTokenVerifier {
   async sign(claims: ClaimsToSign): Promise<string> {
     const { lifetimeSeconds = 3600, ...rest } = claims;
     const iat = this.nowSeconds();
+    const oid = typeof claims.oid === 'string' ? claims.oid : undefined;
+    const tid = claims.tid ?? (oid ? this.options.tenantOf?.(oid) : undefined) ?? this.options.tenantId;
     const payload: JWTPayload = {
       ver: '2.0',
-      tid: this.options.tenantId,
-      iss: this.issuer,
+      tid,
+      iss: this.issuerOf(tid),
       ...rest,
       iat,
       nbf: iat - 60,
@@ -106,11 +121,14 @@ export class TokenIssuer implements SandboxTokenVerifier {
   async verify(token: string, audience: string | readonly string[]): Promise<SandboxAccessClaims> {
     try {
       const { payload } = await jwtVerify(token, this.jwkSet, {
-        issuer: this.issuer,
+        issuer: this.knownTenants().map((t) => this.issuerOf(t)),
         audience: typeof audience === 'string' ? audience : [...audience],
         algorithms: ['RS256'],
         currentDate: new Date(this.nowSeconds() * 1000),
       });
+      // Entra's issuer names the tenant: a token whose tid and iss disagree is forged.
+      if (typeof payload.tid !== 'string' || payload.iss !== this.issuerOf(payload.tid))
+        throw new Error("the token's tid does not match its issuer");
       return payload as unknown as SandboxAccessClaims;
     } catch (e) {
       throw new VerificationError(e instanceof Error ? e.message : 'invalid token');

@@ -1,4 +1,5 @@
 import { helpCard, unknownMessageCard, START_PROCEDURE_VERB } from '../../bot/cards/help-card.js';
+import { asRead } from '../helpers/inert-markdown.js';
 import { localeFor } from '../../bot/sesame-bot.js';
 import { PROCEDURES, procedureListing } from '../../core/procedures/catalog.js';
 import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
@@ -28,7 +29,8 @@ describe('help card', () => {
   it('answers an unknown message with what it understood and the list', () => {
     const card = unknownMessageCard('fr', 'bonjour <b>', procedures);
     const json = JSON.stringify(card);
-    expect(json).toContain('Je n’ai pas compris « bonjour <b> »');
+    expect(JSON.stringify(asRead(card))).toContain('Je n’ai pas compris « bonjour <b> »');
+    expect(json).not.toContain('<b>');
     expect(checkCard(card).schemaErrors).toEqual([]);
   });
 

@@ -2,10 +2,19 @@
 // against the sandbox tenant: every declared operation is real Graph, declares the least privileged delegated
 // permission (or says why not), and has a sandbox route that enforces the same directory roles.
 import { ROLE } from '../../core/directory-roles.js';
-import type { GraphOperation } from '../../core/graph/operation.js';
+import type { GraphOperation, GraphResource } from '../../core/graph/operation.js';
 import { GRAPH_OPERATIONS, GRAPH_OPERATION_NAMES } from '../../core/graph/operations/index.js';
 import { routePermissions, INVITE_POLICY } from '../../sandbox/graph/permissions.js';
 import { graphRouteTable } from '../../sandbox/graph/route-table.js';
+import { applicationHandlers } from '../../sandbox/graph/handlers/applications.js';
+import { domainHandlers } from '../../sandbox/graph/handlers/domains.js';
+import { invitationHandlers } from '../../sandbox/graph/handlers/invitations.js';
+import { licenceHandlers } from '../../sandbox/graph/handlers/licences.js';
+import { permissionGrantHandlers } from '../../sandbox/graph/handlers/permission-grants.js';
+import { policyHandlers } from '../../sandbox/graph/handlers/policies.js';
+import { roleManagementHandlers } from '../../sandbox/graph/handlers/role-management.js';
+import { synchronizationHandlers } from '../../sandbox/graph/handlers/synchronization.js';
+import { userHandlers } from '../../sandbox/graph/handlers/users.js';
 import { resolveGraphRequest, type GraphMethod } from './csdl.js';
 import { loadPermissionIndex, normalizePermissionPath } from './permissions.js';
 
@@ -111,6 +120,32 @@ describe('the Graph operations catalogue', () => {
     }
     // The sandbox accepts the declared permission for the route.
     if (op.permission) expect([...rule.scopes, ...(rule.selfScopes ?? [])]).toContain(op.permission);
+  });
+
+  /** The sandbox module of each resource (sandbox/graph/handlers/<resource>.ts). */
+  const sandboxModules: Record<GraphResource, Readonly<Record<string, unknown>>> = {
+    users: userHandlers,
+    invitations: invitationHandlers,
+    policies: policyHandlers,
+    'role-management': roleManagementHandlers,
+    licences: licenceHandlers,
+    domains: domainHandlers,
+    applications: applicationHandlers,
+    'permission-grants': permissionGrantHandlers,
+    synchronization: synchronizationHandlers,
+  };
+
+  it.each(operations)('%s: its sandbox handler sits in the module of its resource', (_name, op) => {
+    const key = `${op.method} ${normalizePermissionPath(op.path)}`;
+    const handled = Object.keys(sandboxModules[op.resource]).map((k) => {
+      const [method, path] = k.split(' ');
+      return `${method} ${normalizePermissionPath(path!)}`;
+    });
+    expect({ resource: op.resource, key, there: handled.includes(key) }).toEqual({
+      resource: op.resource,
+      key,
+      there: true,
+    });
   });
 
   it('a paged operation reads a collection, a single one does not', () => {

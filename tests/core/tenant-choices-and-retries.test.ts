@@ -121,6 +121,67 @@ const fixture: ProcedureModule = {
   },
 };
 
+/** Waits for a provisioned account; the poll's answer can say it failed (here: the account is gone). */
+const failingWait: ProcedureModule = {
+  procedure: {
+    id: 'failing-wait-fixture',
+    version: 1,
+    title: { fr: 'Attente', en: 'Wait' },
+    summary: { fr: 'Test', en: 'Test' },
+    aliases: [],
+    vendor: { name: 'Test' },
+    requiredScopes: ['User.Read.All'],
+    steps: [
+      {
+        id: 'provisioned',
+        kind: 'wait',
+        logic: 'accountProvisioned',
+        title: { fr: 'Provisionnement', en: 'Provisioning' },
+        due: { durationMs: 86_400_000 },
+        pollEveryMs: 3_600_000,
+        reminders: [
+          {
+            id: 'due',
+            at: 'due',
+            messageKey: 'fixture.due',
+            message: { fr: 'Échéance.', en: 'Due.' },
+          },
+        ],
+        onFailure: {
+          messageKey: 'fixture.provisioning-failed',
+          message: {
+            fr: 'Le provisionnement de {guest} a échoué : le compte n’existe plus.',
+            en: 'Provisioning {guest} failed: the account no longer exists.',
+          },
+        },
+        ...graphNeeds('getUser'),
+        roles: [],
+      },
+    ],
+  },
+  logic: {
+    checks: {},
+    actions: {},
+    waits: {
+      accountProvisioned: {
+        poll: () => ({ user: graphCall('getUser', GUEST.id) }),
+        interpretPoll(_ctx, results) {
+          const r = results.user;
+          if (r && !r.ok && r.error.code === 'graph_not_found') {
+            return {
+              satisfied: false,
+              failed: true,
+              summary: { fr: 'Compte supprimé.', en: 'Account deleted.' },
+            };
+          }
+          return { satisfied: false, summary: { fr: 'En cours.', en: 'In progress.' } };
+        },
+      },
+    },
+    textParams: () => ({ guest: GUEST.mail }),
+  },
+};
+
 let sandbox: RunningSandbox;
 let store: Store;
 let runner: Runner;
@@ -154,7 +215,7 @@ beforeEach(async () => {
     store,
     clock,
     graph: () => graph,
-    procedures: [fixture],
+    procedures: [fixture, failingWait],
     newId: () => `run-${++ids}`,
   });
 });
@@ -290,5 +351,39 @@ describe('retries decided by the result', () => {
     // No further attempt was scheduled: the budget is spent.
     const gets = reminders.filter((r) => r.status === 'scheduled' && r.payload.notify === false);
     expect(gets).toEqual([]);
+  });
+});
+
+describe('reminders on failure, not only on time', () => {
+  it('stops waiting and tells the admin at once when a poll says the awaited thing failed', async () => {
+    const started = await runner.start({
+      tenantId: sandbox.tenantId,
+      conversationId: 'conv-1',
+      procedureId: 'failing-wait-fixture',
+      actor,
+      locale: 'fr',
+    });
+    expect(started.run.pending?.kind).toBe('wait');
+    sandbox.state.users.delete(GUEST.id);
+    clock.advance(3_600_000);
+    await deliverDueReminders(store, runner, clock);
+    const run = (await runner.get(sandbox.tenantId, started.run.id))!.value;
+    expect(run.pending).toEqual(expect.objectContaining({ kind: 'error', stepId: 'provisioned' }));
+    const reminders = await store.listReminders(sandbox.tenantId, run.id);
+    const scheduled = reminders.filter((r) => r.status === 'scheduled');
+    // The poll and the due-time reminder are cancelled; only the failure message is left, due now.
+    expect(scheduled.map((r) => r.payload.messageKey)).toEqual(['fixture.provisioning-failed']);
+    expect(scheduled[0]).toEqual(
+      expect.objectContaining({
+        dueAt: clock.now(),
+        payload: expect.objectContaining({
+          notify: true,
+          text: {
+            fr: `Le provisionnement de ${GUEST.mail} a échoué : le compte n’existe plus.`,
+            en: `Provisioning ${GUEST.mail} failed: the account no longer exists.`,
+          },
+        }),
+      }),
+    );
   });
 });

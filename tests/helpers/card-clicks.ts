@@ -1,4 +1,5 @@
 import { cardActionInvoke, messageActivity, type ConversationParty } from './teams-activities.js';
+import { asRead } from './inert-markdown.js';
 import { cardsIn, type LocalStack } from './local-stack.js';
 
 export type Card = Record<string, unknown>;
@@ -26,8 +27,9 @@ export function actionData(card: Card, verb: string, option?: string): Record<st
   return action.data as Record<string, unknown>;
 }
 
+/** The card as JSON, with its markdown texts as a reader sees them (rendered, formatting and escapes gone). */
 export function text(card: Card): string {
-  return JSON.stringify(card);
+  return JSON.stringify(asRead(card));
 }
 
 /** Clicks a button the way Teams does (adaptiveCard/action invoke) and returns the card that replaces it. */

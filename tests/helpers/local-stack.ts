@@ -34,7 +34,7 @@ export interface LocalStack {
    * Signs `who` in through the sandbox's real sign-in page, as a person following the card's link would; the
    * sandbox then tells the bot (signin/verifyState) and the conversation carries on before this resolves.
    */
-  signIn(signInLink: string, who: keyof typeof SEED_USERS): Promise<void>;
+  signIn(signInLink: string, who: keyof typeof SEED_USERS | { readonly id: string }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -116,7 +116,7 @@ export async function startLocalStack(
       const hidden = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)];
       if (!action) throw new Error(`no sign-in form in ${html.slice(0, 200)}`);
       const form = new URLSearchParams(hidden.map(([, k, v]) => [k!, v!.replace(/&amp;/g, '&')]));
-      form.set('user', SEED_USERS[who].id);
+      form.set('user', typeof who === 'string' ? SEED_USERS[who].id : who.id);
       const done = await fetch(new URL(action.replace(/&amp;/g, '&'), signInLink), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },

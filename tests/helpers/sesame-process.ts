@@ -145,7 +145,7 @@ export async function startCrashHarness(): Promise<CrashHarness> {
           const hidden = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)];
           if (!action) throw new Error(`no sign-in form in ${html.slice(0, 200)}`);
           const form = new URLSearchParams(hidden.map(([, k, v]) => [k!, v!.replace(/&amp;/g, '&')]));
-          form.set('user', SEED_USERS[who].id);
+          form.set('user', typeof who === 'string' ? SEED_USERS[who].id : who.id);
           const done = await fetch(new URL(action.replace(/&amp;/g, '&'), signInLink), {
             method: 'POST',
             headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },

@@ -136,7 +136,7 @@ describe('a kill -9 while the invitation is in flight', () => {
       data: (card.refresh as { action: { data: Record<string, unknown> } }).action.data,
     });
     expect(text(refreshed)).toContain('Sesame a été interrompu pendant l’étape « Invitation »');
-    expect(text(refreshed)).toContain('tapez **reprendre**');
+    expect(text(refreshed)).toContain('tapez reprendre');
     expect(text(refreshed)).not.toContain('Sesame travaille sur cette étape');
 
     // "reprendre": Sesame asks for sign-in first, then checks the tenant and moves on.

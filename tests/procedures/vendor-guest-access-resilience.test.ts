@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Run } from '../../core/engine/run.js';
 import { SimulatedClock } from '../../core/ports/clock.js';
-import { actionData, click, startGuestAccess, text, type Card } from '../helpers/card-clicks.js';
+import {
+  actionData,
+  actionsOf,
+  click,
+  lastCard,
+  startGuestAccess,
+  text,
+  type Card,
+} from '../helpers/card-clicks.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 import { cardActionInvoke, messageActivity, type ConversationParty } from '../helpers/teams-activities.js';
 
@@ -134,13 +142,14 @@ describe('card actions that must be refused change nothing', () => {
 });
 
 describe('a restart mid-run', () => {
-  it('resumes at the same step, and old cards still work', async () => {
+  it('resumes at the same step, and a card sent before the restart still works when clicked', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sesame-restart-'));
     try {
       let stack = await startLocalStack({ dataDir });
       const party = stack.party('globalAdmin');
       let card = await startGuestAccess(stack, party, 'globalAdmin');
       card = await click(stack, party, card, 'run.submit', { inputs: { email: VENDOR } });
+      const oldCard = card;
       const runId = runIdOf(card);
       await stack.stop();
 
@@ -148,11 +157,22 @@ describe('a restart mid-run', () => {
       const samePerson = { ...stack.party('globalAdmin', party.conversationId), user: party.user };
       // The new sandbox does not know the old sign-in: "resume" shows where the run stands, sign-in comes on click.
       await stack.post(messageActivity(samePerson, 'reprendre'));
-      const activities = await stack.sent(party.conversationId);
-      const resumed = JSON.stringify(activities[activities.length - 1]);
-      expect(resumed).toContain(`Inviter ${VENDOR} comme invité ?`);
+      const resumed = await lastCard(stack, samePerson);
+      expect(text(resumed)).toContain(`Inviter ${VENDOR} comme invité ?`);
       const run = (await stack.store.get<Run>('run', stack.sandbox.tenantId, runId))!.value;
       expect(run.currentStepId).toBe('invite');
+
+      // The button of the card sent before the restart: asks for sign-in, then, clicked again, invites.
+      const beforeSignIn = await click(stack, samePerson, oldCard, 'run.confirm');
+      expect(text(beforeSignIn)).not.toContain('ne sont pas valides');
+      const signInCard = await lastCard(stack, samePerson);
+      const link = actionsOf(signInCard).find((a) => a.type === 'Action.OpenUrl')?.url;
+      expect(typeof link).toBe('string');
+      await stack.signIn(link as string, 'globalAdmin');
+      const after = await click(stack, samePerson, oldCard, 'run.confirm');
+      expect(text(after)).not.toContain('ne sont pas valides');
+      expect(text(after)).toContain('Attribuer le rôle Inviteur');
+      expect(await graphWrites(stack)).toEqual([expect.stringMatching(/^POST \/invitations 201$/)]);
       await stack.stop();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -85,6 +85,7 @@ export function inTestDirectory(): SandboxDirectory {
   return {
     tenantId: TENANT_ID,
     tenantDisplayName: 'Contoso (sandbox)',
+    tenantIds: [TENANT_ID],
     listSignInUsers: () => all.filter((u) => u.userType === 'Member' && u.accountEnabled),
     findPrincipal: (idOrUpn) =>
       all.find(

@@ -104,7 +104,7 @@ export const checkKind: StepKindModule<CheckStep> = {
       end(t, 'failed', outcome.reason);
       return;
     }
-    setResult(t, step.id, 'done', { ...outcomeFields(outcome), requestIds });
+    setResult(t, step.id, 'done', { ...outcomeFields(outcome), requestIds, verdict: outcome.result });
     audit(t, 'check.evaluated', 'ok', {
       stepId: step.id,
       result: outcome.result,
@@ -112,7 +112,7 @@ export const checkKind: StepKindModule<CheckStep> = {
       requestIds,
     });
     t.enter(outcome.next ?? nextOf(t, step));
-    if (outcome.result === 'warn') t.wantsRender = true;
+    if (outcome.result !== 'pass') t.wantsRender = true;
   },
   onRetry(t, step) {
     issueChecks(t, step, 1, t.iso, true);

@@ -14,6 +14,7 @@ import {
   nextOf,
   outcomeFields,
   reminderKey,
+  remindOnFailure,
   schedule,
   setResult,
   textParams,
@@ -46,6 +47,18 @@ function completePoll(t: Tx, step: WaitStep, results: Results, interactive: bool
     setResult(t, step.id, 'done', { ...prev, ...outcomeFields(outcome), requestIds });
     audit(t, 'wait.satisfied', 'ok', { stepId: step.id, requestIds, objectIds: outcome.objectIds ?? [] });
     t.enter(nextOf(t, step));
+    return;
+  }
+  if (outcome.failed) {
+    // Stop polling and the wait's own reminders: the admin is told now, and retries once it is fixed.
+    cancelReminder(t, pollReminderId);
+    for (const r of step.reminders) cancelReminder(t, reminderKey(d.id, step.id, r.id));
+    const error = { code: 'graph_unexpected' as const, message: outcome.summary.en };
+    d.pending = { kind: 'error', stepId: step.id, stage: 'poll', error, summary: outcome.summary };
+    setResult(t, step.id, 'failed', { ...prev, ...outcomeFields(outcome), requestIds });
+    audit(t, 'wait.failed', 'failed', { stepId: step.id, requestIds });
+    if (step.onFailure) remindOnFailure(t, step.id, step.onFailure, { requestIds });
+    t.wantsRender = true;
     return;
   }
   const since = Date.parse(prev?.since ?? t.iso);
