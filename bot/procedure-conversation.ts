@@ -385,6 +385,9 @@ export function createProcedureConversation(options: ProcedureConversationOption
       if (run.conversationId !== turn.conversationId) return refuse('card_wrong_conversation');
       const parts = [payload.verb, run.id, run.conversationId, payload.stepVersion, payload.option];
       if (!signer.verify(parts, payload.sig)) return refuse('card_tampered', run);
+      // stepId is not signed (the step version is): it must still name the run's step, or the card is stale.
+      const stepId = (data as { stepId?: unknown }).stepId;
+      if (stepId !== undefined && stepId !== run.currentStepId) return refuse('card_stale', run);
       const unknownField = payload.verb === RUN_VERBS.submit ? unknownInput(run, turn.inputs) : undefined;
       if (unknownField) return refuse('action_invalid', run, { field: unknownField, reason: 'unknown' });
 

@@ -1,5 +1,5 @@
 /**
- * `npm run cards`: renders every card of the catalogue (bot/cards/card-catalogue.ts) to PNG, light and dark,
+ * `npm run cards`: renders every card of the catalogue (scripts/card-catalogue.ts) to PNG, light and dark,
  * into build/cards/<name>.<locale>.<theme>.png, with the adaptivecards browser renderer in a local Chromium and
  * Teams-like host configs. Offline: the renderer and its CSS are inlined into the page, nothing is fetched.
  *
@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { cardCatalogue } from '../bot/cards/card-catalogue.js';
+import { cardCatalogue } from './card-catalogue.js';
 import { launchChromium } from './chromium.js';
 
 const require = createRequire(import.meta.url);

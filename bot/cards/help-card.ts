@@ -18,15 +18,15 @@ export interface ProcedureListing {
 
 export const START_PROCEDURE_VERB = 'procedure.start';
 
-/** A procedure's title, summary and Start button. */
+/** A procedure's title, summary and Start button (plain text: summaries carry filled-in addresses). */
 function procedureEntry(locale: Locale, p: ProcedureListing): CardElement {
   return {
     type: 'Container',
     separator: true,
     spacing: 'Medium',
     items: [
-      textBlock(CardText.trusted(pick(p.title, locale)), { weight: 'Bolder' }),
-      textBlock(CardText.trusted(pick(p.summary, locale)), { isSubtle: true, spacing: 'Small' }),
+      textBlock(inert(pick(p.title, locale)), { weight: 'Bolder' }),
+      textBlock(inert(pick(p.summary, locale), { maxLength: 1000 }), { isSubtle: true, spacing: 'Small' }),
       {
         type: 'ActionSet',
         actions: [

@@ -1,4 +1,4 @@
-import { CATALOGUE_LOCALES, cardCatalogue } from '../../bot/cards/card-catalogue.js';
+import { CATALOGUE_LOCALES, cardCatalogue } from '../../scripts/card-catalogue.js';
 import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
 
 /** Every string in a card, with where it sits (placeholders and tokens hide in data and URLs too). */

@@ -9,7 +9,7 @@ describe('help card', () => {
 
   it.each(['fr', 'en'] as const)('lists every procedure with a Start action (%s)', (locale) => {
     const card = helpCard(locale, procedures);
-    const json = JSON.stringify(card);
+    const json = JSON.stringify(asRead(card));
     for (const p of procedures) {
       expect(json).toContain(p.title[locale]);
       expect(json).toContain(`"procedureId":"${p.id}"`);

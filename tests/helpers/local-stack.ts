@@ -57,10 +57,12 @@ export async function startLocalStack(
     graphSleep?: (ms: number) => Promise<void>;
     dataDir?: string;
     playground?: LocalStackOptions['playground'];
+    /** 'debug' keeps every line (the SDK's per-activity dumps too): for scans of what the logs may contain. */
+    logLevel?: 'debug' | 'info';
   } = {},
 ): Promise<LocalStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sesame-test-'));
-  const logger = new MemoryLogger();
+  const logger = new MemoryLogger(options.logLevel ?? 'info');
   const stack = await startStack({
     env: {
       PORT: '0',
@@ -68,6 +70,7 @@ export async function startLocalStack(
       SANDBOX_HTTPS_PORT: '0',
       DATA_DIR: dataDir,
       PLAYGROUND_PORT: '0',
+      ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}),
       ...options.env,
     },
     ...(options.playground ? { playground: options.playground } : {}),

@@ -20,7 +20,8 @@ const VENDOR = 'admin@onloop.onmicrosoft.com';
 describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox', () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startLocalStack();
+    // Debug level: the token scan below must see every line the server can log.
+    stack = await startLocalStack({ logLevel: 'debug' });
   });
   afterAll(async () => {
     await stack.stop();
@@ -146,6 +147,7 @@ describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox
       const path = join(stack.config.dataDir, file);
       if (existsSync(path)) expect(readFileSync(path).toString('latin1')).not.toMatch(jwt);
     }
+    expect(stack.logger.lines.some((l) => l.startsWith('debug '))).toBe(true);
     expect(stack.logger.lines.join('\n')).not.toMatch(jwt);
     expect(JSON.stringify(await stack.sent(party.conversationId))).not.toMatch(jwt);
   });

@@ -3,22 +3,22 @@
  * `npm run cards` renders for review. Run cards come from runs driven through the real pure engine with
  * Graph-shaped answers at a fixed time, so the output is deterministic and follows the engine when it changes.
  */
-import { ROLE } from '../../core/directory-roles.js';
-import { okResult, toGraphErrorData, type CallResult } from '../../core/engine/call-result.js';
-import type { EventActor, RunEvent } from '../../core/engine/events.js';
-import { createRun, type PendingCall, type Run } from '../../core/engine/run.js';
-import { transition } from '../../core/engine/transition.js';
-import { GraphError, SesameError } from '../../core/errors.js';
-import { errorText } from './card-text.js';
-import type { Locale } from '../../core/i18n/locale.js';
-import { PROCEDURES, procedureListing } from '../../core/procedures/catalog.js';
-import type { ProcedureModule } from '../../core/procedures/types.js';
-import { CEGID_LOOP_EMAIL, vendorGuestAccessModule } from '../../core/procedures/vendor-guest-access.js';
-import { errorCard, messageOnly, runStatusCard, signInCard } from './conversation-cards.js';
-import type { AdaptiveCard } from './adaptive-card.js';
-import { helpCard, unknownMessageCard } from './help-card.js';
-import { messageCard } from './message-card.js';
-import { runCard } from './run-card.js';
+import { ROLE } from '../core/directory-roles.js';
+import { okResult, toGraphErrorData, type CallResult } from '../core/engine/call-result.js';
+import type { EventActor, RunEvent } from '../core/engine/events.js';
+import { createRun, type PendingCall, type Run } from '../core/engine/run.js';
+import { transition } from '../core/engine/transition.js';
+import { GraphError, SesameError } from '../core/errors.js';
+import { errorText } from '../bot/cards/card-text.js';
+import type { Locale } from '../core/i18n/locale.js';
+import { PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
+import type { ProcedureModule } from '../core/procedures/types.js';
+import { CEGID_LOOP_EMAIL, vendorGuestAccessModule } from '../core/procedures/vendor-guest-access.js';
+import { errorCard, messageOnly, runStatusCard, signInCard } from '../bot/cards/conversation-cards.js';
+import type { AdaptiveCard } from '../bot/cards/adaptive-card.js';
+import { helpCard, unknownMessageCard } from '../bot/cards/help-card.js';
+import { messageCard } from '../bot/cards/message-card.js';
+import { runCard } from '../bot/cards/run-card.js';
 
 export interface CatalogueCard {
   readonly name: string;
