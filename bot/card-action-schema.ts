@@ -101,6 +101,8 @@ const EXECUTE_SCHEMA = {
       properties: {
         type: { const: 'Action.Execute' },
         id: { type: 'string', maxLength: 200 },
+        // Teams and the Agents Playground send the button's title with every Action.Execute.
+        title: { type: 'string', maxLength: 200 },
         verb: { type: 'string', maxLength: 64 },
         data: { type: 'object' },
       },

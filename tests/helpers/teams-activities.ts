@@ -28,12 +28,18 @@ export function messageActivity(party: ConversationParty, text: string) {
   return { ...base(party), type: 'message', text, textFormat: 'plain' };
 }
 
-export function cardActionInvoke(party: ConversationParty, verb: string, data: Record<string, unknown>) {
+/** An Action.Execute invoke as Teams sends it: the button's title travels with its verb and data. */
+export function cardActionInvoke(
+  party: ConversationParty,
+  verb: string,
+  data: Record<string, unknown>,
+  title = verb,
+) {
   return {
     ...base(party),
     type: 'invoke',
     name: 'adaptiveCard/action',
-    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    value: { action: { type: 'Action.Execute', title, verb, data }, trigger: 'manual' },
   };
 }
 
