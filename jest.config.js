@@ -17,7 +17,5 @@ export default {
   ],
   // Build outputs (dist/, build/deploy/ with its own package.json) are not part of the test module graph.
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
-  // Teams SDK 2.1 require()s the ES module `jose`; see the file for why jest needs it loaded first.
-  setupFiles: ['<rootDir>/tests/helpers/jest-load-jose-first.mjs'],
   testTimeout: 30000,
 };
