@@ -285,6 +285,15 @@ describe('proactive reminders (simulated clock)', () => {
     expect(audit.find((a) => a.action === 'reminder.failed')?.details).toMatchObject({ permanent: true });
   });
 
+  it('counts procedure A’s 2 business days over a French public holiday on the default calendar', async () => {
+    // Friday 10 July 2026, 17:00 in Paris: Monday 13 is day 1, Tuesday 14 (Fête nationale) does not count, Wednesday 15.
+    clock.set(Date.UTC(2026, 6, 10, 15, 0, 0));
+    const { run } = await waitingRun();
+    expect(run.stepResults['vendor-wait']?.dueAt).toBe(
+      new Date(Date.UTC(2026, 6, 15, 15, 0, 0)).toISOString(),
+    );
+  });
+
   it('counts the deadline on the tenant’s calendar chosen in the chat, and the card names it', async () => {
     // Friday 10 July 2026, 17:00 in Brussels: 2 Belgian business days is Tuesday 14 (a French holiday, not a Belgian one).
     const party = stack.party('globalAdmin');
