@@ -13,6 +13,7 @@ import {
 import type { SesameConfig } from '../../server/config.js';
 import { MemoryLogger } from '../../server/logger.js';
 import type { RunningSesame } from '../../server/main.js';
+import { recordedActivities, signInThroughSandboxPage, type RecordedActivity } from './sandbox-chat.js';
 import { postActivity, type ConversationParty } from './teams-activities.js';
 
 export interface LocalStack {
@@ -38,12 +39,7 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export interface RecordedActivity {
-  readonly id: string;
-  readonly type: string;
-  readonly text?: string;
-  readonly attachments?: { contentType: string; content: Record<string, unknown> }[];
-}
+export type { RecordedActivity };
 
 /**
  * The local stack `npm start` runs (scripts/local-stack.ts, env/.env.local), on ephemeral loopback ports with a
@@ -102,31 +98,8 @@ export async function startLocalStack(
       };
     },
     post: (activity, headers) => postActivity(sesame.url, activity, headers),
-    async sent(conversationId) {
-      const res = await fetch(
-        `${sandbox.httpUrl}/_sandbox/botframework/conversations/${encodeURIComponent(conversationId)}/activities`,
-      );
-      const body = (await res.json()) as {
-        activities: { id: string; activity: Omit<RecordedActivity, 'id'> }[];
-      };
-      return body.activities.map((r) => ({ ...r.activity, id: r.id }));
-    },
-    async signIn(signInLink, who) {
-      const page = await fetch(signInLink);
-      const html = await page.text();
-      const cookie = page.headers.get('set-cookie')?.split(';')[0] ?? '';
-      const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-      const hidden = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)];
-      if (!action) throw new Error(`no sign-in form in ${html.slice(0, 200)}`);
-      const form = new URLSearchParams(hidden.map(([, k, v]) => [k!, v!.replace(/&amp;/g, '&')]));
-      form.set('user', typeof who === 'string' ? SEED_USERS[who].id : who.id);
-      const done = await fetch(new URL(action.replace(/&amp;/g, '&'), signInLink), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-        body: form.toString(),
-      });
-      if (done.status !== 200) throw new Error(`sign-in failed: ${done.status} ${await done.text()}`);
-    },
+    sent: (conversationId) => recordedActivities(sandbox.httpUrl, conversationId),
+    signIn: signInThroughSandboxPage,
     async stop() {
       await stack.stop();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -14,7 +14,8 @@ import type { Store } from '../../core/ports/store.js';
 import { SEED_USERS } from '../../sandbox/data/seed.js';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.js';
 import { loadEnvFiles } from '../../server/env-files.js';
-import type { LocalStack, RecordedActivity } from './local-stack.js';
+import type { LocalStack } from './local-stack.js';
+import { recordedActivities, signInThroughSandboxPage } from './sandbox-chat.js';
 import { postActivity, type ConversationParty } from './teams-activities.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -128,31 +129,8 @@ export async function startCrashHarness(): Promise<CrashHarness> {
         sandbox,
         store,
         post: (activity, headers) => postActivity(current().url, activity, headers),
-        async sent(conversationId) {
-          const res = await fetch(
-            `${sandbox.httpUrl}/_sandbox/botframework/conversations/${encodeURIComponent(conversationId)}/activities`,
-          );
-          const body = (await res.json()) as {
-            activities: { id: string; activity: Omit<RecordedActivity, 'id'> }[];
-          };
-          return body.activities.map((r) => ({ ...r.activity, id: r.id }));
-        },
-        async signIn(signInLink, who) {
-          const page = await fetch(signInLink);
-          const html = await page.text();
-          const cookie = page.headers.get('set-cookie')?.split(';')[0] ?? '';
-          const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-          const hidden = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)];
-          if (!action) throw new Error(`no sign-in form in ${html.slice(0, 200)}`);
-          const form = new URLSearchParams(hidden.map(([, k, v]) => [k!, v!.replace(/&amp;/g, '&')]));
-          form.set('user', typeof who === 'string' ? SEED_USERS[who].id : who.id);
-          const done = await fetch(new URL(action.replace(/&amp;/g, '&'), signInLink), {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-            body: form.toString(),
-          });
-          if (done.status !== 200) throw new Error(`sign-in failed: ${done.status} ${await done.text()}`);
-        },
+        sent: (conversationId) => recordedActivities(sandbox.httpUrl, conversationId),
+        signIn: signInThroughSandboxPage,
       };
       return partial as LocalStack;
     },
