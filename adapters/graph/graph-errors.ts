@@ -121,17 +121,3 @@ function describeCause(e: Error): string | undefined {
   if (inner instanceof Error) return `${e.message} (${(inner as { code?: string }).code ?? inner.message})`;
   return undefined;
 }
-
-/** Graph answered 2xx with a body Sesame cannot read. */
-export function graphUnexpectedAnswer(
-  method: string,
-  path: string,
-  requestId: string,
-  problem: string,
-): GraphError {
-  return new GraphError('graph_unexpected', `Graph ${method} ${path}: ${problem}`, {
-    requestId,
-    graphCode: 'UnexpectedResponse',
-    details: { method, path },
-  });
-}

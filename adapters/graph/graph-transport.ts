@@ -11,9 +11,9 @@ import {
   RETRYABLE_STATUSES,
   graphErrorFromResponse,
   graphNetworkError,
-  graphUnexpectedAnswer,
   parseRetryAfter,
 } from './graph-errors.js';
+import { graphUnexpectedAnswer } from '../../core/graph/operation.js';
 
 /**
  * HTTP to Microsoft Graph (or the sandbox tenant) over @microsoft/microsoft-graph-client, with Sesame's own
