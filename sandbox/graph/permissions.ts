@@ -43,6 +43,20 @@ const ROLE_READ = [
   'Directory.Read.All',
   'Directory.ReadWrite.All',
 ];
+const ELIGIBILITY_READ = [
+  'RoleEligibilitySchedule.Read.Directory',
+  'RoleEligibilitySchedule.ReadWrite.Directory',
+  'RoleManagement.Read.Directory',
+  'RoleManagement.Read.All',
+  'RoleManagement.ReadWrite.Directory',
+];
+/** Who may list every eligibility of the tenant (PIM): not only the members' own. */
+const ELIGIBILITY_READERS = roles(
+  ROLE.globalReader,
+  ROLE.securityReader,
+  ROLE.securityAdministrator,
+  ROLE.privilegedRoleAdministrator,
+);
 const APP_READ = [
   'Application.Read.All',
   'Application.ReadWrite.All',
@@ -155,44 +169,16 @@ export const routePermissions: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>
     roles: roles(ROLE.privilegedRoleAdministrator),
   },
   'GET /roleManagement/directory/roleEligibilitySchedules': {
-    scopes: [
-      'RoleEligibilitySchedule.Read.Directory',
-      'RoleEligibilitySchedule.ReadWrite.Directory',
-      'RoleManagement.Read.Directory',
-      'RoleManagement.Read.All',
-      'RoleManagement.ReadWrite.Directory',
-    ],
-    roles: roles(
-      ROLE.globalReader,
-      ROLE.securityReader,
-      ROLE.securityAdministrator,
-      ROLE.privilegedRoleAdministrator,
-    ),
+    scopes: ELIGIBILITY_READ,
+    roles: ELIGIBILITY_READERS,
   },
   'GET /roleManagement/directory/roleEligibilityScheduleInstances': {
-    scopes: [
-      'RoleEligibilitySchedule.Read.Directory',
-      'RoleEligibilitySchedule.ReadWrite.Directory',
-      'RoleManagement.Read.Directory',
-      'RoleManagement.Read.All',
-      'RoleManagement.ReadWrite.Directory',
-    ],
-    roles: roles(
-      ROLE.globalReader,
-      ROLE.securityReader,
-      ROLE.securityAdministrator,
-      ROLE.privilegedRoleAdministrator,
-    ),
+    scopes: ELIGIBILITY_READ,
+    roles: ELIGIBILITY_READERS,
   },
   // PIM's "My roles": every member may list their own eligibilities.
   "GET /roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='{on}')": {
-    scopes: [
-      'RoleEligibilitySchedule.Read.Directory',
-      'RoleEligibilitySchedule.ReadWrite.Directory',
-      'RoleManagement.Read.Directory',
-      'RoleManagement.Read.All',
-      'RoleManagement.ReadWrite.Directory',
-    ],
+    scopes: ELIGIBILITY_READ,
     roles: member,
   },
   'GET /subscribedSkus': {

@@ -17,6 +17,7 @@ import {
   str,
 } from './shared.js';
 
+/** The app role assignments a service principal grants (as resource) or holds (as principal). */
 export function appRoleAssignmentsOf(
   a: HandlerArgs,
   side: 'resourceId' | 'principalId',

@@ -167,8 +167,6 @@ export function entity(
   return ok({ '@odata.context': contextUrl(a.req, ctx, select, true), ...project(obj, select) }, status);
 }
 
-/** The app role assignments a service principal grants (as resource) or holds (as principal). */
-
 export function list(
   a: HandlerArgs,
   items: readonly Record<string, unknown>[],
