@@ -3,7 +3,7 @@
  * within the reader's own tenant:
  * - holders of a directory role that administers what the procedures change or reads the whole directory
  *   (Global Administrator, Privileged Role Administrator, User Administrator, Global Reader, Security Reader),
- *   or of the app role `Sesame.Auditor` a tenant may assign on Sesame's enterprise app, see every run and
+ *   or of the app role `Sesame.Auditor` (declared in aad.manifest.json) a tenant assigns on Sesame's enterprise app, see every run and
  *   the whole audit log of their tenant;
  * - anyone else sees the runs they started or acted on, and the audit events of those runs only.
  *

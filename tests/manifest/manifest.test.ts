@@ -1,4 +1,5 @@
 import { SESAME_SIGN_IN_SCOPES } from '../../core/procedures/catalog.js';
+import { AUDITOR_APP_ROLE } from '../../core/run-visibility.js';
 import {
   mkdtempSync,
   readFileSync,
@@ -339,6 +340,13 @@ describe('Agents Toolkit files', () => {
     ]);
     expect(yml).toMatch(/clientId: BOT_ID/);
     expect(yml).toMatch(/generateServicePrincipal: true/);
+  });
+
+  it('aad.manifest.json declares the Sesame.Auditor app role the tab API reads from the token', () => {
+    const roles = aad.appRoles as Json[];
+    expect(roles.map((r) => r.value)).toEqual([AUDITOR_APP_ROLE]);
+    expect(roles[0]).toMatchObject({ allowedMemberTypes: ['User'], isEnabled: true });
+    expect(String(roles[0].id)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
   it('aad.manifest.json exposes access_as_user to the Teams, Microsoft 365 and Outlook clients under the bot-style URI', () => {
