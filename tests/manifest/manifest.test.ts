@@ -346,7 +346,7 @@ describe('Agents Toolkit files', () => {
     const roles = aad.appRoles as Json[];
     expect(roles.map((r) => r.value)).toEqual([AUDITOR_APP_ROLE]);
     expect(roles[0]).toMatchObject({ allowedMemberTypes: ['User'], isEnabled: true });
-    expect(String(roles[0].id)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(String(roles[0]?.id)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
   it('aad.manifest.json exposes access_as_user to the Teams, Microsoft 365 and Outlook clients under the bot-style URI', () => {
