@@ -36,6 +36,13 @@ describe('Node.js version guard', () => {
     expect(message).toContain('export PATH="$PWD/node_modules/.bin:$PATH"');
   });
 
+  it('tells a deployed Sesame (SESAME_MODE=production) to change the host runtime, not to use npm', () => {
+    const message = unsupportedNodeMessage('20.20.2', '/usr/local/bin/node', 'production');
+    expect(message).toContain('Node.js 22.12 or later');
+    expect(message).toContain('--linux-fx-version "NODE|24-lts"');
+    expect(message).not.toContain('npm start');
+  });
+
   it('draws the line at 22.12', () => {
     expect(unsupportedNodeMessage('v22.11.0', 'node')).toBeDefined();
     expect(unsupportedNodeMessage('22.12.0', 'node')).toBeUndefined();
