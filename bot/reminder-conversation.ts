@@ -301,13 +301,16 @@ export function createReminderConversation(options: ReminderConversationOptions)
             stepVersion: run.stepVersion,
             sig: signer.sign([RUN_VERBS.retry, run.id, run.conversationId, run.stepVersion, undefined]),
           };
-          await options.conversation.onRunAction(turn, RUN_VERBS.retry, retry);
+          const answer = await options.conversation.onRunAction(turn, RUN_VERBS.retry, retry);
           run = (await store.get<Run>('run', turn.tenantId, run.id))?.value ?? run;
           const done = step ? run.stepResults[step.id]?.status === 'done' : false;
           if (done) {
             const current = moduleOf(run)?.procedure.steps.find((s) => s.id === run.currentStepId);
             state = { kind: 'resolved', at, ...(current ? { next: current.title[run.locale] } : {}) };
             await store.cancelReminder(turn.tenantId, reminder.id);
+            // The run's card for the step it moved on to, in the chat: what the admin does next is right there.
+            if (answer.type === 'application/vnd.microsoft.card.adaptive')
+              await turn.sendCard(answer.value as unknown as AdaptiveCard);
           } else state = { kind: 'still-waiting', at };
           await audit(run, 'reminder.rechecked', who, { reminderId: reminder.id, satisfied: done });
           break;

@@ -231,6 +231,11 @@ describe('proactive reminders (simulated clock)', () => {
     expect(text(after)).toContain('la procédure passe à l’étape « Confirmation de Cegid Loop »');
     const moved = (await stack.store.get<Run>('run', stack.sandbox.tenantId, run.id))!.value;
     expect(moved.currentStepId).toBe('vendor-confirmed');
+    // The step it moved on to is in the chat, ready to click: "Cegid Loop confirmed" finishes the run.
+    const next = cardsIn((await recorded(party, 'send')) as never).pop()!;
+    expect(text(next)).toContain('Confirmation de Cegid Loop');
+    const finished = await click(stack, party, next, 'run.done');
+    expect(text(finished)).toContain('Procédure terminée');
   });
 
   it('refuses a reminder button whose data was edited, or clicked from another chat', async () => {

@@ -5,12 +5,8 @@
  * sandbox's page, playing the vendor in the sandbox console — then shows what Emma Robert (Guest Inviter) and
  * Lucas Moreau (no role) are told. Any 500 in the chat, or a turn left without an answer, fails it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { freePort } from '../../scripts/local-stack.js';
 import { SEED_USERS } from '../../sandbox/data/seed.js';
 import {
   chromiumAvailable,
@@ -20,6 +16,7 @@ import {
   loopbackOnly,
   screenshotDir,
 } from './playground-stack.js';
+import { npmStart, type NpmStart, type PrintedUrls } from './npm-start-process.js';
 
 if (!chromiumAvailable()) {
   throw new Error(
@@ -32,45 +29,9 @@ const VENDOR = 'admin@onloop.onmicrosoft.com';
 /** Each step waits on Sesame, the sandbox and the Playground's rendering: a silent turn fails after this. */
 const STEP = 30_000;
 
-interface Printed {
-  readonly chat: string;
-  readonly tab: string;
-  readonly console: string;
-}
-
-/** `npm start` in its own process group (so it and its children stop together), with its output kept. */
-function npmStart(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const chunks: string[] = [];
-  const child = spawn('npm', ['start'], {
-    cwd: process.cwd(),
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => chunks.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => chunks.push(d.toString()));
-  return { child, output: () => chunks.join('') };
-}
-
-async function printedUrls(output: () => string, child: ChildProcess): Promise<Printed> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const text = output();
-    const url = (label: string) => new RegExp(`${label}[^\\n]*?(http://\\S+)`).exec(text)?.[1];
-    const chat = url('Chat with the bot');
-    const tab = url('Tab \\(');
-    const consoleUrl = url('Sandbox console');
-    if (chat && tab && consoleUrl) return { chat, tab, console: consoleUrl };
-    if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${text}`);
-    if (Date.now() > deadline) throw new Error(`npm start printed no URLs:\n${text}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('npm start, then procedure A in the Playground (Chromium)', () => {
-  let started: ReturnType<typeof npmStart>;
-  let urls: Printed;
-  let dataDir: string;
+  let started: NpmStart;
+  let urls: PrintedUrls;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -80,23 +41,8 @@ describe('npm start, then procedure A in the Playground (Chromium)', () => {
   const shot = (p: Page, name: string) => p.screenshot({ path: join(shots, `npm-start-${name}.png`) });
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sesame-npm-start-'));
-    const [port, http, https, playground] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
-    started = npmStart({
-      PORT: String(port),
-      SANDBOX_HTTP_PORT: String(http),
-      SANDBOX_HTTPS_PORT: String(https),
-      PLAYGROUND_PORT: String(playground),
-      DATA_DIR: dataDir,
-      // The Playground's own switch: it does not open the machine's browser (this test drives Chromium).
-      TEAMSAPPTESTER_BROWSER: 'none',
-    });
-    urls = await printedUrls(started.output, started.child);
+    started = await npmStart('npm-start');
+    urls = started.urls;
     browser = await launchChromium();
     context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1400, height: 1000 } });
     requests = await loopbackOnly(context);
@@ -108,13 +54,7 @@ describe('npm start, then procedure A in the Playground (Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    const child = started?.child;
-    if (child?.pid && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(-child.pid, 'SIGTERM');
-      await exited;
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await started?.stop();
   }, 60_000);
 
   const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

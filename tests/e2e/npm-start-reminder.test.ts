@@ -1,0 +1,214 @@
+/**
+ * Procedure A's deadline reminder, as a newcomer sees it from `npm start`: in the Agents Playground (Chromium),
+ * Claire Martin runs procedure A up to the wait for Cegid Loop (2 business days); in the sandbox console the shared
+ * clock moves 2 business days on; the reminder card arrives by itself in the Playground chat (a proactive send to
+ * the conversation reference Sesame stored, through its serviceUrl: the Playground's). Then its buttons: snooze
+ * 1 hour (the card says so, and an hour later on the clock the reminder comes back as a new card), "re-check now"
+ * while the vendor has not accepted (still waiting), and again once the vendor accepted in the console (the run
+ * moves on to Cegid Loop's confirmation, and the chat shows that step's card).
+ */
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { SEED_USERS } from '../../sandbox/data/seed.js';
+import {
+  chromiumAvailable,
+  CHROMIUM,
+  isPlaygroundChrome,
+  launchChromium,
+  loopbackOnly,
+  screenshotDir,
+} from './playground-stack.js';
+import { npmStart, type NpmStart } from './npm-start-process.js';
+
+if (!chromiumAvailable()) {
+  throw new Error(
+    `Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH, or apt-get install -y chromium): ` +
+      'the npm start reminder test cannot run.',
+  );
+}
+
+const VENDOR = 'admin@onloop.onmicrosoft.com';
+/** Each step waits on Sesame, the sandbox and the Playground's rendering: a silent turn fails after this. */
+const STEP = 30_000;
+const REMINDER_TITLE = 'Rappel — Accès invité Cegid Loop';
+
+describe('npm start: procedure A’s deadline reminder arrives in the Playground (Chromium)', () => {
+  let started: NpmStart;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let requests: { offLoopback: string[] };
+  const serverErrors: string[] = [];
+  const shots = screenshotDir();
+  const shot = (p: Page, name: string) => p.screenshot({ path: join(shots, `reminder-${name}.png`) });
+
+  beforeAll(async () => {
+    started = await npmStart('npm-start-reminder');
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1400, height: 1000 } });
+    requests = await loopbackOnly(context);
+    context.on('response', (r) => {
+      if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+    page = await context.newPage();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await started?.stop();
+  }, 60_000);
+
+  const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const exactly = (s: string): RegExp => new RegExp(`^${escape(s)}$`);
+  const button = (name: string): Locator => page.getByRole('button', { name: exactly(name) }).last();
+  const link = (name: string): Locator => page.getByRole('link', { name: exactly(name) }).last();
+  const text = (t: string | RegExp): Locator =>
+    page.getByText(typeof t === 'string' ? new RegExp(escape(t)) : t);
+  const see = (t: string | RegExp): Promise<void> =>
+    text(t).last().waitFor({ state: 'visible', timeout: STEP });
+  const type = async (t: string) => {
+    const box = page.getByRole('textbox').last();
+    await box.click();
+    await box.pressSequentially(t);
+    await box.press('Enter');
+  };
+  /** Waits until `locator` matches more than `before` elements. */
+  async function countAbove(locator: Locator, before: number, what: string): Promise<void> {
+    const deadline = Date.now() + STEP;
+    while ((await locator.count()) <= before) {
+      if (Date.now() > deadline) throw new Error(`${what}: still ${before} after ${STEP} ms`);
+      await page.waitForTimeout(200);
+    }
+  }
+
+  function failures(): string[] {
+    const logged = started
+      .output()
+      .split('\n')
+      .filter((line) => /\b(message|invoke|conversationUpdate|installationUpdate)\b.*\b5\d\d\b/i.test(line));
+    return [...serverErrors, ...logged];
+  }
+
+  async function explained(body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (e) {
+      await Promise.all(context.pages().map((p, i) => shot(p, `failure-${i}`).catch(() => undefined)));
+      console.error(`npm start output:\n${started.output().slice(-6000)}\nScreenshots: ${shots}`);
+      throw e;
+    }
+  }
+
+  /** The sandbox console in its own tab: `act` on it, then back to the chat. */
+  async function inConsole(act: (consolePage: Page) => Promise<void>): Promise<void> {
+    const consolePage = await context.newPage();
+    await consolePage.goto(started.urls.console);
+    await act(consolePage);
+    await consolePage.close();
+    await page.bringToFront();
+  }
+
+  /** Clicks one of the console's clock buttons and waits for the time it shows to move. */
+  async function advanceClock(consolePage: Page, control: string, amount?: number): Promise<void> {
+    const now = consolePage.locator('[data-clock-now]');
+    const before = await now.innerText();
+    if (amount !== undefined) {
+      const field = consolePage.getByRole('spinbutton', {
+        name: control === 'Advance by hours' ? 'hours' : 'business days',
+      });
+      await field.fill(String(amount));
+    }
+    await consolePage.getByRole('button', { name: control }).click();
+    await consolePage.waitForFunction(
+      (previous) => document.querySelector('[data-clock-now]')?.textContent !== previous,
+      before,
+      { timeout: STEP },
+    );
+    expect(Date.parse(await now.innerText())).toBeGreaterThan(Date.parse(before));
+  }
+
+  it(
+    'the reminder card comes by itself after 2 business days; snooze, re-check and the vendor’s acceptance work from it',
+    () =>
+      explained(async () => {
+        await page.goto(started.urls.chat);
+        await page.getByText(SEED_USERS.globalAdmin.displayName).first().waitFor({ timeout: STEP });
+        await page.getByRole('textbox').last().waitFor({ timeout: STEP });
+
+        // Procedure A up to the wait for the vendor.
+        const signInLinks = page.getByRole('link', { name: exactly('Se connecter') });
+        const links = await signInLinks.count();
+        await type('accès invité Cegid Loop');
+        await countAbove(signInLinks, links, 'sign-in card');
+        const [signIn] = await Promise.all([
+          context.waitForEvent('page', { timeout: STEP }),
+          link('Se connecter').click(),
+        ]);
+        await signIn.waitForLoadState('domcontentloaded');
+        await signIn
+          .getByRole('button', { name: new RegExp(SEED_USERS.globalAdmin.displayName) })
+          .click({ timeout: STEP });
+        await signIn.getByText('Vous pouvez fermer cette fenêtre').waitFor({ timeout: STEP });
+        await signIn.close();
+        await page.bringToFront();
+        await see('Adresse e-mail du fournisseur');
+        const email = page.getByRole('textbox', { name: /Adresse e-mail du fournisseur/ }).last();
+        if ((await email.inputValue()) !== VENDOR) await email.fill(VENDOR);
+        await button('Continuer').click();
+        await see(`Inviter ${VENDOR} comme invité ?`);
+        await button('Inviter').click();
+        await see(`Attribuer le rôle Inviteur à ${VENDOR} ?`);
+        await button('Attribuer').click();
+        await button('Vérifier maintenant').waitFor({ timeout: STEP });
+        // No reminder yet: the window is open.
+        await expect(text(REMINDER_TITLE).count()).resolves.toBe(0);
+        await shot(page, '01-waiting');
+
+        // Two business days later on the shared clock, nobody typing anything: the reminder card arrives.
+        await inConsole((c) => advanceClock(c, 'Advance by business days', 2));
+        await see(REMINDER_TITLE);
+        await see('Le délai de 2 jours ouvrés laissé à Cegid Loop pour l’accès invité de');
+        await see('Jours ouvrés comptés sur le calendrier');
+        await expect(text(REMINDER_TITLE).count()).resolves.toBe(1);
+        await shot(page, '02-reminder-arrived');
+
+        // Snooze 1 hour: the card says until when and by whom, for everyone (it is updated in place).
+        await button('Rappeler dans 1 heure').click();
+        await see(`par ${SEED_USERS.globalAdmin.displayName}.`);
+        await see(/Reporté au /);
+        await expect(text(REMINDER_TITLE).count()).resolves.toBe(1);
+        await shot(page, '03-snoozed');
+
+        // An hour and a bit later the reminder comes back, once, as a new card.
+        await inConsole((c) => advanceClock(c, 'Advance by hours', 2));
+        await countAbove(text(REMINDER_TITLE), 1, 'the snoozed reminder back');
+        await expect(text(REMINDER_TITLE).count()).resolves.toBe(2);
+        await shot(page, '04-snoozed-reminder-back');
+
+        // Re-check now while the vendor has not accepted: still waiting.
+        await button('Revérifier maintenant').click();
+        await see(/toujours en attente/);
+        await shot(page, '05-still-waiting');
+
+        // The vendor accepts in the console; re-check now moves the run on to Cegid Loop's confirmation.
+        await inConsole(async (c) => {
+          const row = c.locator('section[data-source="guest-invitations"] tr', { hasText: VENDOR });
+          await row.getByRole('button', { name: 'Accept as the guest' }).click();
+          await c
+            .locator('section[data-section="guests"] tr', { hasText: VENDOR })
+            .getByText('Accepted')
+            .waitFor({ timeout: STEP });
+        });
+        await button('Revérifier maintenant').click();
+        await see(/c’est fait, la procédure passe à l’étape/);
+        await button('Cegid Loop a confirmé').waitFor({ timeout: STEP });
+        await shot(page, '06-rechecked-moved-on');
+        await button('Cegid Loop a confirmé').click();
+        await see('Procédure terminée');
+
+        expect(failures()).toEqual([]);
+        expect(requests.offLoopback.filter((url) => !isPlaygroundChrome(url))).toEqual([]);
+      }),
+    300_000,
+  );
+});
