@@ -19,6 +19,7 @@ export interface GraphResponseMeta {
 /** The resources the catalogue is grouped by (one module each in core/graph/operations, one in the sandbox). */
 export type GraphResource =
   | 'users'
+  | 'groups'
   | 'invitations'
   | 'policies'
   | 'role-management'

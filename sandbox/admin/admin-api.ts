@@ -5,6 +5,7 @@
  */
 import type { Hono, Context } from 'hono';
 import { mountConsole } from '../console/console-api.js';
+import { quarantine, settleJob } from '../graph/handlers/synchronization.js';
 import type { SandboxRuntime, FaultConfig, LargeTenantParams } from '../runtime.js';
 
 function isLoopback(address: string | undefined): boolean {
@@ -132,6 +133,23 @@ export function mountAdmin(app: Hono, rt: SandboxRuntime): void {
   });
   app.delete('/_sandbox/dns/:domain', (c) => {
     rt.state.publishedDnsTxt.delete(c.req.param('domain').toLowerCase());
+    return c.body(null, 204);
+  });
+
+  /**
+   * The vendor revokes the provisioning token saved for a job (rotated on its side, an admin left): the token
+   * stops working and the job goes into quarantine now, as Entra puts it at the next cycle. Only a new token,
+   * saved and followed by a start, brings it back.
+   */
+  app.put('/_sandbox/synchronization/:spId/jobs/:jobId/quarantine', (c) => {
+    const spId = c.req.param('spId').toLowerCase();
+    const s = rt.state.synchronization.get(spId);
+    const job = s?.jobs.get(c.req.param('jobId'));
+    if (!s || !job) return problem(c, 404, 'No such provisioning job.');
+    settleJob(rt.state, spId, job, rt.now());
+    const token = s.secrets.find((x) => x.key === 'SecretToken')?.value;
+    if (token) s.revokedTokens.add(token);
+    quarantine(job, rt.now(), 'The application answered 401 Unauthorized: the secret token was revoked.');
     return c.body(null, 204);
   });
 

@@ -4,6 +4,7 @@
  * procedure adds its own source here (a consent granted in a client tenant, a provisioning job that succeeds or
  * fails) and the console shows it with no other change.
  */
+import { settleJob } from '../graph/handlers/synchronization.js';
 import type { SandboxRuntime } from '../runtime.js';
 
 export interface ConsoleAction {
@@ -80,8 +81,43 @@ const domainDnsRecords: OutsideEventSource = {
   },
 };
 
+const provisioningJobs: OutsideEventSource = {
+  id: 'provisioning-jobs',
+  title: 'Provisioning jobs of gallery apps',
+  actor: 'the vendor (e.g. LogMeIn), on its side of the provisioning connection',
+  pending(rt) {
+    const out: OutsideEvent[] = [];
+    for (const [spId, s] of rt.state.synchronization) {
+      const sp = rt.state.servicePrincipals.get(spId);
+      for (const job of s.jobs.values()) {
+        settleJob(rt.state, spId, job, rt.now());
+        const status = job.status as { code?: string } | null;
+        const code = status?.code ?? 'unknown';
+        out.push({
+          id: job.id,
+          title: `${sp?.displayName ?? spId} — ${job.id}`,
+          detail: `status ${code}`,
+          actions:
+            code === 'Active'
+              ? [
+                  {
+                    label: 'Revoke the secret token (the job goes into quarantine)',
+                    method: 'PUT',
+                    path: `/_sandbox/synchronization/${encodeURIComponent(spId)}/jobs/${encodeURIComponent(job.id)}/quarantine`,
+                    primary: true,
+                  },
+                ]
+              : [],
+        });
+      }
+    }
+    return out;
+  },
+};
+
 /** The console lists these, in this order. */
 export const OUTSIDE_EVENT_SOURCES: readonly OutsideEventSource[] = [
   pendingGuestInvitations,
   domainDnsRecords,
+  provisioningJobs,
 ];

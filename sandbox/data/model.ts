@@ -57,9 +57,22 @@ export interface ServicePrincipal extends GraphObject {
   displayName: string;
 }
 
+/** What drives a job's status between reads (kept beside the job: Graph shows none of it). */
+export interface JobRun {
+  /** When the current run (start) began: cycles follow every `intervalMs` from there. */
+  startedAt: number;
+  /** How many cycles of this run the status already reflects. */
+  cyclesSeen: number;
+  /** The console put the job in quarantine (the vendor revoked the token): until the next start. */
+  quarantinedAt?: number;
+}
+
 export interface SynchronizationState {
   jobs: Map<string, GraphObject>;
   secrets: { key: string; value: string }[];
+  runs: Map<string, JobRun>;
+  /** Secret tokens the vendor revoked (the console's "revoke"): they stop working everywhere. */
+  revokedTokens: Set<string>;
 }
 
 export const ROLE = {
@@ -99,6 +112,8 @@ export class TenantState {
   readonly users = new Map<string, GraphUser>();
   private readonly upnIndex = new Map<string, string>();
   private userListCache: GraphUser[] | undefined;
+  /** Security groups (assigned to gallery apps in procedure D), by object id. */
+  readonly groups = new Map<string, GraphObject>();
   readonly domains = new Map<string, GraphObject>();
   readonly domainVerificationCodes = new Map<string, string>();
   /** Domains whose TXT record "exists in DNS" (the admin API can flip it; see /_sandbox/dns). */

@@ -270,10 +270,42 @@ export const VENDOR_APPS = {
   docusign: { appId: guidFrom('vendor:docusign'), displayName: 'DocuSign' },
 } as const;
 
+/**
+ * Gallery apps for procedure D. The ids are SANDBOX VALUES, not Microsoft's: Microsoft does not document gallery
+ * template ids, and Sesame never relies on one — it finds the template by displayName
+ * (GET /applicationTemplates?$filter=displayName eq '…'), as Microsoft's own samples do.
+ */
 export const APPLICATION_TEMPLATES = {
   goTo: { id: guidFrom('applicationTemplate:goto'), displayName: 'GoTo Meeting', factoryTag: 'gotomeeting' },
   logMeIn: { id: guidFrom('applicationTemplate:logmein'), displayName: 'LogMeIn', factoryTag: 'logmein' },
 } as const;
+
+/** Security groups of the firm (procedure D assigns some to a gallery app). */
+export const SEED_GROUPS = [
+  { id: guidFrom('seed:group:associes'), displayName: 'Associés', description: 'Les associés du cabinet' },
+  {
+    id: guidFrom('seed:group:comptabilite'),
+    displayName: 'Comptabilité',
+    description: 'Collaborateurs comptables',
+  },
+  { id: guidFrom('seed:group:webinaires'), displayName: 'Webinaires clients', description: 'Animateurs des webinaires' },
+] as const;
+
+export function group(id: string, displayName: string, description: string, createdMs: number): GraphObject {
+  return {
+    id,
+    deletedDateTime: null,
+    createdDateTime: iso(createdMs),
+    description,
+    displayName,
+    groupTypes: [],
+    mail: null,
+    mailEnabled: false,
+    mailNickname: displayName.normalize('NFD').replace(/[^A-Za-z0-9]/g, '').toLowerCase(),
+    securityEnabled: true,
+    visibility: null,
+  };
+}
 
 /** Graph's application permission User.Read.All (app role on the Microsoft Graph service principal). */
 export const GRAPH_APP_ROLE_USER_READ_ALL = 'df021288-bdef-4463-88db-98f22de89214';
@@ -519,6 +551,8 @@ export function seedTenant(now: number): TenantState {
     app(guidFrom('app:legacy-export'), 'Export comptable (ancien)', now - 10 * DAY),
   ];
   for (const a of apps) t.applications.set(a.id, a);
+
+  for (const g of SEED_GROUPS) t.groups.set(g.id, group(g.id, g.displayName, g.description, created));
 
   for (const tpl of Object.values(APPLICATION_TEMPLATES)) {
     t.applicationTemplates.push({

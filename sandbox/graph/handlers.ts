@@ -6,6 +6,7 @@
 import type { RouteKey } from './route-table.js';
 import { applicationHandlers } from './handlers/applications.js';
 import { domainHandlers } from './handlers/domains.js';
+import { groupHandlers } from './handlers/groups.js';
 import { invitationHandlers } from './handlers/invitations.js';
 import { licenceHandlers } from './handlers/licences.js';
 import { organizationHandlers } from './handlers/organization.js';
@@ -21,6 +22,7 @@ export { USER_DEFAULT_SELECT, isEmailAddress, isStrongPassword } from './handler
 
 const byResource = {
   ...userHandlers,
+  ...groupHandlers,
   ...invitationHandlers,
   ...policyHandlers,
   ...roleManagementHandlers,

@@ -88,6 +88,17 @@ export const routePermissions: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>
     roles: anyUser,
   },
   'GET /users': { scopes: USERS_READ, roles: member },
+  'GET /groups': {
+    scopes: [
+      'Group.ReadBasic.All',
+      'GroupMember.Read.All',
+      'Group.Read.All',
+      'Group.ReadWrite.All',
+      'Directory.Read.All',
+      'Directory.ReadWrite.All',
+    ],
+    roles: member,
+  },
   'POST /users': {
     scopes: ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
     roles: roles(ROLE.userAdministrator),

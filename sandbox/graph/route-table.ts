@@ -14,6 +14,7 @@ export const graphRouteTable = [
   { method: 'DELETE', path: '/users/{id}' },
   { method: 'POST', path: '/users/{id}/assignLicense' },
   { method: 'GET', path: '/users/{id}/licenseDetails' },
+  { method: 'GET', path: '/groups' },
   { method: 'POST', path: '/invitations' },
   { method: 'GET', path: '/policies/authorizationPolicy' },
   { method: 'PATCH', path: '/policies/authorizationPolicy' },

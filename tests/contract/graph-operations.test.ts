@@ -8,6 +8,7 @@ import { routePermissions, INVITE_POLICY } from '../../sandbox/graph/permissions
 import { graphRouteTable } from '../../sandbox/graph/route-table.js';
 import { applicationHandlers } from '../../sandbox/graph/handlers/applications.js';
 import { domainHandlers } from '../../sandbox/graph/handlers/domains.js';
+import { groupHandlers } from '../../sandbox/graph/handlers/groups.js';
 import { invitationHandlers } from '../../sandbox/graph/handlers/invitations.js';
 import { licenceHandlers } from '../../sandbox/graph/handlers/licences.js';
 import { permissionGrantHandlers } from '../../sandbox/graph/handlers/permission-grants.js';
@@ -125,6 +126,7 @@ describe('the Graph operations catalogue', () => {
   /** The sandbox module of each resource (sandbox/graph/handlers/<resource>.ts). */
   const sandboxModules: Record<GraphResource, Readonly<Record<string, unknown>>> = {
     users: userHandlers,
+    groups: groupHandlers,
     invitations: invitationHandlers,
     policies: policyHandlers,
     'role-management': roleManagementHandlers,

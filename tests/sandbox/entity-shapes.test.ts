@@ -17,6 +17,7 @@ describe('seeded entities use only Graph v1.0 property names', () => {
   it.each<[CsdlTypeName, () => Record<string, unknown>[]]>([
     ['user', () => [...t.users.values(), ...large.users.values()]],
     ['domain', () => [...t.domains.values()]],
+    ['group', () => [...t.groups.values()]],
     ['subscribedSku', () => t.subscribedSkus],
     ['unifiedRoleDefinition', () => t.roleDefinitions],
     ['unifiedRoleAssignment', () => [...t.roleAssignments.values()]],

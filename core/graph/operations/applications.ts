@@ -11,6 +11,16 @@ const SERVICE_PRINCIPAL = shape({
 });
 export type ServicePrincipal = Shaped<typeof SERVICE_PRINCIPAL>;
 
+/** An enterprise app instantiated from a gallery template: the template it came from, the roles users get. */
+const GALLERY_SP = shape({
+  id: 'id',
+  appId: 'id',
+  displayName: 'string',
+  applicationTemplateId: 'string',
+  appRoles: { list: { id: 'id', displayName: 'string', allowedMemberTypes: 'strings', isEnabled: 'boolean' } },
+});
+export type GalleryServicePrincipal = Shaped<typeof GALLERY_SP>;
+
 const APP_ROLE_ASSIGNMENT = shape({
   id: 'id',
   appRoleId: 'string',
@@ -76,6 +86,62 @@ export const applicationOperations = {
     purpose: 'B + checklist: application permissions granted to a vendor app',
     example: [EXAMPLE_ID],
     request: (id) => ({ path: `/servicePrincipals/${segment(id)}/appRoleAssignments` }),
+    read: (body, answer) => ({
+      assignments: answer.items(body).map((a) => answer.shape(APP_ROLE_ASSIGNMENT, a)),
+    }),
+  }),
+
+  /** 404 (graph_not_found) right after instantiation: the service principal has not replicated yet. */
+  getServicePrincipal: operation<[id: string], GalleryServicePrincipal>({
+    resource: 'applications',
+    method: 'GET',
+    path: '/servicePrincipals/{id}',
+    select: selectOf(GALLERY_SP),
+    paging: 'one',
+    permission: 'Application.Read.All',
+    roles: { kind: 'member' },
+    purpose: 'D: wait for the instantiated app’s service principal to replicate; its app roles',
+    example: [EXAMPLE_ID],
+    request: (id) => ({ path: `/servicePrincipals/${segment(id)}` }),
+    read: readsShape(GALLERY_SP),
+  }),
+
+  /** Instances of a gallery app already in the tenant: instantiating again would make a second app. */
+  findServicePrincipalsByTemplate: operation<
+    [templateId: string],
+    { readonly servicePrincipals: readonly GalleryServicePrincipal[] }
+  >({
+    resource: 'applications',
+    method: 'GET',
+    path: '/servicePrincipals',
+    query: "$filter=applicationTemplateId eq '{templateId}'",
+    select: selectOf(GALLERY_SP),
+    paging: 'all',
+    permission: 'Application.Read.All',
+    roles: { kind: 'member' },
+    purpose: 'D: an instance of the gallery app already exists (reuse it)',
+    example: [EXAMPLE_ID],
+    request: (templateId) => ({ query: { $filter: `applicationTemplateId eq ${odataString(templateId)}` } }),
+    read: (body, answer) => ({
+      servicePrincipals: answer.items(body).map((sp) => answer.shape(GALLERY_SP, sp)),
+    }),
+  }),
+
+  /** Who has access to an app (users and groups assigned to it): the assignments it grants as resource. */
+  listAppRoleAssignedTo: operation<
+    [servicePrincipalId: string],
+    { readonly assignments: readonly AppRoleAssignment[] }
+  >({
+    resource: 'applications',
+    method: 'GET',
+    path: '/servicePrincipals/{id}/appRoleAssignedTo',
+    select: selectOf(APP_ROLE_ASSIGNMENT),
+    paging: 'all',
+    permission: 'Application.Read.All',
+    roles: { kind: 'member' },
+    purpose: 'D: users and groups already assigned to the gallery app (never assign twice)',
+    example: [EXAMPLE_ID],
+    request: (id) => ({ path: `/servicePrincipals/${segment(id)}/appRoleAssignedTo` }),
     read: (body, answer) => ({
       assignments: answer.items(body).map((a) => answer.shape(APP_ROLE_ASSIGNMENT, a)),
     }),

@@ -7,6 +7,7 @@
 import type { GraphOperation, GraphResponseMeta } from '../operation.js';
 import { applicationOperations } from './applications.js';
 import { domainOperations } from './domains.js';
+import { groupOperations } from './groups.js';
 import { invitationOperations } from './invitations.js';
 import { licenceOperations } from './licences.js';
 import { permissionGrantOperations } from './permission-grants.js';
@@ -17,6 +18,7 @@ import { userOperations } from './users.js';
 
 export const GRAPH_OPERATIONS = {
   ...userOperations,
+  ...groupOperations,
   ...invitationOperations,
   ...policyOperations,
   ...roleManagementOperations,
@@ -51,6 +53,7 @@ export const GRAPH_OPERATION_NAMES = Object.keys(GRAPH_OPERATIONS) as GraphOpNam
 
 export type * from './applications.js';
 export type * from './domains.js';
+export type * from './groups.js';
 export type * from './invitations.js';
 export type * from './licences.js';
 export type * from './permission-grants.js';

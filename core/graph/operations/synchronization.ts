@@ -3,15 +3,46 @@ import { ROLE } from '../../directory-roles.js';
 import { noContent, operation, readsShape, segment, type NoContent } from '../operation.js';
 import { selectOf, shape, type Shaped } from '../shape.js';
 
-const TEMPLATE = shape({ id: 'id', factoryTag: 'string' });
+const TEMPLATE = shape({ id: 'id', factoryTag: 'string', default: 'boolean' });
 export type SynchronizationTemplate = Shaped<typeof TEMPLATE>;
 
+const SYNC_ERROR = { object: { code: 'string', message: 'string', tenantActionable: 'boolean' } } as const;
+const EXECUTION = {
+  object: {
+    /** 'Succeeded' | 'Failed' | 'EntryLevelErrors' */
+    state: 'string',
+    timeBegan: 'string',
+    timeEnded: 'string',
+    countExported: 'number',
+    countEscrowed: 'number',
+    error: SYNC_ERROR,
+  },
+} as const;
 const JOB = shape({
   id: 'id',
   templateId: 'string',
-  /** code ('Active' | 'Paused' | 'Quarantine' | 'NotRun'), quarantine, lastExecution… as Graph sends them. */
-  status: 'json',
-  schedule: 'json',
+  status: {
+    object: {
+      /** 'NotConfigured' | 'NotRun' | 'Active' | 'Paused' | 'Quarantine' */
+      code: 'string',
+      quarantine: {
+        object: {
+          /** quarantineReason: EncounteredQuarantineException, QuarantinedOnDemand, TooManyDeletes… */
+          reason: 'string',
+          currentBegan: 'string',
+          nextAttempt: 'string',
+          error: SYNC_ERROR,
+        },
+      },
+      lastExecution: EXECUTION,
+      lastSuccessfulExecution: EXECUTION,
+      /** When the job last caught up with every change (0001-01-01 before the first time). */
+      steadyStateLastAchievedTime: 'string',
+      progress: { list: { completedUnits: 'number', totalUnits: 'number', units: 'string' } },
+      troubleshootingUrl: 'string',
+    },
+  },
+  schedule: { object: { state: 'string', interval: 'string' } },
 });
 export type SynchronizationJob = Shaped<typeof JOB>;
 
@@ -47,6 +78,23 @@ export const synchronizationOperations = {
     example: [SP],
     request: (spId) => ({ path: `/servicePrincipals/${segment(spId)}/synchronization/templates` }),
     read: (body, answer) => ({ templates: answer.items(body).map((t) => answer.shape(TEMPLATE, t)) }),
+  }),
+
+  listSynchronizationJobs: operation<
+    [servicePrincipalId: string],
+    { readonly jobs: readonly SynchronizationJob[] }
+  >({
+    resource: 'synchronization',
+    method: 'GET',
+    path: '/servicePrincipals/{id}/synchronization/jobs',
+    select: selectOf(JOB),
+    paging: 'all',
+    permission: 'Synchronization.Read.All',
+    roles: { kind: 'anyOf', roles: SYNC_READ_ROLES },
+    purpose: 'D: a provisioning job already exists (never create a second one)',
+    example: [SP],
+    request: (spId) => ({ path: jobs(spId) }),
+    read: (body, answer) => ({ jobs: answer.items(body).map((j) => answer.shape(JOB, j)) }),
   }),
 
   createSynchronizationJob: operation<[servicePrincipalId: string, templateId: string], SynchronizationJob>({

@@ -115,6 +115,25 @@ export const userOperations = {
     read: readUsers,
   }),
 
+  /** The organisation's members, for a person to pick (assignments to an app): the first 200, by name. */
+  listMemberUsers: operation<[], UserList>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users',
+    query: "$filter=userType eq 'Member' and accountEnabled eq true&$top=200",
+    select: selectOf(USER),
+    paging: 'one',
+    permission: 'User.Read.All',
+    permissionNote:
+      "The map's least privileged scope for GET /users is User.ReadBasic.All, which cannot filter on userType " +
+      'or accountEnabled (not in the basic profile).',
+    roles: { kind: 'member' },
+    purpose: 'D: the users an admin can assign to the gallery app',
+    example: [],
+    request: () => ({ query: { $filter: "userType eq 'Member' and accountEnabled eq true", $top: '200' } }),
+    read: readUsers,
+  }),
+
   getUser: operation<[id: string], DirectoryUser>({
     resource: 'users',
     method: 'GET',

@@ -68,7 +68,8 @@ export const applicationHandlers = {
       throw badRequest('The resourceId must be the id of the service principal in the URL.');
     const user = a.rt.state.users.get(principalId);
     const principalSp = a.rt.state.servicePrincipals.get(principalId);
-    if ((!user && !principalSp) || !a.rt.visible(principalId)) throw notFound(principalId);
+    const group = a.rt.state.groups.get(principalId);
+    if ((!user && !principalSp && !group) || !a.rt.visible(principalId)) throw notFound(principalId);
     const roles = (sp.appRoles as { id: string }[] | undefined) ?? [];
     if (appRoleId !== '00000000-0000-0000-0000-000000000000' && !roles.some((r) => r.id === appRoleId))
       throw badRequest('Permission being assigned was not found on application');
@@ -83,9 +84,10 @@ export const applicationHandlers = {
       deletedDateTime: null,
       appRoleId,
       createdDateTime: iso(a.rt.now()),
-      principalDisplayName: user?.displayName ?? principalSp?.displayName ?? null,
+      principalDisplayName:
+        user?.displayName ?? principalSp?.displayName ?? (group?.displayName as string | undefined) ?? null,
       principalId,
-      principalType: user ? 'User' : 'ServicePrincipal',
+      principalType: user ? 'User' : group ? 'Group' : 'ServicePrincipal',
       resourceDisplayName: sp.displayName as string,
       resourceId: sp.id,
     };

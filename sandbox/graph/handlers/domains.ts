@@ -94,6 +94,12 @@ export const domainHandlers = {
     if (a.req.body !== undefined && !(isRecord(a.req.body) && Object.keys(a.req.body).length === 0))
       checkParams(a.req.body, [], 'verify');
     if (d.isVerified !== true) {
+      // Entra verifies a domain in one tenant only (a sandbox wording: Microsoft does not document the message).
+      const owner = a.rt.tenants.find((t) => t !== a.rt.state && t.verifiedDomainNames().includes(d.id));
+      if (owner)
+        throw badRequest(
+          `Domain verification failed: the domain ${d.id} is already verified in another Microsoft Entra tenant. A domain can be verified in one tenant only.`,
+        );
       if (!a.rt.state.publishedDnsTxt.has(d.id))
         throw badRequest(
           `Domain verification failed: the TXT record ${a.rt.state.domainVerificationCodes.get(d.id) ?? ''} was not found in the DNS of ${d.id}.`,
