@@ -17,7 +17,9 @@ const GALLERY_SP = shape({
   appId: 'id',
   displayName: 'string',
   applicationTemplateId: 'string',
-  appRoles: { list: { id: 'id', displayName: 'string', allowedMemberTypes: 'strings', isEnabled: 'boolean' } },
+  appRoles: {
+    list: { id: 'id', displayName: 'string', allowedMemberTypes: 'strings', isEnabled: 'boolean' },
+  },
 });
 export type GalleryServicePrincipal = Shaped<typeof GALLERY_SP>;
 
