@@ -1,9 +1,11 @@
 import { Hono, type Context } from 'hono';
 import { SesameError } from '../core/errors.js';
-import type { Localized } from '../core/i18n/locale.js';
+import { resolveLocale, type Localized } from '../core/i18n/locale.js';
 import type { AuditEvent, Reminder, Store } from '../core/ports/store.js';
 import { isOwnRun, runVisibility, type RunParticipants } from '../core/run-visibility.js';
 import type { TabEnv } from './http-app.js';
+import { auditCsv, auditFilterFromQuery, findAudit, withTitles, type AuditFilter } from './tab-audit.js';
+import { runState, type RunStateRecord } from './tab-run-view.js';
 
 interface ProcedureInfo {
   readonly id: string;
@@ -13,7 +15,8 @@ interface ProcedureInfo {
 }
 
 /** What the tab needs of a stored run (the engine's Run is a superset). */
-interface RunRecordView extends RunParticipants {
+interface RunRecordView extends RunParticipants, Omit<RunStateRecord, 'admin'> {
+  readonly admin?: { readonly id: string; readonly name?: string };
   readonly id: string;
   readonly procedureId: string;
   readonly status: string;
@@ -49,6 +52,9 @@ const caller = (c: Context) => (c as unknown as Context<TabEnv>).get('caller');
 
 /** How many runs the tab lists, and how far back "own runs" are looked for. */
 const RUN_LIMIT = 200;
+
+/** At most this many events in one CSV export (the newest ones matching the filters). */
+export const AUDIT_EXPORT_LIMIT = 50_000;
 
 /**
  * /api/tab/*: read-only views for the tab, always scoped to the caller's tenant (from the verified token), and
@@ -103,23 +109,22 @@ export function createTabApi(options: TabApiOptions): Hono {
           startedBy: run.startedBy,
           updatedAt,
           ...(reminder ? { reminder } : {}),
+          ...runState(run, procedure?.steps ?? []),
         };
       }),
     );
   });
 
-  api.get('/audit', async (c) => {
+  /** A page of the audit events this caller may read, newest first, matching `filter`. */
+  async function visibleAudit(
+    c: Context,
+    page: { readonly before?: number; readonly limit: number },
+    filter: AuditFilter,
+  ): Promise<AuditEvent[]> {
     const me = caller(c);
-    const before = c.req.query('before');
     const runId = c.req.query('runId');
-    const limitRaw = Number(c.req.query('limit') ?? '50');
-    const limit = Number.isInteger(limitRaw) && limitRaw > 0 ? Math.min(limitRaw, 200) : 50;
-    const page = {
-      limit,
-      ...(before && /^\d+$/.test(before) ? { before: Number(before) } : {}),
-    };
     if (runVisibility(me).scope === 'tenant') {
-      return c.json(await options.store.listAudit(me.tenantId, { ...page, ...(runId ? { runId } : {}) }));
+      return findAudit(options.store, me.tenantId, { ...page, ...(runId ? { runId } : {}) }, filter);
     }
     // Everyone else: the events of their own runs, merged newest first.
     const own = (await visibleRuns(c)).map((r) => r.id);
@@ -129,13 +134,39 @@ export function createTabApi(options: TabApiOptions): Hono {
       });
     }
     const perRun = await Promise.all(
-      (runId ? [runId] : own).map((id) => options.store.listAudit(me.tenantId, { ...page, runId: id })),
+      (runId ? [runId] : own).map((id) =>
+        findAudit(options.store, me.tenantId, { ...page, runId: id }, filter),
+      ),
     );
-    const events: AuditEvent[] = perRun
+    return perRun
       .flat()
       .sort((a, b) => b.seq - a.seq)
-      .slice(0, limit);
-    return c.json(events);
+      .slice(0, page.limit);
+  }
+
+  const beforeOf = (c: Context) => {
+    const before = c.req.query('before');
+    return before && /^\d+$/.test(before) ? { before: Number(before) } : {};
+  };
+
+  api.get('/audit', async (c) => {
+    const limitRaw = Number(c.req.query('limit') ?? '50');
+    const limit = Number.isInteger(limitRaw) && limitRaw > 0 ? Math.min(limitRaw, 200) : 50;
+    const filter = auditFilterFromQuery((name) => c.req.query(name));
+    const events = await visibleAudit(c, { limit, ...beforeOf(c) }, filter);
+    return c.json(withTitles(events, options.procedures()));
+  });
+
+  /** The same events as /audit (same filters, same visibility) as a CSV file, up to AUDIT_EXPORT_LIMIT rows. */
+  api.get('/audit.csv', async (c) => {
+    const filter = auditFilterFromQuery((name) => c.req.query(name));
+    const events = await visibleAudit(c, { limit: AUDIT_EXPORT_LIMIT, ...beforeOf(c) }, filter);
+    const locale = resolveLocale(c.req.header('accept-language'));
+    return c.body(auditCsv(withTitles(events, options.procedures()), locale), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="sesame-audit.csv"`,
+      'cache-control': 'no-store',
+    });
   });
 
   return api;

@@ -17,17 +17,32 @@ export const useAuditLogStyles = makeStyles({
   colActor: { width: '10rem' },
   colAction: { width: '12rem' },
   colResult: { width: '6rem' },
-  colRun: { width: '7rem' },
+  toolbar: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'flex-end',
+    columnGap: tokens.spacingHorizontalM,
+    rowGap: tokens.spacingVerticalS,
+  },
+  filter: { minWidth: '10rem' },
+  toolbarActions: {
+    display: 'flex',
+    alignItems: 'center',
+    columnGap: tokens.spacingHorizontalS,
+    marginLeft: 'auto',
+  },
+  wide: { flexBasis: '100%' },
+  stack: {
+    display: 'flex',
+    flexDirection: 'column',
+    rowGap: tokens.spacingVerticalXXS,
+  },
   when: {
     whiteSpace: 'nowrap',
   },
   details: {
     color: tokens.colorNeutralForeground2,
     overflowWrap: 'anywhere',
-  },
-  runId: {
-    fontFamily: tokens.fontFamilyMonospace,
-    fontSize: tokens.fontSizeBase200,
   },
   footer: {
     display: 'flex',

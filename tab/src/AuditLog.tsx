@@ -1,7 +1,13 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ChangeEvent } from 'react';
 import {
+  Badge,
   Body1,
   Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Select,
   Spinner,
   Table,
   TableBody,
@@ -12,11 +18,14 @@ import {
   Text,
   Title3,
   useId,
+  type BadgeProps,
 } from '@fluentui/react-components';
-import { AUDIT_PAGE_SIZE, type TabApiClient, type TabAuditEvent } from './api-client.js';
+import { auditActionText, auditResultText, describeAuditDetails } from '../../core/audit-text.js';
+import { AUDIT_PAGE_SIZE, type AuditFilter, type TabApiClient, type TabAuditEvent } from './api-client.js';
 import { useAuditLogStyles } from './AuditLog.styles.js';
-import { formatDateTime, formatDetails } from './format.js';
-import { tt, type Locale } from './i18n.js';
+import { errorText } from './error-text.js';
+import { formatDateTime } from './format.js';
+import { tt, type Locale, type TabMessageKey } from './i18n.js';
 import { LoadError } from './LoadError.js';
 import { useResource, type Resource } from './use-resource.js';
 
@@ -25,7 +34,73 @@ export interface AuditLogProps {
   readonly locale: Locale;
   readonly languageTag: string;
   readonly pageSize?: number;
+  /** Saves the exported file; the tab downloads it through a link (a seam for tests). */
+  readonly saveFile?: (file: Blob, name: string) => void;
 }
+
+/** The families of actions the "kind" filter offers (server/tab-audit.ts matches a code or its family). */
+export const AUDIT_KINDS: readonly { readonly value: string; readonly key: TabMessageKey }[] = [
+  { value: 'graph.write', key: 'audit.kind.write' },
+  { value: 'run', key: 'audit.kind.run' },
+  { value: 'step', key: 'audit.kind.step' },
+  { value: 'reminder', key: 'audit.kind.reminder' },
+  { value: 'checklist', key: 'audit.kind.checklist' },
+];
+
+const RESULT_BADGE: Record<string, BadgeProps['color']> = {
+  ok: 'success',
+  failed: 'danger',
+  refused: 'warning',
+  skipped: 'subtle',
+};
+
+/** The form's values: dates as the date inputs give them (YYYY-MM-DD, local days). */
+export interface AuditFilterForm {
+  readonly result: string;
+  readonly kind: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export const noAuditFilter: AuditFilterForm = { result: '', kind: '', from: '', to: '' };
+
+/** The API's filter for the form: whole local days, "to" included. */
+export function auditFilterOf(form: AuditFilterForm): AuditFilter {
+  const day = (value: string, plusDays = 0) => {
+    const [y, m, d] = value.split('-').map(Number);
+    if (!y || !m || !d) return undefined;
+    return new Date(y, m - 1, d + plusDays).toISOString();
+  };
+  const from = form.from ? day(form.from) : undefined;
+  const to = form.to ? day(form.to, 1) : undefined;
+  return {
+    ...(form.result ? { result: form.result as AuditFilter['result'] } : {}),
+    ...(form.kind ? { action: form.kind } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+  };
+}
+
+/** Downloads a file from the page (works inside the Teams frame and in a browser). */
+export function downloadFile(file: Blob, name: string): void {
+  const url = URL.createObjectURL(file);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The file name of an export: the day it was made, in the reader's calendar. */
+export function exportFileName(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `sesame-audit-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.csv`;
+}
+
+export type ExportState =
+  { readonly state: 'idle' | 'exporting' } | { readonly state: 'error'; readonly error: unknown };
 
 export interface OlderPages {
   readonly events: TabAuditEvent[];
@@ -38,8 +113,22 @@ export interface OlderPages {
 export const noOlderPages: OlderPages = { events: [], loading: false, reachedStart: false };
 
 /** The tenant's audit log, newest first, 50 entries at a time with a button for older ones. */
-export function AuditLog({ api, locale, languageTag, pageSize = AUDIT_PAGE_SIZE }: AuditLogProps) {
-  const load = useCallback(() => api.audit({ limit: pageSize }), [api, pageSize]);
+export function AuditLog({
+  api,
+  locale,
+  languageTag,
+  pageSize = AUDIT_PAGE_SIZE,
+  saveFile = downloadFile,
+}: AuditLogProps) {
+  const [form, setForm] = useState<AuditFilterForm>(noAuditFilter);
+  const [exporting, setExporting] = useState<ExportState>({ state: 'idle' });
+  const filter = useRef<AuditFilter>({});
+  filter.current = auditFilterOf(form);
+  const filterKey = JSON.stringify(filter.current);
+  const load = useCallback(
+    () => api.audit({ limit: pageSize }, JSON.parse(filterKey) as AuditFilter),
+    [api, pageSize, filterKey],
+  );
   const [firstPage, retry] = useResource(load);
   const [older, setOlder] = useState<OlderPages>(noOlderPages);
 
@@ -56,7 +145,7 @@ export function AuditLog({ api, locale, languageTag, pageSize = AUDIT_PAGE_SIZE 
     if (!oldest || older.loading) return;
     const asked = generation.current;
     setOlder((o) => ({ ...o, loading: true, error: undefined }));
-    api.audit({ before: oldest.seq, limit: pageSize }).then(
+    api.audit({ before: oldest.seq, limit: pageSize }, filter.current).then(
       (page) =>
         asked === generation.current &&
         setOlder((o) => ({
@@ -65,6 +154,18 @@ export function AuditLog({ api, locale, languageTag, pageSize = AUDIT_PAGE_SIZE 
           reachedStart: page.length < pageSize,
         })),
       (error: unknown) => asked === generation.current && setOlder((o) => ({ ...o, loading: false, error })),
+    );
+  };
+
+  const exportCsv = () => {
+    if (exporting.state === 'exporting') return;
+    setExporting({ state: 'exporting' });
+    api.auditCsv(filter.current).then(
+      (file) => {
+        saveFile(file, exportFileName(new Date()));
+        setExporting({ state: 'idle' });
+      },
+      (error: unknown) => setExporting({ state: 'error', error }),
     );
   };
 
@@ -77,6 +178,10 @@ export function AuditLog({ api, locale, languageTag, pageSize = AUDIT_PAGE_SIZE 
       older={older}
       onRetry={retry}
       onLoadOlder={loadOlder}
+      form={form}
+      onFormChange={setForm}
+      exporting={exporting}
+      onExport={exportCsv}
     />
   );
 }
@@ -89,11 +194,80 @@ export interface AuditLogViewProps {
   readonly older: OlderPages;
   readonly onRetry: () => void;
   readonly onLoadOlder: () => void;
+  readonly form?: AuditFilterForm;
+  readonly onFormChange?: (form: AuditFilterForm) => void;
+  readonly exporting?: ExportState;
+  readonly onExport?: () => void;
+}
+
+/** The filters and the export button above the table. */
+function AuditToolbar(props: {
+  readonly locale: Locale;
+  readonly form: AuditFilterForm;
+  readonly onFormChange: (form: AuditFilterForm) => void;
+  readonly exporting: ExportState;
+  readonly onExport: () => void;
+}) {
+  const { locale, form, onFormChange, exporting, onExport } = props;
+  const styles = useAuditLogStyles();
+  const set = (key: keyof AuditFilterForm) => (event: ChangeEvent<HTMLSelectElement | HTMLInputElement>) =>
+    onFormChange({ ...form, [key]: event.target.value });
+  const filtered = form.result !== '' || form.kind !== '' || form.from !== '' || form.to !== '';
+  return (
+    <div className={styles.toolbar} role="search" aria-label={tt(locale, 'audit.filters')}>
+      <Field label={tt(locale, 'audit.filter.result')} className={styles.filter}>
+        <Select value={form.result} onChange={set('result')}>
+          <option value="">{tt(locale, 'audit.filter.all')}</option>
+          {(['ok', 'failed', 'refused', 'skipped'] as const).map((r) => (
+            <option key={r} value={r}>
+              {auditResultText(r, locale)}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label={tt(locale, 'audit.filter.kind')} className={styles.filter}>
+        <Select value={form.kind} onChange={set('kind')}>
+          <option value="">{tt(locale, 'audit.filter.all')}</option>
+          {AUDIT_KINDS.map((k) => (
+            <option key={k.value} value={k.value}>
+              {tt(locale, k.key)}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label={tt(locale, 'audit.filter.from')} className={styles.filter}>
+        <Input type="date" value={form.from} onChange={set('from')} />
+      </Field>
+      <Field label={tt(locale, 'audit.filter.to')} className={styles.filter}>
+        <Input type="date" value={form.to} onChange={set('to')} />
+      </Field>
+      <div className={styles.toolbarActions}>
+        {filtered && (
+          <Button appearance="subtle" onClick={() => onFormChange(noAuditFilter)}>
+            {tt(locale, 'audit.filter.clear')}
+          </Button>
+        )}
+        <Button disabledFocusable={exporting.state === 'exporting'} onClick={onExport}>
+          {tt(locale, filtered ? 'audit.exportFiltered' : 'audit.export')}
+        </Button>
+        {exporting.state === 'exporting' && <Spinner size="tiny" label={tt(locale, 'audit.exporting')} />}
+      </div>
+      {exporting.state === 'error' && (
+        <MessageBar intent="error" layout="multiline" className={styles.wide}>
+          <MessageBarBody>
+            {tt(locale, 'audit.exportFailed')} {errorText(locale, exporting.error)}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </div>
+  );
 }
 
 /** What the audit log shows in each state; no loading of its own. */
 export function AuditLogView(props: AuditLogViewProps) {
   const { locale, languageTag, pageSize, firstPage, older, onRetry, onLoadOlder } = props;
+  const form = props.form ?? noAuditFilter;
+  const filtered = form.result !== '' || form.kind !== '' || form.from !== '' || form.to !== '';
   const styles = useAuditLogStyles();
   const headingId = useId('audit-heading');
   const events = firstPage.state === 'ready' ? [...firstPage.data, ...older.events] : [];
@@ -106,9 +280,20 @@ export function AuditLogView(props: AuditLogViewProps) {
         {tt(locale, 'audit.title')}
       </Title3>
       <Body1 as="p">{tt(locale, 'audit.intro')}</Body1>
+      {props.onFormChange && props.onExport && (
+        <AuditToolbar
+          locale={locale}
+          form={form}
+          onFormChange={props.onFormChange}
+          exporting={props.exporting ?? { state: 'idle' }}
+          onExport={props.onExport}
+        />
+      )}
       {firstPage.state === 'loading' && <Spinner size="small" label={tt(locale, 'audit.loading')} />}
       {firstPage.state === 'error' && <LoadError locale={locale} error={firstPage.error} onRetry={onRetry} />}
-      {firstPage.state === 'ready' && events.length === 0 && <Text as="p">{tt(locale, 'audit.empty')}</Text>}
+      {firstPage.state === 'ready' && events.length === 0 && (
+        <Text as="p">{tt(locale, filtered ? 'audit.emptyFiltered' : 'audit.empty')}</Text>
+      )}
       {events.length > 0 && (
         <>
           <div className={styles.scroller}>
@@ -128,9 +313,6 @@ export function AuditLogView(props: AuditLogViewProps) {
                     {tt(locale, 'audit.col.result')}
                   </TableHeaderCell>
                   <TableHeaderCell scope="col">{tt(locale, 'audit.col.details')}</TableHeaderCell>
-                  <TableHeaderCell scope="col" className={styles.colRun}>
-                    {tt(locale, 'audit.col.run')}
-                  </TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -139,12 +321,22 @@ export function AuditLogView(props: AuditLogViewProps) {
                     <TableCell className={styles.when}>
                       <time dateTime={event.at}>{formatDateTime(event.at, languageTag)}</time>
                     </TableCell>
-                    <TableCell>{event.actorName}</TableCell>
-                    <TableCell>{event.action}</TableCell>
-                    <TableCell>{event.result}</TableCell>
-                    <TableCell className={styles.details}>{formatDetails(event.details)}</TableCell>
+                    <TableCell>{event.actorName || (event.actorId === 'sesame' ? 'Sesame' : '—')}</TableCell>
                     <TableCell>
-                      {event.runId ? <span className={styles.runId}>{event.runId}</span> : null}
+                      <div className={styles.stack}>
+                        <span>{auditActionText(event.action, locale)}</span>
+                        {event.procedureTitle && (
+                          <span className={styles.subtle}>{event.procedureTitle[locale]}</span>
+                        )}
+                      </div>
+                    </TableCell>
+                    <TableCell>
+                      <Badge appearance="tint" color={RESULT_BADGE[event.result] ?? 'informative'}>
+                        {auditResultText(event.result, locale)}
+                      </Badge>
+                    </TableCell>
+                    <TableCell className={styles.details}>
+                      {describeAuditDetails(event, locale, (iso) => formatDateTime(iso, languageTag))}
                     </TableCell>
                   </TableRow>
                 ))}

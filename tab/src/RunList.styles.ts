@@ -11,9 +11,15 @@ export const useRunListStyles = makeStyles({
     overflowX: 'auto',
   },
   table: {
-    minWidth: '48rem',
+    minWidth: '60rem',
   },
-  colStatus: { width: '9rem' },
+  stack: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-start',
+    rowGap: tokens.spacingVerticalXXS,
+  },
+  colStatus: { width: '11rem' },
   colDate: { width: '11rem' },
   subtle: {
     color: tokens.colorNeutralForeground3,

@@ -21,6 +21,40 @@ export interface TabProcedure {
 
 export type RunStatus = 'active' | 'waiting' | 'done' | 'failed' | 'cancelled';
 
+/** What an open run waits for (server/tab-run-view.ts). Step titles are null before the first step. */
+export type TabRunWaitingFor =
+  | {
+      readonly kind: 'rights';
+      readonly stepTitle: Localized | null;
+      readonly missingRoles: readonly Localized[];
+      readonly missingScopes: readonly string[];
+    }
+  | {
+      readonly kind: 'deadline';
+      readonly stepTitle: Localized | null;
+      readonly until: string;
+      readonly nextCheckAt?: string;
+    }
+  | {
+      readonly kind: 'admin';
+      readonly stepTitle: Localized | null;
+      readonly ask: 'confirm' | 'input' | 'choice' | 'manual' | 'secret';
+    }
+  | {
+      readonly kind: 'retry';
+      readonly stepTitle: Localized | null;
+      readonly at: string;
+      readonly reason?: Localized;
+      readonly code?: string;
+    }
+  | {
+      readonly kind: 'error';
+      readonly stepTitle: Localized | null;
+      readonly reason?: Localized;
+      readonly code?: string;
+    }
+  | { readonly kind: 'graph'; readonly stepTitle: Localized | null };
+
 export interface TabRun {
   readonly id: string;
   readonly procedureId: string;
@@ -33,16 +67,44 @@ export interface TabRun {
   readonly updatedAt: string;
   /** Reminders posted to the chat: when the next is due, whether one was given up. */
   readonly reminder?: { readonly nextAt?: string; readonly failed: boolean };
+  /** Open runs: what they wait for; absent from older servers. */
+  readonly waitingFor?: TabRunWaitingFor;
+  /** The admin who acted last, when not the one who started it. */
+  readonly lastActor?: { readonly id: string; readonly name: string };
+  /** Failed or cancelled runs: why. */
+  readonly outcome?: { readonly reason: Localized };
 }
 
 export interface TabAuditEvent {
   readonly seq: number;
   readonly at: string;
-  readonly actorName: string;
+  /** The admin's Entra object id, or 'sesame' for Sesame itself. */
+  readonly actorId?: string;
+  readonly actorName?: string;
   readonly runId?: string;
   readonly action: string;
   readonly result: string;
   readonly details?: string | Readonly<Record<string, unknown>> | null;
+  readonly procedureTitle?: Localized;
+  readonly stepTitle?: Localized;
+}
+
+/** Filters of the audit log (server/tab-audit.ts); an absent field does not filter. */
+export interface AuditFilter {
+  readonly result?: 'ok' | 'failed' | 'refused' | 'skipped';
+  /** An action code or its family ('run', 'graph.write', 'reminder', 'checklist'…). */
+  readonly action?: string;
+  /** ISO times: from (inclusive), to (exclusive). */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+function filterQuery(filter: AuditFilter, query = new URLSearchParams()): URLSearchParams {
+  for (const key of ['result', 'action', 'from', 'to'] as const) {
+    const value = filter[key];
+    if (value) query.set(key, value);
+  }
+  return query;
 }
 
 /** `/tab/config.json`: public settings the tab needs before it can call anything. */
@@ -103,11 +165,23 @@ export class TabApiClient {
   }
 
   /** One page of the audit log, newest first; `before` is the `seq` of the oldest entry already shown. */
-  audit(page: { before?: number; limit?: number } = {}): Promise<TabAuditEvent[]> {
-    const query = new URLSearchParams();
+  audit(page: { before?: number; limit?: number } = {}, filter: AuditFilter = {}): Promise<TabAuditEvent[]> {
+    const query = filterQuery(filter);
     if (page.before !== undefined) query.set('before', String(page.before));
     query.set('limit', String(page.limit ?? AUDIT_PAGE_SIZE));
     return this.getJson<TabAuditEvent[]>(`/api/tab/audit?${query.toString()}`, Array.isArray);
+  }
+
+  /** The audit log matching `filter` as a CSV file (the server writes it in the user's language). */
+  async auditCsv(filter: AuditFilter = {}): Promise<Blob> {
+    const query = filterQuery(filter).toString();
+    const response = await this.send(
+      `/api/tab/audit.csv${query ? `?${query}` : ''}`,
+      await this.token(),
+      'text/csv',
+    );
+    if (!response.ok) throw await this.failure(response);
+    return response.blob();
   }
 
   /** `/tab/config.json` is public (no token): it holds only the bot's and the app's ids. */
@@ -117,14 +191,43 @@ export class TabApiClient {
     return config;
   }
 
-  private async getJson<T>(path: string, check: (body: unknown) => boolean): Promise<T> {
-    let token: string;
+  private async token(): Promise<string> {
     try {
-      token = await this.options.getToken();
+      return await this.options.getToken();
     } catch (cause) {
       throw new TabApiError('auth', 0, undefined, { cause });
     }
-    return this.request<T>(path, token, check);
+  }
+
+  private async getJson<T>(path: string, check: (body: unknown) => boolean): Promise<T> {
+    return this.request<T>(path, await this.token(), check);
+  }
+
+  private async send(
+    path: string,
+    token: string | undefined,
+    accept = 'application/json',
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      Accept: accept,
+      'Accept-Language': this.options.language,
+    };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    try {
+      return await this.fetchImpl(`${this.baseUrl}${path}`, { headers, credentials: 'omit' });
+    } catch (cause) {
+      throw new TabApiError('network', 0, undefined, { cause });
+    }
+  }
+
+  /** The server's `{ error: { code, message } }` as a TabApiError. */
+  private async failure(response: Response): Promise<TabApiError> {
+    const body: unknown = await response.json().catch(() => undefined);
+    const error = isObject(body) && isObject(body.error) ? body.error : undefined;
+    const code =
+      typeof error?.code === 'string' ? error.code : response.status === 401 ? 'unauthorized' : 'server';
+    const message = typeof error?.message === 'string' && error.message !== '' ? error.message : undefined;
+    return new TabApiError(code, response.status, message);
   }
 
   private async request<T>(
@@ -132,25 +235,9 @@ export class TabApiClient {
     token: string | undefined,
     check: (body: unknown) => boolean,
   ): Promise<T> {
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      'Accept-Language': this.options.language,
-    };
-    if (token) headers.Authorization = `Bearer ${token}`;
-    let response: Response;
-    try {
-      response = await this.fetchImpl(`${this.baseUrl}${path}`, { headers, credentials: 'omit' });
-    } catch (cause) {
-      throw new TabApiError('network', 0, undefined, { cause });
-    }
+    const response = await this.send(path, token);
+    if (!response.ok) throw await this.failure(response);
     const body: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) {
-      const error = isObject(body) && isObject(body.error) ? body.error : undefined;
-      const code =
-        typeof error?.code === 'string' ? error.code : response.status === 401 ? 'unauthorized' : 'server';
-      const message = typeof error?.message === 'string' && error.message !== '' ? error.message : undefined;
-      throw new TabApiError(code, response.status, message);
-    }
     if (body === undefined || !check(body)) throw new TabApiError('bad-response', response.status);
     return body as T;
   }

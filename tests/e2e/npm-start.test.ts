@@ -239,11 +239,22 @@ describe('npm start, then procedure A in the Playground (Chromium)', () => {
         await runRows.first().waitFor({ timeout: STEP });
         await expect(runRows.count()).resolves.toBe(3);
         await expect(runRows.filter({ hasText: 'Terminée' }).count()).resolves.toBe(1);
-        // The audit log lists the two writes of procedure A (invitation, role), by Claire Martin.
+        // Lucas Moreau's run stopped at its rights check: blocked, waiting for someone with a role he lacks.
+        const lucas = runRows.filter({ hasText: SEED_USERS.plainUser.displayName });
+        await expect(lucas.getByText('Bloquée', { exact: true }).count()).resolves.toBe(1);
+        await expect(lucas.textContent()).resolves.toContain(
+          'Vérification des droits, avant la première étape',
+        );
+        await expect(lucas.textContent()).resolves.toContain('Une personne ayant le rôle');
+        // The audit log lists the two writes of procedure A (invitation, role), by Claire Martin, in words.
         await tab.getByRole('heading', { name: 'Journal d’audit' }).waitFor({ timeout: STEP });
-        const writes = tab.getByRole('row').filter({ hasText: 'graph.write' });
+        const writes = tab.getByRole('row').filter({ hasText: 'Modification du tenant' });
         await writes.first().waitFor({ timeout: STEP });
         await expect(writes.filter({ hasText: SEED_USERS.globalAdmin.displayName }).count()).resolves.toBe(2);
+        await expect(writes.filter({ hasText: `Invitation · ${VENDOR}` }).count()).resolves.toBe(1);
+        const auditText =
+          (await tab.locator('section:has(h2:text("Journal d’audit")) tbody').textContent()) ?? '';
+        expect(auditText).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-|graph\.write|stepId/);
         await shot(tab, '14-tab');
 
         // Two hours later on the shared clock (the console's control), the token has expired: the tab asks again.

@@ -64,7 +64,18 @@ describeWithChromium('tab in Chromium', () => {
     await tab.getByRole('heading', { level: 2, name: 'Procedure runs' }).waitFor();
     await tab.getByRole('cell', { name: 'Waiting for the invitation to be accepted' }).waitFor();
     await tab.getByRole('columnheader', { name: 'Started by' }).waitFor();
-    await tab.getByRole('cell', { name: 'roleAssignment.create' }).first().waitFor();
+    // Audit entries in words: the step and its target, never the step id, request id or object GUID.
+    const write = tab.getByRole('row').filter({ hasText: 'support0@vendor.example' });
+    await write.getByRole('cell', { name: /Change to the tenant/ }).waitFor();
+    const written = (await write.textContent()) ?? '';
+    expect(written).toContain('Invitation · support0@vendor.example');
+    expect(written).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-|invite\b|inviteGuest/);
+    // Lucas Moreau's run stopped at its rights check: blocked, and what it waits for.
+    const blocked = tab.getByRole('row').filter({ hasText: 'Lucas Moreau' });
+    await blocked.getByText('Blocked', { exact: true }).waitFor();
+    expect(await blocked.textContent()).toContain('Rights check, before the first step');
+    expect(await blocked.textContent()).toContain('Someone with the Guest Inviter, User Administrator role');
+    expect(await blocked.textContent()).not.toContain('In progress');
     expect(await host((w) => w.appReady)).toBe(true);
 
     await tab.getByRole('button', { name: 'Start in chat: Vendor guest access (Cegid Loop)' }).focus();
@@ -82,7 +93,8 @@ describeWithChromium('tab in Chromium', () => {
     await tab.getByRole('button', { name: 'Show older entries' }).click();
     await tab.getByText('This is the beginning of the audit log.').waitFor();
     expect(await auditRows.count()).toBe(62);
-    expect(await auditRows.last().textContent()).toContain('support61@vendor.example');
+    expect(await auditRows.nth(60).textContent()).toContain('support60@vendor.example');
+    expect(await auditRows.last().textContent()).toContain('Licence assignment');
   });
 
   it("shows the server's message in the user's language, and Retry loads the data", async () => {

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
         await older.click();
         await frame.getByText('This is the beginning of the audit log.').waitFor({ timeout: 10_000 });
         const rows = await frame.locator('tbody tr').count();
-        console.log(`  table rows after "Show older entries": ${rows} (3 runs + 62 audit entries)`);
+        console.log(`  table rows after "Show older entries": ${rows} (4 runs + 62 audit entries)`);
         await frame.getByText('This is the beginning of the audit log.').scrollIntoViewIfNeeded();
         const end = join(shotsDir, 'personal-en-light-audit-end.png');
         await page.screenshot({ path: end });

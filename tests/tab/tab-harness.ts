@@ -55,6 +55,34 @@ const runs = [
     startedAt: '2026-11-20T09:30:00Z',
     startedBy: { id: 'u1', name: 'Camille Martin' },
     updatedAt: '2026-11-20T09:41:00Z',
+    waitingFor: {
+      kind: 'deadline',
+      stepTitle: {
+        fr: 'Attente de l’acceptation de l’invitation',
+        en: 'Waiting for the invitation to be accepted',
+      },
+      until: '2026-11-24T09:41:00Z',
+      nextCheckAt: '2026-11-20T10:41:00Z',
+    },
+  },
+  {
+    id: 'run-b10c',
+    procedureId: 'vendor-guest-access',
+    procedureTitle: procedures[0]!.title,
+    status: 'active',
+    currentStepId: null,
+    startedAt: '2026-11-20T11:00:00Z',
+    startedBy: { id: 'u3', name: 'Lucas Moreau' },
+    updatedAt: '2026-11-20T11:00:05Z',
+    waitingFor: {
+      kind: 'rights',
+      stepTitle: null,
+      missingRoles: [
+        { fr: 'Inviteur', en: 'Guest Inviter' },
+        { fr: 'Administrateur d’utilisateurs', en: 'User Administrator' },
+      ],
+      missingScopes: [],
+    },
   },
   {
     id: 'run-51c2',
@@ -79,15 +107,34 @@ const runs = [
   },
 ];
 
-const audit = Array.from({ length: 62 }, (_, i) => ({
-  seq: 200 - i,
-  at: new Date(Date.UTC(2026, 10, 20, 9, 41) - i * 3_600_000).toISOString(),
-  actorName: i % 3 === 0 ? 'Julien Bernard' : 'Camille Martin',
-  runId: i % 2 === 0 ? 'run-7f3a' : 'run-51c2',
-  action: ['invitation.create', 'roleAssignment.create', 'user.create', 'license.assign'][i % 4],
-  result: i % 7 === 3 ? 'failed' : 'ok',
-  details: { target: `support${i}@vendor.example` },
-}));
+/** Audit entries as the server gives them (server/tab-audit.ts): store fields plus procedure and step titles. */
+const audit = Array.from({ length: 62 }, (_, i) => {
+  const write = i % 2 === 0;
+  return {
+    seq: 200 - i,
+    at: new Date(Date.UTC(2026, 10, 20, 9, 41) - i * 3_600_000).toISOString(),
+    actorId: i % 3 === 0 ? 'u2' : 'u1',
+    actorName: i % 3 === 0 ? 'Julien Bernard' : 'Camille Martin',
+    runId: write ? 'run-7f3a' : 'run-51c2',
+    action: write ? 'graph.write' : 'step.changed',
+    result: i % 7 === 3 ? 'failed' : 'ok',
+    details: write
+      ? {
+          procedureId: 'vendor-guest-access',
+          stepId: 'invite',
+          op: 'inviteGuest',
+          args: [{ email: `support${i}@vendor.example`, redirectUrl: 'https://myapps.microsoft.com' }],
+          requestIds: ['7f1c2d4e-0000-4000-8000-000000000001'],
+          objectIds: ['2b5c7d9e-0000-4000-8000-000000000002'],
+          ...(i % 7 === 3 ? { code: 'graph_throttled' } : {}),
+        }
+      : { procedureId: 'email-service-account', from: 'create-user', to: 'assign-licence' },
+    procedureTitle: write ? procedures[0]!.title : procedures[1]!.title,
+    stepTitle: write
+      ? { fr: 'Invitation', en: 'Invitation' }
+      : { fr: 'Attribution de la licence', en: 'Licence assignment' },
+  };
+});
 
 function hostPage(frameSrc: string, context: Record<string, unknown>, token: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Teams stand-in</title>
@@ -187,7 +234,15 @@ export async function startTabHarness(): Promise<TabHarness> {
       if (url.pathname === '/api/tab/audit') {
         const before = Number(url.searchParams.get('before') ?? Infinity);
         const limit = Number(url.searchParams.get('limit') ?? 50);
-        return json(res, 200, empty ? [] : audit.filter((e) => e.seq < before).slice(0, limit));
+        const result = url.searchParams.get('result');
+        const action = url.searchParams.get('action');
+        const matching = audit.filter(
+          (e) =>
+            e.seq < before &&
+            (!result || e.result === result) &&
+            (!action || e.action === action || e.action.startsWith(`${action}.`)),
+        );
+        return json(res, 200, empty ? [] : matching.slice(0, limit));
       }
     }
     const file = normalize(join(distDir, url.pathname.replace(/^\/tab\//, '')));

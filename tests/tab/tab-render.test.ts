@@ -161,6 +161,38 @@ describe('run list', () => {
     expect(cells).toContain('2026');
   });
 
+  it('shows a run stopped at its rights check as blocked, with the roles it waits for', () => {
+    const blocked: TabRun = {
+      ...run,
+      status: 'active',
+      currentStepId: null,
+      currentStepTitle: undefined,
+      startedBy: { id: 'u3', name: 'Lucas Moreau' },
+      waitingFor: {
+        kind: 'rights',
+        stepTitle: null,
+        missingRoles: [{ fr: 'Inviteur', en: 'Guest Inviter' }],
+        missingScopes: [],
+      },
+    };
+    const cells = text(view({ state: 'ready', data: [blocked] }, 'fr'));
+    expect(cells).toContain(tt('fr', 'status.blocked'));
+    expect(cells).not.toContain(tt('fr', 'status.active'));
+    expect(cells).toContain(tt('fr', 'runs.step.rightsCheck'));
+    expect(cells).toContain('Une personne ayant le rôle Inviteur');
+  });
+
+  it('says until when a waiting run waits, and who acted last', () => {
+    const waiting: TabRun = {
+      ...run,
+      waitingFor: { kind: 'deadline', stepTitle: run.currentStepTitle!, until: '2026-11-24T09:00:00Z' },
+      lastActor: { id: 'u9', name: 'Emma Robert' },
+    };
+    const cells = text(view({ state: 'ready', data: [waiting] }, 'en'));
+    expect(cells).toContain('Until 24 Nov 2026');
+    expect(cells).toContain('last action: Emma Robert');
+  });
+
   it('shows a labelled spinner, then errors with Retry', () => {
     expect(text(view({ state: 'loading' }))).toContain(tt('en', 'runs.loading'));
     const html = view({ state: 'error', error: new TabApiError('network', 0) });
@@ -176,9 +208,18 @@ describe('audit log', () => {
       at: '2026-11-21T10:00:00Z',
       actorName: 'Camille Martin',
       runId: 'run-1',
-      action: 'invitation.create',
+      action: 'graph.write',
       result: 'ok',
-      details: { email: 'support@vendor.example' },
+      details: {
+        procedureId: 'vendor-guest-access',
+        stepId: 'invite',
+        op: 'inviteGuest',
+        args: [{ email: 'support@vendor.example', redirectUrl: 'https://myapps.microsoft.com' }],
+        requestIds: ['5d0c0b6a-1111-4222-8333-944455556666'],
+        objectIds: ['0e1d2c3b-aaaa-4bbb-8ccc-dddddddddddd'],
+      },
+      procedureTitle: procedures[0]!.title,
+      stepTitle: { fr: 'Invitation', en: 'Invitation' },
     }));
   const view = (props: Partial<AuditLogViewProps>) =>
     render(
@@ -197,7 +238,11 @@ describe('audit log', () => {
   it('offers older entries after a full page', () => {
     const html = view({ firstPage: { state: 'ready', data: events(10, 3) } });
     expect(html.match(/<tr/g)).toHaveLength(4);
-    expect(text(html)).toContain('email: support@vendor.example');
+    expect(text(html)).toContain('Change to the tenant');
+    expect(text(html)).toContain('Invitation · support@vendor.example');
+    expect(text(html)).toContain('Vendor guest access');
+    // Never the raw internals: step id, operation, request and object GUIDs.
+    expect(text(html)).not.toMatch(/inviteGuest|stepId|5d0c0b6a|0e1d2c3b|run-1/);
     expect(html).toMatch(/<button[^>]*>Show older entries<\/button>/);
   });
 
