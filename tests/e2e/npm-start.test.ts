@@ -235,7 +235,9 @@ describe('npm start, then procedure A in the Playground (Chromium)', () => {
           .waitFor({ timeout: STEP });
         await tab.getByRole('heading', { name: 'Procédures en cours et passées' }).waitFor({ timeout: STEP });
         // The runs of the first test: Claire's finished, Emma's and Lucas's still open.
-        const runRows = tab.getByRole('row').filter({ hasText: 'Accès invité Cegid Loop' });
+        const runRows = tab
+          .locator('section:has(h2:text("Procédures en cours et passées")) tbody tr')
+          .filter({ hasText: 'Accès invité Cegid Loop' });
         await runRows.first().waitFor({ timeout: STEP });
         await expect(runRows.count()).resolves.toBe(3);
         await expect(runRows.filter({ hasText: 'Terminée' }).count()).resolves.toBe(1);
