@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { SesameError } from '../core/errors.js';
-import { RUN_VERBS } from './cards/run-card.js';
+import { RUN_VERBS, SECRET_INPUT_PREFIX } from './cards/run-card.js';
 import { START_PROCEDURE_VERB } from './cards/help-card.js';
 import { REMINDER_VERBS, SNOOZE_OPTIONS } from './cards/reminder-card.js';
 
@@ -14,6 +14,8 @@ import { REMINDER_VERBS, SNOOZE_OPTIONS } from './cards/reminder-card.js';
 export const MAX_ACTION_BYTES = 8 * 1024;
 /** One input value (a vendor address, a name…): Entra's own limits are lower. */
 export const MAX_INPUT_LENGTH = 1000;
+/** A secret typed on a confirm card (a provisioning token): longer than a name, still well under the whole payload. */
+export const MAX_SECRET_LENGTH = 4000;
 
 const runId = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' };
 const locale = { enum: ['fr', 'en'] };
@@ -74,12 +76,22 @@ const DATA_SCHEMAS: Record<string, object> = {
   },
   ...Object.fromEntries(
     Object.values(RUN_VERBS)
-      .filter((v) => v !== RUN_VERBS.submit && v !== RUN_VERBS.choose)
+      .filter((v) => v !== RUN_VERBS.submit && v !== RUN_VERBS.choose && v !== RUN_VERBS.confirm)
       .map((v) => [v, runButton(v)]),
   ),
   [RUN_VERBS.choose]: {
     ...runButton(RUN_VERBS.choose, { option: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,100}$' } }),
     required: ['verb', 'runId', 'stepVersion', 'sig', 'option'],
+  },
+  // A confirm card may ask for secrets (the step's secret fields): which ones is checked against the run.
+  [RUN_VERBS.confirm]: {
+    ...runButton(RUN_VERBS.confirm),
+    patternProperties: {
+      [`^${SECRET_INPUT_PREFIX}[A-Za-z][A-Za-z0-9_.-]{0,63}$`]: {
+        type: 'string',
+        maxLength: MAX_SECRET_LENGTH,
+      },
+    },
   },
   // Input values arrive merged into the button's data (Teams does it): strings, named like Sesame's field ids.
   // Which fields the current step has is checked against the run (see procedure-conversation).

@@ -17,7 +17,8 @@ import type { ProcedureModule } from '../core/procedures/types.js';
 import { adaptiveCard, cardResponse, textBlock, type AdaptiveCard } from './cards/adaptive-card.js';
 import { CardText, errorText, type CardText as CardTextType } from './cards/card-text.js';
 import { errorCard, messageOnly, runStatusCard, signInCard } from './cards/conversation-cards.js';
-import { RUN_VERBS, runCard, type RunVerb } from './cards/run-card.js';
+import { RUN_VERBS, SECRET_INPUT_PREFIX, runCard, type RunVerb } from './cards/run-card.js';
+import type { SecretRegistry } from '../core/engine/secrets.js';
 import type { CardSigner } from './card-signing.js';
 import { describeGraphToken, type SignedInAdmin } from './signed-in-admin.js';
 import { assertSameTenant } from './tenant-guard.js';
@@ -53,6 +54,8 @@ export interface ProcedureConversationOptions {
   readonly clock: Clock;
   /** Where generated secrets come from (node:crypto; injected like the clock). */
   readonly secrets?: SecretSource;
+  /** The process's live secrets, which the logger masks too (server/main.ts). */
+  readonly liveSecrets?: SecretRegistry;
   readonly procedures: readonly ProcedureModule[];
   readonly signer: CardSigner;
   /** Builds the Graph port for the acting admin's delegated token. */
@@ -101,6 +104,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
       graph: () => graph,
       ...(options.journal ? { journal: options.journal } : {}),
       ...(options.secrets ? { secrets: options.secrets } : {}),
+      ...(options.liveSecrets ? { liveSecrets: options.liveSecrets } : {}),
     });
   }
 
@@ -161,10 +165,20 @@ export function createProcedureConversation(options: ProcedureConversationOption
   }
 
   /** An input value the current step has no field for (the schema let through any well-named string). */
-  function unknownInput(run: Run, inputs: Readonly<Record<string, unknown>>): string | undefined {
+  function unknownInput(
+    run: Run,
+    verb: RunVerb,
+    inputs: Readonly<Record<string, unknown>>,
+  ): string | undefined {
     const step = moduleOf(run.procedureId)?.procedure.steps.find((s) => s.id === run.currentStepId);
-    if (step?.kind !== 'input') return undefined;
-    const fields = new Set<string>([...BUTTON_FIELDS, ...step.fields.map((f) => f.id)]);
+    const own =
+      verb === RUN_VERBS.submit && step?.kind === 'input'
+        ? step.fields.map((f) => f.id)
+        : verb === RUN_VERBS.confirm && step?.kind === 'action'
+          ? (step.secretFields ?? []).map((f) => `${SECRET_INPUT_PREFIX}${f.id}`)
+          : undefined;
+    if (!own) return undefined;
+    const fields = new Set<string>([...BUTTON_FIELDS, ...own]);
     return Object.keys(inputs).find((k) => !fields.has(k));
   }
 
@@ -388,7 +402,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
       // stepId is not signed (the step version is): it must still name the run's step, or the card is stale.
       const stepId = (data as { stepId?: unknown }).stepId;
       if (stepId !== undefined && stepId !== run.currentStepId) return refuse('card_stale', run);
-      const unknownField = payload.verb === RUN_VERBS.submit ? unknownInput(run, turn.inputs) : undefined;
+      const unknownField = unknownInput(run, payload.verb, turn.inputs);
       if (unknownField) return refuse('action_invalid', run, { field: unknownField, reason: 'unknown' });
 
       if (payload.verb === RUN_VERBS.refresh) return reply(cardFor(run));
@@ -470,8 +484,20 @@ function toEvent(
       return { type: 'submit-input', stepVersion, values: inputs, actor };
     case RUN_VERBS.choose:
       return { type: 'submit-input', stepVersion, values: { choice: payload.option }, actor };
-    case RUN_VERBS.confirm:
-      return { type: 'confirm', stepVersion, actor };
+    case RUN_VERBS.confirm: {
+      // The confirm card's secret fields: handed to the runner, which makes them live before anything else.
+      const secrets = Object.fromEntries(
+        Object.entries(inputs)
+          .filter(([k]) => k.startsWith(SECRET_INPUT_PREFIX))
+          .map(([k, v]) => [k.slice(SECRET_INPUT_PREFIX.length), v]),
+      );
+      return {
+        type: 'confirm',
+        stepVersion,
+        actor,
+        ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+      };
+    }
     case RUN_VERBS.change:
       return { type: 'change', stepVersion, actor };
     case RUN_VERBS.cancel:

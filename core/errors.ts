@@ -35,7 +35,9 @@ export type SesameErrorCode =
   | 'action_invalid'
   | 'missing_role'
   // a secret about to reach the store, the audit log or a reminder
-  | 'secret_leak';
+  | 'secret_leak'
+  // a Graph call names a secret that is no longer live (its turn is over): it was not sent
+  | 'secret_unavailable';
 
 export interface SesameErrorOptions {
   readonly status?: number;

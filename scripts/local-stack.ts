@@ -16,7 +16,7 @@ import { systemClock, type Clock } from '../core/ports/clock.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/server.js';
 import { loadConfig, type SesameConfig } from '../server/config.js';
 import { loadEnvFiles } from '../server/env-files.js';
-import { startSesame, type RunningSesame } from '../server/main.js';
+import { startSesame, type RunningSesame, type SesameDependencies } from '../server/main.js';
 import { startPlayground, waitForPort, writePlaygroundConfig } from './playground.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -37,6 +37,8 @@ export interface LocalStackOptions {
   readonly timerIntervalMs?: number;
   /** Start the Agents Playground too (npm start, the browser suite). */
   readonly playground?: { readonly stdio?: StdioOptions; readonly openBrowser?: boolean };
+  /** The procedures Sesame offers (default: the catalogue's); tests add procedures of their own. */
+  readonly procedures?: SesameDependencies['procedures'];
 }
 
 export interface RunningPlayground {
@@ -127,6 +129,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.graphSleep ? { graphSleep: options.graphSleep } : {}),
       ...(options.timerIntervalMs !== undefined ? { timerIntervalMs: options.timerIntervalMs } : {}),
+      ...(options.procedures ? { procedures: options.procedures } : {}),
     });
     const running = sesame;
     // Like an Azure Bot's messaging endpoint: where the channel posts (the sign-in's verifyState, for one).

@@ -41,6 +41,9 @@ import { correlateActivity } from './correlation.js';
 import { createLogger, type LogSink } from './logger.js';
 import { createTabApi } from './tab-api.js';
 import { startTelemetry } from './telemetry.js';
+import { holdTurnSecrets, maskingLiveSecrets } from './turn-secrets.js';
+import { SecretRegistry } from '../core/engine/secrets.js';
+import type { ProcedureModule } from '../core/procedures/types.js';
 
 export interface SesameDependencies {
   readonly clock?: Clock;
@@ -59,6 +62,8 @@ export interface SesameDependencies {
   readonly instanceName?: string;
   /** How long a reminder claim lasts before another instance may take it over. */
   readonly reminderLeaseMs?: number;
+  /** The procedures offered (default: the catalogue's, core/procedures/catalog.ts). */
+  readonly procedures?: readonly ProcedureModule[];
 }
 
 export interface RunningSesame {
@@ -81,7 +86,6 @@ export interface RunningSesame {
 }
 
 const TAB_DIR = join(appRoot(), 'tab', 'dist');
-const listProcedures = () => PROCEDURES.map((m) => procedureListing(m.procedure));
 
 /**
  * The composition root: the only place that builds store, clock, identity, Graph access and the bot, and wires
@@ -92,13 +96,20 @@ export async function startSesame(
   deps: SesameDependencies = {},
 ): Promise<RunningSesame> {
   const clock = deps.clock ?? systemClock;
-  const logger =
+  const procedures = deps.procedures ?? PROCEDURES;
+  const listProcedures = () => procedures.map((m) => procedureListing(m.procedure));
+  // The secrets of every turn in progress (generated passwords, tokens typed on a card): the store refuses them
+  // and every log line masks them, whoever writes it (the Teams SDK gets this logger too).
+  const liveSecrets = new SecretRegistry();
+  const logger = maskingLiveSecrets(
     deps.logger ??
-    createLogger(config.logLevel, {
-      format: config.mode === 'production' ? 'json' : 'text',
-      secrets: [config.bot.clientSecret, config.sso.clientSecret].filter((s): s is string => !!s),
-      sink: deps.logSink,
-    });
+      createLogger(config.logLevel, {
+        format: config.mode === 'production' ? 'json' : 'text',
+        secrets: [config.bot.clientSecret, config.sso.clientSecret].filter((s): s is string => !!s),
+        sink: deps.logSink,
+      }),
+    liveSecrets,
+  );
   if (!config.databaseUrl && !deps.store) {
     await mkdir(config.dataDir, { recursive: true });
     const share = existsSync('/proc/mounts')
@@ -150,6 +161,7 @@ export async function startSesame(
     logError: (message, error) => logger.error(message, error),
   });
   http.route('/api/tab', createTabApi({ store, procedures: listProcedures }));
+  http.use('/api/messages', holdTurnSecrets(liveSecrets));
   http.use('/api/messages', correlateActivity(logger));
 
   const graphFor = (getToken: () => Promise<string>) =>
@@ -169,7 +181,8 @@ export async function startSesame(
     store,
     clock,
     secrets: createCryptoSecretSource(),
-    procedures: PROCEDURES,
+    liveSecrets,
+    procedures,
     signer,
     graphFor,
     logger,
@@ -187,7 +200,7 @@ export async function startSesame(
   const reminders = createReminderConversation({
     store,
     clock,
-    procedures: PROCEDURES,
+    procedures,
     signer,
     messenger,
     conversations,
@@ -202,7 +215,7 @@ export async function startSesame(
     clock,
     messenger,
     conversations,
-    procedures: PROCEDURES,
+    procedures,
     inert: inertText,
   });
 
@@ -229,8 +242,8 @@ export async function startSesame(
       credentials && config.bot.cloudOverrides ? botTokenProvider(config, credentials, trust) : undefined,
     oauthConnectionName: config.bot.oauthConnectionName,
     tokenSource,
-    procedures: PROCEDURES,
-    matchProcedure: (text) => matchProcedureText(text, PROCEDURES),
+    procedures,
+    matchProcedure: (text) => matchProcedureText(text, procedures),
     conversation,
     claimWelcome: createFirstContact(store, clock),
     conversations,
@@ -248,7 +261,7 @@ export async function startSesame(
   const timers = createReminderScheduler({
     store,
     clock,
-    procedures: PROCEDURES,
+    procedures,
     graphFor,
     logger,
     messenger,
@@ -263,7 +276,7 @@ export async function startSesame(
   const recovery = createRunRecovery({
     store,
     clock,
-    procedures: PROCEDURES,
+    procedures,
     journal,
     instance,
     graphFor,

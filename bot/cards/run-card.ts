@@ -30,6 +30,13 @@ export const RUN_VERBS = {
 } as const;
 export type RunVerb = (typeof RUN_VERBS)[keyof typeof RUN_VERBS];
 
+/**
+ * A secret field's input is named `secret:<field id>` on the confirm card: a key that says "secret" is masked in
+ * every log line (the Teams SDK logs incoming activities), and the messaging endpoint makes the value live
+ * (masked by value) before the SDK reads it.
+ */
+export const SECRET_INPUT_PREFIX = 'secret:';
+
 /** What a button carries back. `sig` binds it to the run, the conversation and the card's step version. */
 export interface RunActionData {
   readonly runId: string;
@@ -76,6 +83,14 @@ const TXT = {
     'The secret was shown once and is not kept. If you did not copy it, generate a new one.',
   ),
   secretAgain: L('Générer à nouveau', 'Generate again'),
+  secretShownOnce: L(
+    '{label} : affiché une seule fois, quand l’étape a été faite ; Sesame ne le conserve pas.',
+    '{label}: shown once, when the step was done; Sesame does not keep it.',
+  ),
+  secretNotEchoed: L(
+    'Ce que vous tapez ici n’est ni affiché de nouveau, ni enregistré : Sesame le transmet à Microsoft 365 et l’oublie.',
+    'What you type here is neither shown again nor stored: Sesame passes it to Microsoft 365 and forgets it.',
+  ),
   notYetRetryAt: L(
     'Sesame vérifiera de nouveau de lui-même vers {at} ; vous pouvez aussi cliquer sur Réessayer.',
     'Sesame checks again by itself around {at}; you can also click Retry.',
@@ -211,6 +226,26 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
     case 'confirm': {
       if (current?.kind === 'action') {
         body.push(textBlock(tr(current.confirm), { weight: 'Bolder', spacing: 'Medium' }));
+        if (pending.problem)
+          body.push(textBlock(md`⚠️ ${tr.data(pending.problem)}`, { color: 'Attention', spacing: 'Small' }));
+        for (const field of current.secretFields ?? []) {
+          const error = pending.errors?.[field.id];
+          // Never a value: a refused secret is typed again, not shown back.
+          body.push({
+            type: 'Input.Text',
+            id: `${SECRET_INPUT_PREFIX}${field.id}`,
+            label: tr.plain(field.label),
+            ...(field.placeholder ? { placeholder: tr.plain(field.placeholder) } : {}),
+            style: 'Password',
+            isRequired: true,
+            errorMessage: error ? tr.plain(error) : tr.plain(TXT.required, { label: tr.plain(field.label) }),
+          });
+          if (field.help)
+            body.push(textBlock(tr(field.help), { isSubtle: true, size: 'Small', spacing: 'None' }));
+          if (error) body.push(textBlock(md`⚠️ ${tr.data(error)}`, { color: 'Attention', spacing: 'None' }));
+        }
+        if ((current.secretFields?.length ?? 0) > 0)
+          body.push(textBlock(tr(TXT.secretNotEchoed), { isSubtle: true, size: 'Small' }));
         actions.push(
           button(RUN_VERBS.confirm, tr.plain(current.confirmLabel ?? TXT.confirm), { style: 'positive' }),
           button(RUN_VERBS.change, tr.plain(TXT.change)),
@@ -401,6 +436,7 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
     .sort((a, b) => run.stepResults[a.id]!.at.localeCompare(run.stepResults[b.id]!.at))
     .pop();
   if (latest) body.push(resultBlock(latest, run.stepResults[latest.id]!, tr, 'Medium', params));
+  body.push(...generatedSecrets(steps, run, tr, options.revealed));
   body.push(progress(steps, run, tr));
   const earlier = done.filter((s) => s !== latest);
   if (earlier.length > 0) {
@@ -563,6 +599,44 @@ function holders(run: Run, roles: readonly string[], tr: Tr): CardElement[] {
         ', ',
       );
       out.push(textBlock(tr(TXT.holders, { role, names })));
+    }
+  }
+  return out;
+}
+
+/**
+ * Secrets an action generated for its write (a service account's password): the value on the card of the turn
+ * that did it, and only there; later cards say it was shown once.
+ */
+function generatedSecrets(
+  steps: readonly Step[],
+  run: Run,
+  tr: Tr,
+  revealed: Readonly<Record<string, string>> = {},
+): CardElement[] {
+  const out: CardElement[] = [];
+  for (const step of steps) {
+    if (step.kind !== 'action') continue;
+    for (const name of run.stepResults[step.id]?.secrets ?? []) {
+      const declared = step.generates?.find((g) => g.name === name);
+      if (!declared) continue;
+      const value = Object.hasOwn(revealed, name) ? revealed[name] : undefined;
+      if (value === undefined) {
+        out.push(
+          textBlock(tr(TXT.secretShownOnce, { label: tr.plain(declared.label) }), {
+            isSubtle: true,
+            size: 'Small',
+          }),
+        );
+        continue;
+      }
+      out.push(textBlock(tr(declared.label), { weight: 'Bolder', spacing: 'Medium' }));
+      // A TextRun is never read as Markdown: every character of the secret shows as it is.
+      out.push({
+        type: 'RichTextBlock',
+        inlines: [{ type: 'TextRun', text: value, fontType: 'Monospace', size: 'Large' }],
+      });
+      out.push(textBlock(tr(TXT.secretOnce), { color: 'Warning', spacing: 'Small' }));
     }
   }
   return out;

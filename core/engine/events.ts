@@ -42,7 +42,16 @@ export type UserEvent =
       readonly values: Readonly<Record<string, unknown>>;
       readonly actor?: EventActor;
     }
-  | { readonly type: 'confirm'; readonly stepVersion: number; readonly actor?: EventActor }
+  | {
+      readonly type: 'confirm';
+      readonly stepVersion: number;
+      readonly actor?: EventActor;
+      /**
+       * The step's secret fields as typed on the card (by field id). The runner makes them live for this turn
+       * before the transition sees them; the transition validates them and never puts them in the run.
+       */
+      readonly secrets?: Readonly<Record<string, unknown>>;
+    }
   | {
       readonly type: 'change';
       readonly stepVersion: number;

@@ -35,9 +35,14 @@ export interface StepResult {
   readonly already?: boolean;
   /** Check steps: what the check found (a done check is not always a pass). */
   readonly verdict?: 'pass' | 'warn' | 'unknown';
+  /**
+   * Action steps: the names of the secrets generated for the write that did it. Their values were on the card
+   * of that turn only; later cards say they were shown once.
+   */
+  readonly secrets?: readonly string[];
 }
 
-export type GraphStage = 'preflight' | 'check' | 'probe' | 'write' | 'poll' | 'options';
+export type GraphStage = 'preflight' | 'check' | 'probe' | 'validate' | 'write' | 'poll' | 'options';
 
 export interface PendingCall {
   readonly callId: string;
@@ -79,7 +84,14 @@ export type Pending =
       /** Probe stage: checking what an interrupted write did; the audit records what was found. */
       readonly reconcile?: boolean;
     }
-  | { readonly kind: 'confirm'; readonly stepId: string }
+  | {
+      readonly kind: 'confirm';
+      readonly stepId: string;
+      /** Secret fields refused (by field id); the values themselves are never kept, not even to show them again. */
+      readonly errors?: FieldErrors;
+      /** What the validate stage said about the secrets typed last time (Microsoft refused the credentials). */
+      readonly problem?: LocalizedText;
+    }
   | {
       readonly kind: 'input';
       readonly stepId: string;

@@ -21,6 +21,8 @@ import type { Effect, EventActor, GraphEffect, RenderEffect, RunEvent } from './
 import type { InFlightJournal } from './in-flight.js';
 import { createRun, type Run } from './run.js';
 import { SecretRegistry, secretRefusingStore } from './secrets.js';
+import { resolveSecretRefs } from '../procedures/secret-refs.js';
+import { SECRET_FIELD_MIN_LENGTH } from './steps/action.js';
 import { transition, type Refusal } from './transition.js';
 
 export interface RunnerOptions {
@@ -38,6 +40,11 @@ export interface RunnerOptions {
   readonly journal?: InFlightJournal;
   /** Where generated secrets come from (node:crypto in production, injected like the clock). */
   readonly secrets?: SecretSource;
+  /**
+   * The process's live secrets (the logger masks them too); default: the runner's own. Each call is a turn
+   * (SecretRegistry.during), joined to the caller's when the caller opened one.
+   */
+  readonly liveSecrets?: SecretRegistry;
 }
 
 export interface StartRunRequest {
@@ -103,7 +110,7 @@ export function isRunReminderPayload(
 
 export function createRunner(options: RunnerOptions): Runner {
   const { clock } = options;
-  const liveSecrets = new SecretRegistry();
+  const liveSecrets = options.liveSecrets ?? new SecretRegistry();
   const store = secretRefusingStore(options.store, liveSecrets);
   const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
   const maxTransitions = options.maxTransitions ?? 100;
@@ -216,11 +223,30 @@ export function createRunner(options: RunnerOptions): Runner {
     }
   }
 
-  async function callGraph(graph: TenantGraph, effect: GraphEffect): Promise<CallResult> {
+  /**
+   * Performs one Graph call, with the turn's secrets put where the logic named them (secretRef). A call naming a
+   * secret that is not live in this turn is not sent. Graph's answer never carries a secret onward.
+   */
+  async function callGraph(
+    graph: TenantGraph,
+    effect: GraphEffect,
+    live: Readonly<Record<string, string>>,
+  ): Promise<CallResult> {
+    const { value: args, missing } = resolveSecretRefs(effect.args, live);
+    if (missing.length > 0) {
+      return {
+        ok: false,
+        error: {
+          code: 'secret_unavailable',
+          message: `the secret ${missing.join(', ')} is not known in this turn; the call was not sent`,
+        },
+      };
+    }
     try {
-      return okResult(await performGraphCall(graph, { op: effect.op, args: effect.args } as GraphCall));
+      return okResult(await performGraphCall(graph, { op: effect.op, args } as GraphCall));
     } catch (e) {
-      return { ok: false, error: toGraphErrorData(e) };
+      const error = toGraphErrorData(e);
+      return { ok: false, error: { ...error, message: liveSecrets.mask(error.message) } };
     }
   }
 
@@ -257,19 +283,27 @@ export function createRunner(options: RunnerOptions): Runner {
     });
   }
 
-  async function drive(initial: StoredRecord<Run>, event: RunEvent): Promise<RunnerOutcome> {
-    const secrets: Record<string, Secret> = {};
-    try {
-      return await driveWith(initial, event, secrets);
-    } finally {
-      liveSecrets.forget(Object.values(secrets));
-    }
+  function drive(initial: StoredRecord<Run>, event: RunEvent): Promise<RunnerOutcome> {
+    return liveSecrets.during(() => {
+      // What the admin typed in secret fields is live before anything can see it, and stays out of the outcome.
+      const typed: Record<string, string> = {};
+      if (event.type === 'confirm' && event.secrets) {
+        for (const [id, raw] of Object.entries(event.secrets)) {
+          const value = typeof raw === 'string' ? raw.trim() : '';
+          if (value.length < SECRET_FIELD_MIN_LENGTH) continue;
+          liveSecrets.add(value);
+          typed[id] = value;
+        }
+      }
+      return driveWith(initial, event, {}, typed);
+    });
   }
 
   async function driveWith(
     initial: StoredRecord<Run>,
     event: RunEvent,
     secrets: Record<string, Secret>,
+    typed: Readonly<Record<string, string>>,
   ): Promise<RunnerOutcome> {
     const renders: RenderEffect[] = [];
     let record = initial;
@@ -306,7 +340,12 @@ export function createRunner(options: RunnerOptions): Runner {
       for (const effect of graphEffects) {
         issued.set(effect.callId, effect);
         graph ??= await options.graph(record.value);
-        queue.push({ type: 'effect-result', callId: effect.callId, result: await callGraph(graph, effect) });
+        const live = { ...typed, ...secrets };
+        queue.push({
+          type: 'effect-result',
+          callId: effect.callId,
+          result: await callGraph(graph, effect, live),
+        });
       }
     }
     if (noted && options.journal && record.value.pending?.kind !== 'graph')

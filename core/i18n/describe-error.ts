@@ -183,6 +183,16 @@ const byCode: Partial<Record<SesameErrorCode, Texts>> = {
     en: ['Some values are not valid.', 'Correct the fields marked and send again.'],
     fr: ['Certaines valeurs ne sont pas valides.', 'Corrigez les champs indiqués et renvoyez.'],
   },
+  secret_unavailable: {
+    en: [
+      'The secret this step needs is no longer known to Sesame (it is kept only while the card that asked for it or showed it is being answered); nothing was sent to Microsoft 365.',
+      'Click Retry: Sesame checks what is done, then asks you to confirm again (type the secret again if the card asks for it).',
+    ],
+    fr: [
+      'Sesame ne connaît plus le secret dont cette étape a besoin (il n’est gardé que le temps de répondre à la carte qui l’a demandé ou affiché) ; rien n’a été envoyé à Microsoft 365.',
+      'Cliquez sur Réessayer : Sesame vérifie ce qui est fait, puis vous demande de confirmer de nouveau (ressaisissez le secret si la carte le demande).',
+    ],
+  },
   missing_role: {
     en: ['Your account lacks a role this step needs.', 'Ask one of the people named on the card.'],
     fr: [

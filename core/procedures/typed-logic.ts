@@ -4,8 +4,18 @@
  * the one place results are given their types is here, keyed by the reads the same logic declared.
  */
 import type { CallResult } from '../engine/call-result.js';
-import type { GraphOpName, GraphOpResult, TenantGraph } from '../ports/tenant-graph.js';
-import type { CheckLogic, CheckOutcome, PollOutcome, StepContext, WaitLogic } from './types.js';
+import type { GraphCall, GraphOpName, GraphOpResult, TenantGraph } from '../ports/tenant-graph.js';
+import type {
+  ActionLogic,
+  CheckLogic,
+  CheckOutcome,
+  PollOutcome,
+  ProbeOutcome,
+  StepContext,
+  ValidateOutcome,
+  WaitLogic,
+  WriteOutcome,
+} from './types.js';
 
 /** One Graph operation as data, typed by its name (a member of GraphCall). */
 export type OpCall<K extends GraphOpName = GraphOpName> = K extends GraphOpName
@@ -47,5 +57,40 @@ export function defineWait<R extends TypedReads>(logic: TypedWait<R>): WaitLogic
   return {
     poll: (ctx) => logic.poll(ctx),
     interpretPoll: (ctx, results) => logic.interpretPoll(ctx, results as unknown as ResultsOf<R>),
+  };
+}
+
+export interface TypedAction<P extends TypedReads, V extends TypedReads, W extends OpCall> {
+  probe(ctx: StepContext): P;
+  interpretProbe(ctx: StepContext, results: ResultsOf<P>): ProbeOutcome;
+  /** After the confirmation, before the write (credentials typed on the card tested with Graph). */
+  validate?(ctx: StepContext): V;
+  interpretValidate?(ctx: StepContext, results: ResultsOf<V>): ValidateOutcome;
+  write(ctx: StepContext): W;
+  /** The write's result, typed by the operation `write` names. */
+  interpretWrite(ctx: StepContext, result: CallResult<GraphOpResult<W['op']>>): WriteOutcome;
+}
+
+/** An action whose probe, validation and write results arrive typed by the operations they name. */
+export function defineAction<
+  P extends TypedReads,
+  W extends OpCall,
+  V extends TypedReads = Record<never, never>,
+>(logic: TypedAction<P, V, W>): ActionLogic {
+  const { validate, interpretValidate } = logic;
+  return {
+    probe: (ctx) => logic.probe(ctx),
+    interpretProbe: (ctx, results) => logic.interpretProbe(ctx, results as unknown as ResultsOf<P>),
+    ...(validate && interpretValidate
+      ? {
+          validate: (ctx: StepContext) => validate(ctx),
+          interpretValidate: (
+            ctx: StepContext,
+            results: Parameters<NonNullable<ActionLogic['interpretValidate']>>[1],
+          ) => interpretValidate(ctx, results as unknown as ResultsOf<V>),
+        }
+      : {}),
+    write: (ctx) => logic.write(ctx) as unknown as GraphCall,
+    interpretWrite: (ctx, result) => logic.interpretWrite(ctx, result as CallResult<GraphOpResult<W['op']>>),
   };
 }

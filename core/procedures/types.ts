@@ -15,6 +15,7 @@ import type { LocalizedText, TextParams } from './text.js';
 export type { JsonValue } from '../json.js';
 import type { JsonValue } from '../json.js';
 export { impliedBy, missingScopes } from '../graph/scopes.js';
+export { secretRef } from './secret-refs.js';
 
 /** Where a step goes when it is done: a step id, or END to finish the run. */
 export const END = '$end';
@@ -101,7 +102,33 @@ export interface InputStep extends StepBase {
   readonly submitLabel?: LocalizedText;
 }
 
-/** A Graph write, confirmed by the admin first and guarded by an "already done?" probe. */
+/**
+ * A secret Sesame generates when the write that uses it goes out (a service account's password): the write names
+ * it with `secretRef(name)`, the card of that turn shows it once, and the run keeps only its name.
+ */
+export interface GeneratedSecret {
+  readonly name: string;
+  readonly length: number;
+  /** What the card calls it ("Password of the service account"). */
+  readonly label: LocalizedText;
+}
+
+/** A secret the admin types on the confirm card (a provisioning token): never echoed, stored or shown again. */
+export interface SecretField {
+  /** The write and the validation name it with `secretRef(id)`. */
+  readonly id: string;
+  readonly label: LocalizedText;
+  readonly placeholder?: LocalizedText;
+  readonly help?: LocalizedText;
+  /** Validated like form fields; no `email` rule (its message repeats the value). */
+  readonly rules: readonly Exclude<FieldRule, { readonly kind: 'email' }>[];
+}
+
+/**
+ * A Graph write, confirmed by the admin first and guarded by an "already done?" probe. With `generates` or
+ * `secretFields`, the write carries secrets: they live for the turn of the confirmation only, so that write is
+ * never retried by a timer (a failure waits for the admin, who confirms again).
+ */
 export interface ActionStep extends StepBase {
   readonly kind: 'action';
   readonly logic: string;
@@ -109,6 +136,10 @@ export interface ActionStep extends StepBase {
   readonly confirm: LocalizedText;
   readonly confirmLabel?: LocalizedText;
   readonly retry?: RetryPolicy;
+  /** Secrets generated for the write (at each confirmed attempt) and shown once on the card of that turn. */
+  readonly generates?: readonly GeneratedSecret[];
+  /** Secrets the admin types on the confirm card, for the logic's `validate` reads and the write. */
+  readonly secretFields?: readonly SecretField[];
 }
 
 /** Instructions for what Graph cannot do, with links and a "done" button. */
@@ -289,10 +320,19 @@ export type WriteOutcome =
   | (Outcome & { readonly status: 'done'; readonly already?: boolean })
   | { readonly status: 'failed'; readonly summary: LocalizedText };
 
+/** What the `validate` stage found: the write goes out, or the confirm card asks again and says why. */
+export type ValidateOutcome = { readonly ok: true } | { readonly ok: false; readonly problem: LocalizedText };
+
 export interface ActionLogic {
   /** Reads that tell whether the write is already done (so re-running never writes twice). */
   probe(ctx: StepContext): Calls;
   interpretProbe(ctx: StepContext, results: Results): ProbeOutcome;
+  /**
+   * After the confirmation, before the write, in the same turn: calls that test what the admin typed (Graph's
+   * validateCredentials), which may name the step's secrets with `secretRef`.
+   */
+  validate?(ctx: StepContext): Calls;
+  interpretValidate?(ctx: StepContext, results: Results): ValidateOutcome;
   write(ctx: StepContext): GraphCall;
   interpretWrite(ctx: StepContext, result: CallResult): WriteOutcome;
 }
@@ -338,6 +378,7 @@ export function checkProcedureModule(module: ProcedureModule): string[] {
       problems.push(`${step.id}: no check ${step.logic}`);
     if (step.kind === 'action' && !logic.actions[step.logic])
       problems.push(`${step.id}: no action ${step.logic}`);
+    if (step.kind === 'action') problems.push(...secretProblems(step, logic.actions[step.logic]));
     if (step.kind === 'wait' && !logic.waits[step.logic]) problems.push(`${step.id}: no wait ${step.logic}`);
     if (step.kind === 'choice') for (const o of step.options) target(`${step.id}/${o.id}`, o.next);
     if ((step.kind === 'check' || step.kind === 'action' || step.kind === 'wait') && !step.operations?.length)
@@ -365,6 +406,30 @@ export function checkProcedureModule(module: ProcedureModule): string[] {
         problems.push(`${step.id}: scope ${s} missing from requiredScopes`);
     }
   }
+  return problems;
+}
+
+/** Secrets of an action: names unique, no email rule, validate and interpretValidate together. */
+function secretProblems(step: ActionStep, logic: ActionLogic | undefined): string[] {
+  const problems: string[] = [];
+  const names = [...(step.generates ?? []).map((g) => g.name), ...(step.secretFields ?? []).map((f) => f.id)];
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) problems.push(`${step.id}: secret ${name} declared twice`);
+    if (!/^[A-Za-z][\w.-]{0,63}$/.test(name))
+      problems.push(`${step.id}: secret name ${name} is not a plain name`);
+    seen.add(name);
+  }
+  for (const field of step.secretFields ?? []) {
+    if ((field.rules as readonly FieldRule[]).some((r) => r.kind === 'email'))
+      problems.push(`${step.id}: secret field ${field.id} has an email rule (its message repeats the value)`);
+  }
+  for (const g of step.generates ?? []) {
+    if (!Number.isInteger(g.length) || g.length < 12 || g.length > 256)
+      problems.push(`${step.id}: generated secret ${g.name} length ${g.length} (12 to 256)`);
+  }
+  if (logic && (logic.validate === undefined) !== (logic.interpretValidate === undefined))
+    problems.push(`${step.id}: validate and interpretValidate go together`);
   return problems;
 }
 

@@ -53,6 +53,8 @@ export async function startLocalStack(
     graphSleep?: (ms: number) => Promise<void>;
     dataDir?: string;
     playground?: LocalStackOptions['playground'];
+    /** The procedures Sesame offers (default: the catalogue's): a test procedure of its own, say. */
+    procedures?: LocalStackOptions['procedures'];
     /** 'debug' keeps every line (the SDK's per-activity dumps too): for scans of what the logs may contain. */
     logLevel?: 'debug' | 'info';
   } = {},
@@ -70,6 +72,7 @@ export async function startLocalStack(
       ...options.env,
     },
     ...(options.playground ? { playground: options.playground } : {}),
+    ...(options.procedures ? { procedures: options.procedures } : {}),
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     graphSleep: options.graphSleep ?? (async () => undefined),

@@ -3,7 +3,8 @@
  * that may or may not have happened (crash, retry while in flight) is re-probed, never blindly repeated.
  */
 import type { LocalizedText } from '../../procedures/text.js';
-import type { ActionStep } from '../../procedures/types.js';
+import type { ActionStep, InputField } from '../../procedures/types.js';
+import { validateFields } from '../../procedures/validation.js';
 import { requestIdsOf, type CallResult, type GraphErrorData } from '../call-result.js';
 import { isTransient, nextRetry } from '../retry.js';
 import type { GraphPending, StepKindModule, Tx } from './step-kind.js';
@@ -19,6 +20,34 @@ import {
   scheduleRetry,
   setResult,
 } from './tx.js';
+
+/** A write carrying secrets: they live for the turn of the confirmation, so no timer ever sends it again. */
+export function carriesSecrets(step: ActionStep): boolean {
+  return (step.generates?.length ?? 0) > 0 || (step.secretFields?.length ?? 0) > 0;
+}
+
+/** Shorter than this, a typed value is refused: it could not be told apart from ordinary text in logs. */
+export const SECRET_FIELD_MIN_LENGTH = 8;
+
+function secretInputFields(step: ActionStep): InputField[] {
+  return (step.secretFields ?? []).map((f) => ({
+    id: f.id,
+    type: 'text',
+    label: f.label,
+    rules: [
+      { kind: 'required' },
+      ...f.rules,
+      {
+        kind: 'pattern',
+        pattern: `^[\\s\\S]{${SECRET_FIELD_MIN_LENGTH},}$`,
+        message: {
+          fr: `${f.label.fr} : ${SECRET_FIELD_MIN_LENGTH} caractères au moins.`,
+          en: `${f.label.en}: at least ${SECRET_FIELD_MIN_LENGTH} characters.`,
+        },
+      },
+    ],
+  }));
+}
 
 function logicOf(t: Tx, step: ActionStep) {
   const logic = t.m.logic.actions[step.logic];
@@ -55,6 +84,10 @@ const INTERRUPTED_DONE: LocalizedText = {
   fr: 'Sesame a été interrompu pendant cette étape ; Microsoft 365 montre qu’elle a bien été faite : rien n’a été réécrit.',
   en: 'Sesame was interrupted during this step; Microsoft 365 shows it was done: nothing was written again.',
 };
+const SECRET_NOT_SHOWN: LocalizedText = {
+  fr: 'Le secret généré pour cette étape n’a pas pu être affiché : Sesame ne le connaît plus. Définissez-en un nouveau dans le centre d’administration Microsoft 365.',
+  en: 'The secret generated for this step could not be shown: Sesame no longer knows it. Set a new one in the Microsoft 365 admin center.',
+};
 const INTERRUPTED_NOT_DONE: LocalizedText = {
   fr: 'Sesame a été interrompu pendant cette étape ; Microsoft 365 montre qu’elle n’a pas été faite. Confirmez pour la faire maintenant.',
   en: 'Sesame was interrupted during this step; Microsoft 365 shows it was not done. Confirm to do it now.',
@@ -62,6 +95,9 @@ const INTERRUPTED_NOT_DONE: LocalizedText = {
 
 function issueWrite(t: Tx, step: ActionStep, attempt: number, firstAttemptAt: string): void {
   const logic = logicOf(t, step);
+  // A fresh secret for each attempt: the runner draws it before the write goes out and puts it in the call.
+  for (const g of step.generates ?? [])
+    t.fx.push({ type: 'reveal-secret', stepId: step.id, name: g.name, length: g.length });
   issueCalls(t, step.id, 'write', { write: logic.write(ctx(t)) }, 'write', attempt, firstAttemptAt, true);
 }
 
@@ -120,7 +156,15 @@ function completeProbe(
       ...fields,
       requestIds,
       already: true,
-      ...(p?.reconcile ? { notes: [INTERRUPTED_DONE, ...(fields.notes ?? [])] } : {}),
+      ...(p?.reconcile
+        ? {
+            notes: [
+              INTERRUPTED_DONE,
+              ...((step.generates?.length ?? 0) > 0 ? [SECRET_NOT_SHOWN] : []),
+              ...(fields.notes ?? []),
+            ],
+          }
+        : {}),
     });
     if (!p?.reconcile) {
       audit(t, 'action.skipped', 'skipped', {
@@ -169,10 +213,12 @@ function completeWrite(
   };
   if (outcome.status === 'done') {
     mergeFacts(t, outcome);
+    const generated = outcome.already ? [] : (step.generates ?? []).map((g) => g.name);
     setResult(t, step.id, 'done', {
       ...outcomeFields(outcome),
       requestIds,
       already: outcome.already ?? false,
+      ...(generated.length > 0 ? { secrets: generated } : {}),
     });
     audit(t, 'graph.write', outcome.already ? 'skipped' : 'ok', {
       ...details,
@@ -185,7 +231,10 @@ function completeWrite(
   const error: GraphErrorData = result.ok
     ? { code: 'graph_unexpected', message: outcome.summary.en }
     : result.error;
-  const delay = nextRetry(step.retry, error, attempt, Date.parse(firstAttemptAt), t.now);
+  // Its secrets die with this turn: the admin retries and confirms again (a timer would have nothing to send).
+  const delay = carriesSecrets(step)
+    ? undefined
+    : nextRetry(step.retry, error, attempt, Date.parse(firstAttemptAt), t.now);
   audit(t, 'graph.write', 'failed', {
     ...details,
     code: error.code,
@@ -198,6 +247,22 @@ function completeWrite(
   t.wantsRender = true;
 }
 
+/** What the admin typed was tested (validateCredentials): write now, or ask again saying why. */
+function completeValidate(t: Tx, step: ActionStep, results: Readonly<Record<string, CallResult>>): void {
+  const logic = logicOf(t, step);
+  if (!logic.interpretValidate) throw new Error(`action ${step.id} has validate without interpretValidate`);
+  const outcome = logic.interpretValidate(ctx(t), results);
+  const requestIds = requestIdsOf(results);
+  if (outcome.ok) {
+    audit(t, 'action.validated', 'ok', { stepId: step.id, requestIds });
+    return issueWrite(t, step, 1, t.iso);
+  }
+  audit(t, 'action.validated', 'failed', { stepId: step.id, requestIds });
+  t.d.pending = { kind: 'confirm', stepId: step.id, problem: outcome.problem };
+  setResult(t, step.id, 'running', { requestIds });
+  t.wantsRender = true;
+}
+
 export const actionKind: StepKindModule<ActionStep> = {
   kind: 'action',
   enter(t, step) {
@@ -206,12 +271,28 @@ export const actionKind: StepKindModule<ActionStep> = {
   onUserEvent(t, step, event) {
     if (event.type !== 'confirm' || t.d.pending?.kind !== 'confirm') return false;
     accept(t, event.type);
+    if ((step.secretFields?.length ?? 0) > 0) {
+      // The values are checked here and go no further: the run keeps which fields were wrong, never what was typed.
+      const v = validateFields(secretInputFields(step), event.secrets ?? {});
+      if (!v.ok) {
+        t.d.pending = { kind: 'confirm', stepId: step.id, errors: v.errors };
+        audit(t, 'secret.rejected', 'refused', { stepId: step.id, fields: Object.keys(v.errors) });
+        t.wantsRender = true;
+        return true;
+      }
+    }
     audit(t, 'step.confirmed', 'ok', { stepId: step.id });
+    const logic = logicOf(t, step);
+    if (logic.validate) {
+      issueCalls(t, step.id, 'validate', logic.validate(ctx(t)), 'read', 1, t.iso, true);
+      return true;
+    }
     issueWrite(t, step, 1, t.iso);
     return true;
   },
   onAnswer(t, step, { stage, results, attempt, firstAttemptAt, pending }) {
     if (stage === 'probe') return completeProbe(t, step, results, attempt, firstAttemptAt, pending);
+    if (stage === 'validate') return completeValidate(t, step, results);
     if (stage === 'write') return completeWrite(t, step, results, attempt, firstAttemptAt);
     throw new Error(`action ${step.id} got a ${stage} answer`);
   },
