@@ -27,7 +27,8 @@ export type GraphResource =
   | 'domains'
   | 'applications'
   | 'permission-grants'
-  | 'synchronization';
+  | 'synchronization'
+  | 'tenant-relationships';
 
 /**
  * Who may call an operation with a delegated token, besides the scope: any signed-in account, members (guests

@@ -7,12 +7,14 @@ import { localizeBoth, type Locale, type LocalizedText } from './text.js';
 import type { Procedure, ProcedureModule } from './types.js';
 
 export type { ProcedureMatch } from './procedure-matching.js';
+import { clientCollaborationAccountModule } from './client-collaboration-account.js';
 import { partnerCenterRegistrationModule } from './partner-center-registration.js';
 import { vendorGuestAccessModule } from './vendor-guest-access.js';
 
 export const PROCEDURES: readonly ProcedureModule[] = [
   vendorGuestAccessModule,
   partnerCenterRegistrationModule,
+  clientCollaborationAccountModule,
 ];
 
 /** The Graph operations Sesame runs: those its procedures' steps declare, and the pre-flight's own. */

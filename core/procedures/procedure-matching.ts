@@ -83,38 +83,69 @@ function aliasesOf(module: ProcedureModule): AliasWords[] {
 }
 
 /**
- * How strongly the words name the procedure: 100 + letters when every word of one of its names is there, else
- * the letters of the name words found (a vendor's or object's word alone still counts); 0 when none is.
+ * Words that name no procedure on their own, only within one of its names: "create a service account" must not
+ * start the client's Microsoft account procedure because of "account".
  */
-export function matchScore(module: ProcedureModule, typed: readonly string[]): number {
-  let best = 0;
+const GENERIC = new Set(
+  'account accounts compte comptes client clients service services free gratuit gratuits offre offres offer offers'.split(
+    ' ',
+  ),
+);
+
+interface Scored {
+  readonly score: number;
+  /** The message's words the best full name matched ([] when no full name is there). */
+  readonly named: readonly string[];
+}
+
+function bestMatch(module: ProcedureModule, typed: readonly string[]): Scored {
+  let best: Scored = { score: 0, named: [] };
   for (const alias of aliasesOf(module)) {
     const found = alias.words.filter((w) => typed.some((t) => sameWord(t, w)));
-    const letters = found.reduce((n, w) => n + w.length, 0);
-    const score = found.length === alias.words.length ? 100 + letters : letters;
-    best = Math.max(best, score);
+    const full = found.length === alias.words.length;
+    const letters = found.filter((w) => full || !GENERIC.has(w)).reduce((n, w) => n + w.length, 0);
+    const score = full ? 100 + letters : letters;
+    if (score > best.score)
+      best = { score, named: full ? typed.filter((t) => alias.words.some((w) => sameWord(t, w))) : [] };
   }
   return best;
 }
 
 /**
+ * How strongly the words name the procedure: 100 + letters when every word of one of its names is there, else
+ * the letters of the name words found (a vendor's or object's word alone still counts, a generic word does not);
+ * 0 when none is.
+ */
+export function matchScore(module: ProcedureModule, typed: readonly string[]): number {
+  return bestMatch(module, typed).score;
+}
+
+/** `a` names with fewer of the message's words than `b`, all of them among `b`'s ("Cegid Loop" within "consentement Cegid Loop"). */
+function within(a: readonly string[], b: readonly string[]): boolean {
+  return a.length < b.length && a.every((w) => b.includes(w));
+}
+
+/**
  * The procedure the message names, several when two could fit (the bot then asks which), or none. A full name
- * beats words found here and there; two full names (or two partial matches of similar weight) are ambiguous.
+ * beats words found here and there, and a longer full name beats one it contains; two full names side by side
+ * (or two partial matches of similar weight) are ambiguous.
  */
 export function matchProcedures(text: string, procedures: readonly ProcedureModule[]): ProcedureMatch {
   const typed = meaningfulWords(text);
   if (typed.length === 0) return { kind: 'none' };
   const scored = procedures
-    .map((module) => ({ module, score: matchScore(module, typed) }))
+    .map((module) => ({ module, ...bestMatch(module, typed) }))
     .filter((s) => s.score > 0)
     .sort((a, b) => b.score - a.score);
-  const [top, second] = scored;
+  const [top] = scored;
   if (!top) return { kind: 'none' };
   // Only words of 4 letters or more name something on their own ("GED", "MS" do only within a name).
   if (top.score < 4) return { kind: 'none' };
   const rivals = scored.filter((s) =>
     top.score >= 100 ? s.score >= 100 : s.score >= 4 && s.score * 10 >= top.score * 6,
   );
-  if (second && rivals.length > 1) return { kind: 'several', modules: rivals.map((s) => s.module) };
-  return { kind: 'one', module: top.module };
+  const standing =
+    top.score >= 100 ? rivals.filter((s) => !rivals.some((o) => within(s.named, o.named))) : rivals;
+  if (standing.length > 1) return { kind: 'several', modules: standing.map((s) => s.module) };
+  return { kind: 'one', module: standing[0]!.module };
 }

@@ -6,6 +6,7 @@
 import type { Hono, Context } from 'hono';
 import { mountConsole } from '../console/console-api.js';
 import { quarantine, settleJob } from '../graph/handlers/synchronization.js';
+import { CEGID_LOOP_COLLABORATIVE_APP, grantCegidLoopConsent } from '../data/vendor-consent.js';
 import type { SandboxRuntime, FaultConfig, LargeTenantParams } from '../runtime.js';
 
 function isLoopback(address: string | undefined): boolean {
@@ -189,6 +190,19 @@ export function mountAdmin(app: Hono, rt: SandboxRuntime): void {
       })),
     }),
   );
+
+  /**
+   * An administrator of the tenant consents to the Cegid Loop collaborative app for the whole organisation (what
+   * they do from the admin-consent link procedure B gives): its service principal, delegated grant and app role
+   * assignments appear in that tenant.
+   */
+  app.post('/_sandbox/tenants/:tenantId/consents/:appId', (c) => {
+    const tenant = rt.tenant(c.req.param('tenantId'));
+    if (!tenant) return problem(c, 404, 'No such tenant.');
+    if (c.req.param('appId').toLowerCase() !== CEGID_LOOP_COLLABORATIVE_APP.appId)
+      return problem(c, 404, 'The sandbox plays consents to the Cegid Loop collaborative app only.');
+    return c.json(grantCegidLoopConsent(tenant, rt.now()));
+  });
 
   /** The guest redeems the invitation (what the vendor does from the e-mail). */
   app.post('/_sandbox/guests/:id/accept', (c) =>

@@ -5,6 +5,7 @@
  * fails) and the console shows it with no other change.
  */
 import { settleJob } from '../graph/handlers/synchronization.js';
+import { CEGID_LOOP_COLLABORATIVE_APP, hasAdminConsent } from '../data/vendor-consent.js';
 import type { SandboxRuntime } from '../runtime.js';
 
 export interface ConsoleAction {
@@ -115,9 +116,34 @@ const provisioningJobs: OutsideEventSource = {
   },
 };
 
+const vendorConsents: OutsideEventSource = {
+  id: 'vendor-consents',
+  title: 'Admin consent to the Cegid Loop collaborative app',
+  actor: 'a Global Administrator of the tenant, from the admin-consent link Sesame gives',
+  pending(rt) {
+    const app = CEGID_LOOP_COLLABORATIVE_APP;
+    return rt.tenants
+      .filter((t) => !hasAdminConsent(t, app.appId))
+      .map((t) => ({
+        id: t.tenantId,
+        title: `${t.tenantDisplayName}: consent to ${app.displayName} (${app.appId})`,
+        detail: `creates its service principal, the delegated grant (${app.delegatedScopes.join(' ')}) and the application permissions in ${t.tenantDisplayName}`,
+        actions: [
+          {
+            label: 'Consent as the tenant’s Global Administrator',
+            method: 'POST',
+            path: `/_sandbox/tenants/${encodeURIComponent(t.tenantId)}/consents/${app.appId}`,
+            primary: true,
+          },
+        ],
+      }));
+  },
+};
+
 /** The console lists these, in this order. */
 export const OUTSIDE_EVENT_SOURCES: readonly OutsideEventSource[] = [
   pendingGuestInvitations,
   domainDnsRecords,
   provisioningJobs,
+  vendorConsents,
 ];

@@ -9,6 +9,7 @@ import {
   addRoleAssignment,
   baseUser,
   domain,
+  graphAppRoles,
   refreshOrganizationDomains,
   roleDefinitions,
   seedTenant,
@@ -72,7 +73,10 @@ export function seedClientTenant(now: number): TenantState {
   for (const spec of CLIENT_SPECS) for (const role of spec.roles) addRoleAssignment(t, CLIENT_USERS[spec.key].id, role);
   const graphSp = servicePrincipal(MICROSOFT_GRAPH_APP_ID, 'Microsoft Graph', {
     appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
+    appRoles: graphAppRoles(),
   });
+  // No service principal of the Cegid Loop collaborative app (vendor-consent.ts): its consent is what procedure B
+  // asks the client's administrator for, and the sandbox console plays it.
   t.servicePrincipals.set(graphSp.id, graphSp);
   t.authorizationPolicy = structuredClone(defaults.authorizationPolicy);
   t.adminConsentRequestPolicy = structuredClone(defaults.adminConsentRequestPolicy);

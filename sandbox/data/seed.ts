@@ -9,6 +9,7 @@ import {
   TenantState,
   guidFrom,
   type GraphObject,
+  type Json,
   type GraphUser,
   type RoleDefinition,
   type SubscribedSku,
@@ -258,6 +259,7 @@ export const SESAME_CONSENTED_SCOPES = [
   'Domain.ReadWrite.All',
   'Synchronization.ReadWrite.All',
   'DelegatedPermissionGrant.Read.All',
+  'CrossTenantInformation.ReadBasic.All',
   'AuditLog.Read.All',
   'offline_access',
   'openid',
@@ -309,6 +311,21 @@ export function group(id: string, displayName: string, description: string, crea
 
 /** Graph's application permission User.Read.All (app role on the Microsoft Graph service principal). */
 export const GRAPH_APP_ROLE_USER_READ_ALL = 'df021288-bdef-4463-88db-98f22de89214';
+
+/** The application permissions (app roles) of Microsoft Graph's service principal that the sandbox knows. */
+export function graphAppRoles(): Json[] {
+  return [
+    {
+      allowedMemberTypes: ['Application'],
+      description: 'Allows the app to read user profiles without a signed in user.',
+      displayName: "Read all users' full profiles",
+      id: GRAPH_APP_ROLE_USER_READ_ALL,
+      isEnabled: true,
+      origin: 'Application',
+      value: 'User.Read.All',
+    },
+  ];
+}
 
 export function servicePrincipal(appId: string, displayName: string, extra: Partial<GraphObject> = {}): GraphObject & {
   appId: string;
@@ -417,17 +434,7 @@ export function seedTenant(now: number): TenantState {
   const graphSp = servicePrincipal(MICROSOFT_GRAPH_APP_ID, 'Microsoft Graph', {
     appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
     servicePrincipalType: 'Application',
-    appRoles: [
-      {
-        allowedMemberTypes: ['Application'],
-        description: 'Allows the app to read user profiles without a signed in user.',
-        displayName: 'Read all users\' full profiles',
-        id: GRAPH_APP_ROLE_USER_READ_ALL,
-        isEnabled: true,
-        origin: 'Application',
-        value: 'User.Read.All',
-      },
-    ],
+    appRoles: graphAppRoles(),
   });
   const sesameSp = servicePrincipal(SESAME_CLIENT_ID, 'Sesame', { appOwnerOrganizationId: SEED_TENANT_ID, signInAudience: 'AzureADMyOrg' });
   const indioSp = servicePrincipal(VENDOR_APPS.indio.appId, VENDOR_APPS.indio.displayName);

@@ -15,6 +15,7 @@ import { policyHandlers } from './handlers/policies.js';
 import { roleManagementHandlers } from './handlers/role-management.js';
 import type { Handler } from './handlers/shared.js';
 import { synchronizationHandlers } from './handlers/synchronization.js';
+import { tenantRelationshipHandlers } from './handlers/tenant-relationships.js';
 import { userHandlers } from './handlers/users.js';
 
 export type { Handler, HandlerArgs } from './handlers/shared.js';
@@ -32,6 +33,7 @@ const byResource = {
   ...permissionGrantHandlers,
   ...synchronizationHandlers,
   ...organizationHandlers,
+  ...tenantRelationshipHandlers,
 } satisfies Record<Exclude<RouteKey, 'POST /$batch'>, Handler>;
 
 /** Every route but $batch (the router answers it by calling these); the compiler refuses a missing one. */

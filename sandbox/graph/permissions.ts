@@ -253,6 +253,11 @@ export const routePermissions: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>
     scopes: ['Application.ReadWrite.All', 'Directory.ReadWrite.All'],
     roles: roles(...APP_WRITE_ROLES),
   },
+  // Microsoft: "doesn't require the calling user to be assigned any Microsoft Entra role".
+  "GET /tenantRelationships/findTenantInformationByDomainName(domainName='{domainName}')": {
+    scopes: ['CrossTenantInformation.ReadBasic.All'],
+    roles: member,
+  },
   'GET /organization': {
     scopes: [
       'User.Read',

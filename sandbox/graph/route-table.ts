@@ -57,6 +57,10 @@ export const graphRouteTable = [
   { method: 'GET', path: '/applicationTemplates/{id}' },
   { method: 'POST', path: '/applicationTemplates/{id}/instantiate' },
   { method: 'GET', path: '/organization' },
+  {
+    method: 'GET',
+    path: "/tenantRelationships/findTenantInformationByDomainName(domainName='{domainName}')",
+  },
   { method: 'POST', path: '/$batch' },
 ] as const satisfies readonly { method: GraphMethod; path: string }[];
 

@@ -15,6 +15,7 @@ import { permissionGrantHandlers } from '../../sandbox/graph/handlers/permission
 import { policyHandlers } from '../../sandbox/graph/handlers/policies.js';
 import { roleManagementHandlers } from '../../sandbox/graph/handlers/role-management.js';
 import { synchronizationHandlers } from '../../sandbox/graph/handlers/synchronization.js';
+import { tenantRelationshipHandlers } from '../../sandbox/graph/handlers/tenant-relationships.js';
 import { userHandlers } from '../../sandbox/graph/handlers/users.js';
 import { resolveGraphRequest, type GraphMethod } from './csdl.js';
 import { loadPermissionIndex, normalizePermissionPath } from './permissions.js';
@@ -135,6 +136,7 @@ describe('the Graph operations catalogue', () => {
     applications: applicationHandlers,
     'permission-grants': permissionGrantHandlers,
     synchronization: synchronizationHandlers,
+    'tenant-relationships': tenantRelationshipHandlers,
   };
 
   it.each(operations)('%s: its sandbox handler sits in the module of its resource', (_name, op) => {

@@ -6,6 +6,7 @@ describe('procedure catalog', () => {
     expect(PROCEDURES.map((p) => p.procedure.id)).toEqual([
       'vendor-guest-access',
       'partner-center-registration',
+      'client-collaboration-account',
     ]);
     for (const m of PROCEDURES) expect(checkProcedureModule(m)).toEqual([]);
     expect(getProcedure('vendor-guest-access')?.procedure.vendor.name).toBe('Cegid Loop');

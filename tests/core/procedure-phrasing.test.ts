@@ -2,6 +2,8 @@ import { matchProcedureText } from '../../core/procedures/catalog.js';
 
 const A = 'vendor-guest-access';
 const E = 'partner-center-registration';
+const B = 'client-collaboration-account';
+const B_OR_E = 'B or E';
 const BOTH = 'both';
 
 /**
@@ -50,23 +52,42 @@ const PHRASINGS: readonly (readonly [string, string])[] = [
   ['rejoindre un engagement Collaborate', E],
   ['Microsoft Collaborer', E],
   ['how do I sign up to Partner Center', E],
+  // Procedure B — the client's Microsoft account for Cegid Loop's collaborative offers, and the vendor's consent
+  ['compte Microsoft client Cegid Loop', B],
+  ['compte Microsoft du client', B],
+  ['consentement Cegid', B],
+  ['consentement Cegid Loop', B],
+  ['offre collaborative', B],
+  ['offres collaboratives Cegid Loop', B],
+  ['Cegid Loop collaboratif', B],
+  ['compte Microsoft gratuit pour un client', B],
+  ['le client a besoin d’un compte Microsoft', B],
+  ['compte MSA', B],
+  ['consentement administrateur', B],
+  ['client Microsoft account', B],
+  ['free Microsoft account for my client', B],
+  ['Cegid Loop collaborative offer', B],
+  ['admin consent for Cegid Loop', B],
   // Both could fit: Sesame asks which
   ['inviter Cegid Loop dans Microsoft Collaborate', BOTH],
   ['Cegid sur Partner Center', BOTH],
   ['guest access Partner Center', BOTH],
+  ['consent Cegid Loop app in Partner Center', B_OR_E],
 ];
 
 describe('what admins type reaches the right procedure', () => {
-  it('has at least 30 phrasings of A and E, in French and English', () => {
+  it('has at least 15 phrasings of each of A, B and E, in French and English', () => {
     expect(PHRASINGS.filter(([, p]) => p === A).length).toBeGreaterThanOrEqual(15);
+    expect(PHRASINGS.filter(([, p]) => p === B).length).toBeGreaterThanOrEqual(15);
     expect(PHRASINGS.filter(([, p]) => p === E).length).toBeGreaterThanOrEqual(15);
   });
 
   it.each(PHRASINGS)('"%s" → %s', (text, expected) => {
     const match = matchProcedureText(text);
-    if (expected === BOTH) {
+    if (expected === BOTH || expected === B_OR_E) {
       expect(match.kind).toBe('several');
-      if (match.kind === 'several') expect(match.modules.map((m) => m.procedure.id).sort()).toEqual([E, A]);
+      if (match.kind === 'several')
+        expect(match.modules.map((m) => m.procedure.id).sort()).toEqual(expected === BOTH ? [E, A] : [B, E]);
     } else {
       expect(match.kind === 'one' ? match.module.procedure.id : match).toBe(expected);
     }

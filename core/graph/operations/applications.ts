@@ -8,6 +8,8 @@ const SERVICE_PRINCIPAL = shape({
   appId: 'id',
   displayName: 'string',
   appOwnerOrganizationId: 'string',
+  /** The application permissions the app offers (Microsoft Graph's name its app role assignments). */
+  appRoles: { list: shape({ id: 'id', value: 'string', displayName: 'string' }) },
 });
 export type ServicePrincipal = Shaped<typeof SERVICE_PRINCIPAL>;
 

@@ -14,6 +14,7 @@ import { permissionGrantOperations } from './permission-grants.js';
 import { policyOperations } from './policies.js';
 import { roleManagementOperations } from './role-management.js';
 import { synchronizationOperations } from './synchronization.js';
+import { tenantRelationshipOperations } from './tenant-relationships.js';
 import { userOperations } from './users.js';
 
 export const GRAPH_OPERATIONS = {
@@ -27,6 +28,7 @@ export const GRAPH_OPERATIONS = {
   ...applicationOperations,
   ...permissionGrantOperations,
   ...synchronizationOperations,
+  ...tenantRelationshipOperations,
 };
 
 type Catalogue = typeof GRAPH_OPERATIONS;
@@ -60,4 +62,5 @@ export type * from './permission-grants.js';
 export type * from './policies.js';
 export type * from './role-management.js';
 export type * from './synchronization.js';
+export type * from './tenant-relationships.js';
 export type * from './users.js';
