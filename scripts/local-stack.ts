@@ -169,8 +169,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       graph: sandbox.graphUrl,
     };
     sandbox.runtime.consoleHooks = {
+      // Every tenant the sandbox serves: a procedure run in the client's tenant has its timers there.
       async nextDue() {
-        const due = (await running.store.listReminders(sandbox.tenantId))
+        const lists = await Promise.all(
+          sandbox.runtime.tenants.map((t) => running.store.listReminders(t.tenantId)),
+        );
+        const due = lists
+          .flat()
           .filter((r) => r.status === 'scheduled')
           .map((r) => r.dueAt);
         return due.length ? Math.min(...due) : undefined;

@@ -612,6 +612,7 @@ const findTenant = defineCheck({
     };
     return {
       result: 'pass',
+      next: 'app-consented',
       summary: own
         ? {
             fr: `${domain} appartient à votre propre organisation, ${name} (${t.tenantId}) : Sesame vérifie le consentement ici.`,

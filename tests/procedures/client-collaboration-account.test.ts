@@ -1,0 +1,297 @@
+import type { Run } from '../../core/engine/run.js';
+import { SESAME_SIGN_IN_SCOPES } from '../../core/procedures/catalog.js';
+import { CEGID_LOOP_APP_ID } from '../../core/procedures/client-collaboration-account.js';
+import { CLIENT_TENANT_ID, CLIENT_USERS, type ClientUserKey } from '../../sandbox/data/seed-client-tenant.js';
+import { SANDBOX_NON_M365_DOMAIN } from '../../sandbox/data/vendor-consent.js';
+import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
+import { checkLeastPrivilege } from '../contract/permissions.js';
+import { actionsOf, click, startByText, text, type Card } from '../helpers/card-clicks.js';
+import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
+import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
+import type { ConversationParty } from '../helpers/teams-activities.js';
+
+/**
+ * Procedure B through the real server, as Teams calls it, against the sandbox's two tenants: the firm ("Cabinet
+ * Exemple") and its client "Atelier Durand", where the Cegid Loop collaborative app is not consented until the
+ * sandbox console plays the client's Global Administrator consenting.
+ */
+describe('procedure B — client’s Microsoft account and Cegid Loop consent, over HTTP against the sandbox', () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack();
+  });
+  afterAll(async () => {
+    await stack.stop();
+  });
+  beforeEach(async () => {
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/reset`, { method: 'POST' });
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`, { method: 'DELETE' });
+  });
+
+  const api = () => stack.sandbox.httpUrl;
+
+  async function graphLog(): Promise<{ method: string; url: string; status: number }[]> {
+    const res = await fetch(`${api()}/_sandbox/log`);
+    return ((await res.json()) as { value: { method: string; url: string; status: number }[] }).value;
+  }
+
+  async function runOf(card: Card, tenantId = stack.sandbox.tenantId): Promise<Run> {
+    const data = (card.refresh as { action: { data: { runId: string } } }).action.data;
+    return (await stack.store.get<Run>('run', tenantId, data.runId))!.value;
+  }
+
+  function expectValid(card: Card) {
+    const check = checkCard(card);
+    expect(check.schemaErrors).toEqual([]);
+    expect(check.parseErrors).toEqual([]);
+    expect(check.bytes).toBeLessThan(MAX_CARD_BYTES);
+  }
+
+  /** Every request Sesame sent is Graph v1.0 (Microsoft's CSDL), a read, covered by a scope Sesame asks for. */
+  async function expectReadsOnly() {
+    const sent = (await graphLog()).filter((e) => !e.url.startsWith('/$batch'));
+    for (const entry of sent) {
+      const url = new URL(entry.url, 'http://graph');
+      const resolved = resolveGraphRequest(entry.method as GraphMethod, decodeURIComponent(url.pathname), {});
+      expect({ request: `${entry.method} ${entry.url}`, ok: resolved.ok }).toEqual({
+        request: `${entry.method} ${entry.url}`,
+        ok: true,
+      });
+    }
+    const coverage = checkLeastPrivilege(
+      sent.map((e) => ({
+        method: e.method,
+        path: decodeURIComponent(new URL(e.url, 'http://graph').pathname),
+      })),
+      SESAME_SIGN_IN_SCOPES,
+    );
+    expect(coverage.uncovered).toEqual([]);
+    expect(sent.filter((e) => e.method !== 'GET')).toEqual([]);
+    return sent;
+  }
+
+  function clientParty(who: ClientUserKey, locale = 'fr-FR'): ConversationParty {
+    const user = CLIENT_USERS[who];
+    return {
+      serviceUrl: `${api()}/botframework/connector`,
+      tenantId: CLIENT_TENANT_ID,
+      conversationId: `a:client-${who}-${Math.random().toString(36).slice(2)}`,
+      botId: stack.config.bot.appId,
+      user: { id: `29:${user.id}`, aadObjectId: user.id, name: user.displayName },
+      locale,
+    };
+  }
+
+  function link(card: Card, labelPart: string): string {
+    const m = new RegExp(`\\[[^\\]]*${labelPart}[^\\]]*\\]\\(([^)]+)\\)`).exec(JSON.stringify(card));
+    if (!m) throw new Error(`no link "${labelPart}" on ${text(card).slice(0, 300)}`);
+    return m[1]!;
+  }
+
+  async function consentFromConsole(tenantName: string) {
+    const events = (await (await fetch(`${api()}/_sandbox/outside-events`)).json()) as {
+      value: { id: string; events: { title: string; actions: { method: string; path: string }[] }[] }[];
+    };
+    const consents = events.value.find((s) => s.id === 'vendor-consents')!;
+    const pending = consents.events.find((e) => e.title.startsWith(tenantName));
+    expect(pending).toBeDefined();
+    const action = pending!.actions[0]!;
+    const res = await fetch(`${api()}${action.path}`, { method: action.method });
+    expect(res.ok).toBe(true);
+  }
+
+  it('free Microsoft account: the client’s instructions in French, ready to send, and nothing read or written in the tenant (English admin)', async () => {
+    const party = stack.party('globalAdmin', undefined, 'en-US');
+    let card = await startByText(stack, party, 'globalAdmin', 'free Microsoft account for my client');
+    expectValid(card);
+    expect(text(card)).toContain('Client’s account type');
+    await fetch(`${api()}/_sandbox/log`, { method: 'DELETE' });
+    card = await click(stack, party, card, 'run.choose', { option: 'msa' });
+    expectValid(card);
+    card = await click(stack, party, card, 'run.choose', { option: 'fr' });
+    expectValid(card);
+    // The admin's words in English, the client's in French, from the seed's steps.
+    expect(text(card)).toContain('Here is the text to send your client (in French)');
+    expect(text(card)).toContain('Choisissez un mot de passe');
+    expect(text(card)).toContain('account-security-noreply@accountprotection.microsoft.com');
+    expect(text(card)).toContain('signup.live.com');
+    const mail = new URL(link(card, 'Prepare the email'));
+    expect(mail.protocol).toBe('mailto:');
+    expect(mail.searchParams.get('subject')).toBe('Créer votre compte Microsoft gratuit pour Cegid Loop');
+    expect(mail.searchParams.get('body')).toContain(
+      '3. Choisissez un mot de passe, puis cliquez sur « Suivant ».',
+    );
+    card = await click(stack, party, card, 'run.done');
+    expectValid(card);
+    expect(text(card)).toContain('Procedure complete');
+    const run = await runOf(card);
+    expect(run.status).toBe('done');
+    expect(run.stepResults['find-tenant']).toBeUndefined();
+    expect(await graphLog()).toEqual([]);
+  });
+
+  it('the client’s instructions in English for a French admin', async () => {
+    const party = stack.party('globalAdmin');
+    let card = await startByText(stack, party, 'globalAdmin', 'compte Microsoft gratuit pour un client');
+    card = await click(stack, party, card, 'run.choose', { option: 'msa' });
+    card = await click(stack, party, card, 'run.choose', { option: 'en' });
+    expectValid(card);
+    expect(text(card)).toContain('Voici le texte à envoyer à votre client (en anglais)');
+    expect(text(card)).toContain('Choose a password, then click');
+    expect(new URL(link(card, 'Préparer l’e-mail')).searchParams.get('subject')).toBe(
+      'Create your free Microsoft account for Cegid Loop',
+    );
+  });
+
+  it('an unknown (misspelt) domain: no organisation found, the admin corrects it and gets the consent link for the client’s tenant', async () => {
+    const party = stack.party('globalAdmin');
+    let card = await startByText(stack, party, 'globalAdmin', 'compte Microsoft client Cegid Loop');
+    card = await click(stack, party, card, 'run.choose', { option: 'm365' });
+    expectValid(card);
+    // Not a domain at all: refused before anything is asked of Microsoft.
+    card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'atelier durand' } });
+    expect(text(card)).toContain('Ce n’est pas un nom de domaine');
+    expect((await runOf(card)).currentStepId).toBe('client-domain');
+    expect(await graphLog()).toEqual([]);
+
+    card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'hugo@atelier-durand.frr' } });
+    expectValid(card);
+    expect(text(card)).toContain('Aucune organisation Microsoft 365 n’a vérifié atelier-durand.frr');
+    expect(text(card)).toContain('mal orthographié');
+    expect(actionsOf(card).filter((a) => a.verb === 'run.choose')).toHaveLength(2);
+    card = await click(stack, party, card, 'run.choose', { option: 'correct' });
+    expect((await runOf(card)).currentStepId).toBe('client-domain');
+    card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'Atelier-Durand.fr' } });
+    expectValid(card);
+    expect(text(card)).toContain('Lien à envoyer au client');
+    expect(text(card)).toContain('Atelier Durand');
+    expect(text(card)).toContain(CLIENT_TENANT_ID);
+    expect(text(card)).toContain('Administrateur de rôle privilégié');
+    expect(text(card)).toContain('Administrateur d’application cloud ne suffit pas');
+    // The v2 admin-consent link for the vendor's app, in the client's tenant, every value URL-encoded.
+    const consent = new URL(link(card, 'Lien de consentement administrateur'));
+    expect(`${consent.origin}${consent.pathname}`).toBe(
+      `https://login.microsoftonline.com/${CLIENT_TENANT_ID}/v2.0/adminconsent`,
+    );
+    expect(consent.searchParams.get('client_id')).toBe(CEGID_LOOP_APP_ID);
+    expect(consent.searchParams.get('scope')).toBe('https://graph.microsoft.com/.default');
+    expect(consent.searchParams.get('redirect_uri')).toBe('https://loop.loopsoftware.fr/YPN/authorize');
+    const run = await runOf(card);
+    expect(consent.searchParams.get('state')).toBe(run.id);
+    expect(link(card, 'Lien de consentement administrateur')).toContain(
+      'scope=https%3A%2F%2Fgraph.microsoft.com%2F.default',
+    );
+    // Cegid Loop is not consented in the firm's tenant: its permissions cannot be read from here, and Sesame says so.
+    expect(text(card)).toContain('illisibles avant le consentement');
+    card = await click(stack, party, card, 'run.done');
+    expect(text(card)).toContain('Procédure terminée');
+    const sent = await expectReadsOnly();
+    expect(sent.map((e) => `${e.method} ${decodeURIComponent(e.url)} ${e.status}`)).toEqual(
+      expect.arrayContaining([
+        "GET /tenantRelationships/findTenantInformationByDomainName(domainName='atelier-durand.frr') 404",
+        "GET /tenantRelationships/findTenantInformationByDomainName(domainName='atelier-durand.fr') 200",
+      ]),
+    );
+  });
+
+  it('a domain with no Microsoft 365: the admin switches to the free account instructions', async () => {
+    const party = stack.party('globalAdmin', undefined, 'en-US');
+    let card = await startByText(stack, party, 'globalAdmin', 'Cegid Loop collaborative offer');
+    card = await click(stack, party, card, 'run.choose', { option: 'm365' });
+    card = await click(stack, party, card, 'run.submit', { inputs: { domain: SANDBOX_NON_M365_DOMAIN } });
+    expectValid(card);
+    expect(text(card)).toContain(`No Microsoft 365 organisation has verified ${SANDBOX_NON_M365_DOMAIN}`);
+    expect(text(card)).toContain('or its owner has no Microsoft 365');
+    card = await click(stack, party, card, 'run.choose', { option: 'msa' });
+    expect((await runOf(card)).currentStepId).toBe('msa-language');
+    card = await click(stack, party, card, 'run.choose', { option: 'en' });
+    expect(text(card)).toContain('Choose a password');
+    await expectReadsOnly();
+  });
+
+  it('a personal mail domain goes straight to the free account instructions', async () => {
+    const party = stack.party('globalAdmin');
+    let card = await startByText(stack, party, 'globalAdmin', 'consentement Cegid');
+    card = await click(stack, party, card, 'run.choose', { option: 'm365' });
+    card = await click(stack, party, card, 'run.submit', {
+      inputs: { domain: 'client.collaboratif@gmail.com' },
+    });
+    expectValid(card);
+    expect(text(card)).toContain('gmail.com est le domaine d’une messagerie personnelle');
+    expect((await runOf(card)).currentStepId).toBe('msa-language');
+  });
+
+  it('in the client’s tenant: never consented, the Global Administrator consents (sandbox console), the wait moves on and the consent is verified', async () => {
+    const party = clientParty('globalAdmin');
+    let card = await startByText(stack, party, CLIENT_USERS.globalAdmin, 'consentement Cegid Loop');
+    card = await click(stack, party, card, 'run.choose', { option: 'm365' });
+    card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'atelier-durand.fr' } });
+    expectValid(card);
+    expect(text(card)).toContain('Consentement administrateur');
+    expect(text(card)).toContain('Vous pouvez consentir vous-même.');
+    const history = JSON.stringify(await runOf(card, CLIENT_TENANT_ID));
+    expect(history).toContain('Cegid Loop n’a jamais reçu de consentement dans Atelier Durand');
+    expect(history).toContain('Il manque tout');
+    card = await click(stack, party, card, 'run.done');
+    expectValid(card);
+    let run = await runOf(card, CLIENT_TENANT_ID);
+    expect(run.pending?.kind).toBe('wait');
+    expect(text(card)).toContain('Consentement en attente');
+    // Not yet: "check now" finds nothing and keeps waiting, a reminder armed for the due date.
+    card = await click(stack, party, card, 'run.retry');
+    run = await runOf(card, CLIENT_TENANT_ID);
+    expect(run.pending?.kind).toBe('wait');
+    const armed = (await stack.store.listReminders(CLIENT_TENANT_ID, run.id)).filter(
+      (r) =>
+        r.status === 'scheduled' && r.payload.messageKey === 'client-collaboration-account.consent-missing',
+    );
+    expect(armed).toHaveLength(1);
+
+    await consentFromConsole('Atelier Durand');
+    // Sesame's next re-check, on the shared clock.
+    const advanced = await fetch(`${api()}/_sandbox/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: 'next-due' }),
+    });
+    expect(advanced.status).toBe(200);
+    run = await runOf(card, CLIENT_TENANT_ID);
+    expect(run.status).toBe('done');
+    // What Teams shows when the card refreshes (its Universal Actions refresh).
+    const refresh = (card.refresh as { action: { data: Record<string, unknown> } }).action.data;
+    card = await click(stack, party, card, 'run.refresh', { data: refresh });
+    expectValid(card);
+    expect(text(card)).toContain('Procédure terminée');
+    expect(text(card)).toContain('Consentement vérifié dans Atelier Durand');
+    expect(text(card)).toContain('Files.ReadWrite.All');
+    expect(text(card)).toContain('User.Read.All');
+    // The consent arrived: the reminder is withdrawn, and Sesame itself wrote nothing in the client's tenant.
+    const left = await stack.store.listReminders(CLIENT_TENANT_ID, run.id);
+    expect(left.filter((r) => r.status === 'scheduled')).toEqual([]);
+    await expectReadsOnly();
+  });
+
+  it('in the client’s tenant, an admin who cannot consent is told who can, and the card still gives the link', async () => {
+    const party = clientParty('userAdmin', 'en-US');
+    let card = await startByText(stack, party, CLIENT_USERS.userAdmin, 'Cegid Loop consent');
+    card = await click(stack, party, card, 'run.choose', { option: 'm365' });
+    card = await click(stack, party, card, 'run.submit', {
+      inputs: { domain: 'atelierdurand.onmicrosoft.com' },
+    });
+    expectValid(card);
+    expect(text(card)).toContain('You cannot consent yourself: send this link to Hugo Lefèvre');
+    expect(text(card)).toContain('You hold neither Global Administrator nor Privileged Role Administrator');
+    expect(text(card)).toContain('Application Administrator is not enough');
+    expect(new URL(link(card, 'Admin-consent link')).pathname).toBe(`/${CLIENT_TENANT_ID}/v2.0/adminconsent`);
+    // Nothing changed in the client's tenant.
+    const sps = (await (await fetch(`${api()}/_sandbox/outside-events`)).json()) as {
+      value: { id: string; events: { title: string }[] }[];
+    };
+    expect(
+      sps.value
+        .find((s) => s.id === 'vendor-consents')!
+        .events.some((e) => e.title.startsWith('Atelier Durand')),
+    ).toBe(true);
+    await expectReadsOnly();
+  });
+});
