@@ -49,7 +49,11 @@ describe('/api/tab', () => {
     const me = (await (await get('/me', `Bearer ${token}`)).json()) as { tenantId: string; name: string };
     expect(me).toEqual(expect.objectContaining({ tenantId: stack.sandbox.tenantId, name: 'Claire Martin' }));
     const procedures = (await (await get('/procedures', `Bearer ${token}`)).json()) as { id: string }[];
-    expect(procedures.map((p) => p.id)).toEqual(['vendor-guest-access', 'partner-center-registration']);
+    expect(procedures.map((p) => p.id)).toEqual([
+      'vendor-guest-access',
+      'partner-center-registration',
+      'client-collaboration-account',
+    ]);
     const runs = (await (await get('/runs', `Bearer ${token}`)).json()) as {
       status: string;
       currentStepId: string;
