@@ -30,6 +30,10 @@ export type SesameErrorCode =
   | 'run_not_found'
   | 'run_interrupted'
   | 'tab_forbidden'
+  // the checklist tab
+  | 'checklist_forbidden'
+  | 'checklist_invalid'
+  | 'checklist_not_found'
   | 'procedure_unknown'
   | 'input_invalid'
   | 'action_invalid'

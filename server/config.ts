@@ -313,7 +313,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
     },
     sso: {
       clientId: appId,
-      clientSecret: optional('BOT_CLIENT_SECRET'),
+      // The tab's on-behalf-of exchange (the checklist's Graph reads) needs the registration's secret; the sandbox
+      // registration's is in env/.env.local.
+      clientSecret: optional('AAD_APP_CLIENT_SECRET') ?? optional('BOT_CLIENT_SECRET'),
       applicationIdUri,
     },
   };

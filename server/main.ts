@@ -11,7 +11,12 @@ import { createEntraTokenVerifier } from '../adapters/identity/entra-token-verif
 import { httpsTrust } from '../adapters/identity/https-trust.js';
 import { openStore } from '../adapters/store/open-store.js';
 import { ConfidentialClientApplication } from '@azure/msal-node';
-import { createTenantGraph } from '../adapters/graph/tenant-graph-client.js';
+import { randomUUID } from 'node:crypto';
+import { createGraphTransport, createTenantGraph } from '../adapters/graph/tenant-graph-client.js';
+import { createGraphReader } from '../adapters/graph/graph-reader.js';
+import { createOboTokenSource } from '../adapters/identity/obo-token-source.js';
+import { createChecklistService } from '../core/checklist/checklist-service.js';
+import { SesameError } from '../core/errors.js';
 import { createMsalNetworkModule } from '../adapters/identity/msal-network.js';
 import { loadCardSigner } from '../bot/card-signing.js';
 import { HonoTeamsAdapter } from '../bot/hono-teams-adapter.js';
@@ -160,7 +165,52 @@ export async function startSesame(
     }),
     logError: (message, error) => logger.error(message, error),
   });
-  http.route('/api/tab', createTabApi({ store, procedures: listProcedures }));
+  // The tab's Graph token: its SSO token exchanged on behalf of the user (the checklist reads with it).
+  const tabTokens = config.sso.clientSecret
+    ? createOboTokenSource({
+        authorityHost: config.authorityHost,
+        ...(config.mode === 'local' ? { tenantId: config.tenantId } : {}),
+        clientId: config.sso.clientId,
+        clientSecret: config.sso.clientSecret,
+        scopes: ['https://graph.microsoft.com/.default'],
+        trust,
+        ...(config.mode === 'local' ? { allowedOrigins: [config.authorityHost] } : {}),
+      })
+    : undefined;
+  const checklist = createChecklistService({
+    store,
+    clock,
+    procedureTitle: (id) => listProcedures().find((p) => p.id === id)?.title,
+    newId: () => randomUUID(),
+  });
+  http.route(
+    '/api/tab',
+    createTabApi({
+      store,
+      procedures: listProcedures,
+      checklist: {
+        service: checklist,
+        now: () => clock.now(),
+        logError: (message, error) => logger.error(message, error),
+        readerFor: (caller, ssoToken) => {
+          if (!tabTokens)
+            throw new SesameError(
+              'auth_failed',
+              'the tab cannot read Graph: AAD_APP_CLIENT_SECRET (the on-behalf-of secret) is not set',
+            );
+          return createGraphReader(
+            createGraphTransport({
+              baseUrl: config.graphBaseUrl,
+              getToken: () =>
+                tabTokens.getGraphToken({ tenantId: caller.tenantId, userId: caller.userId, ssoToken }),
+              now: () => clock.now(),
+              ...(deps.graphSleep ? { sleep: deps.graphSleep } : {}),
+            }),
+          );
+        },
+      },
+    }),
+  );
   http.use('/api/messages', holdTurnSecrets(liveSecrets));
   http.use('/api/messages', correlateActivity(logger));
 

@@ -1,4 +1,11 @@
 import { Hono, type Context } from 'hono';
+import { stream } from 'hono/streaming';
+import type { ChecklistViewer, ChecklistService } from '../core/checklist/checklist-service.js';
+import { CHECKLIST_AREAS, type RefreshEvent } from '../core/checklist/api-types.js';
+import { isSesameError } from '../core/errors.js';
+import { describeError } from '../core/i18n/describe-error.js';
+import type { GraphReader } from '../core/ports/tenant-graph.js';
+import type { EntraCaller } from '../adapters/identity/entra-token-verifier.js';
 import { SesameError } from '../core/errors.js';
 import { resolveLocale, type Localized } from '../core/i18n/locale.js';
 import type { AuditEvent, Reminder, Store } from '../core/ports/store.js';
@@ -28,6 +35,15 @@ interface RunRecordView extends RunParticipants, Omit<RunStateRecord, 'admin'> {
 export interface TabApiOptions {
   readonly store: Store;
   readonly procedures: () => readonly ProcedureInfo[];
+  /** The checklist (absent: its routes answer 404). */
+  readonly checklist?: {
+    readonly service: ChecklistService;
+    /** Graph reads with the caller's delegated token (on-behalf-of the tab's SSO token). */
+    readonly readerFor: (caller: EntraCaller, ssoToken: string) => GraphReader;
+    readonly logError: (message: string, error: unknown) => void;
+    /** Epoch ms (the injected clock). */
+    readonly now: () => number;
+  };
 }
 
 /**
@@ -49,6 +65,27 @@ function remindersByRun(list: readonly Reminder[]): Map<string, { nextAt?: strin
 }
 
 const caller = (c: Context) => (c as unknown as Context<TabEnv>).get('caller');
+
+const viewerOf = (me: EntraCaller): ChecklistViewer => ({
+  tenantId: me.tenantId,
+  userId: me.userId,
+  ...(me.name ? { name: me.name } : {}),
+  roleTemplateIds: me.roleTemplateIds,
+  appRoles: me.appRoles,
+});
+
+async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  try {
+    const body = (await c.req.json()) as unknown;
+    if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new SesameError('checklist_invalid', 'the body is not a JSON object', {
+    status: 400,
+    details: { detail: 'the body is not a JSON object', detailFr: 'le corps n’est pas un objet JSON' },
+  });
+}
 
 /** How many runs the tab lists, and how far back "own runs" are looked for. */
 const RUN_LIMIT = 200;
@@ -168,6 +205,66 @@ export function createTabApi(options: TabApiOptions): Hono {
       'cache-control': 'no-store',
     });
   });
+
+  const checklist = options.checklist;
+  if (checklist) {
+    api.get('/checklist', async (c) => c.json(await checklist.service.current(viewerOf(caller(c)))));
+
+    api.post('/checklist/refresh', (c) => {
+      const me = caller(c);
+      const ssoToken = c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '';
+      const locale = resolveLocale(c.req.header('accept-language'));
+      c.header('content-type', 'application/x-ndjson; charset=utf-8');
+      c.header('cache-control', 'no-store');
+      return stream(c, async (out) => {
+        const send = async (event: RefreshEvent): Promise<void> => {
+          await out.write(`${JSON.stringify(event)}\n`);
+        };
+        try {
+          await send({
+            type: 'started',
+            areas: CHECKLIST_AREAS,
+            at: new Date(checklist.now()).toISOString(),
+          });
+          const reader = checklist.readerFor(me, ssoToken);
+          const done = await checklist.service.refresh(viewerOf(me), reader, (area, items) =>
+            send({ type: 'area', area, items }),
+          );
+          await send({ type: 'done', ...done });
+        } catch (error) {
+          if (!isSesameError(error)) checklist.logError('checklist refresh failed', error);
+          const text = describeError(error, locale);
+          await send({
+            type: 'error',
+            error: {
+              code: isSesameError(error) ? error.code : 'internal',
+              message: text.message,
+              next: text.next,
+            },
+          });
+        }
+      });
+    });
+
+    api.get('/checklist/exceptions', async (c) =>
+      c.json(await checklist.service.listExceptions(viewerOf(caller(c)))),
+    );
+    api.post('/checklist/exceptions', async (c) =>
+      c.json(await checklist.service.accept(viewerOf(caller(c)), await jsonBody(c)), 201),
+    );
+    api.post('/checklist/exceptions/:id/renew', async (c) =>
+      c.json(await checklist.service.renew(viewerOf(caller(c)), c.req.param('id'), await jsonBody(c))),
+    );
+    api.post('/checklist/exceptions/:id/revoke', async (c) =>
+      c.json(
+        await checklist.service.revoke(
+          viewerOf(caller(c)),
+          c.req.param('id'),
+          c.req.header('content-length') === '0' ? {} : await jsonBody(c).catch(() => ({})),
+        ),
+      ),
+    );
+  }
 
   return api;
 }

@@ -120,6 +120,11 @@ export interface GraphOperation<A extends readonly unknown[], R extends object> 
    * return). Required whenever it is not: the contract test fails otherwise.
    */
   readonly permissionNote?: string;
+  /**
+   * A scope a selected or filtered property needs besides `permission` (signInActivity: AuditLog.Read.All). The
+   * permissions map is by path, so it cannot say so: `why` does, and the sign-in scopes include `scope`.
+   */
+  readonly propertyScope?: { readonly scope: string; readonly why: string };
   /** The directory roles that allow the call for a delegated token (Microsoft's API page). */
   readonly roles: RoleRequirement;
   /** Who uses it and why (procedure letter, checklist rule). */

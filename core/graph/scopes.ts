@@ -49,12 +49,13 @@ export function missingScopes(needed: readonly string[], granted: readonly strin
   );
 }
 
-/** The delegated permissions the operations need (with AlsoRequires), in catalogue order, each once. */
+/** The delegated permissions the operations need (with AlsoRequires and property scopes), in catalogue order, each once. */
 export function permissionsOf(operations: readonly GraphOpName[]): string[] {
   const out: string[] = [];
   for (const name of operations) {
     const op = GRAPH_OPERATIONS[name];
-    for (const scope of [op.permission, 'alsoRequires' in op ? op.alsoRequires : undefined]) {
+    const extra = op as { alsoRequires?: string; propertyScope?: { scope: string } };
+    for (const scope of [op.permission, extra.alsoRequires, extra.propertyScope?.scope]) {
       if (typeof scope === 'string' && !out.includes(scope)) out.push(scope);
     }
   }

@@ -161,6 +161,27 @@ const byCode: Partial<Record<SesameErrorCode, Texts>> = {
       'Les exécutions et le journal d’audit du locataire sont visibles des Administrateurs généraux, Administrateurs de rôle privilégié, Administrateurs d’utilisateurs, Lecteurs généraux, Lecteurs de sécurité et des titulaires du rôle d’application Sesame.Auditor.',
     ],
   },
+  checklist_forbidden: {
+    en: [
+      'Only administrators can accept, renew or revoke a checklist exception; nothing was changed.',
+      'Ask a Global Administrator, Privileged Role Administrator, Security Administrator or User Administrator.',
+    ],
+    fr: [
+      'Seuls les administrateurs peuvent accepter, renouveler ou révoquer une exception de la check-list ; rien n’a été modifié.',
+      'Demandez à un Administrateur général, de rôle privilégié, de la sécurité ou d’utilisateurs.',
+    ],
+  },
+  checklist_invalid: {
+    en: ['This request was refused: {detail}; nothing was changed.', 'Correct it and try again.'],
+    fr: ['Cette demande a été refusée : {detail} ; rien n’a été modifié.', 'Corrigez-la et réessayez.'],
+  },
+  checklist_not_found: {
+    en: ['This checklist exception does not exist (in your organisation).', 'Reload the checklist.'],
+    fr: [
+      'Cette exception de la check-list n’existe pas (dans votre organisation).',
+      'Rechargez la check-list.',
+    ],
+  },
   run_not_found: {
     en: ['This procedure run no longer exists.', 'Type **help** to start a procedure.'],
     fr: ['Cette exécution de procédure n’existe plus.', 'Tapez **aide** pour démarrer une procédure.'],
@@ -246,6 +267,9 @@ function detailOf(error: SesameError, locale: Locale): string {
     // The field name came from the client: bounded here, made inert by surfaces that render markdown.
     return reason[locale].replace('{field}', () => String(error.details.field ?? '').slice(0, 64));
   }
-  const d = error.details.detail;
+  const d =
+    locale === 'fr' && typeof error.details.detailFr === 'string'
+      ? error.details.detailFr
+      : error.details.detail;
   return typeof d === 'string' ? d : error.message;
 }

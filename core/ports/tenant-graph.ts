@@ -52,3 +52,18 @@ export function performGraphCall(graph: TenantGraph, call: GraphCall): Promise<u
 export type { RoleAssignment as RoleAssignmentResult } from '../graph/operations/role-management.js';
 export type { DirectoryUser as UserResult } from '../graph/operations/users.js';
 export type { Invitation as InvitationResult } from '../graph/operations/invitations.js';
+
+/** What one read of a GraphReader gave: the typed result, or the GraphError it failed with. */
+export type GraphReadOutcome =
+  | { readonly ok: true; readonly value: unknown; readonly pages: number }
+  | { readonly ok: false; readonly error: import('../errors.js').GraphError; readonly pages: number };
+
+/**
+ * Independent GET operations of the catalogue sent together: one `$batch` (20 a request) for their first pages,
+ * then each collection's further pages on its own. One promise per call, in the calls' order, each settling as
+ * soon as its own answer is complete (the checklist shows an area as soon as its reads are in). `pages` counts
+ * the sequential requests a read took (1 + pages followed).
+ */
+export interface GraphReader {
+  readMany(calls: readonly GraphCall[]): readonly Promise<GraphReadOutcome>[];
+}

@@ -1,4 +1,5 @@
 /** The procedures Sesame can run, and how a user's words find one. Only procedures that exist are listed. */
+import { CHECKLIST_OPERATIONS } from '../checklist/snapshot-data.js';
 import { PREFLIGHT_OPERATIONS } from '../engine/preflight.js';
 import { signInScopes } from '../graph/scopes.js';
 import type { GraphOpName } from '../ports/tenant-graph.js';
@@ -17,11 +18,12 @@ export const PROCEDURES: readonly ProcedureModule[] = [
   clientCollaborationAccountModule,
 ];
 
-/** The Graph operations Sesame runs: those its procedures' steps declare, and the pre-flight's own. */
+/** The Graph operations Sesame runs: those its procedures' steps declare, the pre-flight's own, the checklist's reads. */
 export const USED_GRAPH_OPERATIONS: readonly GraphOpName[] = [
   ...new Set([
     ...PROCEDURES.flatMap((m) => m.procedure.steps.flatMap((s) => s.operations ?? [])),
     ...PREFLIGHT_OPERATIONS,
+    ...CHECKLIST_OPERATIONS,
   ]),
 ];
 

@@ -130,6 +130,10 @@ export class TenantState {
   crossTenantAccessPolicyDefault!: GraphObject;
   invitations: GraphObject[] = [];
   readonly applications = new Map<string, GraphObject>();
+  /** Owners of app registrations: application object id → user ids. */
+  readonly applicationOwners = new Map<string, string[]>();
+  /** Guests' sponsors (`/users/{id}/sponsors`): guest id → sponsoring user or group ids. */
+  readonly sponsors = new Map<string, string[]>();
   applicationTemplates: GraphObject[] = [];
   /** Provisioning templates offered by gallery apps, keyed by application template id. */
   readonly synchronizationTemplatesByAppTemplate = new Map<string, GraphObject[]>();

@@ -558,6 +558,11 @@ export function seedTenant(now: number): TenantState {
     app(guidFrom('app:legacy-export'), 'Export comptable (ancien)', now - 10 * DAY),
   ];
   for (const a of apps) t.applications.set(a.id, a);
+  // The old export app was registered by the former contractor, now an inactive guest (a finding of its own).
+  t.applicationOwners.set(apps[0]!.id, [SEED_USERS.globalAdmin.id]);
+  t.applicationOwners.set(apps[2]!.id, [SEED_USERS.inactiveGuest.id]);
+  // Jean Dupont (Cegid) was invited by Claire Martin, who sponsors him; the two other guests have no sponsor.
+  t.sponsors.set(SEED_USERS.acceptedGuest.id, [SEED_USERS.globalAdmin.id]);
 
   for (const g of SEED_GROUPS) t.groups.set(g.id, group(g.id, g.displayName, g.description, created));
 

@@ -57,6 +57,43 @@ export interface AppRoleAssignmentRequest {
   readonly appRoleId: string;
 }
 
+const CREDENTIAL = shape({
+  keyId: 'string',
+  displayName: 'string',
+  startDateTime: 'string',
+  endDateTime: 'string',
+});
+const APPLICATION_CREDENTIALS = shape({
+  id: 'id',
+  appId: 'string',
+  displayName: 'string',
+  passwordCredentials: { list: CREDENTIAL },
+  keyCredentials: { list: CREDENTIAL },
+});
+/** An app registration's secrets and certificates (never their values: Graph does not return them) and owners. */
+export type ApplicationCredentials = Shaped<typeof APPLICATION_CREDENTIALS> & {
+  readonly owners: readonly {
+    readonly id: string;
+    readonly displayName: string | null;
+    readonly userType: string | null;
+    readonly type: string | null;
+  }[];
+};
+
+function readOwners(item: unknown): ApplicationCredentials['owners'] {
+  const owners = (item as { owners?: unknown }).owners;
+  if (!Array.isArray(owners)) return [];
+  return owners.flatMap((o) => {
+    if (!o || typeof o !== 'object') return [];
+    const r = o as Record<string, unknown>;
+    if (typeof r.id !== 'string' || r.id === '') return [];
+    const text = (k: string) => (typeof r[k] === 'string' ? (r[k] as string) : null);
+    return [
+      { id: r.id, displayName: text('displayName'), userType: text('userType'), type: text('@odata.type') },
+    ];
+  });
+}
+
 const APP_WRITE_ROLES = [ROLE.applicationAdministrator, ROLE.cloudApplicationAdministrator];
 const EXAMPLE_ID = '0f6c4e1a-0000-4000-8000-000000000001';
 
@@ -209,5 +246,28 @@ export const applicationOperations = {
       body: { principalId: r.principalId, resourceId: r.resourceId, appRoleId: r.appRoleId },
     }),
     read: readsShape(APP_ROLE_ASSIGNMENT),
+  }),
+
+  /**
+   * App registrations with their credentials' dates and their owners. Graph cannot filter on credential dates,
+   * so the registrations are paged (999 a page): a tenant has tens or hundreds, not one per user.
+   */
+  listApplicationCredentials: operation<[], { readonly applications: readonly ApplicationCredentials[] }>({
+    resource: 'applications',
+    method: 'GET',
+    path: '/applications',
+    query: '$expand=owners&$top=999',
+    select: selectOf(APPLICATION_CREDENTIALS),
+    paging: 'all',
+    permission: 'Application.Read.All',
+    roles: { kind: 'member' },
+    purpose: 'checklist: secrets and certificates expiring or too long-lived; guests owning apps (ZTA 21868)',
+    example: [],
+    request: () => ({ query: { $expand: 'owners', $top: '999' } }),
+    read: (body, answer) => ({
+      applications: answer
+        .items(body)
+        .map((a) => ({ ...answer.shape(APPLICATION_CREDENTIALS, a), owners: readOwners(a) })),
+    }),
   }),
 };

@@ -91,6 +91,42 @@ function principalNames(item: unknown): {
   };
 }
 
+/** A role assignment or eligibility with what the checklist needs of its principal. */
+export interface DirectoryRoleGrant {
+  readonly id: string;
+  readonly principalId: string;
+  readonly roleDefinitionId: string;
+  readonly directoryScopeId: string | null;
+  readonly kind: 'active' | 'eligible';
+  readonly principal: {
+    readonly displayName: string | null;
+    readonly userPrincipalName: string | null;
+    /** '#microsoft.graph.user' | '#microsoft.graph.group' | '#microsoft.graph.servicePrincipal' */
+    readonly type: string | null;
+    /** 'Member' | 'Guest' for users, null otherwise or when not expanded. */
+    readonly userType: string | null;
+  };
+}
+
+function readGrant(item: unknown, answer: GraphAnswer, kind: 'active' | 'eligible'): DirectoryRoleGrant {
+  const a = answer.shape(
+    { id: 'id', principalId: 'id', roleDefinitionId: 'id', directoryScopeId: 'string' },
+    item,
+  );
+  const names = principalNames(item);
+  const p = (item as { principal?: { userType?: unknown } }).principal;
+  return {
+    ...a,
+    kind,
+    principal: {
+      displayName: names.displayName,
+      userPrincipalName: names.userPrincipalName,
+      type: names.type,
+      userType: p && typeof p.userType === 'string' ? p.userType : null,
+    },
+  };
+}
+
 function readEligibilities(body: unknown, answer: GraphAnswer): RoleEligibilityList {
   return {
     eligibilities: answer.items(body).map((e) => {
@@ -234,5 +270,24 @@ export const roleManagementOperations = {
       query: { $filter: roleFilter({ roleDefinitionId: roleTemplateId }), $expand: 'principal' },
     }),
     read: readEligibilities,
+  }),
+
+  /**
+   * Every active directory role assignment with its principal (users, groups, service principals): a tenant has
+   * a few dozen, not one per user. The checklist counts Global Administrators, lists Guest Inviters and finds
+   * guests holding any role.
+   */
+  listAllRoleAssignments: operation<[], { readonly assignments: readonly DirectoryRoleGrant[] }>({
+    resource: 'role-management',
+    method: 'GET',
+    path: '/roleManagement/directory/roleAssignments',
+    query: '$expand=principal',
+    paging: 'all',
+    permission: 'RoleManagement.Read.Directory',
+    roles: { kind: 'member' },
+    purpose: 'checklist: Global Administrators, Guest Inviters, guests with a directory role',
+    example: [],
+    request: () => ({ query: { $expand: 'principal' } }),
+    read: (body, answer) => ({ assignments: answer.items(body).map((a) => readGrant(a, answer, 'active')) }),
   }),
 };

@@ -69,6 +69,52 @@ const LICENSE_DETAIL = shape({
 });
 export type LicenseDetail = Shaped<typeof LICENSE_DETAIL>;
 
+const GUEST = shape({
+  id: 'id',
+  displayName: 'string',
+  mail: 'string',
+  userPrincipalName: 'string',
+  /** 'PendingAcceptance' | 'Accepted' */
+  externalUserState: 'string',
+  externalUserStateChangeDateTime: 'string',
+  createdDateTime: 'string',
+});
+export type GuestUser = Shaped<typeof GUEST>;
+
+const GUEST_SIGN_IN = shape({
+  id: 'id',
+  displayName: 'string',
+  mail: 'string',
+  createdDateTime: 'string',
+  signInActivity: { object: { lastSignInDateTime: 'string', lastSuccessfulSignInDateTime: 'string' } },
+});
+export type GuestSignIn = Shaped<typeof GUEST_SIGN_IN>;
+
+const GUEST_SPONSORS = shape({
+  id: 'id',
+  displayName: 'string',
+  mail: 'string',
+  createdDateTime: 'string',
+});
+/** A guest with the ids of its sponsors (users or groups). */
+export type GuestWithSponsors = Shaped<typeof GUEST_SPONSORS> & { readonly sponsorIds: readonly string[] };
+
+export interface GuestList {
+  readonly guests: readonly GuestUser[];
+}
+
+/** Sign-in activity comes from the audit logs: Graph returns or filters on it only with this scope too. */
+const SIGN_IN_ACTIVITY_SCOPE = {
+  scope: 'AuditLog.Read.All',
+  why:
+    'signInActivity (read and filtered on) is returned only with AuditLog.Read.All besides a user-read ' +
+    'permission, and to Global Reader, Security Reader, Security Administrator or Reports Reader holders.',
+};
+
+const GUEST_READ_NOTE =
+  "The map's least privileged scope for GET /users is User.ReadBasic.All, which returns only the basic profile " +
+  'and cannot filter on userType, externalUserState or createdDateTime; User.Read.All can.';
+
 const readUsers = (body: unknown, answer: GraphAnswer): UserList => ({
   users: answer.items(body).map((u) => answer.shape(USER, u)),
 });
@@ -226,5 +272,132 @@ export const userOperations = {
     example: [EXAMPLE_ID],
     request: (userId) => ({ path: `/users/${segment(userId)}/licenseDetails` }),
     read: (body, answer) => ({ licenses: answer.items(body).map((l) => answer.shape(LICENSE_DETAIL, l)) }),
+  }),
+
+  // --- The checklist's reads: server-side filters, so only guests at fault are paged. ---
+
+  /** How many guests the tenant has: one number ($count), not a walk. */
+  countGuests: operation<[], { readonly count: number }>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users',
+    query: "$filter=userType eq 'Guest'&$count=true&$top=1",
+    select: ['id'],
+    consistencyLevel: 'eventual',
+    paging: 'one',
+    permission: 'User.Read.All',
+    permissionNote: GUEST_READ_NOTE,
+    roles: { kind: 'member' },
+    purpose: 'checklist: how many guests (the denominator of every guest rule)',
+    example: [],
+    request: () => ({ query: { $filter: "userType eq 'Guest'", $count: 'true', $top: '1' } }),
+    read: (body, answer) => {
+      const count = answer.object(body)['@odata.count'];
+      if (typeof count !== 'number') return answer.fail('no @odata.count in a $count answer');
+      return { count };
+    },
+  }),
+
+  /** Invitations never redeemed. */
+  listPendingGuests: operation<[], GuestList>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users',
+    query: "$filter=userType eq 'Guest' and externalUserState eq 'PendingAcceptance'&$count=true&$top=999",
+    select: selectOf(GUEST),
+    consistencyLevel: 'eventual',
+    paging: 'all',
+    permission: 'User.Read.All',
+    permissionNote: GUEST_READ_NOTE,
+    roles: { kind: 'member' },
+    purpose: 'checklist: pending invitations and their age',
+    example: [],
+    request: () => ({
+      query: {
+        $filter: "userType eq 'Guest' and externalUserState eq 'PendingAcceptance'",
+        $count: 'true',
+        $top: '999',
+      },
+    }),
+    read: (body, answer) => ({ guests: answer.items(body).map((u) => answer.shape(GUEST, u)) }),
+  }),
+
+  /** Guests whose last sign-in is older than `before` (ISO). */
+  listInactiveGuests: operation<[before: string], { readonly guests: readonly GuestSignIn[] }>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users',
+    query:
+      "$filter=userType eq 'Guest' and signInActivity/lastSignInDateTime le {before}&$count=true&$top=999",
+    select: selectOf(GUEST_SIGN_IN),
+    consistencyLevel: 'eventual',
+    paging: 'all',
+    permission: 'User.Read.All',
+    permissionNote: GUEST_READ_NOTE,
+    propertyScope: SIGN_IN_ACTIVITY_SCOPE,
+    roles: { kind: 'member' },
+    purpose: 'checklist: guests who have not signed in for 90 days',
+    example: ['2026-08-29T00:00:00Z'],
+    request: (before) => ({
+      query: {
+        $filter: `userType eq 'Guest' and signInActivity/lastSignInDateTime le ${before}`,
+        $count: 'true',
+        $top: '999',
+      },
+    }),
+    read: (body, answer) => ({ guests: answer.items(body).map((u) => answer.shape(GUEST_SIGN_IN, u)) }),
+  }),
+
+  /** Guests created at or after `since` (ISO): "new guests since the last snapshot". */
+  listGuestsCreatedSince: operation<[since: string], GuestList>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users',
+    query: "$filter=userType eq 'Guest' and createdDateTime ge {since}&$count=true&$top=999",
+    select: selectOf(GUEST),
+    consistencyLevel: 'eventual',
+    paging: 'all',
+    permission: 'User.Read.All',
+    permissionNote: GUEST_READ_NOTE,
+    roles: { kind: 'member' },
+    purpose: 'checklist: guests created since the previous snapshot',
+    example: ['2026-11-20T00:00:00Z'],
+    request: (since) => ({
+      query: { $filter: `userType eq 'Guest' and createdDateTime ge ${since}`, $count: 'true', $top: '999' },
+    }),
+    read: (body, answer) => ({ guests: answer.items(body).map((u) => answer.shape(GUEST, u)) }),
+  }),
+
+  /**
+   * Every guest with its sponsors. Graph v1.0 cannot filter on sponsors, so this one walks the guests (never the
+   * members), 999 a page, and the checklist collects it last.
+   */
+  listGuestSponsors: operation<[], { readonly guests: readonly GuestWithSponsors[] }>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users',
+    query: "$filter=userType eq 'Guest'&$expand=sponsors&$count=true&$top=999",
+    select: selectOf(GUEST_SPONSORS),
+    consistencyLevel: 'eventual',
+    paging: 'all',
+    permission: 'User.Read.All',
+    permissionNote: GUEST_READ_NOTE,
+    roles: { kind: 'member' },
+    purpose: 'checklist: guests without a sponsor (Zero Trust Assessment 21877)',
+    example: [],
+    request: () => ({
+      query: { $filter: "userType eq 'Guest'", $expand: 'sponsors', $count: 'true', $top: '999' },
+    }),
+    read: (body, answer) => ({
+      guests: answer.items(body).map((u) => {
+        const sponsors = (u as { sponsors?: unknown }).sponsors;
+        const sponsorIds = Array.isArray(sponsors)
+          ? sponsors
+              .map((s) => (s && typeof s === 'object' ? (s as { id?: unknown }).id : undefined))
+              .filter((id): id is string => typeof id === 'string' && id !== '')
+          : [];
+        return { ...answer.shape(GUEST_SPONSORS, u), sponsorIds };
+      }),
+    }),
   }),
 };

@@ -107,13 +107,38 @@ export const applicationHandlers = {
   },
   'GET /servicePrincipals/{id}/appRoleAssignments': (a) =>
     appRoleAssignmentsOf(a, 'principalId', 'appRoleAssignments'),
-  'GET /applications': (a) =>
-    list(a, [...a.rt.state.applications.values()], {
-      type: 'application',
-      directoryObjects: true,
-      maxTop: 999,
-      contextPath: 'applications',
-    }),
+  'GET /applications': (a) => {
+    const withOwners = (a.req.query.get('$expand') ?? '').split(',').some((n) => n.trim() === 'owners');
+    return list(
+      a,
+      [...a.rt.state.applications.values()],
+      {
+        type: 'application',
+        directoryObjects: true,
+        maxTop: 999,
+        contextPath: 'applications',
+        expandable: ['owners'],
+      },
+      undefined,
+      (o, out) => {
+        if (!withOwners) return;
+        // Owners are users (or service principals); userType tells guests apart.
+        out.owners = (a.rt.state.applicationOwners.get(String(o.id)) ?? []).flatMap((id) => {
+          const u = a.rt.state.users.get(id);
+          return u
+            ? [
+                {
+                  '@odata.type': '#microsoft.graph.user',
+                  id: u.id,
+                  displayName: u.displayName,
+                  userType: u.userType,
+                },
+              ]
+            : [];
+        });
+      },
+    );
+  },
   'GET /applicationTemplates': (a) =>
     list(a, a.rt.state.applicationTemplates, {
       type: 'applicationTemplate',

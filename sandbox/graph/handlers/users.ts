@@ -28,7 +28,22 @@ export const usersCollection: CollectionOptions = {
   defaultPageSize: 100,
   defaultSelect: USER_DEFAULT_SELECT,
   contextPath: 'users',
+  expandable: ['sponsors'],
 };
+
+/** `$expand=sponsors`: each guest's sponsors as directory objects (users; a deleted sponsor is left out). */
+export function expandSponsors(a: HandlerArgs) {
+  const wanted = (a.req.query.get('$expand') ?? '').split(',').some((n) => n.trim() === 'sponsors');
+  return (o: Record<string, unknown>, out: Record<string, unknown>): void => {
+    if (!wanted) return;
+    out.sponsors = (a.rt.state.sponsors.get(String(o.id)) ?? []).flatMap((id) => {
+      const u = a.rt.state.users.get(id);
+      return u
+        ? [{ '@odata.type': '#microsoft.graph.user', id: u.id, displayName: u.displayName, mail: u.mail }]
+        : [];
+    });
+  };
+}
 
 export function createUser(a: HandlerArgs): GraphResponse {
   const body = checkBody(a.req.body, 'user', {
@@ -273,7 +288,7 @@ export function licenseDetails(a: HandlerArgs): GraphResponse {
 
 export const userHandlers = {
   'GET /me': (a) => userEntity(a, a.caller.user),
-  'GET /users': (a) => list(a, a.rt.state.userList(), usersCollection),
+  'GET /users': (a) => list(a, a.rt.state.userList(), usersCollection, undefined, expandSponsors(a)),
   'POST /users': createUser,
   'GET /users/{id}': (a) => {
     checkOptions(a.req, ['$select', '$expand']);

@@ -1,0 +1,63 @@
+/**
+ * What a checklist snapshot reads from Graph, by source, and which catalogued operation reads each. A source is
+ * either its value or why it could not be read (the viewer's rights, or Graph failing): the rules turn the latter
+ * into `unknown`, never into a pass.
+ */
+import type { GraphOpName } from '../graph/operations/index.js';
+import type {
+  AdminConsentRequestPolicy,
+  ApplicationCredentials,
+  AuthorizationPolicy,
+  DirectoryRoleGrant,
+  Domain,
+  GuestSignIn,
+  GuestUser,
+  GuestWithSponsors,
+} from '../graph/operations/index.js';
+
+export type SourceFailure = {
+  readonly ok: false;
+  /** forbidden: the viewer's role or the token's scopes do not allow the read; failed: anything else. */
+  readonly kind: 'forbidden' | 'failed';
+  readonly code: string;
+  readonly message: string;
+  readonly requestId?: string;
+};
+
+export type Source<T> = { readonly ok: true; readonly value: T } | SourceFailure;
+
+export interface SnapshotData {
+  readonly authorizationPolicy: Source<AuthorizationPolicy>;
+  readonly adminConsentRequestPolicy: Source<AdminConsentRequestPolicy>;
+  readonly guestCount: Source<number>;
+  readonly pendingGuests: Source<readonly GuestUser[]>;
+  readonly inactiveGuests: Source<readonly GuestSignIn[]>;
+  readonly guestSponsors: Source<readonly GuestWithSponsors[]>;
+  readonly roleAssignments: Source<readonly DirectoryRoleGrant[]>;
+  readonly applications: Source<readonly ApplicationCredentials[]>;
+  readonly domains: Source<readonly Domain[]>;
+}
+
+export type SourceName = keyof SnapshotData;
+
+/** The operation behind each source (what an `unknown` names as missing). */
+export const SOURCE_OPERATIONS: Readonly<Record<SourceName, GraphOpName>> = {
+  authorizationPolicy: 'getAuthorizationPolicy',
+  adminConsentRequestPolicy: 'getAdminConsentRequestPolicy',
+  guestCount: 'countGuests',
+  pendingGuests: 'listPendingGuests',
+  inactiveGuests: 'listInactiveGuests',
+  guestSponsors: 'listGuestSponsors',
+  roleAssignments: 'listAllRoleAssignments',
+  applications: 'listApplicationCredentials',
+  domains: 'listDomains',
+};
+
+/** Part of a snapshot while it is collected: the sources read so far. */
+export type PartialSnapshotData = Partial<SnapshotData>;
+
+/** Every operation a snapshot may run: the sign-in scopes include what they need (core/procedures/catalog.ts). */
+export const CHECKLIST_OPERATIONS: readonly GraphOpName[] = [
+  ...Object.values(SOURCE_OPERATIONS),
+  'listGuestsCreatedSince',
+];
