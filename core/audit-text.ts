@@ -50,6 +50,8 @@ const ACTIONS: Readonly<Record<string, Localized>> = {
   'choice.made': { fr: 'Choix fait', en: 'Choice made' },
   'choice.none-offered': { fr: 'Aucun choix possible', en: 'Nothing to choose from' },
   'secret.generated': { fr: 'Secret généré (affiché une seule fois)', en: 'Secret generated (shown once)' },
+  'secret.rejected': { fr: 'Secret saisi refusé (non conservé)', en: 'Typed secret refused (not kept)' },
+  'action.validated': { fr: 'Identifiants testés', en: 'Credentials tested' },
   'manual.done': { fr: 'Étape manuelle faite', en: 'Manual step done' },
   'wait.started': { fr: 'Attente commencée', en: 'Wait started' },
   'wait.satisfied': { fr: 'Attente terminée', en: 'Wait over' },

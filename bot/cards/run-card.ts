@@ -2,7 +2,7 @@ import { SesameError } from '../../core/errors.js';
 import { fromGraphErrorData } from '../../core/engine/call-result.js';
 import { isTransient } from '../../core/engine/retry.js';
 import { directoryRoleName, findDirectoryRole } from '../../core/directory-roles.js';
-import type { Run, StepResult } from '../../core/engine/run.js';
+import type { ItemResult, Run, StepResult } from '../../core/engine/run.js';
 import type { Locale, LocalizedText, TextParams } from '../../core/procedures/text.js';
 import { localize } from '../../core/procedures/text.js';
 import { fillUrl } from '../../core/procedures/context-escaping.js';
@@ -224,6 +224,15 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
 
   switch (pending?.kind) {
     case 'confirm': {
+      if (current?.kind === 'batch') {
+        const items = run.stepResults[current.id]?.items ?? [];
+        const count = items.filter((i) => i.status === 'todo' || i.status === 'failed').length;
+        body.push(textBlock(tr(current.confirm, { count }), { weight: 'Bolder', spacing: 'Medium' }));
+        body.push(itemLines(items, tr));
+        actions.push(
+          button(RUN_VERBS.confirm, tr.plain(current.confirmLabel ?? TXT.confirm), { style: 'positive' }),
+        );
+      }
       if (current?.kind === 'action') {
         body.push(textBlock(tr(current.confirm), { weight: 'Bolder', spacing: 'Medium' }));
         if (pending.problem)
@@ -282,11 +291,13 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
     case 'choice': {
       if (current?.kind === 'choice' && current.fromTenant && pending.offered) {
         // Options read from the tenant: directory names, shown as data in a ChoiceSet (never as Markdown).
+        const multiple = current.fromTenant.multiple === true;
         body.push({
           type: 'Input.ChoiceSet',
           id: 'choice',
           label: tr.plain(current.fromTenant.label),
-          style: 'compact',
+          style: multiple ? 'expanded' : 'compact',
+          ...(multiple ? { isMultiSelect: true } : {}),
           isRequired: true,
           errorMessage: tr.plain(TXT.required, { label: tr.plain(current.fromTenant.label) }),
           // Plain text, but still one line, bounded, without bidi controls.
@@ -549,6 +560,7 @@ function resultBlock(
       },
     ),
   ];
+  if (result.items && result.items.length > 0) items.push(itemLines(result.items, tr));
   for (const note of result.notes ?? [])
     items.push(textBlock(tr.data(note), { isSubtle: true, spacing: 'None' }));
   if (result.links && result.links.length > 0) items.push(linksBlock(result.links, tr, params));
@@ -602,6 +614,29 @@ function holders(run: Run, roles: readonly string[], tr: Tr): CardElement[] {
     }
   }
   return out;
+}
+
+const ITEM_ICON: Record<ItemResult['status'], string> = {
+  todo: '▫️',
+  done: '✅',
+  already: '☑️',
+  failed: '❌',
+};
+const ITEM_STATUS: Record<ItemResult['status'], LocalizedText> = {
+  todo: L('à faire', 'to do'),
+  done: L('fait', 'done'),
+  already: L('déjà fait', 'already done'),
+  failed: L('échec', 'failed'),
+};
+
+/** One line per item of a batch: its icon, its name (directory data, inert), its status and why it failed. */
+function itemLines(items: readonly ItemResult[], tr: Tr): CardElement {
+  const lines = items.slice(0, 50).map((i) => {
+    const head = md`${ITEM_ICON[i.status]} ${inert(i.label, { maxLength: 200 })} — ${tr(ITEM_STATUS[i.status])}`;
+    return i.reason ? md`${head} : ${tr.data(i.reason)}` : head;
+  });
+  if (items.length > 50) lines.push(md`… (+${String(items.length - 50)})`);
+  return textBlock(joinText(lines, '\n\n'), { size: 'Small', spacing: 'Small' });
 }
 
 /**

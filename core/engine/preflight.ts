@@ -93,7 +93,7 @@ export function computePreflight(input: PreflightInput): PreflightReport {
     };
   });
   const blocked = steps.filter((s) => s.blocked);
-  const writes = steps.filter((s) => s.kind === 'action');
+  const writes = steps.filter((s) => s.kind === 'action' || s.kind === 'batch');
   const feasibility: Feasibility =
     blocked.length === 0
       ? 'full'

@@ -40,6 +40,17 @@ export interface StepResult {
    * of that turn only; later cards say they were shown once.
    */
   readonly secrets?: readonly string[];
+  /** Batch steps: what became of each item (the latest attempt of each). */
+  readonly items?: readonly ItemResult[];
+}
+
+export interface ItemResult {
+  readonly key: string;
+  readonly label: string;
+  /** 'todo': found missing, to be written once the admin confirms. */
+  readonly status: 'todo' | 'done' | 'already' | 'failed';
+  readonly reason?: LocalizedText;
+  readonly objectId?: string;
 }
 
 export type GraphStage = 'preflight' | 'check' | 'probe' | 'validate' | 'write' | 'poll' | 'options';

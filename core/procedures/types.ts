@@ -142,6 +142,19 @@ export interface ActionStep extends StepBase {
   readonly secretFields?: readonly SecretField[];
 }
 
+/**
+ * Several writes in one action (assign N users or groups to an app): one probe tells which items are already
+ * done, the admin confirms the rest, then one write per missing item. Each item ends done, already done, or failed
+ * with its reason, shown on the card; Retry redoes only the failed ones (the probe finds the others done).
+ */
+export interface BatchStep extends StepBase {
+  readonly kind: 'batch';
+  readonly logic: string;
+  /** The confirmation question; `{count}` is the number of items to write. */
+  readonly confirm: LocalizedText;
+  readonly confirmLabel?: LocalizedText;
+}
+
 /** Instructions for what Graph cannot do, with links and a "done" button. */
 export interface ManualStep extends StepBase {
   readonly kind: 'manual';
@@ -207,6 +220,11 @@ export interface TenantOptions {
   readonly label: LocalizedText;
   /** Said instead of the list when the tenant offers nothing (the run then stops with this reason). */
   readonly none: LocalizedText;
+  /**
+   * The admin may pick several (Input.ChoiceSet isMultiSelect, at least one): `facts[fact]` is then the list of
+   * ids and `facts[fact + 'Labels']` the list of labels, in the order offered.
+   */
+  readonly multiple?: boolean;
 }
 
 /** Branches: the admin picks one option, fixed in the data or read from the tenant. */
@@ -243,7 +261,15 @@ export interface SecretStep extends StepBase {
   readonly doneLabel: LocalizedText;
 }
 
-export type Step = CheckStep | InputStep | ActionStep | ManualStep | WaitStep | ChoiceStep | SecretStep;
+export type Step =
+  | CheckStep
+  | InputStep
+  | ActionStep
+  | BatchStep
+  | ManualStep
+  | WaitStep
+  | ChoiceStep
+  | SecretStep;
 export type StepKind = Step['kind'];
 
 export interface Procedure {
@@ -337,6 +363,35 @@ export interface ActionLogic {
   interpretWrite(ctx: StepContext, result: CallResult): WriteOutcome;
 }
 
+/** One item of a batch: a stable key (an object id) and what the card calls it (directory data, shown inert). */
+export interface BatchItem {
+  readonly key: string;
+  readonly label: string;
+}
+
+export type BatchProbeOutcome =
+  | {
+      /** Keys of the items already done. */
+      readonly done: readonly string[];
+      readonly facts?: Readonly<Record<string, JsonValue>>;
+    }
+  | { readonly error: true; readonly summary: LocalizedText };
+
+export type ItemOutcome =
+  | { readonly status: 'done' | 'already'; readonly objectId?: string }
+  | { readonly status: 'failed'; readonly reason: LocalizedText };
+
+export interface BatchLogic {
+  /** What the step is about to write, from the run (a multi-select tenant choice, usually). */
+  items(ctx: StepContext): readonly BatchItem[];
+  /** Reads that tell which items exist already (one listing, or one read per item). */
+  probe(ctx: StepContext): Calls;
+  interpretProbe(ctx: StepContext, results: Results): BatchProbeOutcome;
+  /** The write of one missing item. */
+  writeItem(ctx: StepContext, item: BatchItem): GraphCall;
+  interpretItem(ctx: StepContext, item: BatchItem, result: CallResult): ItemOutcome;
+}
+
 /** `failed`: what was polled went wrong (a provisioning job in quarantine): stop waiting, tell the admin. */
 export type PollOutcome = Outcome & { readonly satisfied: boolean; readonly failed?: boolean };
 
@@ -348,6 +403,7 @@ export interface WaitLogic {
 export interface ProcedureLogic {
   readonly checks: Readonly<Record<string, CheckLogic>>;
   readonly actions: Readonly<Record<string, ActionLogic>>;
+  readonly batches?: Readonly<Record<string, BatchLogic>>;
   readonly waits: Readonly<Record<string, WaitLogic>>;
   readonly choices?: Readonly<Record<string, ChoiceSource>>;
   /** Values for `{placeholders}` in the procedure's texts at this point of the run. */
@@ -380,8 +436,13 @@ export function checkProcedureModule(module: ProcedureModule): string[] {
       problems.push(`${step.id}: no action ${step.logic}`);
     if (step.kind === 'action') problems.push(...secretProblems(step, logic.actions[step.logic]));
     if (step.kind === 'wait' && !logic.waits[step.logic]) problems.push(`${step.id}: no wait ${step.logic}`);
+    if (step.kind === 'batch' && !logic.batches?.[step.logic])
+      problems.push(`${step.id}: no batch ${step.logic}`);
     if (step.kind === 'choice') for (const o of step.options) target(`${step.id}/${o.id}`, o.next);
-    if ((step.kind === 'check' || step.kind === 'action' || step.kind === 'wait') && !step.operations?.length)
+    if (
+      (step.kind === 'check' || step.kind === 'action' || step.kind === 'batch' || step.kind === 'wait') &&
+      !step.operations?.length
+    )
       problems.push(`${step.id}: declares no Graph operations (graphNeeds)`);
     for (const op of step.operations ?? []) {
       if (!Object.hasOwn(GRAPH_OPERATIONS, op)) problems.push(`${step.id}: unknown Graph operation ${op}`);

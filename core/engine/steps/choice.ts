@@ -64,6 +64,32 @@ export const choiceKind: StepKindModule<ChoiceStep> = {
     const p = d.pending;
     if (event.type !== 'submit-input' || p?.kind !== 'choice') return false;
     const picked = event.values.choice;
+    if (step.fromTenant?.multiple) {
+      const from = step.fromTenant;
+      // Input.ChoiceSet isMultiSelect answers the picked values joined by commas.
+      const ids = new Set(
+        (typeof picked === 'string' ? picked.split(',') : []).map((v) => v.trim()).filter((v) => v !== ''),
+      );
+      const unknown = [...ids].filter((id) => !p.offered?.some((o) => o.id === id));
+      if (unknown.length > 0)
+        throw new Refused('input_invalid', `options ${unknown.join(',')} were not offered`);
+      if (ids.size === 0) throw new Refused('input_invalid', 'no option picked');
+      const chosen = (p.offered ?? []).filter((o) => ids.has(o.id));
+      accept(t, event.type);
+      d.facts = {
+        ...d.facts,
+        [from.fact]: chosen.map((o) => o.id),
+        [`${from.fact}Labels`]: chosen.map((o) => o.label),
+      };
+      const labels = chosen.map((o) => o.label).join(', ');
+      setResult(t, step.id, 'done', {
+        summary: { fr: labels, en: labels },
+        objectIds: chosen.map((o) => o.id),
+      });
+      audit(t, 'choice.made', 'ok', { stepId: step.id, options: chosen.map((o) => o.id) });
+      t.enter(from.next);
+      return true;
+    }
     if (step.fromTenant) {
       const from = step.fromTenant;
       const option = p.offered?.find((o) => o.id === picked);

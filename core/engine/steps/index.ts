@@ -1,6 +1,7 @@
 /** Every step kind the engine knows, by kind: the compiler refuses a Step kind without its module. */
 import type { Step, StepKind } from '../../procedures/types.js';
 import { actionKind } from './action.js';
+import { batchKind } from './batch.js';
 import { checkKind } from './check.js';
 import { choiceKind } from './choice.js';
 import { inputKind } from './input.js';
@@ -13,6 +14,7 @@ const STEP_KINDS: { readonly [K in StepKind]: StepKindModule<Extract<Step, { kin
   check: checkKind,
   input: inputKind,
   action: actionKind,
+  batch: batchKind,
   manual: manualKind,
   wait: waitKind,
   choice: choiceKind,
