@@ -262,14 +262,7 @@ export interface SecretStep extends StepBase {
 }
 
 export type Step =
-  | CheckStep
-  | InputStep
-  | ActionStep
-  | BatchStep
-  | ManualStep
-  | WaitStep
-  | ChoiceStep
-  | SecretStep;
+  CheckStep | InputStep | ActionStep | BatchStep | ManualStep | WaitStep | ChoiceStep | SecretStep;
 export type StepKind = Step['kind'];
 
 export interface Procedure {
