@@ -42,6 +42,8 @@ export interface EvidenceObject {
   readonly detail?: Localized;
   /** Set when an active exception covers this object. */
   readonly exceptionId?: string;
+  /** Listed for the record (e.g. a member holding Guest Inviter), not at fault. */
+  readonly inventory?: boolean;
 }
 
 export interface Evidence {

@@ -162,12 +162,13 @@ export function toItem(
     return e ? { ...o, exceptionId: e.id } : o;
   });
   const failing = result.status === 'warn' || result.status === 'fail';
+  const atFault = objects.filter((o) => o.inventory !== true);
   const covered =
     ruleLevel !== undefined ||
     (result.byObjects === true &&
-      objects.length > 0 &&
+      atFault.length > 0 &&
       result.evidence.objectsTotal === undefined &&
-      objects.every((o) => o.exceptionId !== undefined));
+      atFault.every((o) => o.exceptionId !== undefined));
   const effectiveStatus: EffectiveStatus = failing && covered ? 'accepted' : result.status;
   const relevant = active.filter((e) => !e.subjectId || objects.some((o) => o.exceptionId === e.id));
   const fixTitle = definition.fixProcedureId ? ctx.procedureTitle(definition.fixProcedureId) : undefined;

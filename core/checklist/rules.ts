@@ -361,6 +361,7 @@ export const RULES: readonly RuleDefinition[] = [
         detail: isGuestPrincipal(a)
           ? { fr: 'Invité, attribution permanente', en: 'Guest, permanent assignment' }
           : { fr: 'Membre, attribution permanente', en: 'Member, permanent assignment' },
+        ...(isGuestPrincipal(a) ? {} : { inventory: true }),
       }));
       const guests = holders.filter(isGuestPrincipal).length;
       const values = { guestInviters: holders.length, guestInvitersWhoAreGuests: guests };

@@ -167,6 +167,29 @@ export function mountConsole(app: Hono, rt: SandboxRuntime, hooks: () => Console
     return c.json(await clockState(rt, h));
   });
 
+  /**
+   * What an admin does in the Entra portal, outside Sesame, so the checklist's next snapshot sees it fixed:
+   * who may invite guests ({ allowInvitesFrom }), and removing a guest (a stale or never-accepted one).
+   */
+  app.put('/_sandbox/tenant/invite-policy', async (c) => {
+    const b = (await c.req.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    const allowed = ['none', 'adminsAndGuestInviters', 'adminsGuestInvitersAndAllMembers', 'everyone'];
+    if (!b || typeof b.allowInvitesFrom !== 'string' || !allowed.includes(b.allowInvitesFrom))
+      return bad(c, `Expected { "allowInvitesFrom": ${allowed.map((a) => `"${a}"`).join(' | ')} }.`);
+    rt.state.authorizationPolicy.allowInvitesFrom = b.allowInvitesFrom;
+    return c.json({ allowInvitesFrom: b.allowInvitesFrom });
+  });
+  app.delete('/_sandbox/tenant/guests/:id', (c) => {
+    const id = c.req.param('id').toLowerCase();
+    const user = rt.state.users.get(id);
+    if (!user || user.userType !== 'Guest') return bad(c, 'No such guest in the sandbox tenant.');
+    rt.state.removeUser(id);
+    for (const [key, ra] of rt.state.roleAssignments)
+      if (ra.principalId === id) rt.state.roleAssignments.delete(key);
+    rt.state.sponsors.delete(id);
+    return c.body(null, 204);
+  });
+
   app.get('/_sandbox/state', (c) => c.json(tenantSnapshot(rt)));
   app.get('/_sandbox/outside-events', (c) => c.json({ value: outsideEvents(rt) }));
 
