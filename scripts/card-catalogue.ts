@@ -19,6 +19,8 @@ import type { AdaptiveCard } from '../bot/cards/adaptive-card.js';
 import { helpCard, unknownMessageCard } from '../bot/cards/help-card.js';
 import { messageCard } from '../bot/cards/message-card.js';
 import { runCard } from '../bot/cards/run-card.js';
+import { clientCollaborationAccountModule } from '../core/procedures/client-collaboration-account.js';
+import { procedureBRuns } from './card-catalogue-procedure-b.js';
 
 export interface CatalogueCard {
   readonly name: string;
@@ -367,8 +369,11 @@ function fakeSign(parts: readonly (string | number | undefined)[]): string {
   return `catalogue-sig-${parts.map((p) => (p === undefined ? '' : String(p).slice(0, 8))).join('-')}`;
 }
 
-function runCardFor(run: Run, locale: Locale): AdaptiveCard {
-  const module = vendorGuestAccessModule;
+function runCardFor(
+  run: Run,
+  locale: Locale,
+  module: ProcedureModule = vendorGuestAccessModule,
+): AdaptiveCard {
   return runCard(module, run, {
     locale,
     params: module.logic.textParams(
@@ -450,6 +455,10 @@ export function cardCatalogue(): CatalogueCard[] {
       build: (l) => messageOnly(errorText(new SesameError('run_not_found', 'run_not_found'), l)),
     },
     ...runs.map(({ name, run }) => ({ name, build: (l: Locale) => runCardFor(run, l) })),
+    ...procedureBRuns().map(({ name, run }) => ({
+      name,
+      build: (l: Locale) => runCardFor(run, l, clientCollaborationAccountModule),
+    })),
   ];
 
   return builders.flatMap(({ name, build }) =>
