@@ -29,6 +29,7 @@ import { createConversationReferences } from '../bot/conversation-references.js'
 import { createReminderConversation } from '../bot/reminder-conversation.js';
 import { createReminderScheduler, type ReminderScheduler } from '../bot/reminder-scheduler.js';
 import { createWeeklyDigest } from '../bot/weekly-digest.js';
+import { checklistDigestSection } from '../bot/checklist-digest-section.js';
 import { createTenantCalendars } from '../bot/tenant-calendar.js';
 import { createTeamsMessenger } from '../adapters/messenger/teams-messenger.js';
 import { createSesameBot } from '../bot/sesame-bot.js';
@@ -267,6 +268,7 @@ export async function startSesame(
     conversations,
     procedures,
     inert: inertText,
+    sections: [checklistDigestSection(checklist)],
   });
 
   const credentials =

@@ -341,6 +341,12 @@ export function createChecklistService(options: ChecklistServiceOptions) {
       };
     },
 
+    /** The tenant's latest snapshot (whoever took it) and what changed since the one before: the weekly digest's. */
+    async tenantDigest(tenantId: string): Promise<Omit<ChecklistView, 'canManageExceptions'>> {
+      const v = await this.current({ tenantId, userId: 'sesame', roleTemplateIds: [ROLE.globalReader] });
+      return { snapshot: v.snapshot, changes: v.changes };
+    },
+
     async listExceptions(viewer: ChecklistViewer): Promise<ExceptionView[]> {
       return (await exceptions(viewer.tenantId)).map((r) => exceptionView(r.value, now()));
     },

@@ -84,7 +84,10 @@ export async function collectSnapshot(options: CollectOptions): Promise<Collecte
     { op: 'listDomains', args: [] },
     // Last: the only read that walks every guest (Graph cannot filter on sponsors).
     { op: 'listGuestSponsors', args: [] },
-    ...(options.since ? [{ op: 'listGuestsCreatedSince', args: [options.since] } as GraphCall] : []),
+    // Graph keeps createdDateTime to the second: from the previous snapshot's second, so none is missed.
+    ...(options.since
+      ? [{ op: 'listGuestsCreatedSince', args: [`${options.since.slice(0, 19)}Z`] } as GraphCall]
+      : []),
   ];
   const outcomes = options.reader.readMany(calls);
   const at = (i: number) => outcomes[i]!;

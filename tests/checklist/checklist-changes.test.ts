@@ -14,6 +14,7 @@ import type { EntraCaller } from '../../adapters/identity/entra-token-verifier.j
 import { SEED_USERS } from '../../sandbox/data/seed.js';
 import { CLIENT_TENANT_ID } from '../../sandbox/data/seed-client-tenant.js';
 import { createHttpApp } from '../../server/http-app.js';
+import { checklistDigestSection } from '../../bot/checklist-digest-section.js';
 import { createTabApi } from '../../server/tab-api.js';
 import { click, startGuestAccess } from '../helpers/card-clicks.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
@@ -277,5 +278,31 @@ describe('checklist: changes, exceptions, Sesame’s own grants', () => {
     // Still active in its own tenant.
     const still = await call<ExceptionView[]>('globalAdmin', 'GET', '/checklist/exceptions');
     expect(still.body.find((e) => e.id === mine.body[0]!.id)?.status).toBe(mine.body[0]!.status);
+  });
+
+  it('the weekly digest’s checklist section says what fails and what changed, in the tenant’s language', async () => {
+    const service = createChecklistService({
+      store: stack.store,
+      clock: { now: () => Date.now() } as never,
+      procedureTitle: () => undefined,
+      newId: () => 'x',
+    });
+    const section = checklistDigestSection(service);
+    const ctx = {
+      tenantId: stack.sandbox.tenantId,
+      conversationId: 'c',
+      since: Date.now() - 7 * DAY,
+      until: Date.now(),
+      formatTime: (iso: string) => iso.slice(0, 10),
+    };
+    const fr = JSON.stringify(await section.build({ ...ctx, locale: 'fr' }));
+    expect(fr).toContain('Check-list (état du');
+    expect(fr).toContain('**Invités sans parrain**');
+    const en = JSON.stringify(await section.build({ ...ctx, locale: 'en' }));
+    expect(en).toContain('**Guests without a sponsor**');
+    expect(en).not.toContain('Guests holding a directory role'); // accepted (Sesame’s grant, renewed above)
+    expect(en).not.toContain('Who can invite guests'); // fixed in the console earlier: not failing any more
+    // Another tenant, with no snapshot: nothing to say.
+    expect(await section.build({ ...ctx, tenantId: CLIENT_TENANT_ID, locale: 'en' })).toBeUndefined();
   });
 });
