@@ -123,7 +123,10 @@ export function createReminderConversation(options: ReminderConversationOptions)
       reminderId,
       runId: run.id,
       procedureTitle: module ? module.procedure.title[locale] : run.procedureId,
-      waitTitle: step ? step.title[locale] : '',
+      // A failure reminder (a check that gave up, a job in quarantine) names its own step, of any kind.
+      waitTitle:
+        (step ?? moduleOf(run)?.procedure.steps.find((s) => s.id === payload.params.stepId))?.title[locale] ??
+        '',
       message: payload.text?.[locale] ?? '',
       ...(result?.since ? { since: result.since } : {}),
       ...(dueAt ? { dueAt } : {}),

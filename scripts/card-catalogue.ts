@@ -14,6 +14,7 @@ import type { Locale } from '../core/i18n/locale.js';
 import { PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
 import { CEGID_LOOP_EMAIL, vendorGuestAccessModule } from '../core/procedures/vendor-guest-access.js';
+import { domainAndProvisioningModule } from '../core/procedures/domain-and-provisioning.js';
 import { errorCard, messageOnly, runStatusCard, signInCard } from '../bot/cards/conversation-cards.js';
 import type { AdaptiveCard } from '../bot/cards/adaptive-card.js';
 import { helpCard, unknownMessageCard } from '../bot/cards/help-card.js';
@@ -190,27 +191,32 @@ class Drive {
   private now = T0;
   constructor(
     public run: Run,
-    private readonly world: ReturnType<typeof tenant>,
+    private readonly world: { answer(call: PendingCall): CallResult; state?: unknown },
     private readonly actor: EventActor,
     private readonly module: ProcedureModule = vendorGuestAccessModule,
   ) {}
 
-  static start(runId: string, actor: EventActor, world = tenant()): Drive {
+  static start(
+    runId: string,
+    actor: EventActor,
+    world: { answer(call: PendingCall): CallResult; state?: unknown } = tenant(),
+    module: ProcedureModule = vendorGuestAccessModule,
+  ): Drive {
     const run = createRun({
       id: runId,
-      procedureId: vendorGuestAccessModule.procedure.id,
-      procedureVersion: vendorGuestAccessModule.procedure.version,
+      procedureId: module.procedure.id,
+      procedureVersion: module.procedure.version,
       tenantId: TENANT_ID,
       conversationId: CONVERSATION_ID,
       locale: 'fr',
       startedBy: { id: actor.id, name: actor.name },
       now: T0,
     });
-    return new Drive(run, world, actor).send({ type: 'start', actor });
+    return new Drive(run, world, actor, module).send({ type: 'start', actor });
   }
 
   tenant(): TenantState {
-    return this.world.state;
+    return this.world.state as TenantState;
   }
 
   later(ms: number): this {
@@ -226,6 +232,10 @@ class Drive {
     this.run = out.run;
     this.settle();
     return this;
+  }
+
+  choose(option: string): this {
+    return this.submit({ choice: option });
   }
 
   user(event: 'confirm' | 'cancel' | 'manual-done' | 'retry' | 'change'): this {
@@ -354,6 +364,207 @@ function procedureARuns(): { name: string; run: Run }[] {
   return runs;
 }
 
+/** Procedure D's tenant: its domains, the gallery app, the provisioning job, answered as Graph would. */
+function provisioningTenant(initial: { verifyElsewhere?: boolean; jobCode?: 'Active' | 'Quarantine' } = {}) {
+  const state = { dnsPublished: false, verified: false, jobStarted: false, ...initial };
+  let n = 0x0d00;
+  const rid = () => requestId(++n);
+  const SP = '2f6b1c9e-4d3a-4b8e-9c71-5e0a8d2f4b63';
+  const JOB = 'logmein.2f6b1c9e4d3a4b8e9c715e0a8d2f4b63.8a1c';
+  const fail = (message: string): CallResult => ({
+    ok: false,
+    error: toGraphErrorData(
+      new GraphError('graph_bad_request', message, {
+        status: 400,
+        graphCode: 'Request_BadRequest',
+        requestId: rid(),
+      }),
+    ),
+  });
+  const job = () => ({
+    requestId: rid(),
+    id: JOB,
+    templateId: 'logmein',
+    schedule: { state: 'Active', interval: 'PT40M' },
+    status: {
+      code: state.jobCode ?? 'Active',
+      quarantine:
+        state.jobCode === 'Quarantine'
+          ? {
+              reason: 'EncounteredQuarantineException',
+              currentBegan: '2026-11-23T10:00:00Z',
+              nextAttempt: '2026-11-23T16:00:00Z',
+              error: {
+                code: 'SandboxCredentialsRejected',
+                message: 'The application answered 401 Unauthorized: the secret token was revoked.',
+                tenantActionable: true,
+              },
+            }
+          : null,
+      lastExecution: null,
+      lastSuccessfulExecution: null,
+      steadyStateLastAchievedTime: '0001-01-01T00:00:00Z',
+      progress: [{ completedUnits: 3, totalUnits: 12, units: 'Objects' }],
+      troubleshootingUrl: null,
+    },
+  });
+  function answer(call: PendingCall): CallResult {
+    const c = call.call;
+    switch (c.op) {
+      case 'listDomains':
+        return okResult({
+          requestId: rid(),
+          domains: [
+            { id: 'cabinet-exemple.fr', isVerified: true, isDefault: true, authenticationType: 'Managed' },
+            {
+              id: 'cabinet.onmicrosoft.com',
+              isVerified: true,
+              isDefault: false,
+              authenticationType: 'Managed',
+            },
+          ],
+        });
+      case 'addDomain':
+        return okResult({
+          requestId: rid(),
+          id: String(c.args[0]),
+          isVerified: false,
+          isDefault: false,
+          authenticationType: 'Managed',
+        });
+      case 'listVerificationDnsRecords':
+        return okResult({
+          requestId: rid(),
+          records: [
+            {
+              id: 'txt',
+              recordType: 'Txt',
+              label: String(c.args[0]),
+              text: 'MS=ms41c7a9e2',
+              ttl: 3600,
+              isOptional: false,
+            },
+          ],
+        });
+      case 'verifyDomain':
+        if (state.verifyElsewhere)
+          return fail(
+            `Domain verification failed: the domain ${String(c.args[0])} is already verified in another Microsoft Entra tenant.`,
+          );
+        return fail(
+          `Domain verification failed: the TXT record MS=ms41c7a9e2 was not found in the DNS of ${String(c.args[0])}.`,
+        );
+      case 'findApplicationTemplates':
+        return okResult({
+          requestId: rid(),
+          templates: [
+            {
+              id: '3a9e6c1f-2b4d-4e8a-9f0c-7d1b5e3a2c84',
+              displayName: 'LogMeIn',
+              supportedProvisioningTypes: ['sync'],
+            },
+          ],
+        });
+      case 'findServicePrincipalsByTemplate':
+        return okResult({ requestId: rid(), servicePrincipals: [] });
+      case 'instantiateApplicationTemplate':
+        return okResult({
+          requestId: rid(),
+          application: {
+            id: '6c2d8f41-0a3b-4c5d-8e9f-1a2b3c4d5e6f',
+            appId: '7d3e9a52-1b4c-4d6e-9f0a-2b3c4d5e6f70',
+          },
+          servicePrincipal: { id: SP, appId: '7d3e9a52-1b4c-4d6e-9f0a-2b3c4d5e6f70', displayName: 'LogMeIn' },
+        });
+      case 'getServicePrincipal':
+        return okResult({
+          requestId: rid(),
+          id: SP,
+          appId: '7d3e9a52-1b4c-4d6e-9f0a-2b3c4d5e6f70',
+          displayName: 'LogMeIn',
+          applicationTemplateId: '3a9e6c1f-2b4d-4e8a-9f0c-7d1b5e3a2c84',
+          appRoles: [
+            {
+              id: '9b2c4d6e-8f0a-4b1c-8d3e-5f7a9b1c3d5e',
+              displayName: 'User',
+              allowedMemberTypes: ['User'],
+              isEnabled: true,
+            },
+          ],
+        });
+      case 'listSynchronizationJobs':
+        return okResult({ requestId: rid(), jobs: [] });
+      case 'listSynchronizationTemplates':
+        return okResult({
+          requestId: rid(),
+          templates: [{ id: 'logmein', factoryTag: 'logmein', default: true }],
+        });
+      case 'createSynchronizationJob':
+        return okResult(job());
+      case 'getSynchronizationJob':
+        return okResult(job());
+      case 'startSynchronizationJob':
+        state.jobStarted = true;
+        return okResult({ requestId: rid() });
+      default:
+        throw new Error(`the catalogue tenant of procedure D does not answer ${c.op}`);
+    }
+  }
+  return { state, answer };
+}
+
+/** The runs of procedure D, one per state its cards show. */
+function procedureDRuns(): { name: string; run: Run }[] {
+  const admin: EventActor = {
+    ...PEOPLE.camille,
+    roleTemplateIds: [ROLE.globalAdministrator],
+    scopes: domainAndProvisioningModule.procedure.requiredScopes,
+  };
+  const id = (n: number) =>
+    `${(0x0d4e2d10 + n).toString(16).padStart(8, '0')}-9b8a-4765-8432-${n.toString().padStart(12, '0')}`;
+  const start = (n: number, world = provisioningTenant()) =>
+    Drive.start(id(n), admin, world, domainAndProvisioningModule);
+  const runs: { name: string; run: Run }[] = [];
+  const add = (name: string, run: Run) => runs.push({ name, run });
+  add('d-domain-choice', start(1).expect('choice', 'domain-confirm'));
+  const added = (n: number, world = provisioningTenant()) =>
+    start(n, world).choose('add').submit({ domainName: 'cabinet-exemple.net' });
+  add('d-domain-add-confirm', added(2).expect('confirm', 'add-domain'));
+  add('d-txt-record', added(3).user('confirm').expect('manual', 'publish-txt'));
+  add('d-verify-not-yet', added(4).user('confirm').user('manual-done').expect('retry', 'verify-domain'));
+  add(
+    'd-verify-elsewhere',
+    added(5, provisioningTenant({ verifyElsewhere: true }))
+      .user('confirm')
+      .user('manual-done')
+      .expect('failed'),
+  );
+  const vendor = () => start(6).choose('use');
+  add('d-vendor-admin', vendor().expect('manual', 'vendor-admin'));
+  add('d-app-choice', vendor().user('manual-done').expect('choice', 'app-choice'));
+  const app = (n: number, world = provisioningTenant()) =>
+    Drive.start(id(n), admin, world, domainAndProvisioningModule)
+      .choose('use')
+      .user('manual-done')
+      .choose('logmein');
+  add('d-instantiate-confirm', app(7).expect('confirm', 'instantiate'));
+  add('d-portal-credentials', app(8).user('confirm').user('confirm').expect('manual', 'portal-credentials'));
+  add(
+    'd-watch',
+    app(9).user('confirm').user('confirm').user('manual-done').user('confirm').expect('wait', 'watch'),
+  );
+  add(
+    'd-quarantine',
+    app(10, provisioningTenant({ jobCode: 'Quarantine' }))
+      .user('confirm')
+      .user('confirm')
+      .user('manual-done')
+      .user('confirm')
+      .expect('error', 'watch'),
+  );
+  return runs;
+}
+
 function formatTime(locale: Locale): (iso: string) => string {
   // As the procedure conversation formats times for the reader.
   const format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
@@ -372,7 +583,9 @@ function fakeSign(parts: readonly (string | number | undefined)[]): string {
 function runCardFor(
   run: Run,
   locale: Locale,
-  module: ProcedureModule = vendorGuestAccessModule,
+  module: ProcedureModule = run.procedureId === domainAndProvisioningModule.procedure.id
+    ? domainAndProvisioningModule
+    : vendorGuestAccessModule,
 ): AdaptiveCard {
   return runCard(module, run, {
     locale,
@@ -396,7 +609,7 @@ const MESSAGE_KEYS: Record<Parameters<typeof messageCard>[1], true> = {
 
 export function cardCatalogue(): CatalogueCard[] {
   const listings = PROCEDURES.map((m) => procedureListing(m.procedure));
-  const runs = procedureARuns();
+  const runs = [...procedureARuns(), ...procedureDRuns()];
   const byName = new Map(runs.map((r) => [r.name, r.run]));
   const pick = (name: string) => {
     const run = byName.get(name);

@@ -392,6 +392,24 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       break;
     }
     case 'error': {
+      const result = pending.stepId ? run.stepResults[pending.stepId] : undefined;
+      if (
+        pending.summary &&
+        (pending.stage === 'poll' || pending.stage === 'check') &&
+        pending.error.code === 'graph_unexpected'
+      ) {
+        // The step's own verdict failed it (a job in quarantine, a domain still unverified): say what and why,
+        // with what to fix, rather than a generic error.
+        body.push(
+          textBlock(tr.data(pending.summary), { color: 'Attention', weight: 'Bolder', spacing: 'Medium' }),
+        );
+        for (const note of result?.notes ?? [])
+          body.push(textBlock(tr.data(note), { isSubtle: true, spacing: 'None' }));
+        if (result?.links && result.links.length > 0) body.push(linksBlock(result.links, tr, params));
+        shownResultStep = pending.stepId ?? undefined;
+        actions.push(button(RUN_VERBS.retry, tr.plain(TXT.retry), { style: 'positive' }));
+        break;
+      }
       const text =
         pending.error.code === 'run_interrupted'
           ? errorText(
@@ -563,6 +581,15 @@ function resultBlock(
   if (result.items && result.items.length > 0) items.push(itemLines(result.items, tr));
   for (const note of result.notes ?? [])
     items.push(textBlock(tr.data(note), { isSubtle: true, spacing: 'None' }));
+  for (const c of result.copyable ?? []) {
+    items.push(textBlock(tr(c.label), { weight: 'Bolder', size: 'Small', spacing: 'Small' }));
+    // A TextRun is never read as Markdown: the value shows character for character, ready to copy.
+    items.push({
+      type: 'RichTextBlock',
+      spacing: 'None',
+      inlines: [{ type: 'TextRun', text: flattenUntrusted(c.value), fontType: 'Monospace' }],
+    });
+  }
   if (result.links && result.links.length > 0) items.push(linksBlock(result.links, tr, params));
   const ids = [
     ...(result.objectIds.length > 0 ? [tr(TXT.objectIds, { ids: result.objectIds.join(', ') })] : []),

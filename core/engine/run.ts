@@ -5,7 +5,7 @@
 import type { CalendarId } from '../calendar/tenant-calendars.js';
 import type { GraphCall } from '../ports/tenant-graph.js';
 import type { JsonValue } from '../json.js';
-import type { Link } from '../procedures/types.js';
+import type { CopyableValue, Link } from '../procedures/types.js';
 import type { Locale, LocalizedText } from '../procedures/text.js';
 import type { CallResult, GraphErrorData } from './call-result.js';
 import type { PreflightReport } from './preflight.js';
@@ -23,6 +23,7 @@ export interface StepResult {
   readonly summary?: LocalizedText;
   readonly notes?: readonly LocalizedText[];
   readonly links?: readonly Link[];
+  readonly copyable?: readonly CopyableValue[];
   readonly error?: GraphErrorData;
   /** Wait steps: when the wait is over (ISO). */
   readonly dueAt?: string;

@@ -9,6 +9,7 @@ import type { Procedure, ProcedureModule } from './types.js';
 
 export type { ProcedureMatch } from './procedure-matching.js';
 import { clientCollaborationAccountModule } from './client-collaboration-account.js';
+import { domainAndProvisioningModule } from './domain-and-provisioning.js';
 import { partnerCenterRegistrationModule } from './partner-center-registration.js';
 import { vendorGuestAccessModule } from './vendor-guest-access.js';
 
@@ -16,6 +17,7 @@ export const PROCEDURES: readonly ProcedureModule[] = [
   vendorGuestAccessModule,
   partnerCenterRegistrationModule,
   clientCollaborationAccountModule,
+  domainAndProvisioningModule,
 ];
 
 /** The Graph operations Sesame runs: those its procedures' steps declare, the pre-flight's own, the checklist's reads. */

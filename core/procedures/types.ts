@@ -314,6 +314,14 @@ export interface Outcome {
   /** Extra notes shown with the summary (e.g. a manual check to make). */
   readonly notes?: readonly LocalizedText[];
   readonly links?: readonly Link[];
+  /** Values the admin copies elsewhere as they are (a DNS record for their DNS host), shown apart, in monospace. */
+  readonly copyable?: readonly CopyableValue[];
+}
+
+/** One value to copy: what it is, and the exact text (directory or Graph data, never read as Markdown). */
+export interface CopyableValue {
+  readonly label: LocalizedText;
+  readonly value: string;
 }
 
 /**

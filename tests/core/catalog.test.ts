@@ -7,6 +7,7 @@ describe('procedure catalog', () => {
       'vendor-guest-access',
       'partner-center-registration',
       'client-collaboration-account',
+      'domain-and-provisioning',
     ]);
     for (const m of PROCEDURES) expect(checkProcedureModule(m)).toEqual([]);
     expect(getProcedure('vendor-guest-access')?.procedure.vendor.name).toBe('Cegid Loop');
@@ -28,10 +29,7 @@ describe('procedure catalog', () => {
     expect(findProcedureByText(text, 'en')?.procedure.id).toBe('vendor-guest-access');
   });
 
-  it.each(['', '   ', 'hello', 'create a service account', 'le', 'domain verification'])(
-    'finds nothing for "%s"',
-    (text) => {
-      expect(findProcedureByText(text, 'en')).toBeUndefined();
-    },
-  );
+  it.each(['', '   ', 'hello', 'create a service account', 'le'])('finds nothing for "%s"', (text) => {
+    expect(findProcedureByText(text, 'en')).toBeUndefined();
+  });
 });

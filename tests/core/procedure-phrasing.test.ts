@@ -4,6 +4,7 @@ const A = 'vendor-guest-access';
 const E = 'partner-center-registration';
 const B = 'client-collaboration-account';
 const B_OR_E = 'B or E';
+const D = 'domain-and-provisioning';
 const BOTH = 'both';
 
 /**
@@ -68,6 +69,26 @@ const PHRASINGS: readonly (readonly [string, string])[] = [
   ['free Microsoft account for my client', B],
   ['Cegid Loop collaborative offer', B],
   ['admin consent for Cegid Loop', B],
+  // Procedure D — verified domain and automatic provisioning (GoTo / LogMeIn)
+  ['GoTo', D],
+  ['LogMeIn', D],
+  ['logmein', D],
+  ['GoTo Meeting', D],
+  ['gotomeeting', D],
+  ['GoToWebinar', D],
+  ['provisionnement automatique', D],
+  ['approvisionnement automatique des utilisateurs', D],
+  ['configurer l’approvisionnement automatique pour GoTo', D],
+  ['provisionnement LogMeIn', D],
+  ['vérifier un domaine', D],
+  ['verifier un domaine', D],
+  ['ajouter un domaine', D],
+  ['je dois vérifier notre domaine pour LogMeIn', D],
+  ['automatic provisioning', D],
+  ['set up automatic user provisioning to GoTo', D],
+  ['verify a domain', D],
+  ['domain verification', D],
+  ['logmien', D], // two letters swapped
   // Both could fit: Sesame asks which
   ['inviter Cegid Loop dans Microsoft Collaborate', BOTH],
   ['Cegid sur Partner Center', BOTH],
@@ -76,7 +97,8 @@ const PHRASINGS: readonly (readonly [string, string])[] = [
 ];
 
 describe('what admins type reaches the right procedure', () => {
-  it('has at least 15 phrasings of each of A, B and E, in French and English', () => {
+  it('has at least 15 phrasings of each of A, B, D and E, in French and English', () => {
+    expect(PHRASINGS.filter(([, p]) => p === D).length).toBeGreaterThanOrEqual(15);
     expect(PHRASINGS.filter(([, p]) => p === A).length).toBeGreaterThanOrEqual(15);
     expect(PHRASINGS.filter(([, p]) => p === B).length).toBeGreaterThanOrEqual(15);
     expect(PHRASINGS.filter(([, p]) => p === E).length).toBeGreaterThanOrEqual(15);
@@ -93,15 +115,10 @@ describe('what admins type reaches the right procedure', () => {
     }
   });
 
-  it.each([
-    '',
-    'hello',
-    'bonjour',
-    'create a service account',
-    'domain verification',
-    'look at this',
-    'merci',
-  ])('names no procedure in "%s"', (text) => {
-    expect(matchProcedureText(text).kind).toBe('none');
-  });
+  it.each(['', 'hello', 'bonjour', 'create a service account', 'look at this', 'merci'])(
+    'names no procedure in "%s"',
+    (text) => {
+      expect(matchProcedureText(text).kind).toBe('none');
+    },
+  );
 });

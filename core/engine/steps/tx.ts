@@ -90,6 +90,7 @@ export function outcomeFields(o: Outcome): Partial<StepResult> {
     objectIds: o.objectIds ?? [],
     ...(o.notes ? { notes: o.notes } : {}),
     ...(o.links ? { links: o.links } : {}),
+    ...(o.copyable ? { copyable: o.copyable } : {}),
   };
 }
 
