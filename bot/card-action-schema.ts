@@ -39,7 +39,11 @@ const reminderButton = (verb: string, extra: Record<string, unknown> = {}) => ({
   required: ['verb', 'reminderId', 'runId', 'sig'],
   properties: {
     verb: { const: verb },
-    reminderId: { type: 'string', pattern: '^[0-9a-f-]{36}:[A-Za-z0-9_.-]{1,100}:[A-Za-z0-9_.-]{1,100}$' },
+    // run:step:reminder, and ':snooze-n' for a snoozed one (bot/reminder-conversation.ts).
+    reminderId: {
+      type: 'string',
+      pattern: '^[0-9a-f-]{36}:[A-Za-z0-9_.-]{1,100}:[A-Za-z0-9_.-]{1,100}(:snooze-[1-9][0-9]{0,3})?$',
+    },
     runId,
     sig: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
     locale,

@@ -1,5 +1,5 @@
 import { teamsUserKey, type TeamsUserRef } from './bot-framework-token-source.js';
-import type { CalendarId } from '../core/calendar/tenant-calendars.js';
+import { formatCalendarTime, type CalendarId } from '../core/calendar/tenant-calendars.js';
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
 import { SesameError, StoreConflictError, isSesameError, type SesameErrorCode } from '../core/errors.js';
@@ -117,7 +117,9 @@ export function createProcedureConversation(options: ProcedureConversationOption
     };
   }
 
-  function formatTime(locale: Locale) {
+  /** Times on a run's card: in its calendar's time zone, written as that country does (else the configured zone). */
+  function formatTime(locale: Locale, calendar?: CalendarId) {
+    if (calendar) return (iso: string) => formatCalendarTime(iso, locale, calendar);
     const format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
       dateStyle: 'full',
       timeStyle: 'short',
@@ -147,7 +149,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
         },
         locale,
       ),
-      formatTime: formatTime(locale),
+      formatTime: formatTime(locale, run.calendar),
       ...(revealed ? { revealed } : {}),
       ...(options.outsideWorldUrl ? { outsideWorldUrl: options.outsideWorldUrl } : {}),
       sign: (verb, runId, stepVersion, option) =>

@@ -6,7 +6,13 @@
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
 import { addBusinessDays } from '../core/calendar/business-days.js';
-import { calendarLabel, DEFAULT_TIME_ZONE, isCalendarId, tenantCalendar } from '../core/calendar/index.js';
+import {
+  calendarLabel,
+  DEFAULT_TIME_ZONE,
+  formatCalendarTime,
+  isCalendarId,
+  tenantCalendar,
+} from '../core/calendar/index.js';
 import { SesameError, StoreConflictError } from '../core/errors.js';
 import { isRunReminderPayload, type RunReminderPayload } from '../core/engine/runner.js';
 import { isTerminal, type Run } from '../core/engine/run.js';
@@ -46,6 +52,24 @@ export interface ReminderCardRecord {
 /** A run whose reminders were stopped ("stop reminders"): its notify reminders are no longer posted. */
 export const remindersOffId = (runId: string) => `reminders-off:${runId}`;
 const cardRecordId = (reminderId: string) => `reminder-card:${reminderId}`;
+
+/**
+ * A snoozed reminder is a reminder of its own: the id of the one snoozed, then ':snooze-n' (the n-th snooze of
+ * that reminder), so the one already sent stays 'sent', the audit names each, and snoozing one card twice
+ * (two people, or 1 hour then 1 business day) re-arms the same follow-up rather than adding another.
+ */
+export function snoozedReminderId(id: string): string {
+  const m = /^(.*):snooze-(\d+)$/.exec(id);
+  return m ? `${m[1]}:snooze-${Number(m[2]) + 1}` : `${id}:snooze-1`;
+}
+
+/** The reminder a snooze chain started from. */
+export const reminderLineage = (id: string): string => id.replace(/:snooze-\d+$/, '');
+
+/** A snoozed reminder only posts its card again: the run had its timer when the first one fired. */
+export function isSnoozedReminder(payload: Readonly<Record<string, unknown>>): boolean {
+  return typeof payload.snoozeOf === 'string';
+}
 
 export interface ReminderConversationOptions {
   readonly store: Store;
@@ -87,13 +111,25 @@ export function createReminderConversation(options: ReminderConversationOptions)
     return { timeZone: DEFAULT_TIME_ZONE };
   }
 
-  function formatTime(locale: Locale, timeZone: string) {
-    const format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-      dateStyle: 'full',
-      timeStyle: 'short',
-      timeZone,
-    });
-    return (iso: string) => format.format(new Date(iso));
+  /** One formatter per language and time zone (building one costs more than a whole reminder card). */
+  const formats = new Map<string, (iso: string) => string>();
+  /** In the calendar's time zone, written the way its country does (core/calendar: intlLocaleFor). */
+  function formatTime(locale: Locale, calendar: { id?: string; timeZone: string }) {
+    const id = calendar.id;
+    if (isCalendarId(id)) return (iso: string) => formatCalendarTime(iso, locale, id);
+    const timeZone = calendar.timeZone;
+    const key = `${locale}|${timeZone}`;
+    let format = formats.get(key);
+    if (!format) {
+      const intl = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+        dateStyle: 'full',
+        timeStyle: 'short',
+        timeZone,
+      });
+      format = (iso: string) => intl.format(new Date(iso));
+      formats.set(key, format);
+    }
+    return format;
   }
 
   function sign(run: Run, reminderId: string) {
@@ -132,7 +168,7 @@ export function createReminderConversation(options: ReminderConversationOptions)
       ...(dueAt ? { dueAt } : {}),
       ...(calendar.id && isCalendarId(calendar.id) ? { calendar: calendarLabel(calendar.id, locale) } : {}),
       state: effective,
-      formatTime: formatTime(locale, calendar.timeZone),
+      formatTime: formatTime(locale, calendar),
       sign: sign(run, reminderId),
       refreshFor: people,
       inert: options.inert,
@@ -180,6 +216,15 @@ export function createReminderConversation(options: ReminderConversationOptions)
       result: 'ok',
       details: { procedureId: run.procedureId, ...details },
     });
+  }
+
+  /** Cancels a reminder and what snoozing it armed (the card's "done", or a re-check that found it done). */
+  async function cancelLineage(run: Run, reminderId: string): Promise<void> {
+    const lineage = reminderLineage(reminderId);
+    for (const r of await store.listReminders(run.tenantId, run.id)) {
+      if (r.status === 'scheduled' && reminderLineage(r.id) === lineage)
+        await store.cancelReminder(run.tenantId, r.id);
+    }
   }
 
   /** Stops every notify reminder of a run: flag it, and cancel those still scheduled. */
@@ -269,19 +314,25 @@ export function createReminderConversation(options: ReminderConversationOptions)
                   timeZone: calendar.timeZone,
                   ...(calendar.id && isCalendarId(calendar.id) ? { holidays: calendar.id } : {}),
                 });
+          const followUp = snoozedReminderId(reminder.id);
           await store.scheduleReminder({
-            id: reminder.id,
+            id: followUp,
             tenantId: reminder.tenantId,
             ...(reminder.runId ? { runId: reminder.runId } : {}),
             dueAt: until,
-            payload: reminder.payload,
+            payload: { ...reminder.payload, snoozeOf: reminderLineage(reminder.id) },
           });
           state = { kind: 'snoozed', until: new Date(until).toISOString(), by: actor.name };
-          await audit(run, 'reminder.snoozed', who, { reminderId: reminder.id, option, until: state.until });
+          await audit(run, 'reminder.snoozed', who, {
+            reminderId: reminder.id,
+            snoozedAs: followUp,
+            option,
+            until: state.until,
+          });
           break;
         }
         case REMINDER_VERBS.done:
-          await store.cancelReminder(turn.tenantId, reminder.id);
+          await cancelLineage(run, reminder.id);
           state = { kind: 'done', by: actor.name, at };
           await audit(run, 'reminder.done', who, { reminderId: reminder.id });
           break;
@@ -310,7 +361,7 @@ export function createReminderConversation(options: ReminderConversationOptions)
           if (done) {
             const current = moduleOf(run)?.procedure.steps.find((s) => s.id === run.currentStepId);
             state = { kind: 'resolved', at, ...(current ? { next: current.title[run.locale] } : {}) };
-            await store.cancelReminder(turn.tenantId, reminder.id);
+            await cancelLineage(run, reminder.id);
             // The run's card for the step it moved on to, in the chat: what the admin does next is right there.
             if (answer.type === 'application/vnd.microsoft.card.adaptive')
               await turn.sendCard(answer.value as unknown as AdaptiveCard);

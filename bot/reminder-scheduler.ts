@@ -23,7 +23,7 @@ import type { TenantGraph } from '../core/ports/tenant-graph.js';
 import type { TokenSource } from '../core/ports/token-source.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
 import type { ConversationReferences } from './conversation-references.js';
-import type { ReminderConversation } from './reminder-conversation.js';
+import { isSnoozedReminder, type ReminderConversation } from './reminder-conversation.js';
 import { isDigestPayload, type WeeklyDigest } from './weekly-digest.js';
 
 export interface ReminderSchedulerOptions {
@@ -52,12 +52,16 @@ export interface ReminderSchedulerOptions {
   readonly journal?: InFlightJournal;
 }
 
+const noop = (): void => undefined;
+
 export const DEFAULT_RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000, 4 * 60 * 60_000];
 
 export function createReminderScheduler(options: ReminderSchedulerOptions) {
   const { store, clock, logger, owner, messenger } = options;
   const leaseMs = options.leaseMs ?? 120_000;
   const maxInFlight = options.maxInFlight ?? 400;
+  /** Claims resume when what is in flight drops to this. */
+  const refillAt = Math.floor(maxInFlight / 2);
   const maxAttempts = options.maxAttempts ?? 6;
   const delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   let timer: NodeJS.Timeout | undefined;
@@ -112,7 +116,16 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
     return Math.max(0, (reminder.leaseUntil ?? clock.now() + leaseMs) - clock.now() - margin);
   }
 
-  async function deliverRunTimer(reminder: Reminder, payload: RunReminderPayload): Promise<void> {
+  /**
+   * `runDone` is called once the run itself has taken the timer: the run's next reminder may start then, while this
+   * one's card waits for its turn in the conversation's queue (so a conversation's window fills up instead of one
+   * send at a time, each after the previous one's store writes).
+   */
+  async function deliverRunTimer(
+    reminder: Reminder,
+    payload: RunReminderPayload,
+    runDone: () => void,
+  ): Promise<void> {
     const record = await store.get<Run>('run', reminder.tenantId, payload.runId);
     if (!record) {
       await store.completeReminder(reminder.id, owner);
@@ -127,8 +140,12 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
       token ??= options.tokenSource.getGraphToken({ tenantId: reminder.tenantId, userId: adminId });
       return token;
     });
-    // A second delivery (after a crash, or a snoozed reminder) is refused by the run as not armed: harmless.
-    const outcome = await runner(graph).deliverReminder(reminder);
+    // A second delivery (after a crash) is refused by the run as not armed: harmless. A snoozed reminder is not
+    // the run's timer at all: it only posts the card again.
+    const outcome = isSnoozedReminder(reminder.payload)
+      ? undefined
+      : await runner(graph).deliverReminder(reminder);
+    runDone();
     const run = outcome?.run ?? record.value;
     if (payload.notify) {
       if (isTerminal(run) || (await options.reminders.remindersStopped(run))) {
@@ -153,20 +170,22 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
           conversationId: run.conversationId,
           activityId: sent.id,
           messageKey: payload.messageKey,
+          ...(isSnoozedReminder(reminder.payload) ? { snoozeOf: reminder.payload.snoozeOf } : {}),
+          instance: owner,
         });
       }
     }
     await store.completeReminder(reminder.id, owner);
   }
 
-  async function deliverOne(reminder: Reminder): Promise<void> {
+  async function deliverOne(reminder: Reminder, runDone: () => void): Promise<void> {
     // Waited too long behind the run's other reminders: its lease is nearly over, so give it back untouched.
     if (startWithin(reminder) <= 0) {
       await store.releaseReminder(reminder.id, owner, clock.now(), { countAttempt: false });
       return;
     }
     try {
-      if (isRunReminderPayload(reminder.payload)) await deliverRunTimer(reminder, reminder.payload);
+      if (isRunReminderPayload(reminder.payload)) await deliverRunTimer(reminder, reminder.payload, runDone);
       else if (isDigestPayload(reminder.payload)) {
         await options.digest.deliver(reminder, reminder.payload, { startWithinMs: startWithin(reminder) });
         await store.completeReminder(reminder.id, owner);
@@ -196,14 +215,19 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
     active.add(reminder.id);
     const key = reminder.runId ?? reminder.id;
     const previous = runChains.get(key) ?? Promise.resolve();
-    const job = previous.then(() => deliverOne(reminder));
+    // The run's chain waits for this reminder's run work only (see deliverRunTimer), or for all of it.
+    let releaseRun!: () => void;
+    const runFree = new Promise<void>((resolve) => (releaseRun = resolve));
+    const delivery = previous.then(() => deliverOne(reminder, releaseRun));
+    const job = Promise.race([runFree, delivery.then(noop, noop)]);
     runChains.set(key, job);
-    const done = job.finally(() => {
+    const done = delivery.finally(() => {
       inFlight.delete(done);
       active.delete(reminder.id);
       if (runChains.get(key) === job) runChains.delete(key);
-      // Room again: claim more if the backlog goes on.
-      if (!stopped && timer)
+      // Half the room free again: claim the next batch if the backlog goes on (one claim per batch, not per
+      // reminder: a claim is a store transaction, and the queue ahead still holds half a batch of work).
+      if (!stopped && timer && inFlight.size <= refillAt)
         void pump().catch((err: unknown) => logger.error('reminder dispatch failed', err));
     });
     inFlight.add(done);
@@ -220,7 +244,7 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
           owner,
           leaseMs,
           tenantLeaseMs: leaseMs,
-          limit: Math.max(1, Math.min(100, maxInFlight - inFlight.size)),
+          limit: Math.max(1, Math.min(200, maxInFlight - inFlight.size)),
         });
         for (const reminder of claimed) track(reminder);
         total += claimed.length;

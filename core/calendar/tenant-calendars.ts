@@ -102,6 +102,55 @@ export function calendarLabel(id: CalendarId, locale: 'fr' | 'en'): string {
   return `${c.name[locale]} (${c.timeZone})`;
 }
 
+/**
+ * The Intl locale to write times in for a reader of `language` on calendar `id`: their language, the way the
+ * calendar's country writes dates and times (fr-CA "8 h 40" on Québec's, fr-CH, fr-BE; English: en-CA on Québec's,
+ * en-GB elsewhere).
+ */
+export function intlLocaleFor(language: 'fr' | 'en', id: CalendarId = DEFAULT_CALENDAR): string {
+  const country = CALENDARS[id].country;
+  if (language === 'fr') return `fr-${country}`;
+  return country === 'CA' ? 'en-CA' : 'en-GB';
+}
+
+export type TimeStyle =
+  /** "mardi 1 décembre à 08:40 UTC−5": due times in procedure texts. */
+  | 'due'
+  /** "mardi 1 décembre 2026 à 08:40": cards that say which calendar they used next to it. */
+  | 'full';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Formats an instant in the calendar's time zone for a reader of `language` (see intlLocaleFor). */
+export function formatCalendarTime(
+  iso: string | number,
+  language: 'fr' | 'en',
+  id: CalendarId = DEFAULT_CALENDAR,
+  style: TimeStyle = 'full',
+): string {
+  const key = `${language}|${id}|${style}`;
+  let format = formatters.get(key);
+  if (!format) {
+    const timeZone = CALENDARS[id].timeZone;
+    format = new Intl.DateTimeFormat(
+      intlLocaleFor(language, id),
+      style === 'due'
+        ? {
+            timeZone,
+            weekday: 'long',
+            day: 'numeric',
+            month: 'long',
+            hour: '2-digit',
+            minute: '2-digit',
+            timeZoneName: 'short',
+          }
+        : { timeZone, dateStyle: 'full', timeStyle: 'short' },
+    );
+    formatters.set(key, format);
+  }
+  return format.format(new Date(iso));
+}
+
 export interface PublicHoliday {
   /** `YYYY-MM-DD` */
   readonly date: string;

@@ -4,6 +4,7 @@
  * operations to run and how to read the answers. The logic itself lives in TypeScript in the procedure's
  * module (a ProcedureModule), so the data stays JSON and the behaviour stays testable.
  */
+import type { CalendarId } from '../calendar/tenant-calendars.js';
 import type { SesameErrorCode } from '../errors.js';
 import type { GraphCall, GraphOpName } from '../ports/tenant-graph.js';
 import { GRAPH_OPERATIONS } from '../graph/operations/index.js';
@@ -291,6 +292,8 @@ export interface RunView {
   readonly tenantId: string;
   readonly admin: { readonly id: string; readonly name: string };
   readonly stepResults: Readonly<Record<string, { readonly dueAt?: string } | undefined>>;
+  /** The tenant's calendar the run's business days are counted on (absent: each wait step's own). */
+  readonly calendar?: CalendarId;
 }
 
 /** What step logic sees: a read-only view of the run, and the time (never read from a clock). */

@@ -3,6 +3,12 @@
  * du cabinet à accéder à la GED et/ou des fonctionnalités Loop"): invite admin@onloop.onmicrosoft.com as a
  * guest, give it the Guest Inviter role, then wait for Cegid Loop's teams (2 business days at most).
  */
+import {
+  calendarLabel,
+  DEFAULT_CALENDAR,
+  formatCalendarTime,
+  type CalendarId,
+} from '../calendar/tenant-calendars.js';
 import { ROLE, holdsAnyRole } from '../directory-roles.js';
 import { graphNeeds } from '../graph/scopes.js';
 import type { CallResult } from '../engine/call-result.js';
@@ -232,11 +238,12 @@ export const vendorGuestAccess: Procedure = {
       title: { fr: 'Intervention de Cegid Loop', en: 'Cegid Loop’s turn' },
       body: {
         fr:
-          'Les équipes Cegid Loop doivent accepter l’invitation et configurer votre espace (2 jours ouvrés au plus : ' +
-          'avant le {dueAtText}). Sesame vérifie toutes les heures et vous prévient à l’échéance.',
+          'Les équipes Cegid Loop doivent accepter l’invitation et configurer votre espace (2 jours ouvrés au plus, ' +
+          'calendrier {dueCalendar} : avant le {dueAtText}). Sesame vérifie toutes les heures et vous prévient à ' +
+          'l’échéance.',
         en:
-          'Cegid Loop’s teams must accept the invitation and set up your space (2 business days at most: by ' +
-          '{dueAtText}). Sesame checks every hour and reminds you when the time is up.',
+          'Cegid Loop’s teams must accept the invitation and set up your space (2 business days at most, on the ' +
+          '{dueCalendar} calendar: by {dueAtText}). Sesame checks every hour and reminds you when the time is up.',
       },
       due: { businessDays: 2, timeZone: 'Europe/Paris', holidays: 'fr' },
       pollEveryMs: 3_600_000,
@@ -665,17 +672,10 @@ const guestAccepted: WaitLogic = {
   },
 };
 
-function formatDue(iso: string | undefined, locale: 'fr' | 'en'): string {
+/** The due time in the time zone of the calendar it was counted on (the tenant's, else France's). */
+function formatDue(iso: string | undefined, locale: 'fr' | 'en', calendar: CalendarId | undefined): string {
   if (!iso) return locale === 'fr' ? '(échéance à venir)' : '(due time to come)';
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-    timeZone: 'Europe/Paris',
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(new Date(iso));
+  return formatCalendarTime(iso, locale, calendar ?? DEFAULT_CALENDAR, 'due');
 }
 
 export const vendorGuestAccessLogic: ProcedureLogic = {
@@ -688,7 +688,8 @@ export const vendorGuestAccessLogic: ProcedureLogic = {
       email: email(ctx),
       redirectUrl: GUEST_REDIRECT_URL,
       vendor: 'Cegid Loop',
-      dueAtText: formatDue(dueAt, locale),
+      dueAtText: formatDue(dueAt, locale, ctx.run.calendar),
+      dueCalendar: calendarLabel(ctx.run.calendar ?? DEFAULT_CALENDAR, locale),
     };
   },
 };

@@ -53,7 +53,7 @@ describe('proactive reminders (simulated clock)', () => {
   /** Procedure A up to the vendor's wait, in a fresh chat. */
   async function waitingRun(
     who: 'globalAdmin' = 'globalAdmin',
-  ): Promise<{ party: ConversationParty; run: Run }> {
+  ): Promise<{ party: ConversationParty; run: Run; card: Card }> {
     const party = stack.party(who);
     await stack.post(botAddedActivity(party));
     let card = await startGuestAccess(stack, party, who);
@@ -62,7 +62,7 @@ describe('proactive reminders (simulated clock)', () => {
     card = await click(stack, party, card, 'run.confirm');
     const run = (await stack.store.get<Run>('run', stack.sandbox.tenantId, runIdOf(card)))!.value;
     expect(run.pending?.kind).toBe('wait');
-    return { party, run };
+    return { party, run, card };
   }
 
   /** What the connector recorded for the chat: new messages, and updates of earlier ones. */
@@ -142,33 +142,77 @@ describe('proactive reminders (simulated clock)', () => {
     expect(await reminderCards(party)).toHaveLength(1);
   });
 
-  it('snoozes for an hour, then for a business day on the calendar (Friday → Monday)', async () => {
+  it('snoozes for an hour, then for a business day on the calendar (Friday → Monday), each snooze a reminder of its own', async () => {
     const { party, run } = await waitingRun();
     // Due Tuesday; move the reminder to a Friday by snoozing until then is tedious: snooze from Tuesday instead.
     await advanceTo(DUE + 60_000);
     let [card] = await reminderCards(party);
     let after = await click(stack, party, card!, 'reminder.snooze', { option: '1h' });
     expect(text(after)).toContain('Reporté au mardi 24 novembre 2026 à 18:01');
+    // Clicked again (someone else in the chat): the same follow-up is re-armed, not a second one.
+    after = await click(stack, party, card!, 'reminder.snooze', { option: '1h' });
     const reminderId = `${run.id}:vendor-wait:due`;
-    const snoozed = (await stack.store.listReminders(stack.sandbox.tenantId, run.id)).find(
-      (r) => r.id === reminderId,
-    );
-    expect(snoozed).toMatchObject({ status: 'scheduled', dueAt: DUE + 60_000 + HOUR });
+    const reminders = async () =>
+      new Map((await stack.store.listReminders(stack.sandbox.tenantId, run.id)).map((r) => [r.id, r]));
+    let byId = await reminders();
+    // The reminder that was posted stays sent; the snooze is its own reminder, due an hour later, first attempt.
+    expect(byId.get(reminderId)).toMatchObject({ status: 'sent' });
+    expect(byId.get(`${reminderId}:snooze-1`)).toMatchObject({
+      status: 'scheduled',
+      dueAt: DUE + 60_000 + HOUR,
+      attempts: 0,
+    });
+    expect([...byId.keys()].filter((id) => id.includes(':snooze-'))).toEqual([`${reminderId}:snooze-1`]);
 
     await advanceTo(DUE + 60_000 + HOUR - 1);
     expect(await reminderCards(party)).toHaveLength(1);
     await advanceTo(DUE + 60_000 + HOUR);
     expect(await reminderCards(party)).toHaveLength(2);
+    // Its card carries its own id (its buttons act on it, not on the first one).
+    card = (await reminderCards(party))[1];
+    expect(
+      actionsOf(card!)
+        .map((a) => (a.data as { reminderId?: string }).reminderId)
+        .filter(Boolean),
+    ).toEqual(Array(5).fill(`${reminderId}:snooze-1`));
 
     // Snoozed on Friday 27 November at 10:00 Paris for a business day: Monday 30 November, 10:00.
     await advanceTo(Date.UTC(2026, 10, 27, 9, 0, 0));
-    card = (await reminderCards(party))[1];
     after = await click(stack, party, card!, 'reminder.snooze', { option: '1bd' });
     expect(text(after)).toContain('lundi 30 novembre 2026 à 10:00');
-    const monday = (await stack.store.listReminders(stack.sandbox.tenantId, run.id)).find(
-      (r) => r.id === reminderId,
-    );
-    expect(monday?.dueAt).toBe(Date.UTC(2026, 10, 30, 9, 0, 0));
+    byId = await reminders();
+    expect(byId.get(`${reminderId}:snooze-1`)?.status).toBe('sent');
+    expect(byId.get(`${reminderId}:snooze-2`)).toMatchObject({
+      status: 'scheduled',
+      dueAt: Date.UTC(2026, 10, 30, 9, 0, 0),
+    });
+    await advanceTo(Date.UTC(2026, 10, 30, 9, 0, 0));
+    expect(await reminderCards(party)).toHaveLength(3);
+    await sesame.timers.dispatchDue();
+    expect(await reminderCards(party)).toHaveLength(3);
+
+    // The audit reads as what happened: three sends, each of its own reminder; two snoozes, each naming its follow-up.
+    const audit = (
+      await stack.store.listAudit(stack.sandbox.tenantId, { runId: run.id, limit: 500 })
+    ).reverse();
+    expect(
+      audit
+        .filter((a) => a.action === 'reminder.sent')
+        .map((a) => [a.details?.reminderId, a.details?.attempt, a.details?.snoozeOf]),
+    ).toEqual([
+      [reminderId, 1, undefined],
+      [`${reminderId}:snooze-1`, 1, reminderId],
+      [`${reminderId}:snooze-2`, 1, reminderId],
+    ]);
+    expect(
+      audit
+        .filter((a) => a.action === 'reminder.snoozed')
+        .map((a) => [a.details?.reminderId, a.details?.snoozedAs]),
+    ).toEqual([
+      [reminderId, `${reminderId}:snooze-1`],
+      [reminderId, `${reminderId}:snooze-1`],
+      [`${reminderId}:snooze-1`, `${reminderId}:snooze-2`],
+    ]);
   });
 
   it('"done" ends the reminder, and the card shows it to everyone in the chat', async () => {
@@ -202,7 +246,8 @@ describe('proactive reminders (simulated clock)', () => {
     const after = await click(stack, party, card!, 'reminder.stop');
     expect(text(after)).toContain('Rappels arrêtés pour cette procédure');
     const reminders = await stack.store.listReminders(stack.sandbox.tenantId, run.id);
-    expect(reminders.find((r) => r.id.endsWith(':due'))?.status).toBe('cancelled');
+    // The snooze's follow-up was armed; stopping cancelled it.
+    expect(reminders.find((r) => r.id.endsWith(':due:snooze-1'))?.status).toBe('cancelled');
     await advanceTo(DUE + 3 * HOUR);
     expect(await reminderCards(party)).toHaveLength(1);
   });
@@ -314,6 +359,40 @@ describe('proactive reminders (simulated clock)', () => {
       expect(text(card!)).toContain('mardi 14 juillet 2026');
     } finally {
       await stack.post(messageActivity(party, 'calendrier fr'));
+    }
+  });
+
+  it('writes the due time in the tenant calendar’s time zone and says which calendar: France, then Québec', async () => {
+    // Friday 20 November 2026, 17:00 in Paris = 11:00 in Montréal; 2 business days later on either calendar is
+    // Tuesday 24 November at the same instant (no public holiday on either): 17:00 in Paris, 11 h 00 in Montréal.
+    const france = await waitingRun();
+    expect(text(france.card)).toContain(
+      'calendrier France (Europe/Paris) : avant le mardi 24 novembre à 17:00 UTC+1',
+    );
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/reset`, { method: 'POST' });
+    const admin = stack.party('globalAdmin');
+    await stack.post(messageActivity(admin, 'calendrier ca-qc'));
+    try {
+      clock.set(FRIDAY_5PM);
+      const { party, run, card: waitCard } = await waitingRun();
+      expect(run.calendar).toBe('ca-qc');
+      expect(run.stepResults['vendor-wait']?.dueAt).toBe(new Date(DUE).toISOString());
+      const waiting = text(waitCard);
+      expect(waiting).toContain(
+        'calendrier Québec (America/Toronto) : avant le mardi 24 novembre à 11 h 00 HNE',
+      );
+      expect(waiting).not.toContain('UTC+1');
+      await advanceTo(DUE + 60_000);
+      const [card] = await reminderCards(party);
+      const shown = text(card!);
+      // The message armed with the run (its due time), and the card's facts, both in Montréal's time.
+      expect(shown).toContain('est écoulé (mardi 24 novembre à 11 h 00 HNE)');
+      expect(shown).toContain('Échéance : mardi 24 novembre 2026 à 11 h 00');
+      expect(shown).toContain('Depuis le vendredi 20 novembre 2026 à 11 h 00');
+      expect(shown).toContain('Jours ouvrés comptés sur le calendrier : Québec (America/Toronto)');
+      expect(shown).not.toContain('17:00');
+    } finally {
+      await stack.post(messageActivity(admin, 'calendrier fr'));
     }
   });
 

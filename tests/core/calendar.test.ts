@@ -2,6 +2,8 @@ import {
   addBusinessDays,
   CALENDAR_IDS,
   calendarLabel,
+  formatCalendarTime,
+  intlLocaleFor,
   fromWallClock,
   isBusinessDay,
   isCalendarId,
@@ -184,5 +186,33 @@ describe('business days (Europe/Paris, French holidays)', () => {
     expect(
       new Date(addBusinessDays(beforeGoodFriday, 1, { holidays: 'fr-alsace-moselle' })).toISOString(),
     ).toBe('2026-04-07T08:00:00.000Z');
+  });
+});
+
+describe('times written on a tenant calendar', () => {
+  // Tuesday 1 December 2026, 12:40 UTC: 13:40 in Paris and Brussels, 07:40 in Montréal (EST, UTC−5).
+  const at = '2026-12-01T12:40:00.000Z';
+
+  it('writes a due time in the calendar’s time zone, in the reader’s language as the calendar’s country writes it', () => {
+    expect(formatCalendarTime(at, 'fr', 'fr', 'due')).toBe('mardi 1 décembre à 13:40 UTC+1');
+    expect(formatCalendarTime(at, 'fr', 'ca-qc', 'due')).toBe('mardi 1 décembre à 07 h 40 HNE');
+    expect(formatCalendarTime(at, 'en', 'ca-qc', 'due')).toBe('Tuesday, December 1 at 07:40 a.m. EST');
+    expect(formatCalendarTime(at, 'en', 'be', 'due')).toBe('Tuesday 1 December at 13:40 CET');
+    expect(formatCalendarTime(at, 'fr', 'ca-qc')).toBe('mardi 1 décembre 2026 à 07 h 40');
+    expect(formatCalendarTime(at, 'fr', 'ch-ge')).toBe('mardi, 1 décembre 2026 à 13:40');
+  });
+
+  it('picks the Intl locale from the language and the calendar’s country', () => {
+    expect(CALENDAR_IDS.map((id) => [id, intlLocaleFor('fr', id), intlLocaleFor('en', id)])).toEqual([
+      ['fr', 'fr-FR', 'en-GB'],
+      ['fr-alsace-moselle', 'fr-FR', 'en-GB'],
+      ['be', 'fr-BE', 'en-GB'],
+      ['ch-ge', 'fr-CH', 'en-GB'],
+      ['ch-vd', 'fr-CH', 'en-GB'],
+      ['ch-ne', 'fr-CH', 'en-GB'],
+      ['ch-fr', 'fr-CH', 'en-GB'],
+      ['lu', 'fr-LU', 'en-GB'],
+      ['ca-qc', 'fr-CA', 'en-CA'],
+    ]);
   });
 });
