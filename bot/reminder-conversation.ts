@@ -25,6 +25,7 @@ import type { ProcedureModule, WaitStep } from '../core/procedures/types.js';
 import { cardResponse, type AdaptiveCard } from './cards/adaptive-card.js';
 import { messageOnly } from './cards/conversation-cards.js';
 import {
+  REFRESH_USER_LIMIT,
   REMINDER_VERBS,
   reminderCard,
   reminderSummary,
@@ -45,7 +46,7 @@ export interface ReminderCardRecord {
   readonly conversationId: string;
   readonly activityId?: string;
   readonly state: ReminderState;
-  /** Teams ids of the people who acted on it (and the run's admin), for refresh.userIds. */
+  /** Teams ids (29:…) of the people who acted on it, newest last, at most 60: its refresh.userIds. */
   readonly people: readonly string[];
 }
 
@@ -187,7 +188,7 @@ export function createReminderConversation(options: ReminderConversationOptions)
         ...((record.activityId ?? existing?.value.activityId)
           ? { activityId: record.activityId ?? existing?.value.activityId }
           : {}),
-        people: [...new Set([...(existing?.value.people ?? []), ...record.people])].slice(-60),
+        people: newestLast(existing?.value.people ?? [], record.people),
       };
       try {
         if (existing)
@@ -380,7 +381,7 @@ export function createReminderConversation(options: ReminderConversationOptions)
         people,
       };
       await saveCardRecord(turn.tenantId, saved);
-      const everyone = [...new Set([...(record?.value.people ?? []), ...people])];
+      const everyone = newestLast(record?.value.people ?? [], people);
       const card = cardFor(run, reminder.id, reminderPayload, state, everyone);
       const activityId = record?.value.activityId ?? actor.replyToId;
       if (activityId) void updateForEveryone(turn, activityId, card, run);
@@ -411,6 +412,11 @@ export function createReminderConversation(options: ReminderConversationOptions)
 }
 
 export type ReminderConversation = ReturnType<typeof createReminderConversation>;
+
+/** `earlier` then `latest`, each person once at their latest place, the newest REFRESH_USER_LIMIT kept. */
+function newestLast(earlier: readonly string[], latest: readonly string[]): string[] {
+  return [...earlier.filter((p) => !latest.includes(p)), ...latest].slice(-REFRESH_USER_LIMIT);
+}
 
 interface ReminderActionPayload {
   readonly verb: ReminderVerb;

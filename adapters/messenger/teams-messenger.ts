@@ -1,7 +1,9 @@
 /**
  * The Messenger over the Teams SDK v2: posts to the conversation's own serviceUrl (from its stored reference)
  * through the SDK's API client, with the bot's token from the App's HTTP client. Proactive sends wait in their own
- * per-conversation queues, so the bot's replies to users (sent by the SDK inside a turn) never wait behind them.
+ * per-conversation queues, so the bot's replies to users (sent by the SDK inside a turn) never wait behind them. An
+ * update of a message still waiting in the queue is replaced by a newer update of the same message (a card clicked
+ * by many people in a row costs one request per window, not one per click).
  */
 import { Client as ApiClient, type ActivityParams } from '@microsoft/teams.api';
 import {
@@ -48,12 +50,16 @@ const RETRYABLE = new Set([412, 429, 502, 503, 504]);
 
 interface Job {
   readonly ref: ConversationReference;
-  readonly run: (api: ApiClient) => Promise<{ id?: string }>;
+  run: (api: ApiClient) => Promise<{ id?: string }>;
   readonly notAfter?: number;
+  /** Updates of one message: a newer one replaces a queued one that has not started (only the last state counts). */
+  readonly replaces?: string;
+  /** Its request is out (a queued update may no longer be replaced). */
+  started: boolean;
   attempt: number;
   notBefore: number;
-  readonly resolve: (value: { id: string }) => void;
-  readonly reject: (e: unknown) => void;
+  resolve: (value: { id: string }) => void;
+  reject: (e: unknown) => void;
 }
 
 interface Lane {
@@ -127,6 +133,7 @@ export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger 
       }
       conversations.begin(key);
       tenants.begin(tenantKey);
+      job.started = true;
       job.attempt += 1;
       let status = 0;
       let result: { id?: string } | undefined;
@@ -158,6 +165,7 @@ export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger 
           retryAfter ??
           Math.floor(random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** (job.attempt - 1)));
         job.notBefore = now() + delay;
+        job.started = false;
         continue;
       }
       lane.jobs.shift();
@@ -170,6 +178,7 @@ export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger 
     ref: ConversationReference,
     run: Job['run'],
     sendOptions: SendOptions = {},
+    replaces?: string,
   ): Promise<{ id: string }> {
     return new Promise((resolve, reject) => {
       const key = laneKey(ref);
@@ -178,10 +187,29 @@ export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger 
         lane = { jobs: [], running: false };
         lanes.set(key, lane);
       }
+      const waiting = replaces
+        ? lane.jobs.find((j) => j.replaces === replaces && !j.started && j.notAfter === undefined)
+        : undefined;
+      if (waiting && sendOptions.startWithinMs === undefined) {
+        // The newer state goes out in its place; both callers learn how it went.
+        waiting.run = run;
+        const [resolveEarlier, rejectEarlier] = [waiting.resolve, waiting.reject];
+        waiting.resolve = (v) => {
+          resolveEarlier(v);
+          resolve(v);
+        };
+        waiting.reject = (e) => {
+          rejectEarlier(e);
+          reject(e);
+        };
+        return;
+      }
       lane.jobs.push({
         ref,
         run,
         ...(sendOptions.startWithinMs !== undefined ? { notAfter: now() + sendOptions.startWithinMs } : {}),
+        ...(replaces ? { replaces } : {}),
+        started: false,
         attempt: 0,
         notBefore: 0,
         resolve,
@@ -221,6 +249,7 @@ export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger 
           return { id: activityId };
         },
         sendOptions,
+        activityId,
       );
     },
     pending: () => queued,

@@ -62,7 +62,7 @@ export interface ReminderCardInput {
   readonly formatTime: (iso: string) => string;
   /** Signs a button's payload. */
   readonly sign: (verb: ReminderVerb, option?: string) => string;
-  /** Teams user ids (29:…) of people in the chat to refresh the card for; trimmed to 60. */
+  /** Teams user ids (29:…) of people in the chat to refresh the card for, newest last; the newest 60 are kept. */
   readonly refreshFor?: readonly string[];
   /** Escapes text that did not come from Sesame (core/i18n/inert-text.ts). */
   readonly inert: (text: string) => string;
@@ -171,7 +171,9 @@ export function reminderCard(input: ReminderCardInput): AdaptiveCard {
         executeAction(tr(TXT.stop), REMINDER_VERBS.stop, data(REMINDER_VERBS.stop), { style: 'destructive' }),
       ]
     : [];
-  const userIds = [...new Set(input.refreshFor ?? [])].slice(0, REFRESH_USER_LIMIT);
+  // Newest last in refreshFor: past Teams' 60, the people who acted longest ago drop out (they still see the
+  // message itself, which Sesame updates for everyone).
+  const userIds = [...new Set(input.refreshFor ?? [])].slice(-REFRESH_USER_LIMIT);
   return adaptiveCard(body, {
     actions,
     refresh: {

@@ -181,6 +181,25 @@ describe('Teams messenger', () => {
     expect(await activities('a:deadline')).toHaveLength(7);
   });
 
+  it('sends only the newest of several queued updates of one message; every caller learns it went out', async () => {
+    const clock = sleepingClock();
+    const messenger = createTeamsMessenger({ http: new HttpClient(), ...clock });
+    const sent = await messenger.send(ref('a:updates'), { card: card(0), summary: 's' });
+    // Seven more messages fill the conversation's 1-second window; the updates queue behind them.
+    const burst = Array.from({ length: 7 }, (_, i) =>
+      messenger.send(ref('a:updates'), { card: card(100 + i), summary: 's' }),
+    );
+    const updates = [1, 2, 3, 4].map((n) =>
+      messenger.update(ref('a:updates'), sent.id, { card: card(n), summary: 's' }),
+    );
+    await Promise.all([...burst, ...updates]);
+    const recorded = await activities('a:updates');
+    const contents = recorded.map((a) => (a.activity.attachments as { content: unknown }[])[0]!.content);
+    // The message, the seven others, then one update: the last state.
+    expect(contents).toEqual([card(0), ...Array.from({ length: 7 }, (_, i) => card(100 + i)), card(4)]);
+    expect(messenger.pending()).toBe(0);
+  });
+
   it('keeps a burst to several conversations of one tenant within Teams’ limits (real time)', async () => {
     await limits(true);
     try {

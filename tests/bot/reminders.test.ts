@@ -238,6 +238,47 @@ describe('proactive reminders (simulated clock)', () => {
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['reminder.snoozed', 'reminder.done']));
   });
 
+  it('a card acted on is updated for everyone: the message replaced, auto-refresh for the newest 60 who acted', async () => {
+    const { party } = await waitingRun();
+    await advanceTo(DUE + 60_000);
+    const [card] = await reminderCards(party);
+    const refreshIds = (c: Card) => (c.refresh as { userIds?: string[] }).userIds;
+    // A fresh card refreshes for nobody in particular (no userIds: the message itself is what everyone sees).
+    expect(refreshIds(card!)).toBeUndefined();
+    // 65 people of the chat snooze it in turn: each sees their click, the card never lists more than Teams' 60.
+    const person = (i: number): ConversationParty => ({
+      ...party,
+      user: { ...party.user, id: `29:colleague-${i}`, name: `Collègue ${i}` },
+    });
+    let after: Card = card!;
+    for (let i = 0; i < 65; i += 1) {
+      after = await click(stack, person(i), card!, 'reminder.snooze', { option: '1h' });
+      const ids = refreshIds(after)!;
+      expect(ids.length).toBe(Math.min(i + 1, 60));
+      expect(ids.at(-1)).toBe(`29:colleague-${i}`);
+    }
+    expect(refreshIds(after)).toEqual(Array.from({ length: 60 }, (_, i) => `29:colleague-${i + 5}`));
+    // Someone who already acted acts again: back to the newest place, nobody else drops out.
+    after = await click(stack, person(7), card!, 'reminder.done');
+    expect(refreshIds(after)!.at(-1)).toBe('29:colleague-7');
+    expect(refreshIds(after)).toHaveLength(60);
+    expect(refreshIds(after)).toContain('29:colleague-5');
+
+    // The posted message itself was replaced with the last state (what the others in the chat see).
+    let last = '';
+    for (let i = 0; i < 100 && !last.includes('Marqué comme fait par Collègue 7'); i += 1) {
+      await new Promise((r) => setTimeout(r, 20));
+      last = JSON.stringify((await recorded(party, 'update')).at(-1) ?? {});
+    }
+    expect(last).toContain('Marqué comme fait par Collègue 7');
+    // …and a client refreshing the card (someone in userIds opening the chat) gets that state too.
+    const refreshed = await click(stack, person(60), card!, 'reminder.refresh', {
+      data: (card!.refresh as { action: { data: Record<string, unknown> } }).action.data,
+    });
+    expect(text(refreshed)).toContain('Marqué comme fait par Collègue 7');
+    expect(actionsOf(refreshed).filter((a) => String(a.verb).startsWith('reminder.'))).toEqual([]);
+  });
+
   it('"stop reminders" cancels what is armed and keeps later reminders of the run from being posted', async () => {
     const { party, run } = await waitingRun();
     await advanceTo(DUE + 60_000);
