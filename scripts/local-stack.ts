@@ -103,6 +103,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const clock: Clock = { now: () => sandbox.now() };
   let sesame: RunningSesame | undefined;
   let playground: RunningPlayground | undefined;
+  // Chosen before Sesame starts: the tab's "fix it in chat" opens the Playground (LOCAL_CHAT_URL).
+  const playgroundPort = options.playground
+    ? port(env, 'PLAYGROUND_PORT', 56150) || (await freePort())
+    : undefined;
   try {
     // The sandbox was just started here: Sesame points at where it actually listens (ports may be ephemeral).
     const config = loadConfig(
@@ -113,6 +117,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         SANDBOX_BOTFRAMEWORK_URL: `${sandbox.httpUrl}/botframework`,
         SANDBOX_CONSOLE_URL: sandbox.consoleUrl,
         AAD_APP_TENANT_ID: sandbox.tenantId,
+        ...(playgroundPort ? { LOCAL_CHAT_URL: `http://127.0.0.1:${playgroundPort}` } : {}),
       },
       envFile,
     );
@@ -135,8 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Like an Azure Bot's messaging endpoint: where the channel posts (the sign-in's verifyState, for one).
     sandbox.identity.botFramework.setMessagingEndpoint(config.bot.appId, `${running.url}/api/messages`);
 
-    if (options.playground) {
-      const playgroundPort = port(env, 'PLAYGROUND_PORT', 56150) || (await freePort());
+    if (options.playground && playgroundPort) {
       const cwd = join(config.dataDir, 'playground');
       // Its config file puts the chat in the sandbox tenant as Claire Martin (Global Administrator): Sesame refuses
       // a conversation whose tenant is not the signed-in admin's. Its devTools/ log folder goes there too.

@@ -41,6 +41,8 @@ export interface SesameConfig {
    * someone link to it. Unset in production (the real vendor acts in the real world).
    */
   readonly sandboxConsoleUrl?: string;
+  /** Local mode with the Agents Playground: where the tab's "fix it in chat" opens the chat (npm start sets it). */
+  readonly localChatUrl?: string;
   /**
    * Local mode: how the tab signs in outside Teams (authorization code + PKCE at the sandbox's authorize page, the
    * token redeemed by the page). Inside Teams the tab uses Teams SSO.
@@ -280,6 +282,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
       `must point at the sandbox tenant on loopback in local mode, got '${sandboxConsoleUrl}'`,
     );
   }
+  const localChatRaw = optional('LOCAL_CHAT_URL');
+  const localChatUrl = localChatRaw ? url('LOCAL_CHAT_URL', localChatRaw) : undefined;
+  if (localChatUrl && !isLoopbackUrl(localChatUrl)) {
+    fail('LOCAL_CHAT_URL', `must point at the Agents Playground on loopback, got '${localChatUrl}'`);
+  }
   const localPublicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const applicationIdUri = required(
     'AAD_APP_ID_URI',
@@ -290,6 +297,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
   return {
     ...common,
     sandboxConsoleUrl,
+    ...(localChatUrl ? { localChatUrl } : {}),
     tabSignIn: {
       authorizeUrl: `${sandboxHttp}/${tenantId}/oauth2/v2.0/authorize`,
       tokenUrl: `${sandboxHttp}/${tenantId}/oauth2/v2.0/token`,

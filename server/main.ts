@@ -149,6 +149,7 @@ export async function startSesame(
     tabSettings: {
       botId: config.bot.appId,
       appId: config.sso.clientId,
+      ...(config.localChatUrl ? { chatUrl: config.localChatUrl } : {}),
       ...(config.tabSignIn
         ? {
             signInAuthorizeUrl: config.tabSignIn.authorizeUrl,

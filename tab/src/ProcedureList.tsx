@@ -11,7 +11,7 @@ import {
   useId,
 } from '@fluentui/react-components';
 import type { TabApiClient, TabProcedure } from './api-client.js';
-import { botChatDeepLink, procedureStartText } from './deep-link.js';
+import { procedureStartText } from './deep-link.js';
 import { tt, type Locale } from './i18n.js';
 import { LoadError } from './LoadError.js';
 import { useProcedureListStyles } from './ProcedureList.styles.js';
@@ -20,8 +20,8 @@ import { useResource, type Resource } from './use-resource.js';
 export interface ProcedureListProps {
   readonly api: TabApiClient;
   readonly locale: Locale;
-  /** Opens a Teams deep link; `app.openLink` in the tab. */
-  readonly openLink: (url: string) => Promise<void>;
+  /** Opens the chat with the bot with this message to send (TabApp: Teams deep link or the local Playground). */
+  readonly openChat: (message: string) => Promise<void>;
 }
 
 export interface ProcedureListData {
@@ -31,7 +31,7 @@ export interface ProcedureListData {
 }
 
 /** The procedures Sesame can run, each with a "Start in chat" button that opens the bot chat. */
-export function ProcedureList({ api, locale, openLink }: ProcedureListProps) {
+export function ProcedureList({ api, locale, openChat }: ProcedureListProps) {
   const [openFailed, setOpenFailed] = useState(false);
   const load = useCallback(async (): Promise<ProcedureListData> => {
     const [procedures, config] = await Promise.all([
@@ -42,9 +42,9 @@ export function ProcedureList({ api, locale, openLink }: ProcedureListProps) {
   }, [api]);
   const [resource, retry] = useResource(load);
 
-  const start = (procedure: TabProcedure, botId: string) => {
+  const start = (procedure: TabProcedure) => {
     setOpenFailed(false);
-    openLink(botChatDeepLink(botId, procedureStartText(procedure, locale))).catch(() => setOpenFailed(true));
+    openChat(procedureStartText(procedure, locale)).catch(() => setOpenFailed(true));
   };
 
   return (

@@ -30,6 +30,14 @@ export const useTabAppStyles = makeStyles({
   subtle: {
     color: tokens.colorNeutralForeground3,
   },
+  sections: {
+    display: 'flex',
+    flexDirection: 'column',
+    rowGap: tokens.spacingVerticalXXL,
+  },
+  message: {
+    fontFamily: tokens.fontFamilyMonospace,
+  },
 });
 
 /** The page itself: no browser margin around the Teams frame. Shared by both pages. */

@@ -1,6 +1,21 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { app } from '@microsoft/teams-js';
-import { Body1, Button, Caption1, FluentProvider, Spinner, Title2 } from '@fluentui/react-components';
+import {
+  Body1,
+  Button,
+  Caption1,
+  FluentProvider,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  Spinner,
+  Tab,
+  TabList,
+  Title2,
+} from '@fluentui/react-components';
+import type { ChecklistItem } from '../../core/checklist/api-types.js';
+import { Checklist } from './Checklist.js';
+import { chatTarget } from './deep-link.js';
 import { teamsApiClient, type TabApiClient } from './api-client.js';
 import { AuditLog } from './AuditLog.js';
 import { tt, type Locale } from './i18n.js';
@@ -69,6 +84,7 @@ export function TabApp({
           languageTag={host.languageTag}
           createClient={createClient}
           openLink={openLink}
+          {...(host.tenantId ? { tenantId: host.tenantId } : {})}
         />
       )}
     </FluentProvider>
@@ -91,16 +107,59 @@ interface TabContentProps {
   readonly languageTag: string;
   readonly createClient: (languageTag: string) => TabApiClient;
   readonly openLink: (url: string) => Promise<void>;
+  /** Inside Teams: the user's tenant, for the chat deep link. */
+  readonly tenantId?: string;
   /** Outside Teams: forget the browser's sign-in. */
   readonly signOut?: () => void;
 }
 
-function TabContent({ view, locale, languageTag, createClient, openLink, signOut }: TabContentProps) {
+export type TabSection = 'checklist' | 'procedures' | 'audit';
+
+/** What "fix it in chat" said last: the Playground's message to send, or that Teams could not open the chat. */
+export type ChatNotice =
+  | { readonly kind: 'playground'; readonly message: string; readonly copied: boolean }
+  | { readonly kind: 'failed' }
+  | { readonly kind: 'no-bot' };
+
+function TabContent(props: TabContentProps) {
+  const { view, locale, languageTag, createClient, openLink, signOut, tenantId } = props;
   const styles = useTabAppStyles();
   const api = useMemo(() => createClient(languageTag), [createClient, languageTag]);
   // Who is signed in comes first: if Teams SSO or the server refuses, one message with Retry beats three.
   const loadMe = useCallback(() => api.me(), [api]);
   const [me, retryMe] = useResource(loadMe);
+  const loadConfig = useCallback(() => api.publicConfig(), [api]);
+  const [config] = useResource(loadConfig);
+  const [section, setSection] = useState<TabSection>('checklist');
+  const [notice, setNotice] = useState<ChatNotice | undefined>(undefined);
+
+  /** Opens the bot's chat with `message` to send: Teams' deep link, or the local Playground (message copied). */
+  const openChat = useCallback(
+    async (message: string) => {
+      setNotice(undefined);
+      if (config.state !== 'ready') throw new Error('no bot settings');
+      const target = chatTarget(config.data, message, tenantId);
+      if (target.kind === 'teams') {
+        await openLink(target.url);
+        return;
+      }
+      window.open(target.url, '_blank', 'noopener');
+      const copied = await navigator.clipboard?.writeText(target.message).then(
+        () => true,
+        () => false,
+      );
+      setNotice({ kind: 'playground', message: target.message, copied: copied === true });
+    },
+    [config, openLink, tenantId],
+  );
+  const fix = useCallback(
+    (item: ChecklistItem) => {
+      if (!item.fix) return;
+      const noBot = config.state !== 'ready';
+      openChat(item.fix.title[locale]).catch(() => setNotice({ kind: noBot ? 'no-bot' : 'failed' }));
+    },
+    [openChat, locale, config.state],
+  );
 
   return (
     <main className={styles.main}>
@@ -129,11 +188,65 @@ function TabContent({ view, locale, languageTag, createClient, openLink, signOut
       {me.state === 'error' && <LoadError locale={locale} error={me.error} onRetry={retryMe} />}
       {me.state === 'ready' && (
         <>
-          <ProcedureList api={api} locale={locale} openLink={openLink} />
-          <RunList api={api} locale={locale} languageTag={languageTag} />
-          <AuditLog api={api} locale={locale} languageTag={languageTag} />
+          <nav aria-label={tt(locale, 'app.nav')}>
+            <TabList selectedValue={section} onTabSelect={(_, data) => setSection(data.value as TabSection)}>
+              <Tab value="checklist">{tt(locale, 'nav.checklist')}</Tab>
+              <Tab value="procedures">{tt(locale, 'nav.procedures')}</Tab>
+              <Tab value="audit">{tt(locale, 'nav.audit')}</Tab>
+            </TabList>
+          </nav>
+          {notice && <ChatNoticeBar locale={locale} notice={notice} onDismiss={() => setNotice(undefined)} />}
+          {/* Hidden, not unmounted: switching sections keeps what each one loaded and where it was. */}
+          <div hidden={section !== 'checklist'}>
+            <Checklist api={api} locale={locale} languageTag={languageTag} onFix={fix} />
+          </div>
+          <div hidden={section !== 'procedures'} className={styles.sections}>
+            <ProcedureList api={api} locale={locale} openChat={openChat} />
+            <RunList api={api} locale={locale} languageTag={languageTag} />
+          </div>
+          <div hidden={section !== 'audit'}>
+            <AuditLog api={api} locale={locale} languageTag={languageTag} />
+          </div>
         </>
       )}
     </main>
+  );
+}
+
+/** After "fix it in chat" / "start in chat": what to send in the Playground, or why the chat did not open. */
+export function ChatNoticeBar(props: {
+  readonly locale: Locale;
+  readonly notice: ChatNotice;
+  readonly onDismiss: () => void;
+}) {
+  const { locale, notice } = props;
+  const styles = useTabAppStyles();
+  if (notice.kind !== 'playground')
+    return (
+      <MessageBar intent="warning" layout="multiline">
+        <MessageBarBody>
+          {tt(locale, notice.kind === 'failed' ? 'procedures.openFailed' : 'procedures.noBot')}
+        </MessageBarBody>
+        <MessageBarActions>
+          <Button onClick={props.onDismiss}>{tt(locale, 'app.dismiss')}</Button>
+        </MessageBarActions>
+      </MessageBar>
+    );
+  return (
+    <MessageBar intent="info" layout="multiline">
+      <MessageBarBody>
+        {tt(locale, 'checklist.fixPlayground')}{' '}
+        <strong className={styles.message} data-chat-message>
+          {notice.message}
+        </strong>
+        {notice.copied && <> — {tt(locale, 'checklist.fixCopied')}</>}
+      </MessageBarBody>
+      <MessageBarActions>
+        <Button onClick={() => void navigator.clipboard?.writeText(notice.message).catch(() => undefined)}>
+          {tt(locale, 'checklist.copy')}
+        </Button>
+        <Button onClick={props.onDismiss}>{tt(locale, 'app.dismiss')}</Button>
+      </MessageBarActions>
+    </MessageBar>
   );
 }

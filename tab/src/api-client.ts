@@ -1,6 +1,14 @@
 // A namespace import: Node (tests, server-side rendering) loads teams-js' UMD build, which has no named ESM
 // exports; the browser bundle gets the ESM build, and nothing here calls Teams until a request is made.
 import * as teamsJs from '@microsoft/teams-js';
+import type {
+  AcceptExceptionRequest,
+  ChecklistView,
+  ExceptionView,
+  RefreshEvent,
+  RenewExceptionRequest,
+  RevokeExceptionRequest,
+} from '../../core/checklist/api-types.js';
 import type { Localized } from './i18n.js';
 
 /** Shapes of Sesame's `/api/tab/*` routes (server/http-app.ts). */
@@ -111,6 +119,8 @@ function filterQuery(filter: AuditFilter, query = new URLSearchParams()): URLSea
 export interface TabPublicConfig {
   readonly botId: string;
   readonly appId: string;
+  /** Local mode (npm start): the Agents Playground's chat, where "fix it in chat" goes instead of Teams. */
+  readonly chatUrl?: string;
 }
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -172,6 +182,81 @@ export class TabApiClient {
     return this.getJson<TabAuditEvent[]>(`/api/tab/audit?${query.toString()}`, Array.isArray);
   }
 
+  /** The last checklist snapshot the caller may see, at once (no Graph read). */
+  checklist(): Promise<ChecklistView> {
+    return this.getJson<ChecklistView>('/api/tab/checklist', isObject);
+  }
+
+  /**
+   * Reads the tenant again with the caller's rights; `onEvent` gets each line of the answer as it arrives (started,
+   * one per area, done or error). Resolves when the answer ends.
+   */
+  async refreshChecklist(onEvent: (event: RefreshEvent) => void, signal?: AbortSignal): Promise<void> {
+    const response = await this.send(
+      '/api/tab/checklist/refresh',
+      await this.token(),
+      'application/x-ndjson',
+      {
+        method: 'POST',
+        ...(signal ? { signal } : {}),
+      },
+    );
+    if (!response.ok) throw await this.failure(response);
+    const reader = response.body?.getReader();
+    if (!reader) throw new TabApiError('bad-response', response.status);
+    const decoder = new TextDecoder();
+    let buffered = '';
+    const emit = (line: string) => {
+      if (line.trim() === '') return;
+      let event: unknown;
+      try {
+        event = JSON.parse(line);
+      } catch {
+        throw new TabApiError('bad-response', response.status);
+      }
+      if (!isObject(event) || typeof event.type !== 'string')
+        throw new TabApiError('bad-response', response.status);
+      onEvent(event as unknown as RefreshEvent);
+    };
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (cause) {
+        throw new TabApiError('network', 0, undefined, { cause });
+      }
+      if (chunk.done) break;
+      buffered += decoder.decode(chunk.value, { stream: true });
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      lines.forEach(emit);
+    }
+    emit(buffered + decoder.decode());
+  }
+
+  /** Every exception of the tenant's checklist: active, expired and revoked. */
+  exceptions(): Promise<ExceptionView[]> {
+    return this.getJson<ExceptionView[]>('/api/tab/checklist/exceptions', Array.isArray);
+  }
+
+  acceptException(request: AcceptExceptionRequest): Promise<ExceptionView> {
+    return this.postJson<ExceptionView>('/api/tab/checklist/exceptions', request);
+  }
+
+  renewException(id: string, request: RenewExceptionRequest): Promise<ExceptionView> {
+    return this.postJson<ExceptionView>(
+      `/api/tab/checklist/exceptions/${encodeURIComponent(id)}/renew`,
+      request,
+    );
+  }
+
+  revokeException(id: string, request: RevokeExceptionRequest = {}): Promise<ExceptionView> {
+    return this.postJson<ExceptionView>(
+      `/api/tab/checklist/exceptions/${encodeURIComponent(id)}/revoke`,
+      request,
+    );
+  }
+
   /** The audit log matching `filter` as a CSV file (the server writes it in the user's language). */
   async auditCsv(filter: AuditFilter = {}): Promise<Blob> {
     const query = filterQuery(filter).toString();
@@ -203,18 +288,31 @@ export class TabApiClient {
     return this.request<T>(path, await this.token(), check);
   }
 
+  private async postJson<T>(path: string, body: unknown): Promise<T> {
+    const response = await this.send(path, await this.token(), 'application/json', {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw await this.failure(response);
+    const answer: unknown = await response.json().catch(() => undefined);
+    if (!isObject(answer)) throw new TabApiError('bad-response', response.status);
+    return answer as T;
+  }
+
   private async send(
     path: string,
     token: string | undefined,
     accept = 'application/json',
+    init: { method?: string; body?: string; signal?: AbortSignal } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = {
       Accept: accept,
       'Accept-Language': this.options.language,
     };
     if (token) headers.Authorization = `Bearer ${token}`;
+    if (init.body !== undefined) headers['Content-Type'] = 'application/json';
     try {
-      return await this.fetchImpl(`${this.baseUrl}${path}`, { headers, credentials: 'omit' });
+      return await this.fetchImpl(`${this.baseUrl}${path}`, { ...init, headers, credentials: 'omit' });
     } catch (cause) {
       throw new TabApiError('network', 0, undefined, { cause });
     }

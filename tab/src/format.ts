@@ -4,3 +4,10 @@ export function formatDateTime(iso: string, languageTag: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat(languageTag, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
+
+/** A day as the user reads it ("1 déc. 2026"). */
+export function formatDate(iso: string, languageTag: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(languageTag, { dateStyle: 'medium' }).format(date);
+}

@@ -6,6 +6,8 @@ export interface TeamsHost {
   /** Teams' app locale ("fr-FR", "en-US"); may be empty on some hosts. */
   readonly locale: string | undefined;
   readonly theme: TeamsTheme;
+  /** The user's tenant (Entra tenant id), from Teams' context. */
+  readonly tenantId?: string;
 }
 
 /**
@@ -33,7 +35,12 @@ export async function connectToTeams(timeoutMs = TEAMS_INIT_TIMEOUT_MS): Promise
     // Teams keeps its own loading indicator up (manifest showLoadingIndicator) until told the app is ready; the
     // tab shows its own spinners from here on.
     notifyReady();
-    return { locale: context.app.locale || undefined, theme: toTeamsTheme(context.app.theme) };
+    const tenantId = context.user?.tenant?.id;
+    return {
+      locale: context.app.locale || undefined,
+      theme: toTeamsTheme(context.app.theme),
+      ...(tenantId ? { tenantId } : {}),
+    };
   } catch {
     return undefined;
   } finally {

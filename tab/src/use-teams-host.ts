@@ -21,6 +21,8 @@ export interface TeamsHostState {
   /** BCP-47 tag for dates and for the API's Accept-Language. */
   readonly languageTag: string;
   readonly theme: Theme;
+  /** Inside Teams: the user's tenant, for deep links. */
+  readonly tenantId?: string;
 }
 
 export function fluentTheme(theme: TeamsTheme): Theme {
@@ -61,5 +63,6 @@ export function useTeamsHost(connect: () => Promise<TeamsHost | undefined> = con
     locale,
     languageTag: formattingTag(locale, teamsLocale ?? browserLanguage()),
     theme: fluentTheme(theme),
+    ...(host !== 'connecting' && host?.tenantId ? { tenantId: host.tenantId } : {}),
   };
 }

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { buildTab } from '../../scripts/build-tab.js';
 import { CHROMIUM, chromiumAvailable, launchChromium } from '../../scripts/chromium.js';
+import { CHECKLIST_AREAS, type ExceptionView } from '../../core/checklist/api-types.js';
+import { checklistItems, checklistView, sesameGrant } from './checklist-fixture.js';
 
 export { CHROMIUM, chromiumAvailable, launchChromium };
 
@@ -185,6 +187,22 @@ export async function startTabHarness(): Promise<TabHarness> {
   const distDir = await mkdtemp(join(tmpdir(), 'sesame-tab-harness-'));
   await buildTab({ outDir: distDir });
   const failedOnce = new Set<string>();
+  /** Exceptions accepted through the tab in this harness (POST /checklist/exceptions), newest last. */
+  const accepted: ExceptionView[] = [];
+  const body = (req: import('node:http').IncomingMessage) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      let raw = '';
+      req.on('data', (d: Buffer) => (raw += d.toString()));
+      req.on('end', () => resolve((JSON.parse(raw || '{}') as Record<string, unknown>) ?? {}));
+    });
+  /** The items with the harness's accepted exceptions applied, as the server would. */
+  const currentItems = () =>
+    checklistItems.map((item) => {
+      const mine = accepted.filter((e) => e.ruleId === item.ruleId);
+      return mine.length
+        ? { ...item, effectiveStatus: 'accepted' as const, exceptions: [...item.exceptions, ...mine] }
+        : item;
+    });
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const json = (r: ServerResponse, status: number, body: unknown) => {
@@ -230,6 +248,56 @@ export async function startTabHarness(): Promise<TabHarness> {
           upn: 'camille.martin@cabinet-durand.fr',
         });
       if (url.pathname === '/api/tab/procedures') return json(res, 200, procedures);
+      if (url.pathname === '/api/tab/checklist')
+        return json(
+          res,
+          200,
+          empty
+            ? { snapshot: null, changes: null, canManageExceptions: false }
+            : checklistView(currentItems()),
+        );
+      if (url.pathname === '/api/tab/checklist/exceptions' && req.method === 'POST') {
+        void body(req).then((b) => {
+          if (typeof b.reason !== 'string' || b.reason.trim() === '')
+            return json(res, 400, { error: { code: 'tab_bad_request', message: 'reason required' } });
+          const exception: ExceptionView = {
+            id: `exc-${accepted.length + 2}`,
+            ruleId: String(b.ruleId),
+            reason: b.reason,
+            expiresAt: String(b.expiresAt),
+            status: 'active',
+            acceptedBy: { id: 'u1', name: 'Camille Martin' },
+            acceptedAt: '2026-11-20T10:00:00Z',
+          };
+          accepted.push(exception);
+          json(res, 201, exception);
+        });
+        return;
+      }
+      if (url.pathname === '/api/tab/checklist/exceptions') return json(res, 200, [sesameGrant, ...accepted]);
+      if (url.pathname === '/api/tab/checklist/refresh') {
+        // One NDJSON line per area, a moment apart, as the real collection streams them.
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        res.write(
+          `${JSON.stringify({ type: 'started', areas: CHECKLIST_AREAS, at: '2026-11-20T10:00:00Z' })}\n`,
+        );
+        const items = currentItems();
+        let i = 0;
+        const next = () => {
+          const area = CHECKLIST_AREAS[i++];
+          if (!area) {
+            const view = checklistView(items);
+            res.end(`${JSON.stringify({ type: 'done', snapshot: view.snapshot, changes: view.changes })}\n`);
+            return;
+          }
+          res.write(
+            `${JSON.stringify({ type: 'area', area, items: items.filter((it) => it.area === area) })}\n`,
+          );
+          setTimeout(next, 150);
+        };
+        setTimeout(next, 150);
+        return;
+      }
       if (url.pathname === '/api/tab/runs') return json(res, 200, empty ? [] : runs);
       if (url.pathname === '/api/tab/audit') {
         const before = Number(url.searchParams.get('before') ?? Infinity);
