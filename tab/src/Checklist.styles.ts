@@ -13,7 +13,14 @@ export const useChecklistStyles = makeStyles({
     columnGap: tokens.spacingHorizontalM,
     rowGap: tokens.spacingVerticalS,
   },
-  grow: { flexGrow: 1 },
+  // Fluent's Text components are inline: the title and its intro stack in a column.
+  grow: {
+    flexGrow: 1,
+    flexBasis: '20rem',
+    display: 'flex',
+    flexDirection: 'column',
+    rowGap: tokens.spacingVerticalXS,
+  },
   subtle: { color: tokens.colorNeutralForeground3 },
   summary: {
     listStyleType: 'none',

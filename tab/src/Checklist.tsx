@@ -43,8 +43,8 @@ export const STATUS_ORDER: readonly EffectiveStatus[] = ['fail', 'warn', 'unknow
 export const STATUS_BADGE: Record<EffectiveStatus, { color: BadgeProps['color']; key: TabMessageKey }> = {
   fail: { color: 'danger', key: 'checklist.status.fail' },
   warn: { color: 'warning', key: 'checklist.status.warn' },
-  unknown: { color: 'subtle', key: 'checklist.status.unknown' },
-  accepted: { color: 'informative', key: 'checklist.status.accepted' },
+  unknown: { color: 'informative', key: 'checklist.status.unknown' },
+  accepted: { color: 'brand', key: 'checklist.status.accepted' },
   pass: { color: 'success', key: 'checklist.status.pass' },
 };
 

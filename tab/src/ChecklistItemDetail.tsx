@@ -126,7 +126,7 @@ export function ChecklistItemDetail(props: ChecklistItemDetailProps) {
                 <span className={styles.subtle}>({tt(locale, `checklist.kind.${o.kind}`)})</span>
                 {o.detail && <> — {o.detail[locale]}</>}{' '}
                 {o.exceptionId && (
-                  <Badge appearance="tint" color="informative">
+                  <Badge appearance="tint" color="brand">
                     {tt(locale, 'checklist.status.accepted')}
                   </Badge>
                 )}
@@ -244,7 +244,7 @@ function ExceptionEntry(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [until, setUntil] = useState(dateInputValue(today, 90));
-  const statusColor = e.status === 'active' ? 'informative' : e.status === 'expired' ? 'danger' : 'subtle';
+  const statusColor = e.status === 'active' ? 'brand' : e.status === 'expired' ? 'danger' : 'informative';
   const act = (work: () => Promise<void>) => {
     setBusy(true);
     setError(undefined);

@@ -196,17 +196,18 @@ function TabContent(props: TabContentProps) {
             </TabList>
           </nav>
           {notice && <ChatNoticeBar locale={locale} notice={notice} onDismiss={() => setNotice(undefined)} />}
-          {/* Hidden, not unmounted: switching sections keeps what each one loaded and where it was. */}
+          {/* The checklist stays mounted (hidden) so its live reading carries on; the other sections load afresh on
+              each visit, so runs and audit entries made meanwhile (an exception just accepted) show. */}
           <div hidden={section !== 'checklist'}>
             <Checklist api={api} locale={locale} languageTag={languageTag} onFix={fix} />
           </div>
-          <div hidden={section !== 'procedures'} className={styles.sections}>
-            <ProcedureList api={api} locale={locale} openChat={openChat} />
-            <RunList api={api} locale={locale} languageTag={languageTag} />
-          </div>
-          <div hidden={section !== 'audit'}>
-            <AuditLog api={api} locale={locale} languageTag={languageTag} />
-          </div>
+          {section === 'procedures' && (
+            <div className={styles.sections}>
+              <ProcedureList api={api} locale={locale} openChat={openChat} />
+              <RunList api={api} locale={locale} languageTag={languageTag} />
+            </div>
+          )}
+          {section === 'audit' && <AuditLog api={api} locale={locale} languageTag={languageTag} />}
         </>
       )}
     </main>

@@ -31,6 +31,21 @@ export function fluentTheme(theme: TeamsTheme): Theme {
   return teamsLightTheme;
 }
 
+/**
+ * Outside Teams (npm start's tab in a browser) the page follows the system instead: Windows' contrast themes
+ * (forced colours) → high contrast, a dark system → dark.
+ */
+export function systemTheme(matches: (query: string) => boolean): TeamsTheme {
+  if (matches('(forced-colors: active)')) return 'contrast';
+  if (matches('(prefers-color-scheme: dark)')) return 'dark';
+  return 'default';
+}
+
+const mediaMatches = (query: string) =>
+  typeof window !== 'undefined' &&
+  typeof window.matchMedia === 'function' &&
+  window.matchMedia(query).matches;
+
 /** Connects to Teams once and follows its theme; `connect` is a seam for tests and previews. */
 export function useTeamsHost(connect: () => Promise<TeamsHost | undefined> = connectToTeams): TeamsHostState {
   const [host, setHost] = useState<TeamsHost | undefined | 'connecting'>('connecting');
@@ -44,12 +59,26 @@ export function useTeamsHost(connect: () => Promise<TeamsHost | undefined> = con
       if (connected) {
         setTheme(connected.theme);
         onTeamsThemeChange((next) => current && setTheme(next));
+      } else {
+        setTheme(systemTheme(mediaMatches));
       }
     });
     return () => {
       current = false;
     };
   }, [connect]);
+
+  // Outside Teams, a change of the system's theme applies at once.
+  useEffect(() => {
+    if (host !== undefined || typeof window === 'undefined' || typeof window.matchMedia !== 'function')
+      return;
+    const queries = ['(forced-colors: active)', '(prefers-color-scheme: dark)'].map((q) =>
+      window.matchMedia(q),
+    );
+    const follow = () => setTheme(systemTheme(mediaMatches));
+    queries.forEach((q) => q.addEventListener('change', follow));
+    return () => queries.forEach((q) => q.removeEventListener('change', follow));
+  }, [host]);
 
   const teamsLocale = host === 'connecting' ? undefined : host?.locale;
   const locale = tabLocale(teamsLocale, browserLanguage());
