@@ -12,6 +12,8 @@ import { OutsideTeams } from '../../tab/src/OutsideTeams.js';
 import { ProcedureListView, type ProcedureListViewProps } from '../../tab/src/ProcedureList.js';
 import { RunListView } from '../../tab/src/RunList.js';
 import { AccessNotice } from '../../tab/src/TabApp.js';
+import { ChecklistView, idleRefresh, type ChecklistViewProps } from '../../tab/src/Checklist.js';
+import { checklistItems, checklistView } from './checklist-fixture.js';
 
 function render(element: ReactElement): string {
   return renderToStaticMarkup(createElement(FluentProvider, { theme: teamsLightTheme }, element));
@@ -258,5 +260,79 @@ describe('audit log', () => {
 
   it('says when nothing was recorded yet', () => {
     expect(text(view({ firstPage: { state: 'ready', data: [] } }))).toContain(tt('en', 'audit.empty'));
+  });
+});
+
+describe('checklist', () => {
+  const noopAsync = async () => undefined;
+  const view = (props: Partial<ChecklistViewProps>) =>
+    render(
+      createElement(ChecklistView, {
+        locale: 'fr',
+        languageTag: 'fr-FR',
+        view: { state: 'loading' },
+        live: idleRefresh,
+        exceptions: [],
+        onRetry: noop,
+        onRefresh: noop,
+        onAccept: noopAsync,
+        onRenew: noopAsync,
+        onRevoke: noopAsync,
+        ...props,
+      }),
+    );
+
+  it('shows a labelled spinner while the last snapshot loads, then the server’s error with Retry', () => {
+    expect(text(view({}))).toContain(tt('fr', 'checklist.loading'));
+    const html = view({
+      view: { state: 'error', error: new TabApiError('store_unavailable', 503, 'Base indisponible.') },
+    });
+    expect(text(html)).toContain('Base indisponible.');
+    expect(html).toMatch(/<button[^>]*>Réessayer<\/button>/);
+  });
+
+  it('never shows a blank page on the first reading: progress and the areas still being read', () => {
+    const html = view({
+      view: { state: 'ready', data: { snapshot: null, changes: null, canManageExceptions: true } },
+      live: {
+        state: 'running',
+        areas: ['guest-access', 'guests', 'roles', 'apps', 'domains'],
+        fresh: { 'guest-access': checklistItems.filter((i) => i.area === 'guest-access') },
+      },
+    });
+    expect(text(html)).toContain('Première lecture de votre tenant : 1 zones sur 5…');
+    expect(html).toContain('role="progressbar"');
+    expect(text(html)).toContain('Qui peut inviter des invités');
+    // Areas not read yet are there, marked as being read.
+    expect(html).toMatch(/aria-busy="true"[^>]*>.*Comptes invités/);
+  });
+
+  it('says when there is nothing yet, and when the live reading failed over the last snapshot', () => {
+    expect(
+      text(
+        view({
+          view: { state: 'ready', data: { snapshot: null, changes: null, canManageExceptions: false } },
+        }),
+      ),
+    ).toContain(tt('fr', 'checklist.empty'));
+    const failed = text(
+      view({
+        view: { state: 'ready', data: checklistView() },
+        live: {
+          ...idleRefresh,
+          state: 'error',
+          error: new TabApiError('auth_required', 401, 'Reconnectez-vous.'),
+        },
+      }),
+    );
+    expect(failed).toContain(tt('fr', 'checklist.refreshFailed'));
+    expect(failed).toContain('Reconnectez-vous.');
+    expect(failed).toContain(tt('fr', 'checklist.showingLast'));
+    expect(failed).toContain('Qui peut inviter des invités');
+  });
+
+  it('counts items by effective status, Sesame’s accepted grant as accepted', () => {
+    const html = text(view({ view: { state: 'ready', data: checklistView() } }));
+    expect(html).toMatch(/1 Échec 1 Attention 1 Inconnu 1 Accepté 2 Conforme/);
   });
 });
