@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   console.log('');
   console.log('Sesame is running on this machine only (loopback):');
   console.log(`  Chat with the bot (Agents Playground):  ${urls.chat}`);
-  console.log(`  Tab (runs and audit log):               ${urls.tab}`);
+  console.log(`  Tab (checklist, runs, audit log):       ${urls.tab}`);
   console.log(`  Sandbox console (vendor, DNS, time):    ${urls.console}`);
   console.log(
     `  Sesame server:                          ${urls.sesame}  (bot: /api/messages, health: /healthz)`,

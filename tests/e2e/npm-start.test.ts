@@ -233,6 +233,9 @@ describe('npm start, then procedure A in the Playground (Chromium)', () => {
         await tab
           .getByText(`Connecté en tant que ${SEED_USERS.globalAdmin.displayName}`)
           .waitFor({ timeout: STEP });
+        // The checklist comes first; the runs are under Procédures, the audit log under its own section.
+        await tab.getByRole('heading', { name: 'Checklist du tenant' }).waitFor({ timeout: STEP });
+        await tab.getByRole('tab', { name: 'Procédures' }).click();
         await tab.getByRole('heading', { name: 'Procédures en cours et passées' }).waitFor({ timeout: STEP });
         // The runs of the first test: Claire's finished, Emma's and Lucas's still open.
         const runRows = tab
@@ -249,6 +252,7 @@ describe('npm start, then procedure A in the Playground (Chromium)', () => {
         );
         await expect(lucas.textContent()).resolves.toContain('Une personne ayant le rôle');
         // The audit log lists the two writes of procedure A (invitation, role), by Claire Martin, in words.
+        await tab.getByRole('tab', { name: 'Journal d’audit' }).click();
         await tab.getByRole('heading', { name: 'Journal d’audit' }).waitFor({ timeout: STEP });
         const writes = tab.getByRole('row').filter({ hasText: 'Modification du tenant' });
         await writes.first().waitFor({ timeout: STEP });
