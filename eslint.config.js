@@ -46,6 +46,22 @@ export default tseslint.config(
     },
   },
   {
+    // Procedures get Graph results typed by defineCheck / defineWait / defineAction (typed-logic.ts), never cast.
+    files: ['core/procedures/**/*.ts'],
+    ignores: ['core/procedures/typed-logic.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "TSAsExpression[expression.property.name='data'], TSAsExpression[expression.object.name=/^results?$/], TSAsExpression[expression.callee.name='graphCall']",
+          message:
+            'A Graph result or call is cast: write the logic with defineCheck / defineWait / defineAction (core/procedures/typed-logic.ts).',
+        },
+      ],
+    },
+  },
+  {
     // The sandbox tenant depends on nothing of ours.
     files: ['sandbox/**/*.ts'],
     rules: {

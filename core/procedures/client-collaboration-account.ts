@@ -16,11 +16,10 @@ import { ROLE, holdsAnyRole } from '../directory-roles.js';
 import { fromGraphErrorData, type CallResult } from '../engine/call-result.js';
 import { graphNeeds } from '../graph/scopes.js';
 import { describeError } from '../i18n/describe-error.js';
-import type { GraphCall, PermissionGrant, RoleHolder, ServicePrincipal } from '../ports/tenant-graph.js';
+import type { RoleHolder, ServicePrincipal } from '../ports/tenant-graph.js';
 import type { LocalizedText } from './text.js';
-import { defineCheck, graphCall } from './typed-logic.js';
+import { defineCheck, defineWait, graphCall } from './typed-logic.js';
 import type {
-  Calls,
   CheckOutcome,
   JsonValue,
   Link,
@@ -28,7 +27,6 @@ import type {
   ProcedureLogic,
   ProcedureModule,
   StepContext,
-  WaitLogic,
 } from './types.js';
 import { requiredScopesOf } from './types.js';
 
@@ -842,22 +840,22 @@ const whoConsents = defineCheck({
   },
 });
 
-/** Polls the service principal, and once it is known the tenant-wide grant (a plain WaitLogic: the reads vary). */
-const consentGiven: WaitLogic = {
-  poll: (ctx): Calls => {
+/** Polls the service principal, and once it is known the tenant-wide grant. */
+const consentGiven = defineWait({
+  poll: (ctx) => {
     const spId = str(ctx, 'vendorSpId');
-    const sp = graphCall('getServicePrincipalByAppId', CEGID_LOOP_APP_ID) as GraphCall;
-    return spId ? { sp, grants: graphCall('listPermissionGrants', spId) as GraphCall } : { sp };
+    return {
+      sp: graphCall('getServicePrincipalByAppId', CEGID_LOOP_APP_ID),
+      grants: spId ? graphCall('listPermissionGrants', spId) : undefined,
+    };
   },
-  interpretPoll(ctx, results) {
+  interpretPoll(ctx, { sp, grants }) {
     const tenantName = str(ctx, 'clientTenantName') ?? '';
-    const sp = results.sp as CallResult<ServicePrincipal> | undefined;
-    const grants = results.grants as CallResult<{ readonly grants: readonly PermissionGrant[] }> | undefined;
-    if (!sp || !sp.ok) {
+    if (!sp.ok) {
       return {
         satisfied: false,
         summary:
-          sp && sp.error.code === 'graph_not_found'
+          sp.error.code === 'graph_not_found'
             ? {
                 fr: `Toujours aucun consentement à Cegid Loop dans ${tenantName}.`,
                 en: `Still no consent to Cegid Loop in ${tenantName}.`,
@@ -888,7 +886,7 @@ const consentGiven: WaitLogic = {
       objectIds: [sp.data.id],
     };
   },
-};
+});
 
 function formatDue(iso: string | undefined, locale: 'fr' | 'en'): string {
   if (!iso) return locale === 'fr' ? '(échéance à venir)' : '(due time to come)';

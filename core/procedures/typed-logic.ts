@@ -7,6 +7,7 @@ import type { CallResult } from '../engine/call-result.js';
 import type { GraphCall, GraphOpName, GraphOpResult, TenantGraph } from '../ports/tenant-graph.js';
 import type {
   ActionLogic,
+  Calls,
   CheckLogic,
   CheckOutcome,
   PollOutcome,
@@ -26,13 +27,27 @@ export function graphCall<K extends GraphOpName>(op: K, ...args: Parameters<Tena
   return { op, args } as unknown as OpCall<K>;
 }
 
-export type TypedReads = Readonly<Record<string, OpCall>>;
+/** Named reads; a read the run makes unnecessary may be left undefined (it is then not issued). */
+export type TypedReads = Readonly<Record<string, OpCall | undefined>>;
 
-/** Each named read's result, typed by its operation. */
-export type ResultsOf<R extends TypedReads> = {
-  readonly [N in keyof R]: R[N] extends { readonly op: infer K extends GraphOpName }
+/** The reads to issue: the declared ones, without those left undefined. */
+function issued(reads: TypedReads): Calls {
+  const calls: Record<string, GraphCall> = {};
+  for (const [name, call] of Object.entries(reads)) if (call) calls[name] = call as unknown as GraphCall;
+  return calls;
+}
+
+type ResultOf<C> =
+  Exclude<C, undefined> extends { readonly op: infer K extends GraphOpName }
     ? CallResult<GraphOpResult<K>>
     : never;
+
+/**
+ * Each named read's result, typed by its operation. A read that may be left undefined (`x: id ? graphCall(…) :
+ * undefined`, when it depends on the run) has a result that may be undefined: the read was not issued.
+ */
+export type ResultsOf<R extends TypedReads> = {
+  readonly [N in keyof R]: undefined extends R[N] ? ResultOf<R[N]> | undefined : ResultOf<R[N]>;
 };
 
 export interface TypedCheck<R extends TypedReads> {
@@ -43,7 +58,7 @@ export interface TypedCheck<R extends TypedReads> {
 /** A check whose evaluate gets typed results; every declared read is answered before evaluate runs. */
 export function defineCheck<R extends TypedReads>(logic: TypedCheck<R>): CheckLogic {
   return {
-    reads: (ctx) => logic.reads(ctx),
+    reads: (ctx) => issued(logic.reads(ctx)),
     evaluate: (ctx, results) => logic.evaluate(ctx, results as unknown as ResultsOf<R>),
   };
 }
@@ -55,7 +70,7 @@ export interface TypedWait<R extends TypedReads> {
 
 export function defineWait<R extends TypedReads>(logic: TypedWait<R>): WaitLogic {
   return {
-    poll: (ctx) => logic.poll(ctx),
+    poll: (ctx) => issued(logic.poll(ctx)),
     interpretPoll: (ctx, results) => logic.interpretPoll(ctx, results as unknown as ResultsOf<R>),
   };
 }
@@ -79,11 +94,11 @@ export function defineAction<
 >(logic: TypedAction<P, V, W>): ActionLogic {
   const { validate, interpretValidate } = logic;
   return {
-    probe: (ctx) => logic.probe(ctx),
+    probe: (ctx) => issued(logic.probe(ctx)),
     interpretProbe: (ctx, results) => logic.interpretProbe(ctx, results as unknown as ResultsOf<P>),
     ...(validate && interpretValidate
       ? {
-          validate: (ctx: StepContext) => validate(ctx),
+          validate: (ctx: StepContext) => issued(validate(ctx)),
           interpretValidate: (
             ctx: StepContext,
             results: Parameters<NonNullable<ActionLogic['interpretValidate']>>[1],

@@ -14,28 +14,19 @@ import { graphNeeds } from '../graph/scopes.js';
 import type { CallResult } from '../engine/call-result.js';
 import { fromGraphErrorData, isConflict } from '../engine/call-result.js';
 import { describeError } from '../i18n/describe-error.js';
-import type {
-  AuthorizationPolicy,
-  DirectoryUser,
-  RoleAssignmentList,
-  UserList,
-  UserResult,
-} from '../ports/tenant-graph.js';
+import type { DirectoryUser } from '../ports/tenant-graph.js';
 import type { LocalizedText } from './text.js';
 import type {
-  ActionLogic,
-  Calls,
-  ProbeOutcome,
-  CheckLogic,
   CheckOutcome,
   Link,
+  ProbeOutcome,
   Procedure,
   ProcedureLogic,
   ProcedureModule,
   StepContext,
-  WaitLogic,
 } from './types.js';
 import { requiredScopesOf } from './types.js';
+import { defineAction, defineCheck, defineWait, graphCall } from './typed-logic.js';
 
 export const CEGID_LOOP_EMAIL = 'admin@onloop.onmicrosoft.com';
 export const GUEST_REDIRECT_URL = 'https://myapps.microsoft.com';
@@ -328,28 +319,24 @@ const crossTenantNote: LocalizedText = {
     'domains list of the external collaboration settings, if there is one, must contain onloop.onmicrosoft.com.',
 };
 
-const invitePolicy: CheckLogic = {
-  reads: () => ({ policy: { op: 'getAuthorizationPolicy', args: [] } }),
-  evaluate(ctx, results): CheckOutcome {
-    const r = results.policy;
+const invitePolicy = defineCheck({
+  reads: () => ({ policy: graphCall('getAuthorizationPolicy') }),
+  evaluate(ctx, { policy: r }): CheckOutcome {
     const notes = [crossTenantNote];
     const links = [LINKS.externalCollaboration, LINKS.crossTenant];
-    if (!r || !r.ok) {
+    if (!r.ok) {
       return {
         result: 'unknown',
-        summary: r
-          ? graphFailure(
-              { fr: 'Stratégie d’invitation illisible', en: 'Could not read the invite policy' },
-              r,
-            )
-          : { fr: 'Stratégie d’invitation illisible.', en: 'Could not read the invite policy.' },
+        summary: graphFailure(
+          { fr: 'Stratégie d’invitation illisible', en: 'Could not read the invite policy' },
+          r,
+        ),
         notes,
         links,
         facts: { allowInvitesFrom: null },
       };
     }
-    const policy = r.data as AuthorizationPolicy;
-    const allow = policy.allowInvitesFrom;
+    const allow = r.data.allowInvitesFrom;
     const facts = { allowInvitesFrom: allow };
     if (allow === 'none') {
       const reason = {
@@ -399,18 +386,17 @@ const invitePolicy: CheckLogic = {
       links,
     };
   },
-};
+});
 
-const existingGuest: CheckLogic = {
-  reads: (ctx) => ({ users: { op: 'findUsersByMail', args: [email(ctx)] } }),
-  evaluate(ctx, results): CheckOutcome {
-    const r = results.users;
+const existingGuest = defineCheck({
+  reads: (ctx) => ({ users: graphCall('findUsersByMail', email(ctx)) }),
+  evaluate(ctx, { users: r }): CheckOutcome {
     const what = { fr: `Recherche de ${email(ctx)}`, en: `Looking up ${email(ctx)}` };
-    if (!r || !r.ok) {
-      const reason = r ? graphFailure(what, r) : what;
+    if (!r.ok) {
+      const reason = graphFailure(what, r);
       return { result: 'stop', reason, summary: reason };
     }
-    const users = (r.data as UserList).users;
+    const users = r.data.users;
     const guest = pickGuest(users);
     if (!guest) {
       const member = users[0];
@@ -451,21 +437,18 @@ const existingGuest: CheckLogic = {
       objectIds: [guest.id],
     };
   },
-};
+});
 
-const inviteGuest: ActionLogic = {
-  probe: (ctx) => ({ users: { op: 'findUsersByMail', args: [email(ctx)] } }),
-  interpretProbe(ctx, results): ProbeOutcome {
-    const r = results.users;
-    if (!r || !r.ok) {
+const inviteGuest = defineAction({
+  probe: (ctx) => ({ users: graphCall('findUsersByMail', email(ctx)) }),
+  interpretProbe(ctx, { users: r }): ProbeOutcome {
+    if (!r.ok) {
       return {
         error: true,
-        summary: r
-          ? graphFailure({ fr: `Recherche de ${email(ctx)}`, en: `Looking up ${email(ctx)}` }, r)
-          : { fr: 'Recherche impossible.', en: 'Lookup failed.' },
+        summary: graphFailure({ fr: `Recherche de ${email(ctx)}`, en: `Looking up ${email(ctx)}` }, r),
       };
     }
-    const guest = pickGuest((r.data as UserList).users);
+    const guest = pickGuest(r.data.users);
     if (!guest) return { done: false };
     // A re-invitation the admin asked for is done once, even if the run is resumed after it.
     if (ctx.facts.reinvite === true && !ctx.facts.reinvitedAt)
@@ -480,23 +463,19 @@ const inviteGuest: ActionLogic = {
       objectIds: [guest.id],
     };
   },
-  write: (ctx) => ({
-    op: 'inviteGuest',
-    args: [
-      {
-        email: email(ctx),
-        redirectUrl: GUEST_REDIRECT_URL,
-        sendInvitationMessage: true,
-        messageLanguage: 'fr-FR',
-        customizedMessageBody: INVITATION_MESSAGE_FR,
-      },
-    ],
-  }),
+  write: (ctx) =>
+    graphCall('inviteGuest', {
+      email: email(ctx),
+      redirectUrl: GUEST_REDIRECT_URL,
+      sendInvitationMessage: true,
+      messageLanguage: 'fr-FR',
+      customizedMessageBody: INVITATION_MESSAGE_FR,
+    }),
   interpretWrite(ctx, result) {
     if (!result.ok) {
       return { status: 'failed', summary: graphFailure({ fr: 'Invitation', en: 'Invitation' }, result) };
     }
-    const inv = result.data as { userId: string; invitationId: string; status: string };
+    const inv = result.data;
     return {
       status: 'done',
       summary: {
@@ -513,32 +492,28 @@ const inviteGuest: ActionLogic = {
       objectIds: [inv.userId],
     };
   },
-};
+});
 
-const assignGuestInviter: ActionLogic = {
-  probe: (ctx): Calls => {
+const assignGuestInviter = defineAction({
+  probe: (ctx) => {
     const principalId = guestId(ctx);
-    return principalId
-      ? {
-          assignments: {
-            op: 'listRoleAssignments',
-            args: [{ principalId, roleDefinitionId: ROLE.guestInviter }],
-          },
-        }
-      : {};
+    return {
+      assignments: principalId
+        ? graphCall('listRoleAssignments', { principalId, roleDefinitionId: ROLE.guestInviter })
+        : undefined,
+    };
   },
-  interpretProbe(ctx, results): ProbeOutcome {
+  interpretProbe(ctx, { assignments: r }): ProbeOutcome {
     if (!guestId(ctx)) {
       return { error: true, summary: { fr: 'Aucun compte invité connu.', en: 'No guest account known.' } };
     }
-    const r = results.assignments;
     if (!r) return { done: false };
     if (!r.ok) {
       // The guest may not have reached the role service yet: the write will retry.
       if (r.error.code === 'graph_not_found') return { done: false };
       return { error: true, summary: graphFailure({ fr: 'Lecture des rôles', en: 'Reading roles' }, r) };
     }
-    const existing = (r.data as RoleAssignmentList).assignments[0];
+    const existing = r.data.assignments[0];
     if (!existing) return { done: false };
     return {
       done: true,
@@ -550,13 +525,15 @@ const assignGuestInviter: ActionLogic = {
       objectIds: [existing.id],
     };
   },
-  write: (ctx) => ({
-    op: 'assignDirectoryRole',
-    args: [{ principalId: guestId(ctx) ?? '', roleDefinitionId: ROLE.guestInviter, directoryScopeId: '/' }],
-  }),
+  write: (ctx) =>
+    graphCall('assignDirectoryRole', {
+      principalId: guestId(ctx) ?? '',
+      roleDefinitionId: ROLE.guestInviter,
+      directoryScopeId: '/',
+    }),
   interpretWrite(ctx, result) {
     if (result.ok) {
-      const a = result.data as { id: string };
+      const a = result.data;
       return {
         status: 'done',
         summary: {
@@ -582,41 +559,34 @@ const assignGuestInviter: ActionLogic = {
       summary: graphFailure({ fr: 'Attribution du rôle', en: 'Role assignment' }, result),
     };
   },
-};
+});
 
-const verifyGuest: CheckLogic = {
+const verifyGuest = defineCheck({
   reads: (ctx) => {
     const id = guestId(ctx) ?? '';
     return {
-      user: { op: 'getUser', args: [id] },
-      assignments: {
-        op: 'listRoleAssignments',
-        args: [{ principalId: id, roleDefinitionId: ROLE.guestInviter }],
-      },
+      user: graphCall('getUser', id),
+      assignments: graphCall('listRoleAssignments', { principalId: id, roleDefinitionId: ROLE.guestInviter }),
     };
   },
-  evaluate(ctx, results): CheckOutcome {
-    const user = results.user;
-    const roles = results.assignments;
+  evaluate(ctx, { user, assignments: roles }): CheckOutcome {
     const what = { fr: 'Vérification', en: 'Verification' };
-    if (!user || !user.ok) {
+    if (!user.ok) {
       const reason =
-        user && user.error.code === 'graph_not_found'
+        user.error.code === 'graph_not_found'
           ? {
               fr: `Le compte invité ${email(ctx)} est introuvable dans l’annuaire.`,
               en: `The guest account ${email(ctx)} cannot be found in the directory.`,
             }
-          : user
-            ? graphFailure(what, user)
-            : what;
+          : graphFailure(what, user);
       return { result: 'stop', reason, summary: reason };
     }
-    if (!roles || !roles.ok) {
-      const reason = roles ? graphFailure(what, roles) : what;
+    if (!roles.ok) {
+      const reason = graphFailure(what, roles);
       return { result: 'stop', reason, summary: reason };
     }
-    const u = user.data as UserResult;
-    const assignment = (roles.data as RoleAssignmentList).assignments[0];
+    const u = user.data;
+    const assignment = roles.data.assignments[0];
     if (!assignment) {
       const reason = {
         fr: `${email(ctx)} existe mais n’a pas le rôle Inviteur.`,
@@ -634,13 +604,12 @@ const verifyGuest: CheckLogic = {
       objectIds: [u.id, assignment.id],
     };
   },
-};
+});
 
-const guestAccepted: WaitLogic = {
-  poll: (ctx) => ({ user: { op: 'getUser', args: [guestId(ctx) ?? ''] } }),
-  interpretPoll(ctx, results) {
-    const r = results.user;
-    if (!r || !r.ok) {
+const guestAccepted = defineWait({
+  poll: (ctx) => ({ user: graphCall('getUser', guestId(ctx) ?? '') }),
+  interpretPoll(ctx, { user: r }) {
+    if (!r.ok) {
       return {
         satisfied: false,
         summary: {
@@ -649,7 +618,7 @@ const guestAccepted: WaitLogic = {
         },
       };
     }
-    const u = r.data as UserResult;
+    const u = r.data;
     if (u.externalUserState === 'Accepted') {
       return {
         satisfied: true,
@@ -670,7 +639,7 @@ const guestAccepted: WaitLogic = {
       facts: { guestState: u.externalUserState },
     };
   },
-};
+});
 
 /** The due time in the time zone of the calendar it was counted on (the tenant's, else France's). */
 function formatDue(iso: string | undefined, locale: 'fr' | 'en', calendar: CalendarId | undefined): string {
