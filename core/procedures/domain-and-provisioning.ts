@@ -15,9 +15,8 @@ import { graphNeeds } from '../graph/scopes.js';
 import { describeError } from '../i18n/describe-error.js';
 import type { SynchronizationJob } from '../ports/tenant-graph.js';
 import type { LocalizedText } from './text.js';
-import { defineCheck, defineWait, graphCall } from './typed-logic.js';
+import { defineAction, defineCheck, defineWait, graphCall } from './typed-logic.js';
 import type {
-  ActionLogic,
   CheckOutcome,
   Link,
   PollOutcome,
@@ -548,12 +547,10 @@ const verifiedDomains = defineCheck({
   },
 });
 
-const addDomain: ActionLogic = {
+const addDomain = defineAction({
   probe: () => ({ domains: graphCall('listDomains') }),
   interpretProbe(ctx, results) {
-    const r = results.domains as CallResult<{
-      domains: readonly { id: string; isVerified: boolean | null }[];
-    }>;
+    const r = results.domains;
     if (!r || !r.ok)
       return {
         error: true,
@@ -594,7 +591,7 @@ const addDomain: ActionLogic = {
       };
     return { status: 'failed', summary: graphFailure(L(`Ajout de ${name}`, `Adding ${name}`), result) };
   },
-};
+});
 
 const txtRecord = defineCheck({
   reads: (ctx) => ({ records: graphCall('listVerificationDnsRecords', domain(ctx)) }),
@@ -715,16 +712,10 @@ const findTemplate = defineCheck({
   },
 });
 
-interface SpLike {
-  readonly id: string;
-  readonly appId: string;
-  readonly displayName: string | null;
-}
-
-const instantiate: ActionLogic = {
+const instantiate = defineAction({
   probe: (ctx) => ({ existing: graphCall('findServicePrincipalsByTemplate', str(ctx.facts.templateId)) }),
   interpretProbe(ctx, results) {
-    const r = results.existing as CallResult<{ servicePrincipals: readonly SpLike[] }>;
+    const r = results.existing;
     if (!r || !r.ok)
       return {
         error: true,
@@ -761,7 +752,7 @@ const instantiate: ActionLogic = {
         status: 'failed',
         summary: graphFailure(L(`Ajout de ${appName(ctx)}`, `Adding ${appName(ctx)}`), result),
       };
-    const data = result.data as { servicePrincipal: SpLike | null; application: { id: string } | null };
+    const data = result.data;
     const sp = data.servicePrincipal;
     if (!sp)
       return {
@@ -781,7 +772,7 @@ const instantiate: ActionLogic = {
       objectIds: [sp.id, ...(data.application ? [data.application.id] : [])],
     };
   },
-};
+});
 
 const appReady = defineCheck({
   reads: (ctx) => ({ sp: graphCall('getServicePrincipal', spId(ctx)) }),
@@ -806,16 +797,14 @@ const appReady = defineCheck({
   },
 });
 
-const createJob: ActionLogic = {
+const createJob = defineAction({
   probe: (ctx) => ({
     jobs: graphCall('listSynchronizationJobs', spId(ctx)),
     templates: graphCall('listSynchronizationTemplates', spId(ctx)),
   }),
   interpretProbe(ctx, results): ProbeOutcome {
-    const jobs = results.jobs as CallResult<{ jobs: readonly SynchronizationJob[] }>;
-    const templates = results.templates as CallResult<{
-      templates: readonly { id: string; default: boolean | null }[];
-    }>;
+    const jobs = results.jobs;
+    const templates = results.templates;
     const what = L('Lecture du provisionnement', 'Reading provisioning');
     if (!jobs || !jobs.ok) {
       // Just after instantiation the synchronization service may not know the app yet: the write step retries.
@@ -853,7 +842,7 @@ const createJob: ActionLogic = {
         status: 'failed',
         summary: graphFailure(L('Création de la tâche', 'Creating the job'), result),
       };
-    const job = result.data as SynchronizationJob;
+    const job = result.data;
     return {
       status: 'done',
       summary: L(
@@ -864,16 +853,16 @@ const createJob: ActionLogic = {
       objectIds: [job.id],
     };
   },
-};
+});
 
 function isQuarantined(job: SynchronizationJob): boolean {
   return job.status?.code === 'Quarantine' || job.status?.quarantine != null;
 }
 
-const startJob: ActionLogic = {
+const startJob = defineAction({
   probe: (ctx) => ({ job: graphCall('getSynchronizationJob', spId(ctx), jobId(ctx)) }),
   interpretProbe(ctx, results) {
-    const r = results.job as CallResult<SynchronizationJob>;
+    const r = results.job;
     if (!r || !r.ok)
       return {
         error: true,
@@ -915,7 +904,7 @@ const startJob: ActionLogic = {
       facts: { jobStartedAt: new Date(ctx.now).toISOString(), jobProblem: null },
     };
   },
-};
+});
 
 /** A quarantine explained: what happened and what to fix, from the documented reason. */
 export function explainQuarantine(
