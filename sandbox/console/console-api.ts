@@ -9,6 +9,7 @@ import { roleName } from '../identity/sign-in-page.js';
 import type { SandboxRuntime } from '../runtime.js';
 import { renderConsolePage } from './console-page.js';
 import { OUTSIDE_EVENT_SOURCES } from './outside-events.js';
+import { TENANT_SETTINGS, tenantSetting } from './tenant-settings.js';
 
 /**
  * What the local stack plugs into the console: the sandbox knows nothing of Sesame, but the person at the console
@@ -55,6 +56,14 @@ export interface TenantSnapshot {
     free: number;
   }[];
   readonly domains: { id: string; isVerified: boolean; isDefault: boolean; txtPublished: boolean }[];
+  /** The tenant settings the checklist reads, with their current value (sandbox/console/tenant-settings.ts). */
+  readonly settings: {
+    id: string;
+    title: string;
+    property: string;
+    value: string;
+    options: readonly { value: string; label: string }[];
+  }[];
 }
 
 export function tenantSnapshot(rt: SandboxRuntime): TenantSnapshot {
@@ -99,6 +108,13 @@ export function tenantSnapshot(rt: SandboxRuntime): TenantSnapshot {
       isVerified: d.isVerified === true,
       isDefault: d.isDefault === true,
       txtPublished: s.publishedDnsTxt.has(name),
+    })),
+    settings: TENANT_SETTINGS.map((t) => ({
+      id: t.id,
+      title: t.title,
+      property: t.property,
+      value: t.read(s),
+      options: t.options,
     })),
   };
 }
@@ -173,11 +189,32 @@ export function mountConsole(app: Hono, rt: SandboxRuntime, hooks: () => Console
    */
   app.put('/_sandbox/tenant/invite-policy', async (c) => {
     const b = (await c.req.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-    const allowed = ['none', 'adminsAndGuestInviters', 'adminsGuestInvitersAndAllMembers', 'everyone'];
+    const setting = tenantSetting('invite-policy')!;
+    const allowed = setting.options.map((o) => o.value);
     if (!b || typeof b.allowInvitesFrom !== 'string' || !allowed.includes(b.allowInvitesFrom))
       return bad(c, `Expected { "allowInvitesFrom": ${allowed.map((a) => `"${a}"`).join(' | ')} }.`);
-    rt.state.authorizationPolicy.allowInvitesFrom = b.allowInvitesFrom;
+    setting.write(rt.state, b.allowInvitesFrom);
     return c.json({ allowInvitesFrom: b.allowInvitesFrom });
+  });
+  /** Any of the console's tenant settings (sandbox/console/tenant-settings.ts): { value }. */
+  app.put('/_sandbox/tenant/settings/:id', async (c) => {
+    const setting = tenantSetting(c.req.param('id'));
+    if (!setting) return bad(c, `No such setting. Known: ${TENANT_SETTINGS.map((s) => s.id).join(', ')}.`);
+    const b = (await c.req.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    const allowed = setting.options.map((o) => o.value);
+    if (!b || typeof b.value !== 'string' || !allowed.includes(b.value))
+      return bad(c, `Expected { "value": ${allowed.map((a) => `"${a}"`).join(' | ')} }.`);
+    setting.write(rt.state, b.value);
+    return c.json({ id: setting.id, value: setting.read(rt.state) });
+  });
+  app.get('/_sandbox/tenant/settings', (c) =>
+    c.json({ value: TENANT_SETTINGS.map((s) => ({ id: s.id, title: s.title, value: s.read(rt.state) })) }),
+  );
+  /** Removes a directory role assignment (e.g. a guest's role, or one Global Administrator too many). */
+  app.delete('/_sandbox/tenant/role-assignments/:id', (c) => {
+    const id = c.req.param('id');
+    if (!rt.state.roleAssignments.delete(id)) return bad(c, 'No such role assignment in the sandbox tenant.');
+    return c.body(null, 204);
   });
   app.delete('/_sandbox/tenant/guests/:id', (c) => {
     const id = c.req.param('id').toLowerCase();

@@ -40,6 +40,8 @@ th{font-size:12px;color:#616161;font-weight:600}
 .empty{color:#707070;font-style:italic}
 td{overflow-wrap:anywhere}
 td:last-child{width:1%;white-space:nowrap}
+section[data-section=settings] td:last-child{width:auto;white-space:normal}
+section[data-section=settings] button{margin:0 4px 4px 0}
 button{font:inherit;border:1px solid #d1d1d1;background:#fff;border-radius:4px;padding:4px 12px;cursor:pointer;white-space:nowrap}
 button.primary{background:#0f6cbd;border-color:#0f6cbd;color:#fff}
 button:disabled{opacity:.5;cursor:wait}
@@ -141,19 +143,53 @@ ${
 </div></section>`;
 
   const guests = table(
-    ['Guest', 'Mail', 'State', 'Invited'],
-    s.guests.map((g) => [e(g.displayName), e(g.mail ?? ''), guestState(g.state), e(g.created)]),
+    ['Guest', 'Mail', 'State', 'Invited', ''],
+    s.guests.map((g) => [
+      e(g.displayName),
+      e(g.mail ?? ''),
+      guestState(g.state),
+      e(g.created),
+      actionButton({
+        label: 'Remove the guest',
+        method: 'DELETE',
+        path: `/_sandbox/tenant/guests/${encodeURIComponent(g.id)}`,
+      }),
+    ]),
     'No guest.',
   );
   const roles = table(
-    ['Principal', 'Type', 'Role', 'Scope'],
+    ['Principal', 'Type', 'Role', 'Scope', ''],
     s.roleAssignments.map((a) => [
       e(a.principal),
       e(a.principalType),
       a.principalType === 'Guest' ? `${e(a.role)} ${pill('guest with a role', 'bad')}` : e(a.role),
       `<code>${e(a.scope)}</code>`,
+      actionButton({
+        label: 'Remove the assignment',
+        method: 'DELETE',
+        path: `/_sandbox/tenant/role-assignments/${encodeURIComponent(a.id)}`,
+      }),
     ]),
     'No role assignment.',
+  );
+  const settings = table(
+    ['Setting', 'Now', 'Change to'],
+    s.settings.map((t) => [
+      `${e(t.title)}<br><code>${e(t.property)}</code>`,
+      `<span data-setting-value="${e(t.id)}">${pill(t.options.find((o) => o.value === t.value)?.label ?? t.value, '')}</span>`,
+      t.options
+        .filter((o) => o.value !== t.value)
+        .map((o) =>
+          actionButton({
+            label: o.label,
+            method: 'PUT',
+            path: `/_sandbox/tenant/settings/${encodeURIComponent(t.id)}`,
+            body: { value: o.value },
+          }),
+        )
+        .join(' '),
+    ]),
+    'No setting.',
   );
   const licences = table(
     ['Licence', 'Seats', 'Used', 'Free'],
@@ -187,6 +223,8 @@ ${
 <main>
 ${clockSection}
 ${sources}
+<section class="wide" data-section="settings"><h2>Tenant settings</h2>
+<p class="actor">What an admin changes in the Entra admin center, outside Sesame: the checklist’s next snapshot reads it.</p>${settings}</section>
 <section class="wide" data-section="guests"><h2>Guests</h2>${guests}</section>
 <section class="wide" data-section="roles"><h2>Directory role assignments</h2>${roles}</section>
 <section data-section="licences"><h2>Licences</h2>${licences}</section>
