@@ -82,6 +82,8 @@ export async function collectSnapshot(options: CollectOptions): Promise<Collecte
     { op: 'listAllRoleAssignments', args: [] },
     { op: 'listApplicationCredentials', args: [] },
     { op: 'listDomains', args: [] },
+    { op: 'listOldAcceptedGuests', args: [cutoff] },
+    { op: 'listAllRoleEligibilities', args: [] },
     // Last: the only read that walks every guest (Graph cannot filter on sponsors).
     { op: 'listGuestSponsors', args: [] },
     // Graph keeps createdDateTime to the second: from the previous snapshot's second, so none is missed.
@@ -104,7 +106,11 @@ export async function collectSnapshot(options: CollectOptions): Promise<Collecte
       sourceOf(o, (v: { applications: readonly ApplicationCredentials[] }) => v.applications),
     ),
     domains: at(7).then((o) => sourceOf(o, (v: { domains: readonly Domain[] }) => v.domains)),
-    guestSponsors: at(8).then((o) => sourceOf(o, (v: { guests: readonly GuestWithSponsors[] }) => v.guests)),
+    oldAcceptedGuests: at(8).then((o) => sourceOf(o, (v: { guests: readonly GuestSignIn[] }) => v.guests)),
+    roleEligibilities: at(9).then((o) =>
+      sourceOf(o, (v: { eligibilities: readonly DirectoryRoleGrant[] }) => v.eligibilities),
+    ),
+    guestSponsors: at(10).then((o) => sourceOf(o, (v: { guests: readonly GuestWithSponsors[] }) => v.guests)),
   };
 
   const results = new Map<string, RuleResult>();
@@ -133,7 +139,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Collecte
       }))
     : null;
   let newGuests: EvidenceObject[] | null = null;
-  const since = settled[9];
+  const since = settled[11];
   if (since?.ok) {
     newGuests = (since.value as GuestList).guests.map((g: GuestUser) => ({
       id: g.id,

@@ -313,27 +313,41 @@ export const RULES: readonly RuleDefinition[] = [
       en: 'No external account should hold a directory role permanently: its own organisation, not yours, controls its password and MFA.',
     },
     references: [maester('MT.1025'), zta('21791')],
-    sources: ['roleAssignments'],
-    evaluate: ({ roleAssignments }) => {
-      const guests = roleAssignments.filter(isGuestPrincipal);
-      const objects = guests.map((a): EvidenceObject => ({
-        id: a.principalId,
-        name: principalName(a),
-        kind: 'guest',
-        detail: directoryRoleName(a.roleDefinitionId),
-      }));
-      const values = { guestRoleAssignments: guests.length };
-      if (guests.length === 0)
+    threshold: {
+      fr: 'Compte les attributions actives et les éligibilités PIM : un invité éligible n’est qu’à une activation du rôle.',
+      en: 'Counts active assignments and PIM eligibilities: an eligible guest is one activation away from the role.',
+    },
+    sources: ['roleAssignments', 'roleEligibilities'],
+    evaluate: ({ roleAssignments, roleEligibilities }) => {
+      const active = roleAssignments.filter(isGuestPrincipal);
+      const eligible = roleEligibilities.filter(isGuestPrincipal);
+      const objects = [...active, ...eligible].map((a): EvidenceObject => {
+        const role = directoryRoleName(a.roleDefinitionId);
+        return {
+          id: a.principalId,
+          name: principalName(a),
+          kind: 'guest',
+          detail:
+            a.kind === 'eligible'
+              ? { fr: `${role.fr} (éligible, PIM)`, en: `${role.en} (eligible, PIM)` }
+              : role,
+        };
+      });
+      const values = { guestRoleAssignments: active.length, guestRoleEligibilities: eligible.length };
+      if (objects.length === 0)
         return {
           status: 'pass',
-          verdict: { fr: 'Aucun invité ne détient de rôle.', en: 'No guest holds a role.' },
+          verdict: {
+            fr: 'Aucun invité ne détient de rôle ni n’y est éligible.',
+            en: 'No guest holds or is eligible for a role.',
+          },
           evidence: { values, objects: [] },
         };
       return {
         status: 'fail',
         verdict: {
-          fr: `${guests.length} attribution(s) de rôle à des invités.`,
-          en: `${guests.length} role assignment(s) held by guests.`,
+          fr: `${active.length} attribution(s) de rôle et ${eligible.length} éligibilité(s) PIM d’invités.`,
+          en: `${active.length} role assignment(s) and ${eligible.length} PIM eligibilit${eligible.length === 1 ? 'y' : 'ies'} held by guests.`,
         },
         byObjects: true,
         evidence: { values, ...capped(objects) },
@@ -482,21 +496,33 @@ export const RULES: readonly RuleDefinition[] = [
     },
     references: [cipp('InactiveGuestUsers')],
     threshold: {
-      fr: `Aucune connexion depuis ${THRESHOLDS.inactiveDays} jours (seuil de CIPP).`,
-      en: `No sign-in for ${THRESHOLDS.inactiveDays} days (CIPP's threshold).`,
+      fr: `Aucune connexion depuis ${THRESHOLDS.inactiveDays} jours (seuil de CIPP), ou acceptée il y a plus de ${THRESHOLDS.inactiveDays} jours sans aucune connexion.`,
+      en: `No sign-in for ${THRESHOLDS.inactiveDays} days (CIPP's threshold), or accepted more than ${THRESHOLDS.inactiveDays} days ago and never signed in.`,
     },
-    sources: ['inactiveGuests'],
-    evaluate: ({ inactiveGuests }, { now }) => {
-      const objects = inactiveGuests.map((g): EvidenceObject => {
+    sources: ['inactiveGuests', 'oldAcceptedGuests'],
+    evaluate: ({ inactiveGuests, oldAcceptedGuests }, { now }) => {
+      // Accepted more than 90 days ago and never signed in: `lastSignInDateTime le` does not match them.
+      const never = oldAcceptedGuests.filter(
+        (g) =>
+          !g.signInActivity?.lastSignInDateTime &&
+          !inactiveGuests.some((i) => i.id.toLowerCase() === g.id.toLowerCase()),
+      );
+      const objects = [...inactiveGuests, ...never].map((g): EvidenceObject => {
         const last = g.signInActivity?.lastSignInDateTime ?? null;
         const age = ageDays(last, now);
+        const created = ageDays(g.createdDateTime, now);
         return {
           id: g.id,
           name: g.mail ?? g.displayName ?? g.id,
           kind: 'guest',
           detail:
             age === null
-              ? { fr: 'Jamais connecté', en: 'Never signed in' }
+              ? created === null
+                ? { fr: 'Jamais connecté', en: 'Never signed in' }
+                : {
+                    fr: `Jamais connecté, invité il y a ${daysText(created).fr}`,
+                    en: `Never signed in, invited ${daysText(created).en} ago`,
+                  }
               : {
                   fr: `Dernière connexion il y a ${daysText(age).fr}`,
                   en: `Last sign-in ${daysText(age).en} ago`,
@@ -504,13 +530,16 @@ export const RULES: readonly RuleDefinition[] = [
         };
       });
       return {
-        status: inactiveGuests.length > 0 ? 'warn' : 'pass',
+        status: objects.length > 0 ? 'warn' : 'pass',
         verdict: {
-          fr: `${inactiveGuests.length} invité(s) sans connexion depuis ${THRESHOLDS.inactiveDays} jours.`,
-          en: `${inactiveGuests.length} guest(s) without a sign-in for ${THRESHOLDS.inactiveDays} days.`,
+          fr: `${objects.length} invité(s) sans connexion depuis ${THRESHOLDS.inactiveDays} jours, dont ${never.length} jamais connecté(s).`,
+          en: `${objects.length} guest(s) without a sign-in for ${THRESHOLDS.inactiveDays} days, ${never.length} never signed in.`,
         },
         byObjects: true,
-        evidence: { values: { inactiveGuests: inactiveGuests.length }, ...capped(objects) },
+        evidence: {
+          values: { inactiveGuests: inactiveGuests.length, neverSignedIn: never.length },
+          ...capped(objects),
+        },
       };
     },
   }),

@@ -32,8 +32,12 @@ export interface SnapshotData {
   readonly guestCount: Source<number>;
   readonly pendingGuests: Source<readonly GuestUser[]>;
   readonly inactiveGuests: Source<readonly GuestSignIn[]>;
+  /** Accepted guests created before the inactivity cutoff (the rule keeps those who never signed in). */
+  readonly oldAcceptedGuests: Source<readonly GuestSignIn[]>;
   readonly guestSponsors: Source<readonly GuestWithSponsors[]>;
   readonly roleAssignments: Source<readonly DirectoryRoleGrant[]>;
+  /** PIM eligibilities in effect (who may activate a role). */
+  readonly roleEligibilities: Source<readonly DirectoryRoleGrant[]>;
   readonly applications: Source<readonly ApplicationCredentials[]>;
   readonly domains: Source<readonly Domain[]>;
 }
@@ -47,8 +51,10 @@ export const SOURCE_OPERATIONS: Readonly<Record<SourceName, GraphOpName>> = {
   guestCount: 'countGuests',
   pendingGuests: 'listPendingGuests',
   inactiveGuests: 'listInactiveGuests',
+  oldAcceptedGuests: 'listOldAcceptedGuests',
   guestSponsors: 'listGuestSponsors',
   roleAssignments: 'listAllRoleAssignments',
+  roleEligibilities: 'listAllRoleEligibilities',
   applications: 'listApplicationCredentials',
   domains: 'listDomains',
 };

@@ -48,6 +48,14 @@ export interface TenantSnapshot {
     role: string;
     scope: string;
   }[];
+  /** PIM eligibilities (roleEligibilitySchedules): who may activate a role. */
+  readonly roleEligibilities: {
+    id: string;
+    principal: string;
+    principalType: 'Member' | 'Guest' | 'ServicePrincipal' | 'Unknown';
+    role: string;
+    scope: string;
+  }[];
   readonly licences: {
     skuId: string;
     skuPartNumber: string;
@@ -69,6 +77,25 @@ export interface TenantSnapshot {
 export function tenantSnapshot(rt: SandboxRuntime): TenantSnapshot {
   const s = rt.state;
   const roleDefs = new Map(s.roleDefinitions.map((d) => [d.id, d]));
+  const row = (a: {
+    id: string;
+    principalId: string;
+    roleDefinitionId: string;
+    directoryScopeId: string;
+  }) => {
+    const user = s.users.get(a.principalId);
+    const sp = user ? undefined : s.servicePrincipals.get(a.principalId);
+    const def = roleDefs.get(a.roleDefinitionId);
+    return {
+      id: a.id,
+      principal: user
+        ? `${user.displayName} <${user.userPrincipalName}>`
+        : (sp?.displayName ?? a.principalId),
+      principalType: user ? user.userType : sp ? ('ServicePrincipal' as const) : ('Unknown' as const),
+      role: def?.displayName ?? roleName(a.roleDefinitionId, 'en'),
+      scope: a.directoryScopeId,
+    };
+  };
   return {
     tenant: { id: s.tenantId, displayName: s.tenantDisplayName },
     now: iso(rt.now()),
@@ -82,20 +109,15 @@ export function tenantSnapshot(rt: SandboxRuntime): TenantSnapshot {
         state: u.externalUserState,
         created: u.createdDateTime,
       })),
-    roleAssignments: [...s.roleAssignments.values()].map((a) => {
-      const user = s.users.get(a.principalId);
-      const sp = user ? undefined : s.servicePrincipals.get(a.principalId);
-      const def = roleDefs.get(a.roleDefinitionId);
-      return {
-        id: a.id,
-        principal: user
-          ? `${user.displayName} <${user.userPrincipalName}>`
-          : (sp?.displayName ?? a.principalId),
-        principalType: user ? user.userType : sp ? 'ServicePrincipal' : 'Unknown',
-        role: def?.displayName ?? roleName(a.roleDefinitionId, 'en'),
-        scope: a.directoryScopeId,
-      };
-    }),
+    roleAssignments: [...s.roleAssignments.values()].map(row),
+    roleEligibilities: s.roleEligibilitySchedules.map((e) =>
+      row({
+        id: e.id,
+        principalId: String(e.principalId),
+        roleDefinitionId: String(e.roleDefinitionId),
+        directoryScopeId: String(e.directoryScopeId ?? '/'),
+      }),
+    ),
     licences: s.subscribedSkus.map((k) => ({
       skuId: k.skuId,
       skuPartNumber: k.skuPartNumber,
@@ -224,6 +246,47 @@ export function mountConsole(app: Hono, rt: SandboxRuntime, hooks: () => Console
     for (const [key, ra] of rt.state.roleAssignments)
       if (ra.principalId === id) rt.state.roleAssignments.delete(key);
     rt.state.sponsors.delete(id);
+    return c.body(null, 204);
+  });
+
+  /**
+   * PIM: makes a user eligible for a directory role ({ principalId, roleDefinitionId }, permanent, scope /), as an
+   * admin does in Privileged Identity Management; DELETE removes the eligibility.
+   */
+  app.post('/_sandbox/tenant/role-eligibilities', async (c) => {
+    const b = (await c.req.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    const principalId = typeof b?.principalId === 'string' ? b.principalId.toLowerCase() : '';
+    const roleDefinitionId = typeof b?.roleDefinitionId === 'string' ? b.roleDefinitionId.toLowerCase() : '';
+    if (!rt.state.users.has(principalId)) return bad(c, 'principalId: no such user in the sandbox tenant.');
+    if (!rt.state.roleDefinitions.some((d) => d.id === roleDefinitionId))
+      return bad(c, 'roleDefinitionId: no such directory role.');
+    const id = rt.state.newId('roleEligibility');
+    const at = iso(rt.now());
+    rt.state.roleEligibilitySchedules.push({
+      id,
+      appScopeId: null,
+      createdDateTime: at,
+      createdUsing: id,
+      directoryScopeId: '/',
+      memberType: 'Direct',
+      modifiedDateTime: null,
+      principalId,
+      roleDefinitionId,
+      scheduleInfo: {
+        startDateTime: at,
+        recurrence: null,
+        expiration: { type: 'noExpiration', endDateTime: null, duration: null },
+      },
+      status: 'Provisioned',
+    });
+    return c.json({ id }, 201);
+  });
+  app.delete('/_sandbox/tenant/role-eligibilities/:id', (c) => {
+    const id = c.req.param('id');
+    const before = rt.state.roleEligibilitySchedules.length;
+    rt.state.roleEligibilitySchedules = rt.state.roleEligibilitySchedules.filter((e) => e.id !== id);
+    if (rt.state.roleEligibilitySchedules.length === before)
+      return bad(c, 'No such role eligibility in the sandbox tenant.');
     return c.body(null, 204);
   });
 

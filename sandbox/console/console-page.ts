@@ -172,6 +172,21 @@ ${
     ]),
     'No role assignment.',
   );
+  const eligibilities = table(
+    ['Principal', 'Type', 'Eligible for', 'Scope', ''],
+    s.roleEligibilities.map((a) => [
+      e(a.principal),
+      e(a.principalType),
+      a.principalType === 'Guest' ? `${e(a.role)} ${pill('guest eligible for a role', 'bad')}` : e(a.role),
+      `<code>${e(a.scope)}</code>`,
+      actionButton({
+        label: 'Remove the eligibility',
+        method: 'DELETE',
+        path: `/_sandbox/tenant/role-eligibilities/${encodeURIComponent(a.id)}`,
+      }),
+    ]),
+    'No eligibility.',
+  );
   const settings = table(
     ['Setting', 'Now', 'Change to'],
     s.settings.map((t) => [
@@ -227,6 +242,7 @@ ${sources}
 <p class="actor">What an admin changes in the Entra admin center, outside Sesame: the checklist’s next snapshot reads it.</p>${settings}</section>
 <section class="wide" data-section="guests"><h2>Guests</h2>${guests}</section>
 <section class="wide" data-section="roles"><h2>Directory role assignments</h2>${roles}</section>
+<section class="wide" data-section="eligibilities"><h2>Role eligibilities (PIM)</h2>${eligibilities}</section>
 <section data-section="licences"><h2>Licences</h2>${licences}</section>
 <section data-section="domains"><h2>Domains</h2>${domains}</section>
 </main>

@@ -70,7 +70,7 @@ const MEMBER_SPECS = [
 ] as const satisfies readonly SeedUserSpec[];
 
 type MemberKey = (typeof MEMBER_SPECS)[number]['key'];
-type GuestKey = 'acceptedGuest' | 'pendingGuest' | 'inactiveGuest';
+type GuestKey = 'acceptedGuest' | 'pendingGuest' | 'inactiveGuest' | 'dormantGuest';
 
 export interface SeedUserRef {
   readonly id: string;
@@ -105,6 +105,8 @@ export const SEED_USERS: Readonly<Record<MemberKey | GuestKey, SeedUserRef>> = {
   acceptedGuest: guestRef('jean.dupont@cegid.com', 'Jean Dupont (Cegid)'),
   pendingGuest: guestRef('support@indio.fr', 'Support Indio'),
   inactiveGuest: guestRef('ancien.prestataire@example.com', 'Ancien prestataire'),
+  /** Accepted 150 days ago, never signed in since (signInActivity null): an inactive guest of its own kind. */
+  dormantGuest: guestRef('audit@cabinet-partenaire.fr', 'Auditeur partenaire'),
 };
 
 const DAY = 86_400_000;
@@ -385,7 +387,8 @@ export function seedTenant(now: number): TenantState {
   const pending = guestUser(SEED_USERS.pendingGuest, 'PendingAcceptance', now - 12 * DAY, now - 12 * DAY);
   const inactive = guestUser(SEED_USERS.inactiveGuest, 'Accepted', now - 400 * DAY, now - 399 * DAY);
   inactive.signInActivity = signIn(now - 120 * DAY);
-  for (const g of [accepted, pending, inactive]) t.addUser(g);
+  const dormant = guestUser(SEED_USERS.dormantGuest, 'Accepted', now - 150 * DAY, now - 150 * DAY);
+  for (const g of [accepted, pending, inactive, dormant]) t.addUser(g);
 
   for (const [name, isDefault, isInitial, isVerified] of [
     [DEFAULT_DOMAIN, true, false, true],
@@ -561,8 +564,10 @@ export function seedTenant(now: number): TenantState {
   // The old export app was registered by the former contractor, now an inactive guest (a finding of its own).
   t.applicationOwners.set(apps[0]!.id, [SEED_USERS.globalAdmin.id]);
   t.applicationOwners.set(apps[2]!.id, [SEED_USERS.inactiveGuest.id]);
-  // Jean Dupont (Cegid) was invited by Claire Martin, who sponsors him; the two other guests have no sponsor.
+  // Jean Dupont (Cegid) was invited by Claire Martin, who sponsors him; the pending and inactive guests have no sponsor.
   t.sponsors.set(SEED_USERS.acceptedGuest.id, [SEED_USERS.globalAdmin.id]);
+  // The partner's auditor was invited and sponsored by Paul Durand, then never signed in.
+  t.sponsors.set(SEED_USERS.dormantGuest.id, [SEED_USERS.globalAdmin2.id]);
 
   for (const g of SEED_GROUPS) t.groups.set(g.id, group(g.id, g.displayName, g.description, created));
 

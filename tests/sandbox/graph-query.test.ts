@@ -97,8 +97,8 @@ describe('Graph v1.0 basics', () => {
       headers: { ConsistencyLevel: 'eventual' },
     });
     expect(guests.status).toBe(200);
-    expect(guests.body['@odata.count']).toBe(3);
-    expect(guests.body.value).toHaveLength(3);
+    expect(guests.body['@odata.count']).toBe(4);
+    expect(guests.body.value).toHaveLength(4);
     const ends = await h.call('GET', "/users?$filter=endswith(mail,'@cegid.com')&$count=true&$select=id", {
       as: 'plainUser',
       headers: { ConsistencyLevel: 'eventual' },

@@ -3,7 +3,7 @@ import { GraphHarness } from './graph-harness.js';
 
 const USERS = 100_000;
 const GUESTS = 20_000;
-const SEEDED_GUESTS = 3;
+const SEEDED_GUESTS = 4;
 
 const h = new GraphHarness();
 beforeAll(() => h.start({ large: { users: USERS, guests: GUESTS } }), 60_000);

@@ -273,6 +273,26 @@ export const roleManagementOperations = {
   }),
 
   /**
+   * Every PIM eligibility in effect with its principal: who may activate a role. The checklist counts guests
+   * eligible for a role with those holding one (an eligible guest admin is one activation away).
+   */
+  listAllRoleEligibilities: operation<[], { readonly eligibilities: readonly DirectoryRoleGrant[] }>({
+    resource: 'role-management',
+    method: 'GET',
+    path: '/roleManagement/directory/roleEligibilityScheduleInstances',
+    query: '$expand=principal',
+    paging: 'all',
+    permission: 'RoleEligibilitySchedule.Read.Directory',
+    roles: { kind: 'anyOf', roles: PIM_READ_ROLES },
+    purpose: 'checklist: guests eligible for a directory role',
+    example: [],
+    request: () => ({ query: { $expand: 'principal' } }),
+    read: (body, answer) => ({
+      eligibilities: answer.items(body).map((a) => readGrant(a, answer, 'eligible')),
+    }),
+  }),
+
+  /**
    * Every active directory role assignment with its principal (users, groups, service principals): a tenant has
    * a few dozen, not one per user. The checklist counts Global Administrators, lists Guest Inviters and finds
    * guests holding any role.

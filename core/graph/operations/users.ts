@@ -348,6 +348,36 @@ export const userOperations = {
     read: (body, answer) => ({ guests: answer.items(body).map((u) => answer.shape(GUEST_SIGN_IN, u)) }),
   }),
 
+  /**
+   * Accepted guests created at or before `before` (ISO), with their sign-in activity: the checklist keeps those
+   * who never signed in (Graph cannot filter on a missing lastSignInDateTime, and `le` skips it), so this pages
+   * only guests old enough to matter, never every user.
+   */
+  listOldAcceptedGuests: operation<[before: string], { readonly guests: readonly GuestSignIn[] }>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users',
+    query:
+      "$filter=userType eq 'Guest' and externalUserState eq 'Accepted' and createdDateTime le {before}&$count=true&$top=999",
+    select: selectOf(GUEST_SIGN_IN),
+    consistencyLevel: 'eventual',
+    paging: 'all',
+    permission: 'User.Read.All',
+    permissionNote: GUEST_READ_NOTE,
+    propertyScope: SIGN_IN_ACTIVITY_SCOPE,
+    roles: { kind: 'member' },
+    purpose: 'checklist: accepted guests created 90 days ago or more that never signed in',
+    example: ['2026-08-29T00:00:00Z'],
+    request: (before) => ({
+      query: {
+        $filter: `userType eq 'Guest' and externalUserState eq 'Accepted' and createdDateTime le ${before}`,
+        $count: 'true',
+        $top: '999',
+      },
+    }),
+    read: (body, answer) => ({ guests: answer.items(body).map((u) => answer.shape(GUEST_SIGN_IN, u)) }),
+  }),
+
   /** Guests created at or after `since` (ISO): "new guests since the last snapshot". */
   listGuestsCreatedSince: operation<[since: string], GuestList>({
     resource: 'users',
