@@ -867,6 +867,8 @@ export const RULES: readonly RuleDefinition[] = [
     },
     references: [sesame('procedure-D')],
     sources: ['domains'],
+    // Procedure D adds a custom domain and walks its DNS verification.
+    fixProcedureId: 'domain-and-provisioning',
     evaluate: ({ domains }) => {
       const custom = domains.filter((d) => !d.id.toLowerCase().endsWith('.onmicrosoft.com'));
       const verified = custom.filter((d) => d.isVerified === true);
