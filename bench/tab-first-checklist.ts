@@ -88,6 +88,11 @@ async function main(): Promise<void> {
       `  later visits (median of ${REPEATS}): stored checklist ${report.laterVisitsMs.storedChecklistMedian} ms, live reading done ${report.laterVisitsMs.liveDoneMedian} ms`,
     );
     console.log(`  → ${resultsFile}`);
+  } catch (e) {
+    const pages = browser.contexts().flatMap((c) => c.pages());
+    for (const p of pages)
+      console.error(`page ${p.url()}:\n${(await p.textContent('body').catch(() => ''))?.slice(0, 1500)}`);
+    throw e;
   } finally {
     await browser.close();
     await stack.stop();

@@ -19,6 +19,8 @@ export interface DescribableAuditEvent {
   readonly procedureTitle?: Localized;
   /** The title of the step the event is about (details.stepId), when known. */
   readonly stepTitle?: Localized;
+  /** Checklist events: the rule's title (details.ruleId). */
+  readonly ruleTitle?: Localized;
 }
 
 /** Formats an ISO time for the reader; the server's CSV writes ISO times as they are. */
@@ -238,7 +240,7 @@ export function describeAuditDetails(
     case 'checklist.exception.renewed':
     case 'checklist.exception.revoked':
     case 'checklist.exception.expired': {
-      const title = d.ruleTitle as Localized | undefined;
+      const title = event.ruleTitle ?? (d.ruleTitle as Localized | undefined);
       if (title && typeof title[locale] === 'string') parts.push(title[locale]);
       if (typeof d.reason === 'string' && d.reason !== '')
         parts.push(say(locale, T.reason, { reason: flattenUntrusted(d.reason, { maxLength: 200 }) }));

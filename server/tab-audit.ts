@@ -4,6 +4,7 @@
  * through core/run-visibility.ts); everything here works inside one tenant's events.
  */
 import { auditActionText, auditResultText, describeAuditDetails } from '../core/audit-text.js';
+import { findRule } from '../core/checklist/rules.js';
 import type { Locale, Localized } from '../core/i18n/locale.js';
 import type { AuditEvent, AuditQuery, Store } from '../core/ports/store.js';
 
@@ -105,9 +106,14 @@ interface ProcedureTitles {
 export type TabAuditEventView = AuditEvent & {
   readonly procedureTitle?: Localized;
   readonly stepTitle?: Localized;
+  /** Checklist events: the title of the rule (details.ruleId). */
+  readonly ruleTitle?: Localized;
 };
 
-/** Adds the procedure's and the step's titles (from details.procedureId / stepId) so the tab can say them. */
+/**
+ * Adds the procedure's and the step's titles (from details.procedureId / stepId), and a checklist rule's (from
+ * details.ruleId), so the tab and the CSV can say them.
+ */
 export function withTitles(
   events: readonly AuditEvent[],
   procedures: readonly ProcedureTitles[],
@@ -118,8 +124,10 @@ export function withTitles(
     const procedure = typeof d.procedureId === 'string' ? byId.get(d.procedureId) : undefined;
     const stepId = typeof d.stepId === 'string' ? d.stepId : typeof d.to === 'string' ? d.to : undefined;
     const step = procedure?.steps.find((s) => s.id === stepId);
+    const rule = typeof d.ruleId === 'string' ? findRule(d.ruleId) : undefined;
     return {
       ...e,
+      ...(rule ? { ruleTitle: rule.title } : {}),
       ...(procedure ? { procedureTitle: procedure.title } : {}),
       ...(step ? { stepTitle: step.title } : {}),
     };

@@ -95,6 +95,7 @@ export interface TabAuditEvent {
   readonly details?: string | Readonly<Record<string, unknown>> | null;
   readonly procedureTitle?: Localized;
   readonly stepTitle?: Localized;
+  readonly ruleTitle?: Localized;
 }
 
 /** Filters of the audit log (server/tab-audit.ts); an absent field does not filter. */

@@ -169,9 +169,17 @@ describe('npm start: the checklist tab (Chromium)', () => {
         await chat.getByRole('link', { name: 'Se connecter' }).last().waitFor({ timeout: STEP });
         await chat.close();
 
-        // The audit log holds the exception; its CSV export says so in French.
+        // The procedures and runs section (screenshot).
+        await tab.getByRole('tab', { name: 'Procédures' }).click();
+        await tab.getByRole('heading', { name: 'Procédures en cours et passées' }).waitFor({ timeout: STEP });
+        await shot(tab, 'procedures-light');
+
+        // The audit log holds the exception, in words with its rule; its CSV export says so in French.
         await tab.getByRole('tab', { name: 'Journal d’audit' }).click();
-        await tab.getByRole('cell', { name: 'Exception acceptée' }).first().waitFor({ timeout: STEP });
+        const accepted = tab.getByRole('row').filter({ hasText: 'Exception acceptée' }).first();
+        await accepted.waitFor({ timeout: STEP });
+        await expect(accepted.textContent()).resolves.toContain('Qui peut inviter des invités');
+        await shot(tab, 'audit-light');
         const [download] = await Promise.all([
           tab.waitForEvent('download', { timeout: STEP }),
           tab.getByRole('button', { name: 'Exporter en CSV' }).click(),
@@ -182,7 +190,9 @@ describe('npm start: the checklist tab (Chromium)', () => {
           '\uFEFFDate (UTC),Qui,Procédure,Action,Résultat,Détails,Code de l’action,Exécution,Identifiants de requête Graph',
         );
         expect(csv).toContain('Exception acceptée');
-        expect(csv).toContain('Ouvert le temps de la migration de Cegid Loop.');
+        expect(csv).toContain(
+          'Qui peut inviter des invités · motif : Ouvert le temps de la migration de Cegid Loop.',
+        );
 
         // Dark and high contrast follow the system outside Teams.
         await tab.getByRole('tab', { name: 'Checklist' }).click();
