@@ -3,7 +3,7 @@
  * packages that weigh most. `npx tsx bench/tab-bundle.ts`; writes bench/results/tab-bundle.json.
  */
 import '../scripts/node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,20 @@ function weightByPackage(
     .slice(0, top);
 }
 
+/** The gzip size of each page in the last results written, to say how much this build adds. */
+async function previousGzip(): Promise<Map<string, number>> {
+  try {
+    const last = JSON.parse(await readFile(resultsFile, 'utf8')) as {
+      bundles?: { entry: string; gzipBytes: number }[];
+    };
+    return new Map((last.bundles ?? []).map((b) => [b.entry, b.gzipBytes]));
+  } catch {
+    return new Map();
+  }
+}
+
 async function main(): Promise<void> {
+  const before = await previousGzip();
   const outDir = await mkdtemp(join(tmpdir(), 'sesame-tab-bench-'));
   try {
     const result = await buildTab({ outDir });
@@ -40,6 +53,7 @@ async function main(): Promise<void> {
       bytes: bundle.bytes,
       gzipBytes: bundle.gzipBytes,
       heaviest: weightByPackage(result.metafile, bundle.file),
+      ...(before.has(bundle.entry) ? { gzipBytesBefore: before.get(bundle.entry) } : {}),
     }));
     const report = {
       benchmark: 'tab-bundle',
@@ -54,7 +68,10 @@ async function main(): Promise<void> {
     console.log(`Tab bundle size (minified, ES2020, production React), built in ${result.millis} ms`);
     for (const bundle of bundles) {
       console.log(
-        `  ${`${bundle.entry}.html`.padEnd(12)} ${formatKiB(bundle.bytes).padStart(10)} raw ${formatKiB(bundle.gzipBytes).padStart(10)} gzip`,
+        `  ${`${bundle.entry}.html`.padEnd(12)} ${formatKiB(bundle.bytes).padStart(10)} raw ${formatKiB(bundle.gzipBytes).padStart(10)} gzip` +
+          (bundle.gzipBytesBefore !== undefined
+            ? `  (${bundle.gzipBytes >= bundle.gzipBytesBefore ? '+' : '-'}${formatKiB(Math.abs(bundle.gzipBytes - bundle.gzipBytesBefore))} gzip since the last results)`
+            : ''),
       );
       console.log(
         `  ${''.padEnd(12)} heaviest: ${bundle.heaviest
