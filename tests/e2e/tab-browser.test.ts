@@ -28,7 +28,8 @@ describeWithChromium('tab in Chromium', () => {
   beforeAll(async () => {
     harness = await startTabHarness();
     browser = await launchChromium();
-  });
+    // The harness builds the tab first: long on a loaded machine.
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -11,7 +11,8 @@ describe('tab build', () => {
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'sesame-tab-'));
     result = await buildTab({ outDir });
-  });
+    // A production build of both pages: seconds on a quiet machine, much longer on a loaded one.
+  }, 180_000);
 
   afterAll(async () => {
     await rm(outDir, { recursive: true, force: true });
