@@ -80,9 +80,19 @@ const DATA_SCHEMAS: Record<string, object> = {
   },
   ...Object.fromEntries(
     Object.values(RUN_VERBS)
-      .filter((v) => v !== RUN_VERBS.submit && v !== RUN_VERBS.choose && v !== RUN_VERBS.confirm)
+      .filter(
+        (v) =>
+          v !== RUN_VERBS.submit &&
+          v !== RUN_VERBS.choose &&
+          v !== RUN_VERBS.confirm &&
+          v !== RUN_VERBS.change,
+      )
       .map((v) => [v, runButton(v)]),
   ),
+  // "Change" goes back to the last input step, or (a wait's fix) to the step its signed option names.
+  [RUN_VERBS.change]: runButton(RUN_VERBS.change, {
+    option: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,100}$' },
+  }),
   [RUN_VERBS.choose]: {
     ...runButton(RUN_VERBS.choose, { option: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,100}$' } }),
     required: ['verb', 'runId', 'stepVersion', 'sig', 'option'],

@@ -501,7 +501,8 @@ function toEvent(
       };
     }
     case RUN_VERBS.change:
-      return { type: 'change', stepVersion, actor };
+      // A signed option names the step to go back to (a wait's fix); without one, the last input step.
+      return { type: 'change', stepVersion, actor, ...(payload.option ? { stepId: payload.option } : {}) };
     case RUN_VERBS.cancel:
       return { type: 'cancel', stepVersion, actor };
     case RUN_VERBS.done:

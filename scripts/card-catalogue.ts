@@ -365,7 +365,15 @@ function procedureARuns(): { name: string; run: Run }[] {
 }
 
 /** Procedure D's tenant: its domains, the gallery app, the provisioning job, answered as Graph would. */
-function provisioningTenant(initial: { verifyElsewhere?: boolean; jobCode?: 'Active' | 'Quarantine' } = {}) {
+const D_GROUP = '4c0d6e53-bf70-41c2-98e9-3f4a5b6c7d83';
+
+function provisioningTenant(
+  initial: {
+    verifyElsewhere?: boolean;
+    jobCode?: 'Active' | 'Quarantine';
+    credentialsRefused?: boolean;
+  } = {},
+) {
   const state = { dnsPublished: false, verified: false, jobStarted: false, ...initial };
   let n = 0x0d00;
   const rid = () => requestId(++n);
@@ -506,6 +514,43 @@ function provisioningTenant(initial: { verifyElsewhere?: boolean; jobCode?: 'Act
       case 'startSynchronizationJob':
         state.jobStarted = true;
         return okResult({ requestId: rid() });
+      case 'listMemberUsers':
+        return okResult({
+          requestId: rid(),
+          users: [PEOPLE.alex, PEOPLE.sam].map((p) => ({
+            id: p.id,
+            displayName: p.name,
+            userPrincipalName: p.upn,
+            mail: p.upn,
+          })),
+        });
+      case 'listSecurityGroups':
+        return okResult({
+          requestId: rid(),
+          groups: [
+            {
+              id: D_GROUP,
+              displayName: 'Comptabilité',
+              description: null,
+              securityEnabled: true,
+              mailEnabled: false,
+            },
+          ],
+        });
+      case 'listAppRoleAssignedTo':
+        // Sam was given access in the Entra admin center before.
+        return okResult({
+          requestId: rid(),
+          assignments: [{ id: 'a-sam', appRoleId: 'x', principalId: PEOPLE.sam.id, resourceId: SP }],
+        });
+      case 'assignAppRole':
+        return okResult({ requestId: rid(), id: `assignment-${rid().slice(-4)}` });
+      case 'validateSynchronizationCredentials':
+        return state.credentialsRefused
+          ? fail('Validation of the provided credentials failed: the application rejected the secret token.')
+          : okResult({ requestId: rid() });
+      case 'saveSynchronizationSecrets':
+        return okResult({ requestId: rid() });
       default:
         throw new Error(`the catalogue tenant of procedure D does not answer ${c.op}`);
     }
@@ -548,17 +593,30 @@ function procedureDRuns(): { name: string; run: Run }[] {
       .user('manual-done')
       .choose('logmein');
   add('d-instantiate-confirm', app(7).expect('confirm', 'instantiate'));
-  add('d-portal-credentials', app(8).user('confirm').user('confirm').expect('manual', 'portal-credentials'));
+  const job = (n: number, world = provisioningTenant()) => app(n, world).user('confirm').user('confirm');
+  add('d-assignees', job(8).expect('choice', 'assignees'));
+  const picked = (n: number, world = provisioningTenant()) =>
+    job(n, world).submit({ choice: [D_GROUP, PEOPLE.alex.id, PEOPLE.sam.id].join(',') });
+  add('d-assign-confirm', picked(11).expect('confirm', 'assign'));
+  add('d-tenant-url', picked(12).user('confirm').expect('input', 'tenant-url'));
+  const url = (n: number, world = provisioningTenant()) =>
+    picked(n, world).user('confirm').submit({ tenantUrl: 'https://api.logmein.example/scim/v2' });
+  add('d-credentials', url(13).expect('confirm', 'credentials'));
+  const token = (d: Drive) =>
+    d.send({
+      type: 'confirm',
+      stepVersion: d.run.stepVersion,
+      actor: admin,
+      secrets: { secretToken: 'catalogue-token-0000000000' },
+    });
   add(
-    'd-watch',
-    app(9).user('confirm').user('confirm').user('manual-done').user('confirm').expect('wait', 'watch'),
+    'd-credentials-refused',
+    token(url(14, provisioningTenant({ credentialsRefused: true }))).expect('confirm', 'credentials'),
   );
+  add('d-watch', token(url(9)).user('confirm').expect('wait', 'watch'));
   add(
     'd-quarantine',
-    app(10, provisioningTenant({ jobCode: 'Quarantine' }))
-      .user('confirm')
-      .user('confirm')
-      .user('manual-done')
+    token(url(10, provisioningTenant({ jobCode: 'Quarantine' })))
       .user('confirm')
       .expect('error', 'watch'),
   );

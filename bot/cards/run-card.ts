@@ -407,7 +407,21 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
           body.push(textBlock(tr.data(note), { isSubtle: true, spacing: 'None' }));
         if (result?.links && result.links.length > 0) body.push(linksBlock(result.links, tr, params));
         shownResultStep = pending.stepId ?? undefined;
-        actions.push(button(RUN_VERBS.retry, tr.plain(TXT.retry), { style: 'positive' }));
+        // A way back to what fixes it (new credentials for a job in quarantine), before a plain Retry.
+        if (current?.kind === 'wait' && current.fix)
+          actions.push(
+            button(RUN_VERBS.change, tr.plain(current.fix.label), {
+              option: current.fix.step,
+              style: 'positive',
+            }),
+          );
+        actions.push(
+          button(
+            RUN_VERBS.retry,
+            tr.plain(TXT.retry),
+            current?.kind === 'wait' && current.fix ? {} : { style: 'positive' },
+          ),
+        );
         break;
       }
       const text =

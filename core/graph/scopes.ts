@@ -37,6 +37,13 @@ export function impliedBy(scope: string): readonly string[] {
     'Synchronization.Read.All': ['Synchronization.ReadWrite.All'],
     'Application.Read.All': ['Application.ReadWrite.All'],
     'LicenseAssignment.Read.All': ['LicenseAssignment.ReadWrite.All'],
+    // "Read directory data" covers groups' basic properties (D lists security groups to assign).
+    'Group.ReadBasic.All': [
+      'Group.Read.All',
+      'Group.ReadWrite.All',
+      'Directory.Read.All',
+      'Directory.ReadWrite.All',
+    ],
   };
   return supersets[scope] ?? [];
 }

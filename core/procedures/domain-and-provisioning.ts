@@ -15,7 +15,15 @@ import { graphNeeds } from '../graph/scopes.js';
 import { describeError } from '../i18n/describe-error.js';
 import type { SynchronizationJob } from '../ports/tenant-graph.js';
 import type { LocalizedText } from './text.js';
-import { defineAction, defineCheck, defineWait, graphCall } from './typed-logic.js';
+import {
+  defineAction,
+  defineBatch,
+  defineCheck,
+  defineChoiceSource,
+  defineWait,
+  graphCall,
+} from './typed-logic.js';
+import { secretRef } from './secret-refs.js';
 import type {
   CheckOutcome,
   Link,
@@ -84,7 +92,7 @@ const RETRY_SP = {
 
 export const domainAndProvisioning: Procedure = {
   id: 'domain-and-provisioning',
-  version: 1,
+  version: 2,
   title: L(
     'Domaine vérifié et provisionnement automatique (GoTo / LogMeIn)',
     'Verified domain and automatic provisioning (GoTo / LogMeIn)',
@@ -384,27 +392,114 @@ export const domainAndProvisioning: Procedure = {
       retry: RETRY_SP,
     },
     {
-      id: 'portal-credentials',
-      kind: 'manual',
-      title: L('Identifiants et attributions', 'Credentials and assignments'),
-      instructions: L(
-        'Dans le centre d’administration Microsoft Entra, ouvrez Applications d’entreprise > {appName} :\n\n' +
-          '1. « Utilisateurs et groupes » : ajoutez les utilisateurs et groupes à provisionner (commencez par ' +
-          'quelques-uns).\n\n' +
-          '2. « Approvisionnement » > « Informations d’identification de l’administrateur » : collez l’URL du ' +
-          'locataire et le jeton secret donnés par LogMeIn, cliquez sur « Tester la connexion », puis sur ' +
-          '« Enregistrer ». Le jeton est un secret : ne le collez nulle part ailleurs (ni dans ce chat).\n\n' +
-          'Cliquez ensuite sur « C’est fait » : Sesame démarre le provisionnement et le surveille.',
-        'In the Microsoft Entra admin center, open Enterprise applications > {appName}:\n\n' +
-          '1. "Users and groups": add the users and groups to provision (start with a few).\n\n' +
-          '2. "Provisioning" > "Admin credentials": paste the tenant URL and the secret token LogMeIn gives, click ' +
-          '"Test connection", then "Save". The token is a secret: paste it nowhere else (not in this chat).\n\n' +
-          'Then click "Done": Sesame starts provisioning and watches it.',
+      id: 'assignees',
+      kind: 'choice',
+      title: L('Utilisateurs et groupes', 'Users and groups'),
+      body: L(
+        'Seuls les utilisateurs et groupes attribués à {appName} sont provisionnés chez LogMeIn (pour un groupe : ' +
+          'ses membres). Commencez par quelques-uns ; vous pourrez en ajouter ensuite.',
+        'Only the users and groups assigned to {appName} are provisioned to LogMeIn (for a group: its members). ' +
+          'Start with a few; you can add more later.',
       ),
-      links: [LINKS.enterpriseApps, LINKS.tutorial],
-      doneLabel: L('C’est fait', 'Done'),
+      options: [],
+      fromTenant: {
+        source: 'assignees',
+        fact: 'assigneeIds',
+        next: 'assign',
+        label: L('Utilisateurs et groupes à provisionner', 'Users and groups to provision'),
+        none: L(
+          'Votre locataire n’a ni utilisateur membre actif ni groupe de sécurité à attribuer à l’application.',
+          'Your tenant has no enabled member user and no security group to assign to the app.',
+        ),
+        multiple: true,
+      },
+      ...graphNeeds('listMemberUsers', 'listSecurityGroups'),
+      roles: [],
+    },
+    {
+      id: 'assign',
+      kind: 'batch',
+      logic: 'assignments',
+      title: L('Attributions', 'Assignments'),
+      body: L(
+        'Sesame lit qui a déjà accès à {appName} et n’attribue que les autres.',
+        'Sesame reads who already has access to {appName} and assigns only the others.',
+      ),
+      confirm: L(
+        'Attribuer {appName} à {count} utilisateur(s) ou groupe(s) ?',
+        'Assign {appName} to {count} user(s) or group(s)?',
+      ),
+      confirmLabel: L('Attribuer', 'Assign'),
+      ...graphNeeds('listAppRoleAssignedTo', 'assignAppRole'),
+      roles: APP_ROLES,
+    },
+    {
+      id: 'tenant-url',
+      kind: 'input',
+      title: L('Identifiants de l’administrateur', 'Admin credentials'),
+      body: L(
+        'Dans le Centre d’administration LogMeIn, le provisionnement donne une URL du locataire et un jeton secret. ' +
+          'Collez ici l’URL ; le jeton vous sera demandé à l’étape suivante, dans un champ masqué.',
+        'In the LogMeIn Admin Center, provisioning gives a tenant URL and a secret token. Paste the URL here; the ' +
+          'token is asked for at the next step, in a masked field.',
+      ),
+      fields: [
+        {
+          id: 'tenantUrl',
+          type: 'text',
+          label: L('URL du locataire', 'Tenant URL'),
+          placeholder: L('https://…', 'https://…'),
+          rules: [
+            { kind: 'required' },
+            { kind: 'maxLength', max: 500 },
+            {
+              kind: 'pattern',
+              pattern: '^https://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:/[^\\s]*)?$',
+              message: L(
+                'Indiquez l’adresse complète donnée par LogMeIn, en https:// (par exemple https://api.example.com/scim).',
+                'Give the full address LogMeIn gives, with https:// (e.g. https://api.example.com/scim).',
+              ),
+            },
+          ],
+        },
+      ],
+      submitLabel: L('Continuer', 'Continue'),
       scopes: [],
       roles: [],
+    },
+    {
+      id: 'credentials',
+      kind: 'action',
+      logic: 'credentials',
+      title: L('Test et enregistrement des identifiants', 'Testing and saving the credentials'),
+      body: L(
+        'Sesame demande à Microsoft Entra de tester la connexion à {appName} avec ces identifiants, et ne les ' +
+          'enregistre que s’ils sont acceptés.',
+        'Sesame asks Microsoft Entra to test the connection to {appName} with these credentials, and saves them only ' +
+          'if they are accepted.',
+      ),
+      confirm: L(
+        'Tester puis enregistrer les identifiants de {appName} (URL {tenantUrl}) ?',
+        'Test then save {appName}’s credentials (URL {tenantUrl})?',
+      ),
+      confirmLabel: L('Tester et enregistrer', 'Test and save'),
+      secretFields: [
+        {
+          id: 'secretToken',
+          label: L('Jeton secret', 'Secret token'),
+          help: L(
+            'Le jeton donné par LogMeIn avec l’URL du locataire. Collez-le ici seulement, jamais dans le chat.',
+            'The token LogMeIn gives with the tenant URL. Paste it here only, never in the chat.',
+          ),
+          rules: [{ kind: 'maxLength', max: 2000 }],
+        },
+      ],
+      ...graphNeeds(
+        'getSynchronizationJob',
+        'validateSynchronizationCredentials',
+        'saveSynchronizationSecrets',
+      ),
+      roles: SYNC_ROLES,
     },
     {
       id: 'start-job',
@@ -456,6 +551,7 @@ export const domainAndProvisioning: Procedure = {
           'Provisioning to {appName} is failing: {jobProblem} Open the procedure to fix it.',
         ),
       },
+      fix: { step: 'tenant-url', label: L('Changer les identifiants', 'Change the credentials') },
       ...graphNeeds('getSynchronizationJob'),
       roles: [],
     },
@@ -906,6 +1002,135 @@ const startJob = defineAction({
   },
 });
 
+// Users and groups assigned to the app: what provisioning sends to the vendor.
+
+/** Tenant options are plain strings (no locale): a group is marked by a sign both languages read. */
+export const GROUP_MARK = '👥';
+
+const assignees = defineChoiceSource({
+  reads: () => ({ users: graphCall('listMemberUsers'), groups: graphCall('listSecurityGroups') }),
+  options(_ctx, { users, groups }) {
+    const what = L('Lecture des utilisateurs et groupes', 'Reading users and groups');
+    if (!users.ok) return { error: graphFailure(what, users) };
+    if (!groups.ok) return { error: graphFailure(what, groups) };
+    const byName = (a: { label: string }, b: { label: string }) => a.label.localeCompare(b.label, 'fr');
+    return {
+      options: [
+        ...groups.data.groups
+          .map((g) => ({ id: g.id, label: `${GROUP_MARK} ${g.displayName ?? g.id}` }))
+          .sort(byName),
+        ...users.data.users
+          .map((u) => ({
+            id: u.id,
+            label: u.userPrincipalName
+              ? `${u.displayName ?? u.userPrincipalName} (${u.userPrincipalName})`
+              : (u.displayName ?? u.id),
+          }))
+          .sort(byName),
+      ],
+    };
+  },
+});
+
+const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+
+const assignments = defineBatch({
+  items(ctx) {
+    const labels = ids(ctx.facts.assigneeIdsLabels);
+    return ids(ctx.facts.assigneeIds).map((key, i) => ({ key, label: labels[i] ?? key }));
+  },
+  probe: (ctx) => ({ assigned: graphCall('listAppRoleAssignedTo', spId(ctx)) }),
+  interpretProbe(ctx, { assigned }) {
+    if (!assigned.ok)
+      return {
+        error: true,
+        summary: graphFailure(
+          L(`Lecture des accès à ${appName(ctx)}`, `Reading who can access ${appName(ctx)}`),
+          assigned,
+        ),
+      };
+    // Any role counts: someone who already has access is provisioned; a second assignment would add nothing.
+    const have = new Set(assigned.data.assignments.map((a) => (a.principalId ?? '').toLowerCase()));
+    return { done: ids(ctx.facts.assigneeIds).filter((id) => have.has(id.toLowerCase())) };
+  },
+  writeItem: (ctx, item) =>
+    graphCall('assignAppRole', {
+      principalId: item.key,
+      resourceId: spId(ctx),
+      appRoleId: str(ctx.facts.appRoleId) || DEFAULT_ACCESS_ROLE,
+    }),
+  interpretItem(ctx, _item, result) {
+    if (result.ok) return { status: 'done', objectId: result.data.id };
+    // Two admins assigning at once: Graph says it exists, which is what was wanted.
+    if (/already exists/i.test(result.error.message)) return { status: 'already' };
+    return {
+      status: 'failed',
+      reason: graphFailure(L(`Attribution de ${appName(ctx)}`, `Assigning ${appName(ctx)}`), result),
+    };
+  },
+});
+
+// The vendor's credentials: the URL typed in a form, the token on the confirm card (a secret: the logic only
+// names it), tested by Microsoft Entra, saved only when accepted.
+
+const tenantUrl = (ctx: StepContext): string => (ctx.inputs.tenantUrl ?? '').trim();
+
+const credentialPairs = (ctx: StepContext) => [
+  { key: 'BaseAddress', value: tenantUrl(ctx) },
+  { key: 'SecretToken', value: secretRef('secretToken') },
+];
+
+const credentials = defineAction({
+  // Graph cannot read saved secrets back: the probe checks the job is there; saving again is harmless.
+  probe: (ctx) => ({ job: graphCall('getSynchronizationJob', spId(ctx), jobId(ctx)) }),
+  interpretProbe: (_ctx, { job }) =>
+    job.ok
+      ? { done: false }
+      : { error: true, summary: graphFailure(L('Lecture de la tâche', 'Reading the job'), job) },
+  validate: (ctx) => ({
+    test: graphCall('validateSynchronizationCredentials', spId(ctx), jobId(ctx), credentialPairs(ctx)),
+  }),
+  interpretValidate(ctx, { test }) {
+    if (test.ok) return { ok: true };
+    const app = appName(ctx);
+    // Microsoft's own sentence, without the request line the adapter puts before it.
+    const said = test.error.message.replace(/^Graph [A-Z]+ \S+ answered \d+[^:]*: /, '');
+    if (test.error.code === 'graph_bad_request')
+      return {
+        ok: false,
+        problem: L(
+          `${app} refuse ces identifiants : le jeton secret est faux, expiré ou révoqué, ou l’URL du locataire ` +
+            `(${tenantUrl(ctx)}) n’est pas la bonne. Copiez de nouveau le jeton depuis le Centre d’administration ` +
+            `LogMeIn (ou créez-en un), collez-le ci-dessous et réessayez ; « Modifier » change l’URL. Réponse de ` +
+            `Microsoft : ${said}`,
+          `${app} refuses these credentials: the secret token is wrong, expired or revoked, or the tenant URL ` +
+            `(${tenantUrl(ctx)}) is not the right one. Copy the token again from the LogMeIn Admin Center (or ` +
+            `create one), paste it below and try again; "Change" edits the URL. Microsoft's answer: ${said}`,
+        ),
+      };
+    return {
+      ok: false,
+      problem: graphFailure(L('Test de la connexion', 'Testing the connection'), test),
+    };
+  },
+  write: (ctx) => graphCall('saveSynchronizationSecrets', spId(ctx), credentialPairs(ctx)),
+  interpretWrite(ctx, result) {
+    if (!result.ok)
+      return {
+        status: 'failed',
+        summary: graphFailure(L('Enregistrement des identifiants', 'Saving the credentials'), result),
+      };
+    return {
+      status: 'done',
+      summary: L(
+        `${appName(ctx)} accepte les identifiants (URL ${tenantUrl(ctx)}) : ils sont enregistrés dans Microsoft Entra. Le jeton n’est conservé nulle part par Sesame.`,
+        `${appName(ctx)} accepts the credentials (URL ${tenantUrl(ctx)}): they are saved in Microsoft Entra. Sesame keeps the token nowhere.`,
+      ),
+      facts: { credentialsSavedAt: new Date(ctx.now).toISOString() },
+    };
+  },
+});
+
 /** A quarantine explained: what happened and what to fix, from the documented reason. */
 export function explainQuarantine(
   reason: string | null,
@@ -919,8 +1144,8 @@ export function explainQuarantine(
           `${app} refuses the saved credentials (tenant URL or secret token): the token may have been revoked or expired, or the URL is wrong.`,
         ),
         fix: L(
-          'Créez un nouveau jeton secret dans le Centre d’administration LogMeIn ; dans Entra, Applications d’entreprise > l’application > Approvisionnement, collez l’URL et le nouveau jeton, « Tester la connexion », « Enregistrer », puis « Redémarrer l’approvisionnement ». Cliquez ensuite sur « Réessayer » ici : Sesame reprend le suivi.',
-          'Create a new secret token in the LogMeIn Admin Center; in Entra, Enterprise applications > the app > Provisioning, paste the URL and the new token, "Test connection", "Save", then "Restart provisioning". Then click "Retry" here: Sesame resumes watching.',
+          'Créez un nouveau jeton secret dans le Centre d’administration LogMeIn, puis cliquez sur « Changer les identifiants » : Sesame teste le nouveau jeton, l’enregistre, redémarre le provisionnement et reprend le suivi.',
+          'Create a new secret token in the LogMeIn Admin Center, then click "Change the credentials": Sesame tests the new token, saves it, restarts provisioning and resumes watching.',
         ),
       };
     case 'EncounteredBaseEscrowThreshold':
@@ -1033,8 +1258,10 @@ const jobSteady = defineWait({
 
 export const domainAndProvisioningLogic: ProcedureLogic = {
   checks: { verifiedDomains, txtRecord, verifyDomain, findTemplate, appReady },
-  actions: { addDomain, instantiate, createJob, startJob },
+  actions: { addDomain, instantiate, createJob, credentials, startJob },
+  batches: { assignments },
   waits: { jobSteady },
+  choices: { assignees },
   textParams(ctx, locale) {
     const problem = locale === 'fr' ? str(ctx.facts.jobProblemFr) : str(ctx.facts.jobProblem);
     return {
@@ -1043,6 +1270,7 @@ export const domainAndProvisioningLogic: ProcedureLogic = {
       txtValue: str(ctx.facts.txtValue) || (locale === 'fr' ? '(enregistrement TXT)' : '(TXT record)'),
       txtTtl: typeof ctx.facts.txtTtl === 'number' ? ctx.facts.txtTtl : 3600,
       jobProblem: problem || (locale === 'fr' ? 'voir la procédure.' : 'see the procedure.'),
+      tenantUrl: tenantUrl(ctx) || '—',
     };
   },
 };

@@ -5,9 +5,16 @@
  */
 import type { CallResult } from '../engine/call-result.js';
 import type { GraphCall, GraphOpName, GraphOpResult, TenantGraph } from '../ports/tenant-graph.js';
+import type { LocalizedText } from './text.js';
 import type {
   ActionLogic,
+  BatchItem,
+  BatchLogic,
+  BatchProbeOutcome,
   Calls,
+  ChoiceSource,
+  ItemOutcome,
+  TenantOption,
   CheckLogic,
   CheckOutcome,
   PollOutcome,
@@ -107,5 +114,42 @@ export function defineAction<
       : {}),
     write: (ctx) => logic.write(ctx) as unknown as GraphCall,
     interpretWrite: (ctx, result) => logic.interpretWrite(ctx, result as CallResult<GraphOpResult<W['op']>>),
+  };
+}
+
+export interface TypedChoiceSource<R extends TypedReads> {
+  reads(ctx: StepContext): R;
+  options(
+    ctx: StepContext,
+    results: ResultsOf<R>,
+  ): { readonly options: readonly TenantOption[] } | { readonly error: LocalizedText };
+}
+
+/** Options read from the tenant (a multi-select of users and groups), the reads' results typed. */
+export function defineChoiceSource<R extends TypedReads>(logic: TypedChoiceSource<R>): ChoiceSource {
+  return {
+    reads: (ctx) => issued(logic.reads(ctx)),
+    options: (ctx, results) => logic.options(ctx, results as unknown as ResultsOf<R>),
+  };
+}
+
+export interface TypedBatch<P extends TypedReads, W extends OpCall> {
+  items(ctx: StepContext): readonly BatchItem[];
+  probe(ctx: StepContext): P;
+  interpretProbe(ctx: StepContext, results: ResultsOf<P>): BatchProbeOutcome;
+  writeItem(ctx: StepContext, item: BatchItem): W;
+  /** One item's write result, typed by the operation `writeItem` names. */
+  interpretItem(ctx: StepContext, item: BatchItem, result: CallResult<GraphOpResult<W['op']>>): ItemOutcome;
+}
+
+/** A batch whose probe and per-item write results arrive typed by the operations they name. */
+export function defineBatch<P extends TypedReads, W extends OpCall>(logic: TypedBatch<P, W>): BatchLogic {
+  return {
+    items: (ctx) => logic.items(ctx),
+    probe: (ctx) => issued(logic.probe(ctx)),
+    interpretProbe: (ctx, results) => logic.interpretProbe(ctx, results as unknown as ResultsOf<P>),
+    writeItem: (ctx, item) => logic.writeItem(ctx, item) as unknown as GraphCall,
+    interpretItem: (ctx, item, result) =>
+      logic.interpretItem(ctx, item, result as CallResult<GraphOpResult<W['op']>>),
   };
 }

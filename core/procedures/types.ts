@@ -197,6 +197,11 @@ export interface WaitStep extends StepBase {
   readonly keepRemindersUntilEnd?: readonly string[];
   /** Sent at once when a poll says what Sesame waits for has failed (not only when time runs out). */
   readonly onFailure?: FailureReminder;
+  /**
+   * When a poll fails the wait (a provisioning job in quarantine for refused credentials), the card offers a way
+   * back to this earlier input step (new credentials), from which the run goes forward again.
+   */
+  readonly fix?: { readonly step: string; readonly label: LocalizedText };
 }
 
 export interface ChoiceOption {
@@ -457,6 +462,12 @@ export function checkProcedureModule(module: ProcedureModule): string[] {
         problems.push(
           `${step.id}: scopes ${step.scopes.join(' ')} are not its operations' (${derived.join(' ')})`,
         );
+    }
+    if (step.kind === 'wait' && step.fix) {
+      const fix = step.fix.step;
+      const index = procedure.steps.findIndex((s) => s.id === fix);
+      if (procedure.steps[index]?.kind !== 'input' || index > procedure.steps.indexOf(step))
+        problems.push(`${step.id}/fix → ${fix} is not an earlier input step`);
     }
     if (step.kind === 'choice' && step.fromTenant) {
       target(`${step.id}/fromTenant`, step.fromTenant.next);

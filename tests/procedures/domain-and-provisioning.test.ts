@@ -124,48 +124,27 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     await expectRealGraph();
   });
 
-  /**
-   * What the admin does in the Entra admin center at the "credentials and assignments" step, through the same
-   * Graph calls the portal makes, with their own token: assign users and groups, save the vendor's credentials,
-   * and (after a fix) restart provisioning.
-   */
-  async function portal(method: string, path: string, body?: unknown): Promise<number> {
+  /** An assignment made earlier in the Entra admin center (the same Graph call the portal makes). */
+  async function assignInPortal(spId: string, principalId: string, appRoleId: string): Promise<void> {
     const admin = createDirectory(stack.sandbox.runtime).findPrincipal(SEED_USERS.globalAdmin.id)!;
     const token = await stack.sandbox.issuer.issueGraphToken(
       admin,
-      ['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'Synchronization.ReadWrite.All'],
+      ['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All'],
       SESAME_CLIENT_ID,
     );
-    const res = await fetch(`${stack.sandbox.graphUrl}${path}`, {
-      method,
+    const res = await fetch(`${stack.sandbox.graphUrl}/servicePrincipals/${spId}/appRoleAssignedTo`, {
+      method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      body: JSON.stringify({ principalId, resourceId: spId, appRoleId }),
     });
-    return res.status;
+    expect(res.status).toBe(201);
   }
   const TENANT_URL = 'https://api.logmein.example/scim/v2';
-  async function portalSetup(run: Run, token: string, assign = true): Promise<void> {
-    const sp = String(run.facts.spId);
-    for (const principalId of assign ? [SEED_USERS.plainUser.id, SEED_GROUPS[1].id] : [])
-      expect(
-        await portal('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, {
-          principalId,
-          resourceId: sp,
-          appRoleId: String(run.facts.appRoleId),
-        }),
-      ).toBe(201);
-    expect(
-      await portal('PUT', `/servicePrincipals/${sp}/synchronization/secrets`, {
-        value: [
-          { key: 'BaseAddress', value: TENANT_URL },
-          { key: 'SecretToken', value: token },
-        ],
-      }),
-    ).toBe(204);
-  }
+  const GROUP = SEED_GROUPS[1];
+  const USER = SEED_USERS.plainUser;
 
-  /** From the start to the provisioning job, LogMeIn, the tenant's verified domain. */
-  async function upToCredentials(party: ConversationParty, words: string): Promise<Card> {
+  /** From the start to the provisioning job, LogMeIn, the tenant's verified domain: the assignees card. */
+  async function upToAssignees(party: ConversationParty, words: string): Promise<Card> {
     let card = await startByText(stack, party, 'globalAdmin', words);
     card = await click(stack, party, card, 'run.choose', { option: 'use' });
     card = await click(stack, party, card, 'run.done');
@@ -173,6 +152,21 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     card = await click(stack, party, card, 'run.confirm');
     return click(stack, party, card, 'run.confirm');
   }
+
+  /** Picks users and groups, assigns them, types the tenant URL: the card that asks for the token. */
+  async function upToToken(
+    party: ConversationParty,
+    words: string,
+    picked = [USER.id, GROUP.id],
+  ): Promise<Card> {
+    let card = await upToAssignees(party, words);
+    card = await click(stack, party, card, 'run.submit', { inputs: { choice: picked.join(',') } });
+    card = await click(stack, party, card, 'run.confirm');
+    return click(stack, party, card, 'run.submit', { inputs: { tenantUrl: TENANT_URL } });
+  }
+
+  const typeToken = (party: ConversationParty, card: Card, token: string) =>
+    click(stack, party, card, 'run.confirm', { inputs: { 'secret:secretToken': token } });
 
   /** Lets the sandbox's provisioning cycle end and Sesame's next poll of the job run. */
   async function nextPoll(card: Card): Promise<Run> {
@@ -184,18 +178,56 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     return runOf(card);
   }
 
-  it('starts provisioning and watches the first cycle until it is steady', async () => {
+  const savedSecrets = (spId: string) => stack.sandbox.state.synchronization.get(spId)?.secrets ?? [];
+
+  it('assigns the users and groups picked, tests and saves the credentials, starts provisioning and watches it until steady', async () => {
     const party = stack.party('globalAdmin');
-    let card = await upToCredentials(party, 'GoTo');
+    let card = await upToAssignees(party, 'GoTo');
     expectValid(card);
-    expect(text(card)).toContain('Informations d’identification de l’administrateur');
-    expect(text(card)).toContain('ne le collez nulle part ailleurs');
-    await portalSetup(await runOf(card), 'logmein-token-0123456789abcdef');
-    card = await click(stack, party, card, 'run.done');
-    expect(text(card)).toContain('Démarrer le provisionnement vers LogMeIn ?');
+    // Security groups and member users of the tenant, to pick several.
+    const choices = JSON.stringify(card);
+    expect(choices).toContain('"isMultiSelect":true');
+    expect(text(card)).toContain('Utilisateurs et groupes à provisionner');
+    for (const name of [GROUP.displayName, `${USER.displayName} (${USER.userPrincipalName})`])
+      expect(choices).toContain(name);
+    // Something that was not offered is refused.
+    card = await click(stack, party, card, 'run.submit', { inputs: { choice: `${USER.id},not-offered` } });
+    expect((await runOf(card)).currentStepId).toBe('assignees');
+    card = await click(stack, party, card, 'run.submit', { inputs: { choice: `${USER.id},${GROUP.id}` } });
+    expectValid(card);
+    expect(text(card)).toContain('Attribuer LogMeIn à 2 utilisateur(s) ou groupe(s) ?');
     card = await click(stack, party, card, 'run.confirm');
     expectValid(card);
     let run = await runOf(card);
+    expect(run.stepResults.assign?.items?.map((i) => i.status)).toEqual(['done', 'done']);
+    const sp = String(run.facts.spId);
+    const assigned = stack.sandbox.state.appRoleAssignments.filter((a) => a.resourceId === sp);
+    expect(assigned.map((a) => a.principalId).sort()).toEqual([USER.id, GROUP.id].sort());
+    expect(assigned.every((a) => a.appRoleId === run.facts.appRoleId)).toBe(true);
+
+    // The tenant URL: an address that is not https is refused with the reason.
+    expect(text(card)).toContain('URL du locataire');
+    card = await click(stack, party, card, 'run.submit', {
+      inputs: { tenantUrl: 'http://api.logmein.example' },
+    });
+    expect((await runOf(card)).currentStepId).toBe('tenant-url');
+    expect(text(card)).toContain('en https://');
+    card = await click(stack, party, card, 'run.submit', { inputs: { tenantUrl: TENANT_URL } });
+    expectValid(card);
+    expect(text(card)).toContain(`Tester puis enregistrer les identifiants de LogMeIn (URL ${TENANT_URL}) ?`);
+    expect(JSON.stringify(card)).toContain('"style":"Password"');
+    const token = 'logmein-token-0123456789abcdef';
+    card = await typeToken(party, card, token);
+    expectValid(card);
+    expect(text(card)).toContain('LogMeIn accepte les identifiants');
+    expect(savedSecrets(sp)).toEqual([
+      { key: 'BaseAddress', value: TENANT_URL },
+      { key: 'SecretToken', value: token },
+    ]);
+    expect(text(card)).toContain('Démarrer le provisionnement vers LogMeIn ?');
+    card = await click(stack, party, card, 'run.confirm');
+    expectValid(card);
+    run = await runOf(card);
     expect(run.currentStepId).toBe('watch');
     expect(run.stepResults.watch?.summary?.fr).toContain('Premier cycle en cours');
     run = await nextPoll(card);
@@ -206,34 +238,86 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     expect(text(card)).toContain('e-mail de bienvenue');
     card = await click(stack, party, card, 'run.done');
     expect((await runOf(card)).status).toBe('done');
+    const w = await writes();
+    expect(w.slice(2)).toEqual([
+      `POST /servicePrincipals/${sp}/appRoleAssignedTo 201`,
+      `POST /servicePrincipals/${sp}/appRoleAssignedTo 201`,
+      `POST /servicePrincipals/${sp}/synchronization/jobs/${String(run.facts.jobId)}/validateCredentials 204`,
+      `PUT /servicePrincipals/${sp}/synchronization/secrets 204`,
+      `POST /servicePrincipals/${sp}/synchronization/jobs/${String(run.facts.jobId)}/start 204`,
+    ]);
     await expectRealGraph();
   });
 
-  it('explains credentials the vendor refuses (quarantine at the first cycle) and reminds the admin', async () => {
+  it('assigns several at once when one already has access: only the missing ones are written, each shown on the card', async () => {
     const party = stack.party('globalAdmin', undefined, 'en-US');
-    let card = await upToCredentials(party, 'automatic provisioning');
-    await portalSetup(await runOf(card), 'invalid-token-typed-wrong');
-    card = await click(stack, party, card, 'run.done');
-    card = await click(stack, party, card, 'run.confirm');
-    const run = await nextPoll(card);
-    expect(run.pending?.kind).toBe('error');
-    expect(run.stepResults.watch?.status).toBe('failed');
-    card = await refreshed(party, card);
+    let card = await upToAssignees(party, 'automatic provisioning');
+    let run = await runOf(card);
+    const sp = String(run.facts.spId);
+    await assignInPortal(sp, USER.id, String(run.facts.appRoleId));
+    const other = SEED_USERS.applicationAdmin;
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`, { method: 'DELETE' });
+    card = await click(stack, party, card, 'run.submit', {
+      inputs: { choice: [USER.id, GROUP.id, other.id].join(',') },
+    });
     expectValid(card);
-    expect(text(card)).toContain('LogMeIn refuses the saved credentials (tenant URL or secret token)');
-    expect(text(card)).toContain('Create a new secret token in the LogMeIn Admin Center');
-    await stack.sesame.timers.dispatchDue();
-    const sent = cardsIn(await stack.sent(party.conversationId))
-      .map((c) => text(c))
-      .join(' ');
-    expect(sent).toContain('Provisioning to LogMeIn is failing: LogMeIn refuses the saved credentials');
+    expect(text(card)).toContain('Assign LogMeIn to 2 user(s) or group(s)?');
+    card = await click(stack, party, card, 'run.confirm');
+    expectValid(card);
+    run = await runOf(card);
+    const items = run.stepResults.assign?.items ?? [];
+    expect(Object.fromEntries(items.map((i) => [i.key, i.status]))).toEqual({
+      [USER.id]: 'already',
+      [GROUP.id]: 'done',
+      [other.id]: 'done',
+    });
+    expect(await writes()).toEqual([
+      `POST /servicePrincipals/${sp}/appRoleAssignedTo 201`,
+      `POST /servicePrincipals/${sp}/appRoleAssignedTo 201`,
+    ]);
+    expect(stack.sandbox.state.appRoleAssignments.filter((a) => a.resourceId === sp)).toHaveLength(3);
+    // The card lists each of them with what happened to it.
+    const assignCard = text(await refreshed(party, card));
+    expect(assignCard).toContain('2 done, 1 already done (of 3)');
+    for (const label of [GROUP.displayName, other.displayName, USER.displayName])
+      expect(assignCard).toContain(label);
+    await expectRealGraph();
   });
 
-  it('sees a job go into quarantine when the vendor revokes the token, and back to steady once fixed', async () => {
+  it('refuses credentials the vendor does not accept: the token card again with the reason, never the value, nothing saved', async () => {
+    const party = stack.party('globalAdmin', undefined, 'en-US');
+    let card = await upToToken(party, 'LogMeIn provisioning');
+    const run = await runOf(card);
+    const refused = 'invalid-token-typed-wrong-0042';
+    card = await typeToken(party, card, refused);
+    expectValid(card);
+    expect((await runOf(card)).currentStepId).toBe('credentials');
+    expect(text(card)).toContain('LogMeIn refuses these credentials');
+    expect(text(card)).toContain("Microsoft's answer: Validation of the provided credentials failed");
+    expect(JSON.stringify(card)).toContain('"style":"Password"');
+    expect(JSON.stringify(card)).not.toContain(refused);
+    expect(savedSecrets(String(run.facts.spId))).toEqual([]);
+    // A token too short for the engine's rule is refused before Microsoft is asked.
+    card = await typeToken(party, card, 'short');
+    expect((await runOf(card)).currentStepId).toBe('credentials');
+    // "Change" goes back to the URL, kept as typed.
+    card = await click(stack, party, card, 'run.change');
+    expect((await runOf(card)).currentStepId).toBe('tenant-url');
+    expect(JSON.stringify(card)).toContain(TENANT_URL);
+    card = await click(stack, party, card, 'run.submit', { inputs: { tenantUrl: TENANT_URL } });
+    card = await typeToken(party, card, 'logmein-token-0123456789abcdef');
+    expect(text(card)).toContain('LogMeIn accepts the credentials');
+    expect((await writes()).filter((w) => /validateCredentials|secrets/.test(w))).toEqual([
+      `POST /servicePrincipals/${String(run.facts.spId)}/synchronization/jobs/${String(run.facts.jobId)}/validateCredentials 400`,
+      `POST /servicePrincipals/${String(run.facts.spId)}/synchronization/jobs/${String(run.facts.jobId)}/validateCredentials 204`,
+      `PUT /servicePrincipals/${String(run.facts.spId)}/synchronization/secrets 204`,
+    ]);
+  });
+
+  it('sees a job go into quarantine when the vendor revokes the token, reminds the admin, and is fixed from the card with a new token', async () => {
     const party = stack.party('globalAdmin');
-    let card = await upToCredentials(party, 'provisionnement automatique LogMeIn');
-    await portalSetup(await runOf(card), 'logmein-token-0123456789abcdef');
-    card = await click(stack, party, card, 'run.done');
+    let card = await upToToken(party, 'provisionnement automatique LogMeIn');
+    card = await typeToken(party, card, 'logmein-token-0123456789abcdef');
     card = await click(stack, party, card, 'run.confirm');
     let run = await runOf(card);
     const sp = String(run.facts.spId);
@@ -246,20 +330,42 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     expect(revoked.status).toBe(204);
     run = await nextPoll(card);
     expect(run.pending?.kind).toBe('error');
+    expect(run.stepResults.watch?.status).toBe('failed');
     card = await refreshed(party, card);
-    expect(text(card)).toContain('refuse les identifiants enregistrés');
-    expect(text(card)).toContain('Redémarrer l’approvisionnement');
-    // The fix, in the portal: a new token, saved, and provisioning restarted; then "Retry" here.
-    await portalSetup(run, 'logmein-token-fedcba9876543210', false);
-    expect(
-      await portal('POST', `/servicePrincipals/${sp}/synchronization/jobs/${encodeURIComponent(job)}/start`),
-    ).toBe(204);
-    clock.advance(CYCLE_MS + 1000);
-    card = await click(stack, party, card, 'run.retry');
     expectValid(card);
+    expect(text(card)).toContain('refuse les identifiants enregistrés');
+    expect(text(card)).toContain('cliquez sur « Changer les identifiants »');
+    await stack.sesame.timers.dispatchDue();
+    const sent = cardsIn(await stack.sent(party.conversationId))
+      .map((c) => text(c))
+      .join(' ');
+    expect(sent).toContain('Le provisionnement vers LogMeIn est en échec : LogMeIn refuse les identifiants');
+    // The fix, from the card: back to the credentials, a new token tested and saved, provisioning restarted.
+    expect(actionsOf(card).map((a) => `${String(a.title)}:${String(a.verb)}`)).toEqual([
+      'Changer les identifiants:run.change',
+      'Réessayer:run.retry',
+      'Annuler:run.cancel',
+    ]);
+    card = await click(stack, party, card, 'run.change', { option: 'tenant-url' });
+    expectValid(card);
+    expect((await runOf(card)).currentStepId).toBe('tenant-url');
+    card = await click(stack, party, card, 'run.submit', { inputs: { tenantUrl: TENANT_URL } });
+    // The revoked token is refused by the test, before anything is saved.
+    card = await typeToken(party, card, 'logmein-token-0123456789abcdef');
+    expect(text(card)).toContain('LogMeIn refuse ces identifiants');
+    const fresh = 'logmein-token-fedcba9876543210';
+    card = await typeToken(party, card, fresh);
+    expect(savedSecrets(sp)).toContainEqual({ key: 'SecretToken', value: fresh });
+    expect(text(card)).toContain('Démarrer le provisionnement vers LogMeIn ?');
+    card = await click(stack, party, card, 'run.confirm');
     run = await runOf(card);
+    expect(run.currentStepId).toBe('watch');
+    run = await nextPoll(card);
     expect(run.stepResults.watch?.status).toBe('done');
     expect(run.currentStepId).toBe('users-at-vendor');
+    // Nothing was assigned twice on the way back.
+    expect(stack.sandbox.state.appRoleAssignments.filter((a) => a.resourceId === sp)).toHaveLength(2);
+    await expectRealGraph();
   });
 
   it('reuses a gallery app already instantiated and its job: nothing is written twice', async () => {
