@@ -379,9 +379,16 @@ class PostgresStore implements Store {
           `UPDATE ${this.t.reminders} SET lease_owner = $1, lease_until = $2, lease_generation = generation
            WHERE id IN (
              SELECT id FROM ${this.t.reminders}
-             WHERE tenant_id = $5 AND status = 'scheduled' AND due_at <= $3
-               AND (lease_until IS NULL OR lease_until <= $3)
-             ORDER BY due_at, id LIMIT $4
+             WHERE id IN (
+                 -- Round robin over the tenant's runs (see the SQLite store): each run's oldest due one first.
+                 SELECT id FROM (
+                   SELECT id, due_at,
+                       ROW_NUMBER() OVER (PARTITION BY COALESCE(run_id, id) ORDER BY due_at, id) AS turn
+                     FROM ${this.t.reminders}
+                     WHERE tenant_id = $5 AND status = 'scheduled' AND due_at <= $3
+                       AND (lease_until IS NULL OR lease_until <= $3)) due
+                   ORDER BY turn, due_at, id LIMIT $4)
+               AND status = 'scheduled' AND (lease_until IS NULL OR lease_until <= $3)
              FOR UPDATE SKIP LOCKED)
            RETURNING *`,
           [options.owner, until, at, share, held[i]],

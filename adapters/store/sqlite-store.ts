@@ -221,10 +221,15 @@ function prepareStatements(db: Database.Database) {
          WHERE dispatch_leases.owner = excluded.owner OR dispatch_leases.lease_until <= @now
        RETURNING tenant_id`,
     ),
+    // Round robin over the tenant's runs (a run lives in one conversation): each run's oldest due reminder, then
+    // each run's next one… A backlog of one conversation then cannot fill a claim while others wait, and every
+    // conversation's rate-limit window is used at once.
     claimableForTenant: db.prepare(
-      `SELECT id FROM reminders WHERE tenant_id = @tenant AND status = 'scheduled' AND due_at <= @now
-           AND (lease_until IS NULL OR lease_until <= @now)
-         ORDER BY due_at, id LIMIT @limit`,
+      `SELECT id FROM (
+           SELECT id, due_at, ROW_NUMBER() OVER (PARTITION BY COALESCE(run_id, id) ORDER BY due_at, id) AS turn
+             FROM reminders WHERE tenant_id = @tenant AND status = 'scheduled' AND due_at <= @now
+               AND (lease_until IS NULL OR lease_until <= @now))
+         ORDER BY turn, due_at, id LIMIT @limit`,
     ),
     releaseTenantLeases: db.prepare('DELETE FROM dispatch_leases WHERE owner = ?'),
     listReminders: db.prepare(

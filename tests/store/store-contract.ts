@@ -571,6 +571,21 @@ export function describeStoreContract(
         expect(new Set(takenOver.map((r) => r.leaseOwner))).toEqual(new Set(['i2']));
       });
 
+      it('claims a tenant’s backlog run by run in turn (oldest of each first), not one run’s whole backlog', async () => {
+        // run-1 has five due reminders (the oldest), run-2 and run-3 two each.
+        for (let i = 0; i < 5; i++)
+          await store.scheduleReminder(reminder(`r1-${i}`, T0 - 10 * MINUTE + i, { runId: 'run-1' }));
+        for (const run of ['run-2', 'run-3'])
+          for (let i = 0; i < 2; i++)
+            await store.scheduleReminder(reminder(`${run.slice(-1)}-${i}`, T0 - MINUTE + i, { runId: run }));
+        const byTenant = { leaseMs: MINUTE, tenantLeaseMs: MINUTE };
+        const first = await store.claimDueReminders({ owner: 'i1', ...byTenant, limit: 4 });
+        expect(ids(first).sort()).toEqual(['2-0', '3-0', 'r1-0', 'r1-1']);
+        const next = await store.claimDueReminders({ owner: 'i1', ...byTenant, limit: 4 });
+        expect(ids(next).sort()).toEqual(['2-1', '3-1', 'r1-2', 'r1-3']);
+        expect(ids(await store.claimDueReminders({ owner: 'i1', ...byTenant, limit: 4 }))).toEqual(['r1-4']);
+      });
+
       it('lets another owner take a tenant at once after a clean stop gives the dispatch lease up', async () => {
         await store.scheduleReminder(reminder('rem-1', T0));
         await store.scheduleReminder(reminder('rem-2', T0 + MINUTE));
