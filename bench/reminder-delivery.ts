@@ -9,7 +9,8 @@
  * 20 conversations a tenant, the per-tenant 50/s bound dominates, so 10 tenants × 50/s = 500/s; goal ≥ 90 %),
  * duplicates, requests the connector refused for going over a limit, lateness (send − due time) p50/p95, and the
  * CPU time Sesame's process(es) spent per reminder (read from /proc, the sandbox's share not counted).
- * `npx tsx bench/reminder-delivery.ts`; writes bench/results/reminder-delivery.json.
+ * `npx tsx bench/reminder-delivery.ts`; writes bench/results/reminder-delivery.json (with BENCH_DATABASE_URL:
+ * reminder-delivery-postgres.json).
  */
 import '../scripts/node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { randomBytes } from 'node:crypto';
@@ -96,7 +97,10 @@ async function main(): Promise<void> {
     });
     const seedStart = Date.now();
     // Seeded for a due time a little later, so every reminder becomes due at once, with the instances idle.
-    const estimatedSeedMs = 2 * PLAN.tenants * PLAN.conversationsPerTenant * PLAN.remindersPerConversation;
+    // Seeding writes one reminder at a time: ~2 ms each in SQLite, a network round trip or more each in PostgreSQL
+    // (13 ms on a loaded 2-core machine).
+    const estimatedSeedMs =
+      (DATABASE_URL ? 18 : 2) * PLAN.tenants * PLAN.conversationsPerTenant * PLAN.remindersPerConversation;
     const t0 = seedStart + estimatedSeedMs + LEAD_MS;
     const seeded = await seedDueReminders(store, PLAN, `${sandbox.httpUrl}/botframework/connector`, t0);
     const seedMs = Date.now() - seedStart;
@@ -199,7 +203,8 @@ async function main(): Promise<void> {
         `${(result.latenessMs.p50 / 1000).toFixed(1)} s, p95 ${(result.latenessMs.p95 / 1000).toFixed(1)} s; ` +
         `Sesame CPU ${result.sesameCpuMsPerReminder} ms per reminder; load average at start ${loadAtStart}`,
     );
-    console.log(`written to ${await writeResult('reminder-delivery', result)}`);
+    const name = DATABASE_URL ? 'reminder-delivery-postgres' : 'reminder-delivery';
+    console.log(`written to ${await writeResult(name, result)}`);
   } finally {
     await Promise.all(processes.map((p) => p.stop().catch(() => undefined)));
     await store?.close();

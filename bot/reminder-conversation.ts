@@ -252,14 +252,21 @@ export function createReminderConversation(options: ReminderConversationOptions)
 
     /** Records that a reminder card was posted (its activity id, for updates later). */
     async posted(run: Run, reminderId: string, activityId: string): Promise<void> {
-      await saveCardRecord(run.tenantId, {
+      const record: ReminderCardRecord = {
         reminderId,
         runId: run.id,
         conversationId: run.conversationId,
         activityId,
         state: { kind: 'open' },
         people: [],
-      });
+      };
+      // A new card has no record yet: one write (a record already there, e.g. re-sent after a crash: merge).
+      try {
+        await store.create('setting', run.tenantId, cardRecordId(reminderId), record);
+      } catch (e) {
+        if (!(e instanceof StoreConflictError)) throw e;
+        await saveCardRecord(run.tenantId, record);
+      }
     },
 
     summary(run: Run): string {
