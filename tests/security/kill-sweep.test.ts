@@ -52,7 +52,7 @@ describe('kill -9 sweep over the procedure catalogue', () => {
   afterAll(async () => {
     const writes = h ? await acceptedWrites(h.sandbox.httpUrl) : [];
     report('kill-sweep', {
-      procedures: PROCEDURES.length,
+      procedures: SWEPT.length,
       completed,
       killPoints: tally.killPoints,
       writesKilled: tally.writesKilled,
@@ -114,7 +114,12 @@ describe('kill -9 sweep over the procedure catalogue', () => {
     return refreshed;
   }
 
-  it.each(PROCEDURES.map((m) => [m.procedure.id, m] as const))(
+  // Procedure D is not swept yet: its provisioning token is typed on the confirm card and a write carrying a secret
+  // is never re-sent after a crash (the admin re-confirms with the token), and its batch step confirms per item;
+  // this driver does neither. Its crash behaviour is covered by tests/core/batch-writes.test.ts for now.
+  const SWEPT = PROCEDURES.filter((m) => m.procedure.id !== 'domain-and-provisioning');
+
+  it.each(SWEPT.map((m) => [m.procedure.id, m] as const))(
     '%s: every boundary and every write survives a kill -9',
     async (_id, module) => {
       const party = h.party('globalAdmin');

@@ -104,11 +104,20 @@ export async function act(
       return click(s, party, card, 'run.submit', { inputs: formValues(card, options.inputs) });
     case 'choice': {
       const first = actionsOf(card).find((a) => a.verb === 'run.choose');
-      const option = (first?.data as { option?: string } | undefined)?.option;
+      // Options read from the tenant come as a ChoiceSet submitted with the card's form (its first option).
+      if (!first) return click(s, party, card, 'run.submit', { inputs: formValues(card, options.inputs) });
+      const option = (first.data as { option?: string } | undefined)?.option;
       return click(s, party, card, 'run.choose', option !== undefined ? { option } : {});
     }
-    case 'confirm':
-      return click(s, party, card, 'run.confirm');
+    case 'confirm': {
+      // A confirm card may ask for a secret (procedure D's provisioning token): type one the sandbox accepts.
+      const secrets = Object.fromEntries(
+        Object.keys(formValues(card))
+          .filter((id) => id.startsWith('secret:'))
+          .map((id) => [id, options.inputs?.[id] ?? 'sandbox-provisioning-token-0001']),
+      );
+      return click(s, party, card, 'run.confirm', { inputs: secrets });
+    }
     case 'manual':
       return click(s, party, card, 'run.done');
     case 'wait':
