@@ -51,7 +51,9 @@ describe('a 429/503 storm during full runs', () => {
       let engineRetries = 0;
       // Each run of procedure A invites its own vendor address, so each write is expected once per run.
       const expected = new Map<string, number>();
-      for (const module of PROCEDURES) {
+      // Procedure D is not driven here yet (its provisioning token is typed on a confirm card, its batch confirms
+      // per item, its domain waits on DNS published from the console): see tests/security/kill-sweep.test.ts.
+      for (const module of PROCEDURES.filter((m) => m.procedure.id !== 'domain-and-provisioning')) {
         for (let i = 0; i < RUNS_PER_PROCEDURE; i++) {
           runs += 1;
           const party = stack.party('globalAdmin');
