@@ -5,6 +5,7 @@
  */
 import { directoryRoleName } from '../core/directory-roles.js';
 import type { Localized } from '../core/i18n/locale.js';
+import type { TabRunWaitingFor } from '../core/run-waiting-for.js';
 
 interface StepInfo {
   readonly id: string;
@@ -32,43 +33,7 @@ export interface RunStateRecord {
   readonly outcome?: { readonly reason?: Localized };
 }
 
-/** What a run open in the chat waits for (the tab's "waiting for what, until when"). */
-export type TabRunWaitingFor =
-  | {
-      readonly kind: 'rights';
-      /** null: the rights check before the first step found nothing this admin can do. */
-      readonly stepTitle: Localized | null;
-      readonly missingRoles: readonly Localized[];
-      readonly missingScopes: readonly string[];
-    }
-  | {
-      readonly kind: 'deadline';
-      readonly stepTitle: Localized | null;
-      /** When the wait is over. */
-      readonly until: string;
-      /** When Sesame checks again by itself (absent once its automatic checks stopped). */
-      readonly nextCheckAt?: string;
-    }
-  | {
-      readonly kind: 'admin';
-      readonly stepTitle: Localized | null;
-      /** What the admin is asked in the chat. */
-      readonly ask: 'confirm' | 'input' | 'choice' | 'manual' | 'secret';
-    }
-  | {
-      readonly kind: 'retry';
-      readonly stepTitle: Localized | null;
-      readonly at: string;
-      readonly reason?: Localized;
-      readonly code?: string;
-    }
-  | {
-      readonly kind: 'error';
-      readonly stepTitle: Localized | null;
-      readonly reason?: Localized;
-      readonly code?: string;
-    }
-  | { readonly kind: 'graph'; readonly stepTitle: Localized | null };
+export type { TabRunWaitingFor } from '../core/run-waiting-for.js';
 
 export interface TabRunState {
   readonly waitingFor?: TabRunWaitingFor;

@@ -9,6 +9,7 @@ import type {
   RenewExceptionRequest,
   RevokeExceptionRequest,
 } from '../../core/checklist/api-types.js';
+import type { TabRunWaitingFor } from '../../core/run-waiting-for.js';
 import type { Localized } from './i18n.js';
 
 /** Shapes of Sesame's `/api/tab/*` routes (server/http-app.ts). */
@@ -29,39 +30,8 @@ export interface TabProcedure {
 
 export type RunStatus = 'active' | 'waiting' | 'done' | 'failed' | 'cancelled';
 
-/** What an open run waits for (server/tab-run-view.ts). Step titles are null before the first step. */
-export type TabRunWaitingFor =
-  | {
-      readonly kind: 'rights';
-      readonly stepTitle: Localized | null;
-      readonly missingRoles: readonly Localized[];
-      readonly missingScopes: readonly string[];
-    }
-  | {
-      readonly kind: 'deadline';
-      readonly stepTitle: Localized | null;
-      readonly until: string;
-      readonly nextCheckAt?: string;
-    }
-  | {
-      readonly kind: 'admin';
-      readonly stepTitle: Localized | null;
-      readonly ask: 'confirm' | 'input' | 'choice' | 'manual' | 'secret';
-    }
-  | {
-      readonly kind: 'retry';
-      readonly stepTitle: Localized | null;
-      readonly at: string;
-      readonly reason?: Localized;
-      readonly code?: string;
-    }
-  | {
-      readonly kind: 'error';
-      readonly stepTitle: Localized | null;
-      readonly reason?: Localized;
-      readonly code?: string;
-    }
-  | { readonly kind: 'graph'; readonly stepTitle: Localized | null };
+/** What an open run waits for: one type shared with the server (core/run-waiting-for.ts). */
+export type { TabRunWaitingFor } from '../../core/run-waiting-for.js';
 
 export interface TabRun {
   readonly id: string;
