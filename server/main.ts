@@ -47,8 +47,7 @@ import { correlateActivity } from './correlation.js';
 import { createLogger, type LogSink } from './logger.js';
 import { createTabApi } from './tab-api.js';
 import { startTelemetry } from './telemetry.js';
-import { holdTurnSecrets, maskingLiveSecrets } from './turn-secrets.js';
-import { SecretRegistry } from '../core/engine/secrets.js';
+import { createLiveSecrets, holdTurnSecrets, maskingLiveSecrets } from './turn-secrets.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
 
 export interface SesameDependencies {
@@ -106,7 +105,7 @@ export async function startSesame(
   const listProcedures = () => procedures.map((m) => procedureListing(m.procedure));
   // The secrets of every turn in progress (generated passwords, tokens typed on a card): the store refuses them
   // and every log line masks them, whoever writes it (the Teams SDK gets this logger too).
-  const liveSecrets = new SecretRegistry();
+  const liveSecrets = createLiveSecrets();
   const logger = maskingLiveSecrets(
     deps.logger ??
       createLogger(config.logLevel, {

@@ -1,8 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ILogger } from '@microsoft/teams.common';
 import type { MiddlewareHandler } from 'hono';
 import { SECRET_FIELD_MIN_LENGTH } from '../core/engine/steps/action.js';
-import type { SecretRegistry } from '../core/engine/secrets.js';
+import { SecretRegistry } from '../core/engine/secrets.js';
 import { SECRET_INPUT_PREFIX } from '../bot/cards/run-card.js';
+
+/**
+ * The process's live secrets, each turn told apart by node's AsyncLocalStorage: a turn's secrets are forgotten when
+ * that turn ends, whatever other turns are still in progress.
+ */
+export function createLiveSecrets(): SecretRegistry {
+  return new SecretRegistry(new AsyncLocalStorage<Set<string>>());
+}
 
 /** Bodies larger than this are left to the messaging endpoint, which refuses them unread. */
 const MAX_PEEK_BYTES = 256 * 1024;

@@ -8,10 +8,14 @@
  * The composition root opens one per HTTP request of the messaging endpoint, so a secret stays masked until
  * the card showing it has gone out and the Teams SDK has logged it; a turn opened inside another joins it.
  * One registry per process: every log line is checked against the secrets of every turn in progress.
+ *
+ * Which turn a secret belongs to is told by a TurnContext port (AsyncLocalStorage, injected by server/). Without
+ * one, turns that overlap share their secrets: they stay live until the last turn in progress ends, so a secret
+ * is masked and refused for longer, never for less.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { SesameError } from '../errors.js';
 import type { Store } from '../ports/store.js';
+import type { TurnContext } from '../ports/turn-context.js';
 
 /** What replaces a live secret in a log line. */
 export const SECRET_MASK = '[secret]';
@@ -19,10 +23,15 @@ export const SECRET_MASK = '[secret]';
 export class SecretRegistry {
   /** Live values, with how many turns hold each (two turns may hold the same value). */
   private readonly values = new Map<string, number>();
-  private readonly turn = new AsyncLocalStorage<Set<string>>();
+  /** Without a TurnContext: the turns in progress, and the secrets they share. */
+  private open = 0;
+  private readonly shared = new Set<string>();
+
+  constructor(private readonly turn?: TurnContext<Set<string>>) {}
 
   /** Runs `fn` as a turn: the secrets added during it are forgotten when it is over. */
   async during<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.turn) return this.duringShared(fn);
     if (this.turn.getStore()) return fn();
     const mine = new Set<string>();
     try {
@@ -32,10 +41,23 @@ export class SecretRegistry {
     }
   }
 
+  private async duringShared<T>(fn: () => Promise<T>): Promise<T> {
+    this.open += 1;
+    try {
+      return await fn();
+    } finally {
+      this.open -= 1;
+      if (this.open === 0) {
+        this.forget(this.shared);
+        this.shared.clear();
+      }
+    }
+  }
+
   /** A secret of the current turn (outside a turn, live until `forget`). Empty values are ignored. */
   add(value: string): void {
     if (value === '') return;
-    const mine = this.turn.getStore();
+    const mine = this.turn ? this.turn.getStore() : this.open > 0 ? this.shared : undefined;
     if (mine?.has(value)) return;
     mine?.add(value);
     this.values.set(value, (this.values.get(value) ?? 0) + 1);

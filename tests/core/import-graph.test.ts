@@ -3,6 +3,7 @@
 // exactly, with no resolver to configure and no new dependency; type-only imports count too, since a cycle of
 // types is still a knot in the design the review asked to untie.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -75,8 +76,32 @@ function findCycles(graph: ImportGraph): string[][] {
   return cycles;
 }
 
+/** Each core file (relative to core/) → the modules it imports that are not relative paths (packages, node:…). */
+function packageImports(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const file of sourceFiles(CORE)) {
+    const text = readFileSync(file, 'utf8');
+    const specifiers = [
+      ...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+['"]([^.'"][^'"]*)['"]/gm),
+      ...text.matchAll(/^\s*import\s+['"]([^.'"][^'"]*)['"]/gm),
+      ...text.matchAll(/\bimport\(\s*['"]([^.'"][^'"]*)['"]\s*\)/g),
+    ].map((m) => m[1]!);
+    out.set(relative(CORE, file), [...new Set(specifiers)]);
+  }
+  return out;
+}
+
 describe('the import graph of core/', () => {
   const graph = coreImports();
+
+  it('imports no node-only module (node:async_hooks, fs…): the browser tab may import core', () => {
+    const imports = packageImports();
+    expect(imports.get('calendar/tenant-calendars.ts')).toContain('date-holidays'); // the walk sees packages
+    const nodeOnly = [...imports].flatMap(([file, specifiers]) =>
+      specifiers.filter((s) => isBuiltin(s)).map((s) => `${file} → ${s}`),
+    );
+    expect(nodeOnly).toEqual([]);
+  });
 
   it('reads the imports (type-only and re-exports included)', () => {
     expect(graph.size).toBeGreaterThan(30);

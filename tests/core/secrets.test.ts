@@ -157,6 +157,22 @@ describe('secrets produced by a step', () => {
     expect(again.run.pending?.kind).toBe('secret');
   });
 
+  it('without a turn context, keeps the secrets of overlapping turns live until the last of them ends', async () => {
+    const registry = new SecretRegistry();
+    let endSecond!: () => void;
+    const secondMayEnd = new Promise<void>((resolve) => (endSecond = resolve));
+    const second = registry.during(async () => {
+      registry.add('second-turn-secret');
+      await secondMayEnd;
+    });
+    await registry.during(async () => registry.add('first-turn-secret'));
+    // core has no async context of its own: the first turn's secret is kept while any turn is open (never less).
+    expect(registry.mask('first-turn-secret second-turn-secret')).toBe('[secret] [secret]');
+    endSecond();
+    await second;
+    expect(registry.size).toBe(0);
+  });
+
   it('cannot be written to the store, the audit log or a reminder while it is live', async () => {
     const registry = new SecretRegistry();
     const guarded = secretRefusingStore(store, registry);

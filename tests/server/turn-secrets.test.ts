@@ -4,15 +4,20 @@
  * live before anything reads the activity.
  */
 import { Hono } from 'hono';
-import { SecretRegistry, SECRET_MASK } from '../../core/engine/secrets.js';
+import { SECRET_MASK } from '../../core/engine/secrets.js';
 import { MemoryLogger } from '../../server/logger.js';
-import { holdTurnSecrets, maskingLiveSecrets, typedSecrets } from '../../server/turn-secrets.js';
+import {
+  createLiveSecrets,
+  holdTurnSecrets,
+  maskingLiveSecrets,
+  typedSecrets,
+} from '../../server/turn-secrets.js';
 
 const SECRET = 'Zq8"w\\Lp3#tY7vN2kR';
 
 describe('masking live secrets in logs', () => {
   it('masks a live secret in text, JSON-escaped text, objects and errors, at debug level too', async () => {
-    const registry = new SecretRegistry();
+    const registry = createLiveSecrets();
     const memory = new MemoryLogger('debug');
     const logger = maskingLiveSecrets(memory, registry).child('sdk');
     await registry.during(async () => {
@@ -31,7 +36,7 @@ describe('masking live secrets in logs', () => {
   });
 
   it('forgets a turn’s secrets when the turn is over', async () => {
-    const registry = new SecretRegistry();
+    const registry = createLiveSecrets();
     const memory = new MemoryLogger('debug');
     const logger = maskingLiveSecrets(memory, registry);
     await registry.during(async () => registry.add(SECRET));
@@ -40,8 +45,32 @@ describe('masking live secrets in logs', () => {
     expect(memory.lines[0]).toContain(SECRET);
   });
 
+  it('forgets the secrets of a turn that ends while another turn is still in progress (AsyncLocalStorage)', async () => {
+    const registry = createLiveSecrets();
+    const memory = new MemoryLogger('debug');
+    const logger = maskingLiveSecrets(memory, registry);
+    let endSecond!: () => void;
+    const secondMayEnd = new Promise<void>((resolve) => (endSecond = resolve));
+    const second = registry.during(async () => {
+      registry.add('second-turn-secret');
+      await secondMayEnd;
+      logger.info('still second-turn-secret');
+    });
+    await registry.during(async () => {
+      await Promise.resolve();
+      registry.add(SECRET);
+    });
+    // The first turn is over: its secret is no longer live; the second's still is, inside and outside it.
+    expect(registry.size).toBe(1);
+    logger.info(`after ${SECRET} second-turn-secret`);
+    endSecond();
+    await second;
+    expect(registry.size).toBe(0);
+    expect(memory.lines).toEqual([`info after ${SECRET} ${SECRET_MASK}`, `info still ${SECRET_MASK}`]);
+  });
+
   it('makes secret inputs of an incoming activity live before the handler reads it', async () => {
-    const registry = new SecretRegistry();
+    const registry = createLiveSecrets();
     const memory = new MemoryLogger('debug');
     const logger = maskingLiveSecrets(memory, registry);
     const app = new Hono();
