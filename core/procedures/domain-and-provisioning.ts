@@ -1233,7 +1233,8 @@ const jobSteady = defineWait({
       steady !== NEVER &&
       (started === '' || Date.parse(steady) >= Date.parse(started))
     ) {
-      const exported = last.countExported ?? 0;
+      // Read after a later (incremental) cycle, the last execution exported nothing: count the one that did.
+      const exported = status?.lastSuccessfulExecutionWithExports?.countExported ?? last.countExported ?? 0;
       return {
         satisfied: true,
         summary: L(

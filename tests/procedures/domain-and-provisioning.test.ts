@@ -249,6 +249,21 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     await expectRealGraph();
   });
 
+  it('counts the first cycle’s objects when the job is read only after a later cycle that exported nothing', async () => {
+    const party = stack.party('globalAdmin');
+    let card = await upToToken(party, 'provisionnement GoTo');
+    card = await typeToken(party, card, 'logmein-token-0123456789abcdef');
+    card = await click(stack, party, card, 'run.confirm');
+    const pending = (await runOf(card)).pending;
+    if (pending?.kind !== 'wait' || !pending.nextPollAt) throw new Error('not polling');
+    // Sesame's next poll comes an hour late (a busy instance, a restart): a second, incremental cycle has ended.
+    clock.set(Date.parse(pending.nextPollAt) + 3_600_000);
+    await stack.sesame.timers.dispatchDue();
+    const run = await runOf(card);
+    expect(run.stepResults.watch?.status).toBe('done');
+    expect(run.stepResults.watch?.summary?.fr).toContain('2 objet(s) provisionné(s) vers LogMeIn');
+  });
+
   it('assigns several at once when one already has access: only the missing ones are written, each shown on the card', async () => {
     const party = stack.party('globalAdmin', undefined, 'en-US');
     let card = await upToAssignees(party, 'automatic provisioning');

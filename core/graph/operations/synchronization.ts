@@ -36,6 +36,8 @@ const JOB = shape({
       },
       lastExecution: EXECUTION,
       lastSuccessfulExecution: EXECUTION,
+      /** The last run that exported something: a later cycle with no change does not hide the first's count. */
+      lastSuccessfulExecutionWithExports: EXECUTION,
       /** When the job last caught up with every change (0001-01-01 before the first time). */
       steadyStateLastAchievedTime: 'string',
       progress: { list: { completedUnits: 'number', totalUnits: 'number', units: 'string' } },
