@@ -25,6 +25,7 @@ import {
   checkLeaseMs,
   checkMigrations,
   claimWindow,
+  fairShareOfNewTenants,
   clampLimit,
   newEtag,
   normaliseIso,
@@ -169,7 +170,13 @@ export async function migratePostgres(
 
 class PostgresStore implements Store {
   private closed = false;
-  private readonly t: { records: string; audit: string; reminders: string; leases: string };
+  private readonly t: {
+    records: string;
+    audit: string;
+    reminders: string;
+    leases: string;
+    instances: string;
+  };
 
   constructor(
     private readonly pool: pg.Pool,
@@ -181,6 +188,7 @@ class PostgresStore implements Store {
       audit: `${schema}.audit_events`,
       reminders: `${schema}.reminders`,
       leases: `${schema}.dispatch_leases`,
+      instances: `${schema}.dispatch_instances`,
     };
   }
 
@@ -351,6 +359,31 @@ class PostgresStore implements Store {
              WHERE r.tenant_id = l.tenant_id AND r.status = 'scheduled' AND r.due_at <= $2)`,
         [options.owner, at, tenantUntil],
       );
+      await client.query(
+        `INSERT INTO ${this.t.instances} (owner, seen_until) VALUES ($1, $2)
+           ON CONFLICT (owner) DO UPDATE SET seen_until = EXCLUDED.seen_until`,
+        [options.owner, tenantUntil],
+      );
+      await client.query(`DELETE FROM ${this.t.instances} WHERE seen_until <= $1`, [at]);
+      const counts = await client.query<{ due: string; live: string }>(
+        `SELECT (SELECT COUNT(DISTINCT tenant_id) FROM ${this.t.reminders}
+                   WHERE status = 'scheduled' AND due_at <= $1) AS due,
+                (SELECT COUNT(*) FROM ${this.t.instances} WHERE seen_until > $1) AS live`,
+        [at],
+      );
+      const mine = new Set(
+        (
+          await client.query<{ tenant_id: string }>(
+            `SELECT tenant_id FROM ${this.t.leases} WHERE owner = $1 AND lease_until > $2`,
+            [options.owner, at],
+          )
+        ).rows.map((r) => r.tenant_id),
+      );
+      let newTenants = fairShareOfNewTenants({
+        dueTenants: Number(counts.rows[0]!.due),
+        liveInstances: Number(counts.rows[0]!.live),
+        held: mine.size,
+      });
       const candidates = await client.query<{ tenant_id: string }>(
         `SELECT DISTINCT r.tenant_id FROM ${this.t.reminders} r
            WHERE r.status = 'scheduled' AND r.due_at <= $2 AND (r.lease_until IS NULL OR r.lease_until <= $2)
@@ -361,6 +394,7 @@ class PostgresStore implements Store {
       );
       const held: string[] = [];
       for (const { tenant_id: tenant } of candidates.rows) {
+        if (!mine.has(tenant) && newTenants-- <= 0) continue;
         // Re-checked against the committed row when two instances race for the same tenant: one gets it.
         const taken = await client.query(
           `INSERT INTO ${this.t.leases} (tenant_id, owner, lease_until) VALUES ($1, $2, $3)
@@ -405,7 +439,11 @@ class PostgresStore implements Store {
   }
 
   async releaseDispatchLeases(owner: string): Promise<void> {
-    await this.pool.query(`DELETE FROM ${this.t.leases} WHERE owner = $1`, [owner]);
+    await this.pool.query(
+      `WITH gone AS (DELETE FROM ${this.t.instances} WHERE owner = $1)
+       DELETE FROM ${this.t.leases} WHERE owner = $1`,
+      [owner],
+    );
   }
 
   async completeReminder(id: string, owner: string): Promise<boolean> {

@@ -27,6 +27,7 @@ import {
   checkLeaseMs,
   checkMigrations,
   claimWindow,
+  fairShareOfNewTenants,
   clampLimit,
   newEtag,
   normaliseIso,
@@ -232,6 +233,27 @@ function prepareStatements(db: Database.Database) {
          ORDER BY turn, due_at, id LIMIT @limit`,
     ),
     releaseTenantLeases: db.prepare('DELETE FROM dispatch_leases WHERE owner = ?'),
+    seenInstance: db.prepare(
+      `INSERT INTO dispatch_instances (owner, seen_until) VALUES (@owner, @until)
+         ON CONFLICT (owner) DO UPDATE SET seen_until = excluded.seen_until`,
+    ),
+    forgetInstances: db.prepare('DELETE FROM dispatch_instances WHERE seen_until <= @now'),
+    forgetInstance: db.prepare('DELETE FROM dispatch_instances WHERE owner = ?'),
+    liveInstances: db.prepare('SELECT COUNT(*) AS n FROM dispatch_instances WHERE seen_until > @now'),
+    heldTenants: db.prepare(
+      'SELECT tenant_id FROM dispatch_leases WHERE owner = @owner AND lease_until > @now',
+    ),
+    // Tenants with something due, held by anyone or free (the same skip scan as dueTenants).
+    dueTenantCount: db.prepare(
+      `WITH RECURSIVE t(tenant_id) AS (
+           SELECT MIN(tenant_id) FROM reminders WHERE status = 'scheduled'
+           UNION ALL
+           SELECT (SELECT MIN(r.tenant_id) FROM reminders r WHERE r.status = 'scheduled' AND r.tenant_id > t.tenant_id)
+             FROM t WHERE t.tenant_id IS NOT NULL)
+       SELECT COUNT(*) AS n FROM t WHERE tenant_id IS NOT NULL
+         AND EXISTS (SELECT 1 FROM reminders r WHERE r.status = 'scheduled' AND r.tenant_id = t.tenant_id
+           AND r.due_at <= @now)`,
+    ),
     listReminders: db.prepare(
       `SELECT * FROM reminders WHERE tenant_id = @tenant AND (@run IS NULL OR run_id = @run)
          ORDER BY due_at, id`,
@@ -364,12 +386,24 @@ class SqliteStore implements Store {
       if (byTenant) {
         const owner = options.owner;
         this.stmts.renewTenantLeases.run({ owner, now: at, until: tenantUntil });
+        this.stmts.seenInstance.run({ owner, until: tenantUntil });
+        this.stmts.forgetInstances.run({ now: at });
+        const held = new Set(
+          (this.stmts.heldTenants.all({ owner, now: at }) as { tenant_id: string }[]).map((t) => t.tenant_id),
+        );
+        let newTenants = fairShareOfNewTenants({
+          dueTenants: (this.stmts.dueTenantCount.get({ now: at }) as { n: number }).n,
+          liveInstances: (this.stmts.liveInstances.get({ now: at }) as { n: number }).n,
+          held: held.size,
+        });
         const tenants = (
           this.stmts.dueTenants.all({ owner, now: at, tenants: options.maxTenants ?? 20 }) as {
             tenant_id: string;
           }[]
-        ).filter((t) =>
-          this.stmts.takeTenantLease.get({ tenant: t.tenant_id, owner, until: tenantUntil, now: at }),
+        ).filter(
+          (t) =>
+            (held.has(t.tenant_id) || newTenants-- > 0) &&
+            this.stmts.takeTenantLease.get({ tenant: t.tenant_id, owner, until: tenantUntil, now: at }),
         );
         ids = [];
         for (let i = 0; i < tenants.length && ids.length < limit; i += 1) {
@@ -411,7 +445,10 @@ class SqliteStore implements Store {
   }
 
   async releaseDispatchLeases(owner: string): Promise<void> {
-    this.stmts.releaseTenantLeases.run(owner);
+    this.db.transaction(() => {
+      this.stmts.releaseTenantLeases.run(owner);
+      this.stmts.forgetInstance.run(owner);
+    })();
   }
 
   async failReminder(id: string, owner: string): Promise<boolean> {

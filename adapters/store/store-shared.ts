@@ -69,3 +69,18 @@ export function checkMigrations(migrations: readonly Migration[]): void {
       throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
   });
 }
+
+/**
+ * How many more tenants an instance may take in this claim: its fair share of the tenants with something due
+ * (ceil(due ÷ live instances), at least one) less those it already holds. Tenants it holds are kept until their
+ * backlog is sent (handing a tenant over while its sends are in flight would put two senders on Teams' per-tenant
+ * limit), so an instance that starts while another holds every tenant gets its share as those backlogs end.
+ */
+export function fairShareOfNewTenants(counts: {
+  readonly dueTenants: number;
+  readonly liveInstances: number;
+  readonly held: number;
+}): number {
+  const share = Math.max(1, Math.ceil(counts.dueTenants / Math.max(1, counts.liveInstances)));
+  return Math.max(0, share - counts.held);
+}

@@ -192,6 +192,7 @@ describe('PostgreSQL store specifics', () => {
     );
     expect(tables.map((t) => t.tablename)).toEqual([
       'audit_events',
+      'dispatch_instances',
       'dispatch_leases',
       'records',
       'reminders',

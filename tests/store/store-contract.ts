@@ -605,22 +605,69 @@ export function describeStoreContract(
           for (let i = 0; i < 5; i++)
             await store.scheduleReminder(reminder(`${tenantId}-${i}`, T0, { tenantId }));
         }
-        const batches = await Promise.all(
-          Array.from({ length: 6 }, (_, i) =>
-            (i % 2 === 0 ? store : other).claimDueReminders({
-              owner: `owner-${i}`,
-              leaseMs: MINUTE,
-              tenantLeaseMs: MINUTE,
-              limit: 50,
-            }),
-          ),
-        );
+        // Rounds of six concurrent claims: each owner takes at most its fair share of the tenants, so what one
+        // round leaves is taken by the next; never by two owners.
         const ownerOf = new Map<string, string>();
-        for (const r of batches.flat()) {
-          expect(ownerOf.get(r.tenantId) ?? r.leaseOwner).toBe(r.leaseOwner);
-          ownerOf.set(r.tenantId, r.leaseOwner!);
+        let claimed = 0;
+        for (let round = 0; round < 4 && claimed < 20; round += 1) {
+          const batches = await Promise.all(
+            Array.from({ length: 6 }, (_, i) =>
+              (i % 2 === 0 ? store : other).claimDueReminders({
+                owner: `owner-${i}`,
+                leaseMs: MINUTE,
+                tenantLeaseMs: MINUTE,
+                limit: 50,
+              }),
+            ),
+          );
+          for (const r of batches.flat()) {
+            expect(ownerOf.get(r.tenantId) ?? r.leaseOwner).toBe(r.leaseOwner);
+            ownerOf.set(r.tenantId, r.leaseOwner!);
+          }
+          claimed += batches.flat().length;
         }
-        expect(batches.flat()).toHaveLength(20);
+        expect(claimed).toBe(20);
+      });
+
+      it('shares the tenants with something due between the live instances, and gives a stopped one’s share back', async () => {
+        const byTenant = { leaseMs: MINUTE, tenantLeaseMs: 10 * MINUTE, limit: 100 };
+        // Both instances are up and polling (nothing due yet): each is counted as live.
+        expect(await store.claimDueReminders({ owner: 'i1', ...byTenant })).toEqual([]);
+        expect(await store.claimDueReminders({ owner: 'i2', ...byTenant })).toEqual([]);
+        const tenants = ['t1', 't2', 't3', 't4'];
+        for (const tenantId of tenants)
+          for (let i = 0; i < 2; i++)
+            await store.scheduleReminder(reminder(`${tenantId}-${i}`, T0, { tenantId }));
+        const tenantsOf = (batch: readonly Reminder[]) => [...new Set(batch.map((r) => r.tenantId))].sort();
+        // The first to claim takes half the tenants (all their reminders), not every tenant.
+        const first = await store.claimDueReminders({ owner: 'i1', ...byTenant });
+        expect(first).toHaveLength(4);
+        expect(tenantsOf(first)).toHaveLength(2);
+        // The other instance takes the other half at once.
+        const second = await store.claimDueReminders({ owner: 'i2', ...byTenant });
+        expect(tenantsOf(second)).toEqual(tenants.filter((t) => !tenantsOf(first).includes(t)));
+        expect(second).toHaveLength(4);
+        // i2 stops cleanly: its registration goes with its leases, so i1's share is every tenant again.
+        for (const r of second) expect(await store.completeReminder(r.id, 'i2')).toBe(true);
+        await store.releaseDispatchLeases('i2');
+        for (const tenantId of tenantsOf(second))
+          await store.scheduleReminder(reminder(`${tenantId}-late`, T0, { tenantId }));
+        const after = await store.claimDueReminders({ owner: 'i1', ...byTenant });
+        expect(ids(after).sort()).toEqual(tenantsOf(second).map((t) => `${t}-late`));
+      });
+
+      it('stops counting an instance that no longer claims once its registration lapses', async () => {
+        const byTenant = { leaseMs: MINUTE, tenantLeaseMs: MINUTE, limit: 100 };
+        // i2 polled once, then died (no clean stop).
+        expect(await store.claimDueReminders({ owner: 'i2', ...byTenant })).toEqual([]);
+        for (const tenantId of ['t1', 't2'])
+          await store.scheduleReminder(reminder(`${tenantId}-0`, T0 + MINUTE, { tenantId }));
+        clock.advance(MINUTE);
+        // i2 is no longer counted: i1 takes both tenants, not half.
+        expect(ids(await store.claimDueReminders({ owner: 'i1', ...byTenant })).sort()).toEqual([
+          't1-0',
+          't2-0',
+        ]);
       });
     });
   });

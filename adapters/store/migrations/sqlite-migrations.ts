@@ -83,4 +83,16 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX reminders_due_by_tenant ON reminders (status, tenant_id, due_at);
     `,
   },
+  {
+    version: 4,
+    name: 'dispatch_instances',
+    // The instances dispatching reminders, each seen at its last claim: an instance takes new tenants only up to
+    // its fair share (tenants with something due ÷ live instances), so a second instance is not left idle.
+    sql: `
+      CREATE TABLE dispatch_instances (
+        owner TEXT PRIMARY KEY,
+        seen_until INTEGER NOT NULL
+      );
+    `,
+  },
 ];
