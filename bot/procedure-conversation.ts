@@ -18,6 +18,7 @@ import { adaptiveCard, cardResponse, textBlock, type AdaptiveCard } from './card
 import { CardText, errorText, type CardText as CardTextType } from './cards/card-text.js';
 import { errorCard, messageOnly, runStatusCard, signInCard } from './cards/conversation-cards.js';
 import { RUN_VERBS, SECRET_INPUT_PREFIX, runCard, type RunVerb } from './cards/run-card.js';
+import type { DomainLookup } from '../core/ports/domain-lookup.js';
 import type { SecretRegistry } from '../core/engine/secrets.js';
 import type { CardSigner } from './card-signing.js';
 import { describeGraphToken, type SignedInAdmin } from './signed-in-admin.js';
@@ -54,6 +55,8 @@ export interface ProcedureConversationOptions {
   readonly clock: Clock;
   /** Where generated secrets come from (node:crypto; injected like the clock). */
   readonly secrets?: SecretSource;
+  /** DNS, for the steps that read it (procedure B's unknown domain). */
+  readonly domainLookup?: DomainLookup;
   /** The process's live secrets, which the logger masks too (server/main.ts). */
   readonly liveSecrets?: SecretRegistry;
   readonly procedures: readonly ProcedureModule[];
@@ -104,6 +107,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
       graph: () => graph,
       ...(options.journal ? { journal: options.journal } : {}),
       ...(options.secrets ? { secrets: options.secrets } : {}),
+      ...(options.domainLookup ? { domainLookup: options.domainLookup } : {}),
       ...(options.liveSecrets ? { liveSecrets: options.liveSecrets } : {}),
     });
   }

@@ -17,6 +17,7 @@ import type { InFlightJournal } from '../core/engine/in-flight.js';
 import { createRunner, isRunReminderPayload, type RunReminderPayload } from '../core/engine/runner.js';
 import { isTerminal, type Run } from '../core/engine/run.js';
 import type { Clock } from '../core/ports/clock.js';
+import type { DomainLookup } from '../core/ports/domain-lookup.js';
 import { isMessengerError, type Messenger } from '../core/ports/messenger.js';
 import type { Reminder, Store } from '../core/ports/store.js';
 import type { TenantGraph } from '../core/ports/tenant-graph.js';
@@ -50,6 +51,8 @@ export interface ReminderSchedulerOptions {
   readonly retryDelaysMs?: readonly number[];
   /** Where runs with Graph calls in flight are noted (see core/engine/in-flight.ts). */
   readonly journal?: InFlightJournal;
+  /** DNS, for a timer that re-runs a step reading it. */
+  readonly domainLookup?: DomainLookup;
 }
 
 const noop = (): void => undefined;
@@ -80,6 +83,7 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
       procedures: options.procedures,
       graph: () => graph,
       ...(options.journal ? { journal: options.journal } : {}),
+      ...(options.domainLookup ? { domainLookup: options.domainLookup } : {}),
     });
 
   async function audit(reminder: Reminder, action: string, result: string, details: Record<string, unknown>) {

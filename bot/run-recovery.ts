@@ -6,6 +6,7 @@ import type { Run } from '../core/engine/run.js';
 import { createRunner } from '../core/engine/runner.js';
 import { IN_FLIGHT_GRACE_MS } from '../core/engine/transition.js';
 import type { Clock } from '../core/ports/clock.js';
+import type { DomainLookup } from '../core/ports/domain-lookup.js';
 import type { Store } from '../core/ports/store.js';
 import type { TenantGraph } from '../core/ports/tenant-graph.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
@@ -15,6 +16,8 @@ export interface RunRecoveryOptions {
   readonly clock: Clock;
   readonly procedures: readonly ProcedureModule[];
   readonly journal: InFlightJournal;
+  /** DNS, for a run interrupted while it read it (re-read at recovery). */
+  readonly domainLookup?: DomainLookup;
   /** This process. */
   readonly instance: InstanceRef;
   readonly graphFor: (getToken: () => Promise<string>) => TenantGraph;
@@ -88,6 +91,7 @@ export function createRunRecovery(options: RunRecoveryOptions) {
       procedures: options.procedures,
       graph: () => graph,
       journal,
+      ...(options.domainLookup ? { domainLookup: options.domainLookup } : {}),
     });
     const outcome = await runner.dispatch(entry.tenantId, entry.runId, {
       type: 'recover',

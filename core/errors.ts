@@ -18,6 +18,8 @@ export type SesameErrorCode =
   | 'graph_unauthorized'
   | 'graph_network'
   | 'graph_unexpected'
+  // DNS (procedure B tells an unknown domain from one without Microsoft 365)
+  | 'dns_unavailable'
   // sign-in
   | 'auth_required'
   | 'auth_failed'
@@ -105,6 +107,14 @@ export class GraphError extends SesameError {
     this.name = 'GraphError';
     this.graphCode = options.graphCode;
     this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/** DNS gave no answer about a domain (timeout, refused, server failure): nothing is known of the domain. */
+export class DomainLookupError extends SesameError {
+  constructor(message: string, cause?: unknown) {
+    super('dns_unavailable', message, cause === undefined ? {} : { cause });
+    this.name = 'DomainLookupError';
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `npm run sandbox`: the sandbox tenant alone. SANDBOX_HOST / SANDBOX_HTTP_PORT / SANDBOX_HTTPS_PORT
- * (default 127.0.0.1:5990/5991); `--large 100000,20000` generates a large tenant.
+ * (default 127.0.0.1:5990/5991), SANDBOX_DNS_PORT (UDP, default any free port); `--large 100000,20000` generates a large tenant.
  */
 import '../scripts/node-version-guard.js'; // first: an unsupported Node.js stops here, before anything else loads
 import { ROLE } from './data/model.js';
@@ -36,12 +36,14 @@ const sandbox = await startSandbox({
   host: process.env.SANDBOX_HOST || '127.0.0.1',
   httpPort: port('SANDBOX_HTTP_PORT', 5990),
   httpsPort: port('SANDBOX_HTTPS_PORT', 5991),
+  dnsPort: port('SANDBOX_DNS_PORT', 0),
   ...(large ? { large } : {}),
 });
 
 console.log(`Sandbox tenant "${sandbox.state.tenantDisplayName}" (${sandbox.tenantId})`);
 console.log(`  Graph v1.0     ${sandbox.graphUrl}`);
 console.log(`  Entra ID       ${sandbox.httpsUrl}/${sandbox.tenantId}/v2.0/.well-known/openid-configuration`);
+console.log(`  DNS (UDP)      ${sandbox.dns.server}  (for Sesame: DNS_SERVERS=${sandbox.dns.server})`);
 console.log(`  Console        ${sandbox.consoleUrl}  (admin API: ${sandbox.httpUrl}/_sandbox/*)`);
 console.log(`  Sesame app     ${SESAME_CLIENT_ID}    test client ${TEST_CLIENT_ID}`);
 console.log(`  Users          ${sandbox.state.users.size}`);

@@ -46,6 +46,10 @@ export class SandboxRuntime {
   /** Delay between a licence assignment and its mailbox being provisioned (provisionedPlans exchange = Success). */
   mailboxProvisioningMs = 0;
   faults: FaultConfig = {};
+  /** The sandbox's DNS server answers SERVFAIL to everything (/_sandbox/dns-outage). */
+  dnsOutage = false;
+  /** The queries the DNS server received (name, type, answer), for tests and the curious (/_sandbox/dns-log). */
+  readonly dnsLog: { name: string; type: string; rcode: string }[] = [];
   readonly log: LogEntry[] = [];
   private random = prng(1);
   /**
@@ -73,6 +77,8 @@ export class SandboxRuntime {
     this.replicationLagMs = 0;
     this.mailboxProvisioningMs = 0;
     this.faults = {};
+    this.dnsOutage = false;
+    this.dnsLog.length = 0;
     this.random = prng(1);
     this.log.length = 0;
   }

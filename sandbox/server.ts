@@ -10,6 +10,7 @@ import { generate } from 'selfsigned';
 import { mountAdmin } from './admin/admin-api.js';
 import type { TenantState } from './data/model.js';
 import { createDirectory, SANDBOX_APPS } from './directory.js';
+import { startSandboxDns, type RunningSandboxDns } from './dns/dns-server.js';
 import { mountGraph } from './graph/app.js';
 import { errorBody } from './graph/errors.js';
 import { createIdentityApps, type IdentityApps } from './identity/index.js';
@@ -23,6 +24,8 @@ export interface StartSandboxOptions {
   /** 0 = ephemeral (tests). */
   readonly httpPort?: number;
   readonly httpsPort?: number;
+  /** The DNS server's UDP port; default 0 (ephemeral: whoever starts the sandbox tells Sesame where it is). */
+  readonly dnsPort?: number;
   readonly large?: LargeTenantParams;
   readonly now?: () => number;
   /** Accept Bot Framework connector calls without a token (the Agents Playground). Default false. */
@@ -44,6 +47,8 @@ export interface RunningSandbox {
   now(): number;
   /** The console page, for people: outside events, the clock, the tenant's state. */
   readonly consoleUrl: string;
+  /** The DNS server (UDP) answering for the sandbox's domains. */
+  readonly dns: RunningSandboxDns;
   stop(): Promise<void>;
 }
 
@@ -148,6 +153,13 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     await Promise.all([close(httpServer), close(httpsServer)]);
     throw e;
   }
+  let dns: RunningSandboxDns;
+  try {
+    dns = await startSandboxDns(rt, host === 'localhost' ? '127.0.0.1' : host, options.dnsPort ?? 0);
+  } catch (e) {
+    await Promise.all([close(httpServer), close(httpsServer)]);
+    throw e;
+  }
   const httpUrl = `http://${urlHost}:${httpPort}`;
   const httpsUrl = `https://${urlHost}:${httpsPort}`;
 
@@ -193,8 +205,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     identity,
     now,
     consoleUrl: `${httpUrl}/_sandbox/console`,
+    dns,
     stop: async () => {
-      await Promise.all([close(httpServer), close(httpsServer)]);
+      await Promise.all([close(httpServer), close(httpsServer), dns.stop()]);
     },
   };
 }

@@ -135,6 +135,26 @@ function world(consented: boolean) {
             : [];
         return okResult({ requestId: rid(), roleTemplateId, holders });
       }
+      case 'lookupDomain': {
+        // DNS as the sandbox's server answers: the misspelt domain does not exist, the baker's has its own mail
+        // host, and 'dns-down.fr' stands for a resolver that could not answer.
+        const name = String(c.args[0]);
+        if (name === 'dns-down.fr')
+          return {
+            ok: false,
+            error: { code: 'dns_unavailable', message: `DNS gave no answer for ${name} (ESERVFAIL)` },
+          };
+        if (name === 'boulangerie-morel.fr')
+          return okResult({
+            name,
+            exists: true,
+            mx: [
+              { priority: 1, exchange: 'mx1.mail.ovh.net' },
+              { priority: 5, exchange: 'mx2.mail.ovh.net' },
+            ],
+          });
+        return okResult({ name, exists: false, mx: [] });
+      }
       default:
         throw new Error(`the catalogue tenant does not answer ${c.op}`);
     }
@@ -243,7 +263,9 @@ export function procedureBRuns(): { name: string; run: Run }[] {
     { name: 'b-msa-instructions-en', run: firm(3).choose('msa').choose('en').expect('manual', 'msa-en') },
     { name: 'b-domain', run: firm(4).choose('m365').expect('input', 'client-domain') },
     { name: 'b-domain-invalid', run: m365(firm(5), 'atelier durand').expect('input', 'client-domain') },
-    { name: 'b-no-tenant', run: m365(firm(6), 'atelier-durand.frr').expect('choice', 'no-tenant') },
+    { name: 'b-no-domain', run: m365(firm(6), 'atelier-durand.frr').expect('choice', 'no-domain') },
+    { name: 'b-no-tenant', run: m365(firm(12), 'boulangerie-morel.fr').expect('choice', 'no-tenant') },
+    { name: 'b-dns-failed', run: m365(firm(13), 'dns-down.fr').expect('choice', 'dns-failed') },
     { name: 'b-send-link', run: m365(firm(7), 'atelier-durand.fr').expect('manual', 'send-link') },
     { name: 'b-consent-link', run: m365(client(8), 'atelier-durand.fr').expect('manual', 'consent-link') },
     {

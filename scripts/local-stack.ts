@@ -24,7 +24,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export interface LocalStackOptions {
   /**
    * Variables that win over env/.env.local (npm start passes process.env). Ports (PORT, SANDBOX_HTTP_PORT,
-   * SANDBOX_HTTPS_PORT, PLAYGROUND_PORT; 0 = any free port) and DATA_DIR are the ones meant to change.
+   * SANDBOX_HTTPS_PORT, SANDBOX_DNS_PORT (UDP, default any free port), PLAYGROUND_PORT; 0 = any free port) and DATA_DIR are the ones meant to change.
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly envDir?: string;
@@ -98,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     host: env.SANDBOX_HOST?.trim() || '127.0.0.1',
     httpPort: port(env, 'SANDBOX_HTTP_PORT', 5990),
     httpsPort: port(env, 'SANDBOX_HTTPS_PORT', 5991),
+    dnsPort: port(env, 'SANDBOX_DNS_PORT', 0),
     now: () => base.now(),
   });
   const clock: Clock = { now: () => sandbox.now() };
@@ -117,6 +118,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         SANDBOX_BOTFRAMEWORK_URL: `${sandbox.httpUrl}/botframework`,
         SANDBOX_CONSOLE_URL: sandbox.consoleUrl,
         AAD_APP_TENANT_ID: sandbox.tenantId,
+        // Procedure B's DNS reads go to the sandbox's DNS server, never the internet.
+        DNS_SERVERS: sandbox.dns.server,
         ...(playgroundPort ? { LOCAL_CHAT_URL: `http://127.0.0.1:${playgroundPort}` } : {}),
       },
       envFile,

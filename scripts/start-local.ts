@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     `  Sesame server:                          ${urls.sesame}  (bot: /api/messages, health: /healthz)`,
   );
   console.log(`  Sandbox tenant (Graph v1.0):            ${urls.graph}`);
+  console.log(`  Sandbox DNS server (UDP, procedure B):  ${stack.sandbox.dns.server}`);
   console.log('');
   console.log('In the chat, type "aide" (French) or "help" (English), then start "accès invité Cegid Loop".');
   console.log(

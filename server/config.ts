@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ConfigError } from '../core/errors.js';
 
 /** Everything Sesame reads from its environment, read once at start and validated. */
@@ -53,6 +54,12 @@ export interface SesameConfig {
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
   /** Reminders: how often each instance looks for due ones, and how long a claim is its alone (ms). */
   readonly reminders: { readonly intervalMs: number; readonly leaseMs: number };
+  /**
+   * DNS, for procedure B (a domain unknown to Microsoft: does it exist, where does its mail go). `servers` empty:
+   * the system's resolvers (production). Local mode: only loopback servers (the sandbox's, set by the local
+   * stack); unset there, Sesame has no resolver at all and says DNS could not answer (never the internet).
+   */
+  readonly dns?: { readonly servers: readonly string[]; readonly timeoutMs: number; readonly tries: number };
   /** Application Insights: OpenTelemetry export is on only when this is set (server/telemetry.ts). */
   readonly telemetryConnectionString?: string;
 }
@@ -151,6 +158,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
     leaseMs: duration('REMINDER_LEASE_MS', 120_000, 2_000),
   };
 
+  const dnsServers = (optional('DNS_SERVERS') ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+    .map(
+      (v) => dnsServer(v) ?? fail('DNS_SERVERS', `must be IP[:port] entries separated by commas, got '${v}'`),
+    );
+  const triesRaw = optional('DNS_TRIES') ?? '2';
+  const dnsTries = Number(triesRaw);
+  if (!Number.isInteger(dnsTries) || dnsTries < 1 || dnsTries > 5)
+    fail('DNS_TRIES', `must be a whole number from 1 to 5, got '${triesRaw}'`);
+  const dns = {
+    servers: dnsServers.map((d) => d.text),
+    timeoutMs: duration('DNS_TIMEOUT_MS', 5_000, 100),
+    tries: dnsTries,
+  };
+
   const telemetryConnectionString = optional('APPLICATIONINSIGHTS_CONNECTION_STRING');
   if (telemetryConnectionString && !/(^|;)\s*InstrumentationKey=/i.test(telemetryConnectionString))
     fail(
@@ -171,6 +195,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
     logLevel: logLevelRaw as SesameConfig['logLevel'],
     reminders,
     telemetryConnectionString,
+  };
+  // Production: the configured resolvers, or the system's. Local: the sandbox's only (below).
+  const productionDns = { dns };
+  const localDns = (): Pick<SesameConfig, 'dns'> => {
+    if (dnsServers.length === 0) return {};
+    const outside = dnsServers.find((d) => !isLoopbackHost(d.host));
+    if (outside)
+      fail(
+        'DNS_SERVERS',
+        `must point at the sandbox's DNS server on loopback in local mode, got '${outside.text}'`,
+      );
+    return { dns };
   };
   const oauthConnectionName = optional('OAUTH_CONNECTION_NAME') ?? 'graph';
 
@@ -220,6 +256,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
     );
     return {
       ...common,
+      ...productionDns,
       host: optional('HOST') ?? '0.0.0.0',
       publicUrl,
       tenantId,
@@ -296,6 +333,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
   const sandboxHttp = new URL(sandboxBotFramework).origin;
   return {
     ...common,
+    ...localDns(),
     sandboxConsoleUrl,
     ...(localChatUrl ? { localChatUrl } : {}),
     tabSignIn: {
@@ -327,6 +365,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, en
       applicationIdUri,
     },
   };
+}
+
+/** One DNS_SERVERS entry: an IP, with a port when not 53 (`127.0.0.1:5353`, `[::1]:5353`, `::1`). */
+function dnsServer(text: string): { host: string; text: string } | undefined {
+  const m = /^\[([0-9a-f:.]+)\](?::(\d{1,5}))?$/i.exec(text) ?? /^([0-9.]+)(?::(\d{1,5}))?$/.exec(text);
+  const host = m?.[1] ?? (isIP(text) === 6 ? text : undefined);
+  if (!host || isIP(host) === 0) return undefined;
+  const port = m?.[2];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return undefined;
+  return { host, text };
 }
 
 /** The Bot Framework endpoints of a sovereign or private cloud: all three together, or none (the public cloud). */

@@ -36,6 +36,7 @@ import { createSesameBot } from '../bot/sesame-bot.js';
 import { matchProcedureText, PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import { createCryptoSecretSource } from '../adapters/secrets/crypto-secret-source.js';
+import { createNodeDomainLookup } from '../adapters/dns/node-domain-lookup.js';
 import type { Store } from '../core/ports/store.js';
 import { ConfigError } from '../core/errors.js';
 import { inertText } from '../core/i18n/inert-text.js';
@@ -226,12 +227,15 @@ export async function startSesame(
   const instance = thisInstance();
   const journal = storeInFlightJournal(store, instance, () => clock.now());
   const signer = await loadCardSigner(store);
+  // Production: the system's resolvers (or DNS_SERVERS); npm start: the sandbox's DNS server; else none.
+  const domainLookup = config.dns ? createNodeDomainLookup(config.dns) : undefined;
   const calendars = createTenantCalendars(store);
   const conversation = createProcedureConversation({
     calendarOf: calendars.get,
     store,
     clock,
     secrets: createCryptoSecretSource(),
+    ...(domainLookup ? { domainLookup } : {}),
     liveSecrets,
     procedures,
     signer,
@@ -324,6 +328,7 @@ export async function startSesame(
     leaseMs: deps.reminderLeaseMs ?? config.reminders.leaseMs,
     tokenSource,
     journal,
+    ...(domainLookup ? { domainLookup } : {}),
   });
   const recovery = createRunRecovery({
     store,
@@ -334,6 +339,7 @@ export async function startSesame(
     graphFor,
     tokenFor,
     logger,
+    ...(domainLookup ? { domainLookup } : {}),
   });
   const recover = () =>
     recovery.recoverAll().catch((e: unknown) => {

@@ -21,7 +21,7 @@
  * Timers: the reminder scheduler delivers every due reminder whose payload is a run timer to
  * runner.deliverReminder() (→ `timer-due`) and, when `notify` is set, also posts `text` to the conversation.
  */
-import type { GraphCall } from '../ports/tenant-graph.js';
+import type { ReadCall } from '../ports/domain-lookup.js';
 import type { Locale, LocalizedText } from '../procedures/text.js';
 import type { CallResult } from './call-result.js';
 import type { PreflightReport } from './preflight.js';
@@ -82,8 +82,9 @@ export interface GraphEffect {
   readonly type: 'graph';
   readonly callId: string;
   readonly stepId: string | null;
-  readonly op: GraphCall['op'];
-  readonly args: GraphCall['args'];
+  /** A Graph operation, or `lookupDomain` (the DNS port). */
+  readonly op: ReadCall['op'];
+  readonly args: ReadCall['args'];
   readonly purpose: 'probe' | 'write' | 'read';
   readonly attempt: number;
 }

@@ -3,7 +3,7 @@
  * Times are ISO strings in the run, epoch ms in effects (as the Store's reminders take them).
  */
 import type { CalendarId } from '../calendar/tenant-calendars.js';
-import type { GraphCall } from '../ports/tenant-graph.js';
+import type { ReadCall } from '../ports/domain-lookup.js';
 import type { JsonValue } from '../json.js';
 import type { CopyableValue, Link } from '../procedures/types.js';
 import type { Locale, LocalizedText } from '../procedures/text.js';
@@ -60,7 +60,7 @@ export interface PendingCall {
   readonly callId: string;
   /** The logic's name for this read ('user', 'policy'…), or 'write'. */
   readonly name: string;
-  readonly call: GraphCall;
+  readonly call: ReadCall;
   readonly purpose: 'probe' | 'write' | 'read';
   readonly attempt: number;
 }

@@ -9,10 +9,11 @@
  * also noted as in flight before its calls go out, so the recovery at start finds it (core/engine/in-flight.ts).
  */
 import type { CalendarId } from '../calendar/tenant-calendars.js';
-import { SesameError, StoreConflictError } from '../errors.js';
+import { DomainLookupError, SesameError, StoreConflictError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Secret, SecretSource } from '../ports/secret-source.js';
 import type { StoredRecord, Store } from '../ports/store.js';
+import { isDomainLookupCall, type DomainLookup } from '../ports/domain-lookup.js';
 import { performGraphCall, type GraphCall, type TenantGraph } from '../ports/tenant-graph.js';
 import type { Locale, LocalizedText } from '../procedures/text.js';
 import type { ProcedureModule } from '../procedures/types.js';
@@ -45,6 +46,8 @@ export interface RunnerOptions {
    * (SecretRegistry.during), joined to the caller's when the caller opened one.
    */
   readonly liveSecrets?: SecretRegistry;
+  /** DNS, for the steps that read it (`lookupDomain`); without it such a read fails with dns_unavailable. */
+  readonly domainLookup?: DomainLookup;
 }
 
 export interface StartRunRequest {
@@ -243,9 +246,14 @@ export function createRunner(options: RunnerOptions): Runner {
       };
     }
     try {
+      if (isDomainLookupCall(effect)) {
+        if (!options.domainLookup) throw new DomainLookupError('no DNS resolver is configured');
+        return okResult(await options.domainLookup.lookup(effect.args[0]));
+      }
       return okResult(await performGraphCall(graph, { op: effect.op, args } as GraphCall));
     } catch (e) {
-      const error = toGraphErrorData(e);
+      const error =
+        e instanceof DomainLookupError ? { code: e.code, message: e.message } : toGraphErrorData(e);
       return { ok: false, error: { ...error, message: liveSecrets.mask(error.message) } };
     }
   }

@@ -86,6 +86,16 @@ const byCode: Partial<Record<SesameErrorCode, Texts>> = {
       'Cliquez sur Réessayer dans quelques minutes ; si cela persiste, prévenez la personne qui gère Sesame (réseau ou proxy).',
     ],
   },
+  dns_unavailable: {
+    en: [
+      'DNS could not answer about this domain (no answer, refused or failed); nothing is known of the domain.',
+      'Try again in a few minutes; if it persists, tell whoever runs Sesame (DNS resolver or network).',
+    ],
+    fr: [
+      'Le DNS n’a pas pu répondre au sujet de ce domaine (pas de réponse, refus ou échec) ; on ne sait rien du domaine.',
+      'Réessayez dans quelques minutes ; si cela persiste, prévenez la personne qui gère Sesame (résolveur DNS ou réseau).',
+    ],
+  },
   auth_required: {
     en: ['You need to sign in.', 'Sign in with your Microsoft 365 administrator account.'],
     fr: ['Vous devez vous connecter.', 'Connectez-vous avec votre compte administrateur Microsoft 365.'],

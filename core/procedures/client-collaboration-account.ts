@@ -18,7 +18,7 @@ import { graphNeeds } from '../graph/scopes.js';
 import { describeError } from '../i18n/describe-error.js';
 import type { RoleHolder, ServicePrincipal } from '../ports/tenant-graph.js';
 import type { LocalizedText } from './text.js';
-import { defineCheck, defineWait, graphCall } from './typed-logic.js';
+import { defineCheck, defineWait, domainLookup, graphCall } from './typed-logic.js';
 import type {
   CheckOutcome,
   JsonValue,
@@ -359,18 +359,103 @@ export const clientCollaborationAccount: Procedure = {
       roles: [],
     },
     {
+      id: 'domain-dns',
+      kind: 'check',
+      logic: 'domainExists',
+      title: { fr: 'Le domaine dans le DNS', en: 'The domain in DNS' },
+      body: {
+        fr:
+          'Microsoft ne connaît aucune organisation pour {domain} ; il répond de même pour un domaine qui n’existe ' +
+          'pas. Sesame demande au DNS si le domaine existe et où va son courrier (MX).',
+        en:
+          'Microsoft knows no organisation for {domain}, and answers the same for a domain that does not exist. ' +
+          'Sesame asks DNS whether the domain exists and where its mail goes (MX).',
+      },
+      readsDns: true,
+      scopes: [],
+      roles: [],
+    },
+    {
+      id: 'no-domain',
+      kind: 'choice',
+      title: { fr: 'Domaine inexistant', en: 'No such domain' },
+      body: {
+        fr:
+          'Le domaine {domain} n’existe pas : aucun serveur DNS ne le connaît. Vérifiez son orthographe avec ' +
+          'l’adresse e-mail du client, puis corrigez-le.',
+        en:
+          'The domain {domain} does not exist: no DNS server knows it. Check its spelling against the client’s ' +
+          'email address, then correct it.',
+      },
+      options: [
+        {
+          id: 'correct',
+          label: { fr: 'Corriger le domaine', en: 'Correct the domain' },
+          next: 'client-domain',
+        },
+        {
+          id: 'msa',
+          label: { fr: 'Compte Microsoft gratuit', en: 'Free Microsoft account' },
+          next: 'msa-language',
+          facts: { accountType: 'msa' },
+        },
+      ],
+      scopes: [],
+      roles: [],
+    },
+    {
       id: 'no-tenant',
       kind: 'choice',
       title: { fr: 'Aucune organisation Microsoft 365', en: 'No Microsoft 365 organisation' },
       body: {
         fr:
-          'Aucune organisation Microsoft 365 n’utilise {domain}. Corrigez le domaine s’il est mal orthographié, ou ' +
-          'envoyez au client les instructions pour un compte Microsoft gratuit.',
+          'Le domaine {domain} existe (courrier : {domainMx}) mais aucune organisation Microsoft 365 ne l’a ' +
+          'vérifié : votre client n’a pas Microsoft 365 avec ce domaine. Il lui faut un compte Microsoft gratuit, ' +
+          'ou bien créer une organisation Microsoft 365 et y vérifier {domain} ; cherchez-la à nouveau ensuite.',
         en:
-          'No Microsoft 365 organisation uses {domain}. Correct the domain if it is misspelt, or send the client ' +
-          'the instructions for a free Microsoft account.',
+          'The domain {domain} exists (mail: {domainMx}) but no Microsoft 365 organisation has verified it: your ' +
+          'client has no Microsoft 365 with this domain. They need a free Microsoft account, or to create a ' +
+          'Microsoft 365 organisation and verify {domain} in it; then look for it again.',
       },
       options: [
+        {
+          id: 'msa',
+          label: { fr: 'Compte Microsoft gratuit', en: 'Free Microsoft account' },
+          next: 'msa-language',
+          facts: { accountType: 'msa' },
+        },
+        {
+          id: 'again',
+          label: { fr: 'Chercher à nouveau', en: 'Look again' },
+          next: 'find-tenant',
+        },
+        {
+          id: 'correct',
+          label: { fr: 'Corriger le domaine', en: 'Correct the domain' },
+          next: 'client-domain',
+        },
+      ],
+      scopes: [],
+      roles: [],
+    },
+    {
+      id: 'dns-failed',
+      kind: 'choice',
+      title: { fr: 'Le DNS n’a pas répondu', en: 'DNS did not answer' },
+      body: {
+        fr:
+          'Microsoft ne connaît aucune organisation pour {domain}, et le DNS n’a pas pu dire si le domaine existe : ' +
+          'rien n’est encore su du domaine. Réessayez dans un moment.',
+        en:
+          'Microsoft knows no organisation for {domain}, and DNS could not say whether the domain exists: nothing ' +
+          'is known of the domain yet. Try again in a moment.',
+      },
+      options: [
+        {
+          id: 'retry',
+          label: { fr: 'Réessayer', en: 'Try again' },
+          next: 'domain-dns',
+        },
         {
           id: 'correct',
           label: { fr: 'Corriger le domaine', en: 'Correct the domain' },
@@ -558,7 +643,15 @@ const findTenant = defineCheck({
   reads: (ctx) => ({ tenant: graphCall('findTenantByDomain', clientDomain(ctx)) }),
   evaluate(ctx, { tenant }): CheckOutcome {
     const domain = clientDomain(ctx);
-    const reset = { clientTenantId: null, clientTenantName: null, clientTenantIsOwn: null, vendorSpId: null };
+    const reset = {
+      clientTenantId: null,
+      clientTenantName: null,
+      clientTenantIsOwn: null,
+      vendorSpId: null,
+      domainExists: null,
+      domainMx: null,
+      dnsError: null,
+    };
     if (PERSONAL_MAIL_DOMAINS.includes(domain)) {
       return {
         result: 'warn',
@@ -577,17 +670,14 @@ const findTenant = defineCheck({
       };
     }
     if (!tenant.ok) {
+      // Graph answers 404 alike for a domain that does not exist and for one no tenant verified: DNS tells.
       if (tenant.error.code === 'graph_not_found') {
         return {
-          result: 'warn',
-          next: 'no-tenant',
+          result: 'pass',
+          next: 'domain-dns',
           summary: {
-            fr:
-              `Aucune organisation Microsoft 365 n’a vérifié ${domain}. Soit le domaine est mal orthographié ou ` +
-              'n’existe pas, soit son propriétaire n’a pas Microsoft 365 (Microsoft ne distingue pas les deux cas).',
-            en:
-              `No Microsoft 365 organisation has verified ${domain}. Either the domain is misspelt or does not exist, ` +
-              'or its owner has no Microsoft 365 (Microsoft does not tell the two apart).',
+            fr: `Aucune organisation Microsoft 365 n’a vérifié ${domain} : Sesame demande au DNS si le domaine existe.`,
+            en: `No Microsoft 365 organisation has verified ${domain}: Sesame asks DNS whether the domain exists.`,
           },
           facts: { ...reset, tenantLookup: 'none' },
         };
@@ -607,6 +697,10 @@ const findTenant = defineCheck({
       clientTenantIsOwn: own,
       vendorSpId: null,
       tenantLookup: 'tenant',
+      // What DNS said of a domain typed before this one no longer applies.
+      domainExists: null,
+      domainMx: null,
+      dnsError: null,
     };
     return {
       result: 'pass',
@@ -622,6 +716,48 @@ const findTenant = defineCheck({
           },
       facts,
       objectIds: [t.tenantId],
+    };
+  },
+});
+
+/** Asked only once Graph said 404: does the domain exist at all (NXDOMAIN), and where does its mail go. */
+const domainExists = defineCheck({
+  reads: (ctx) => ({ dns: domainLookup(clientDomain(ctx)) }),
+  evaluate(ctx, { dns }): CheckOutcome {
+    const domain = clientDomain(ctx);
+    if (!dns.ok) {
+      const error = fromGraphErrorData(dns.error);
+      return {
+        result: 'warn',
+        next: 'dns-failed',
+        summary: {
+          fr: `Le DNS n’a pas pu dire si ${domain} existe : ${describeError(error, 'fr').message}`,
+          en: `DNS could not say whether ${domain} exists: ${describeError(error, 'en').message}`,
+        },
+        // The resolver's own words (ESERVFAIL, ECONNREFUSED…) stay in the run for support, not on the card.
+        facts: { domainExists: null, domainMx: null, dnsError: dns.error.message },
+      };
+    }
+    if (!dns.data.exists) {
+      return {
+        result: 'warn',
+        next: 'no-domain',
+        summary: {
+          fr: `Le domaine ${domain} n’existe pas (le DNS répond qu’aucun domaine ne porte ce nom) : vérifiez l’orthographe.`,
+          en: `The domain ${domain} does not exist (DNS answers that no domain has this name): check the spelling.`,
+        },
+        facts: { domainExists: false, domainMx: [], dnsError: null },
+      };
+    }
+    const mx = dns.data.mx.map((m) => m.exchange);
+    return {
+      result: 'warn',
+      next: 'no-tenant',
+      summary: {
+        fr: `Le domaine ${domain} existe (courrier : ${mx.length > 0 ? mx.join(', ') : 'aucun MX'}) mais n’a pas Microsoft 365.`,
+        en: `The domain ${domain} exists (mail: ${mx.length > 0 ? mx.join(', ') : 'no MX'}) but has no Microsoft 365.`,
+      },
+      facts: { domainExists: true, domainMx: mx, dnsError: null },
     };
   },
 });
@@ -888,6 +1024,14 @@ const consentGiven = defineWait({
   },
 });
 
+/** The domain's mail exchangers as DNS gave them (procedure B's "exists, no Microsoft 365" card). */
+function mxText(ctx: StepContext, locale: 'fr' | 'en'): string {
+  const v = ctx.facts.domainMx;
+  const mx = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  if (mx.length > 0) return mx.join(', ');
+  return locale === 'fr' ? 'aucun MX' : 'no MX';
+}
+
 function formatDue(iso: string | undefined, locale: 'fr' | 'en'): string {
   if (!iso) return locale === 'fr' ? '(échéance à venir)' : '(due time to come)';
   return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
@@ -910,7 +1054,7 @@ function localized(v: JsonValue | undefined, locale: 'fr' | 'en'): string | unde
 }
 
 export const clientCollaborationAccountLogic: ProcedureLogic = {
-  checks: { findTenant, appConsented, appPermissions, whoConsents },
+  checks: { findTenant, domainExists, appConsented, appPermissions, whoConsents },
   actions: {},
   waits: { consentGiven },
   textParams(ctx, locale) {
@@ -936,6 +1080,7 @@ export const clientCollaborationAccountLogic: ProcedureLogic = {
       consentWho: localized(ctx.facts.consentWho, locale) ?? '',
       delegatedPermissions: listed('delegatedScopes') ?? unread,
       applicationPermissions: listed('applicationPermissions') ?? unread,
+      domainMx: mxText(ctx, locale),
       dueAtText: formatDue(ctx.run.stepResults['consent-wait']?.dueAt, locale),
       msaSubjectFr: MSA_LINES.fr.subject,
       msaBodyFr: MSA_LINES.fr.lines.join('\n\n'),

@@ -4,6 +4,7 @@
  * the one place results are given their types is here, keyed by the reads the same logic declared.
  */
 import type { CallResult } from '../engine/call-result.js';
+import type { DomainLookupCall, DomainRecords, ReadCall } from '../ports/domain-lookup.js';
 import type { GraphCall, GraphOpName, GraphOpResult, TenantGraph } from '../ports/tenant-graph.js';
 import type { LocalizedText } from './text.js';
 import type {
@@ -34,20 +35,27 @@ export function graphCall<K extends GraphOpName>(op: K, ...args: Parameters<Tena
   return { op, args } as unknown as OpCall<K>;
 }
 
+/** The DNS lookup as a read (the DomainLookup port): its result is the domain's DomainRecords. */
+export function domainLookup(name: string): DomainLookupCall {
+  return { op: 'lookupDomain', args: [name] };
+}
+
 /** Named reads; a read the run makes unnecessary may be left undefined (it is then not issued). */
-export type TypedReads = Readonly<Record<string, OpCall | undefined>>;
+export type TypedReads = Readonly<Record<string, OpCall | DomainLookupCall | undefined>>;
 
 /** The reads to issue: the declared ones, without those left undefined. */
 function issued(reads: TypedReads): Calls {
-  const calls: Record<string, GraphCall> = {};
-  for (const [name, call] of Object.entries(reads)) if (call) calls[name] = call as unknown as GraphCall;
+  const calls: Record<string, ReadCall> = {};
+  for (const [name, call] of Object.entries(reads)) if (call) calls[name] = call as unknown as ReadCall;
   return calls;
 }
 
 type ResultOf<C> =
-  Exclude<C, undefined> extends { readonly op: infer K extends GraphOpName }
-    ? CallResult<GraphOpResult<K>>
-    : never;
+  Exclude<C, undefined> extends DomainLookupCall
+    ? CallResult<DomainRecords>
+    : Exclude<C, undefined> extends { readonly op: infer K extends GraphOpName }
+      ? CallResult<GraphOpResult<K>>
+      : never;
 
 /**
  * Each named read's result, typed by its operation. A read that may be left undefined (`x: id ? graphCall(…) :

@@ -6,6 +6,7 @@
  */
 import type { CalendarId } from '../calendar/tenant-calendars.js';
 import type { SesameErrorCode } from '../errors.js';
+import type { ReadCall } from '../ports/domain-lookup.js';
 import type { GraphCall, GraphOpName } from '../ports/tenant-graph.js';
 import { GRAPH_OPERATIONS } from '../graph/operations/index.js';
 import { impliedBy, withoutImplied, permissionsOf } from '../graph/scopes.js';
@@ -36,6 +37,8 @@ interface StepBase {
    * them with the scopes they need.
    */
   readonly operations?: readonly GraphOpName[];
+  /** The step's logic reads DNS (`domainLookup`, the DomainLookup port) instead of, or besides, Graph. */
+  readonly readsDns?: boolean;
   /** Delegated Graph scopes the step needs (all of them): those of its operations (graphNeeds). */
   readonly scopes: readonly string[];
   /** Directory role template ids, any one of which lets the admin do the step ([] = none needed). */
@@ -312,7 +315,8 @@ export interface StepContext {
 }
 
 /** Named reads, issued together; results come back under the same names. */
-export type Calls = Readonly<Record<string, GraphCall>>;
+/** A stage's named reads: Graph operations, or the DNS lookup (core/ports/domain-lookup.ts). */
+export type Calls = Readonly<Record<string, ReadCall>>;
 export type Results = Readonly<Record<string, CallResult>>;
 
 export interface Outcome {
@@ -450,9 +454,10 @@ export function checkProcedureModule(module: ProcedureModule): string[] {
     if (step.kind === 'choice') for (const o of step.options) target(`${step.id}/${o.id}`, o.next);
     if (
       (step.kind === 'check' || step.kind === 'action' || step.kind === 'batch' || step.kind === 'wait') &&
-      !step.operations?.length
+      !step.operations?.length &&
+      !step.readsDns
     )
-      problems.push(`${step.id}: declares no Graph operations (graphNeeds)`);
+      problems.push(`${step.id}: declares no Graph operations (graphNeeds) nor DNS reads (readsDns)`);
     for (const op of step.operations ?? []) {
       if (!Object.hasOwn(GRAPH_OPERATIONS, op)) problems.push(`${step.id}: unknown Graph operation ${op}`);
     }

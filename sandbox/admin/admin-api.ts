@@ -137,6 +137,21 @@ export function mountAdmin(app: Hono, rt: SandboxRuntime): void {
     return c.body(null, 204);
   });
 
+  /** The sandbox's DNS server stops answering (SERVFAIL to every query) until DELETE or a reset. */
+  app.put('/_sandbox/dns-outage', (c) => {
+    rt.dnsOutage = true;
+    return c.json({ dnsOutage: true });
+  });
+  app.delete('/_sandbox/dns-outage', (c) => {
+    rt.dnsOutage = false;
+    return c.body(null, 204);
+  });
+  app.get('/_sandbox/dns-log', (c) => c.json({ value: rt.dnsLog }));
+  app.delete('/_sandbox/dns-log', (c) => {
+    rt.dnsLog.length = 0;
+    return c.body(null, 204);
+  });
+
   /**
    * The vendor revokes the provisioning token saved for a job (rotated on its side, an admin left): the token
    * stops working and the job goes into quarantine now, as Entra puts it at the next cycle. Only a new token,

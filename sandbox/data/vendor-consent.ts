@@ -28,6 +28,11 @@ export const CEGID_LOOP_COLLABORATIVE_APP = {
  * it like for any domain no tenant has verified.
  */
 export const SANDBOX_NON_M365_DOMAIN = 'boulangerie-morel.fr';
+/** SANDBOX VALUES: where that domain's mail goes (a French host's MX, not Exchange Online), as its DNS says. */
+export const SANDBOX_NON_M365_MX = [
+  { priority: 1, exchange: 'mx1.mail.ovh.net' },
+  { priority: 5, exchange: 'mx2.mail.ovh.net' },
+] as const;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 

@@ -7,11 +7,13 @@ import type { SandboxPrincipal } from '../../sandbox/contracts.js';
 import { SEED_USERS, SESAME_CLIENT_ID, SESAME_CONSENTED_SCOPES } from '../../sandbox/data/seed.js';
 import type { LogEntry } from '../../sandbox/runtime.js';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.js';
+import { createNodeDomainLookup } from '../../adapters/dns/node-domain-lookup.js';
 import { createTenantGraph } from '../../adapters/graph/tenant-graph-client.js';
 import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import { addBusinessDays } from '../../core/calendar/index.js';
 import { createRunner, type Runner } from '../../core/engine/runner.js';
 import { SimulatedClock } from '../../core/ports/clock.js';
+import type { DomainLookup } from '../../core/ports/domain-lookup.js';
 import type { Store } from '../../core/ports/store.js';
 import { PROCEDURES } from '../../core/procedures/catalog.js';
 import { CEGID_LOOP_EMAIL } from '../../core/procedures/vendor-guest-access.js';
@@ -97,7 +99,9 @@ describe('runner (SQLite store, Graph adapter, sandbox tenant, simulated clock)'
   let tenant: string;
   let ids: number;
 
-  async function setUp(options: { replicationLagMs?: number; fetch?: typeof fetch } = {}): Promise<void> {
+  async function setUp(
+    options: { replicationLagMs?: number; fetch?: typeof fetch; domainLookup?: DomainLookup } = {},
+  ): Promise<void> {
     clock.set(T0);
     await admin('POST', '/_sandbox/reset');
     await admin('PUT', '/_sandbox/replication-lag', { ms: options.replicationLagMs ?? 0 });
@@ -118,6 +122,7 @@ describe('runner (SQLite store, Graph adapter, sandbox tenant, simulated clock)'
       graph: () => graph,
       procedures: PROCEDURES,
       newId: () => `run-${++ids}`,
+      ...(options.domainLookup ? { domainLookup: options.domainLookup } : {}),
     });
   }
 
@@ -308,6 +313,41 @@ describe('runner (SQLite store, Graph adapter, sandbox tenant, simulated clock)'
         requestIds: [invitations[0]!.requestId],
       },
     });
+  });
+
+  it('performs a step’s DNS read with its DomainLookup; without one the read fails dns_unavailable and the step says DNS did not answer', async () => {
+    const toDomainCheck = async () => {
+      const started = await runner.start({
+        tenantId: tenant,
+        conversationId: 'conv-dns',
+        procedureId: 'client-collaboration-account',
+        actor: ADMIN,
+        locale: 'en',
+      });
+      const chosen = await runner.dispatch(tenant, started.run.id, {
+        type: 'submit-input',
+        stepVersion: started.run.stepVersion,
+        values: { choice: 'm365' },
+        actor: ADMIN,
+      });
+      return runner.dispatch(tenant, started.run.id, {
+        type: 'submit-input',
+        stepVersion: chosen.run.stepVersion,
+        values: { domain: 'atelier-durand.frr' },
+        actor: ADMIN,
+      });
+    };
+    await setUp();
+    const without = await toDomainCheck();
+    expect(without.run.currentStepId).toBe('dns-failed');
+    expect(without.run.facts.dnsError).toBe('no DNS resolver is configured');
+    await store.close();
+    await setUp({
+      domainLookup: createNodeDomainLookup({ servers: [sandbox.dns.server], timeoutMs: 30_000, tries: 2 }),
+    });
+    const withDns = await toDomainCheck();
+    expect(withDns.run.currentStepId).toBe('no-domain');
+    expect(withDns.run.facts.domainExists).toBe(false);
   });
 
   it('reports an unknown run and refuses stale cards without touching the store', async () => {

@@ -28,6 +28,12 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`, { method: 'DELETE' });
   });
 
+  /** The queries the sandbox's DNS server answered (npm start points Sesame's DNS adapter at it). */
+  async function dnsLog(): Promise<{ name: string; type: string; rcode: string }[]> {
+    const res = await fetch(`${api()}/_sandbox/dns-log`);
+    return ((await res.json()) as { value: { name: string; type: string; rcode: string }[] }).value;
+  }
+
   const api = () => stack.sandbox.httpUrl;
 
   async function graphLog(): Promise<{ method: string; url: string; status: number }[]> {
@@ -143,7 +149,7 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     );
   });
 
-  it('an unknown (misspelt) domain: no organisation found, the admin corrects it and gets the consent link for the client’s tenant', async () => {
+  it('an unknown (misspelt) domain: Graph 404, DNS NXDOMAIN, the card says no such domain; the admin corrects it and gets the consent link for the client’s tenant', async () => {
     const party = stack.party('globalAdmin');
     let card = await startByText(stack, party, 'globalAdmin', 'compte Microsoft client Cegid Loop');
     card = await click(stack, party, card, 'run.choose', { option: 'm365' });
@@ -156,13 +162,21 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
 
     card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'hugo@atelier-durand.frr' } });
     expectValid(card);
-    expect(text(card)).toContain('Aucune organisation Microsoft 365 n’a vérifié atelier-durand.frr');
-    expect(text(card)).toContain('mal orthographié');
+    expect((await runOf(card)).currentStepId).toBe('no-domain');
+    expect(text(card)).toContain('Le domaine atelier-durand.frr n’existe pas');
+    expect(text(card)).toContain('Vérifiez son orthographe');
+    expect(text(card)).not.toContain('Microsoft 365 ne l’a vérifié');
     expect(actionsOf(card).filter((a) => a.verb === 'run.choose')).toHaveLength(2);
+    expect(await dnsLog()).toEqual([{ name: 'atelier-durand.frr', type: 'MX', rcode: 'NXDOMAIN' }]);
+    expect((await runOf(card)).facts).toMatchObject({ domainExists: false, clientTenantId: null });
     card = await click(stack, party, card, 'run.choose', { option: 'correct' });
     expect((await runOf(card)).currentStepId).toBe('client-domain');
+    await fetch(`${api()}/_sandbox/dns-log`, { method: 'DELETE' });
     card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'Atelier-Durand.fr' } });
     expectValid(card);
+    // Graph found the tenant: DNS is not asked.
+    expect(await dnsLog()).toEqual([]);
+    expect((await runOf(card)).facts).toMatchObject({ domainExists: null, clientTenantId: CLIENT_TENANT_ID });
     expect(text(card)).toContain('Lien à envoyer au client');
     expect(text(card)).toContain('Atelier Durand');
     expect(text(card)).toContain(CLIENT_TENANT_ID);
@@ -194,19 +208,85 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     );
   });
 
-  it('a domain with no Microsoft 365: the admin switches to the free account instructions', async () => {
+  it('a domain with no Microsoft 365: Graph 404, DNS gives its MX, the card says it exists without a tenant; the admin switches to the free account instructions', async () => {
     const party = stack.party('globalAdmin', undefined, 'en-US');
     let card = await startByText(stack, party, 'globalAdmin', 'Cegid Loop collaborative offer');
     card = await click(stack, party, card, 'run.choose', { option: 'm365' });
     card = await click(stack, party, card, 'run.submit', { inputs: { domain: SANDBOX_NON_M365_DOMAIN } });
     expectValid(card);
-    expect(text(card)).toContain(`No Microsoft 365 organisation has verified ${SANDBOX_NON_M365_DOMAIN}`);
-    expect(text(card)).toContain('or its owner has no Microsoft 365');
+    expect((await runOf(card)).currentStepId).toBe('no-tenant');
+    expect(text(card)).toContain(
+      `The domain ${SANDBOX_NON_M365_DOMAIN} exists (mail: mx1.mail.ovh.net, mx2.mail.ovh.net) but no Microsoft 365 organisation has verified it`,
+    );
+    expect(text(card)).toContain(
+      'They need a free Microsoft account, or to create a Microsoft 365 organisation',
+    );
+    expect(text(card)).not.toContain('does not exist');
+    expect(await dnsLog()).toEqual([{ name: SANDBOX_NON_M365_DOMAIN, type: 'MX', rcode: 'NOERROR' }]);
+    expect((await runOf(card)).facts).toMatchObject({
+      domainExists: true,
+      domainMx: ['mx1.mail.ovh.net', 'mx2.mail.ovh.net'],
+      clientTenantId: null,
+    });
     card = await click(stack, party, card, 'run.choose', { option: 'msa' });
     expect((await runOf(card)).currentStepId).toBe('msa-language');
     card = await click(stack, party, card, 'run.choose', { option: 'en' });
     expect(text(card)).toContain('Choose a password');
     await expectReadsOnly();
+  });
+
+  it('DNS does not answer (the sandbox DNS server fails): the card says try again, nothing is concluded about the domain; once DNS is back, Try again gives the answer', async () => {
+    const party = stack.party('globalAdmin');
+    let card = await startByText(stack, party, 'globalAdmin', 'consentement Cegid Loop');
+    card = await click(stack, party, card, 'run.choose', { option: 'm365' });
+    expect((await fetch(`${api()}/_sandbox/dns-outage`, { method: 'PUT' })).ok).toBe(true);
+    card = await click(stack, party, card, 'run.submit', { inputs: { domain: SANDBOX_NON_M365_DOMAIN } });
+    expectValid(card);
+    expect((await runOf(card)).currentStepId).toBe('dns-failed');
+    expect(text(card)).toContain('Le DNS n’a pas pu dire si');
+    expect(text(card)).toContain('Réessayez dans un moment');
+    expect(text(card)).not.toContain('n’existe pas');
+    expect(text(card)).not.toContain('mx1.mail.ovh.net');
+    // The resolver's words stay in the run, for support; the card says it in the admin's language.
+    expect(text(card)).not.toContain('ESERVFAIL');
+    expect((await runOf(card)).facts).toMatchObject({
+      domainExists: null,
+      clientTenantId: null,
+      dnsError: expect.stringContaining('ESERVFAIL') as unknown,
+    });
+    expect((await dnsLog()).map((q) => q.rcode)).toContain('SERVFAIL');
+    await fetch(`${api()}/_sandbox/dns-outage`, { method: 'DELETE' });
+    card = await click(stack, party, card, 'run.choose', { option: 'retry' });
+    expectValid(card);
+    expect((await runOf(card)).currentStepId).toBe('no-tenant');
+    expect(text(card)).toContain('mx1.mail.ovh.net');
+    expect((await runOf(card)).facts).toMatchObject({ domainExists: true, dnsError: null });
+    await expectReadsOnly();
+  });
+
+  it('DNS unreachable (nothing listens at the DNS server’s address): the same try-again card, never "no such domain"', async () => {
+    const party = stack.party('globalAdmin', undefined, 'en-US');
+    let card = await startByText(stack, party, 'globalAdmin', 'Cegid Loop consent');
+    card = await click(stack, party, card, 'run.choose', { option: 'm365' });
+    await stack.sandbox.dns.stop();
+    try {
+      card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'atelier-durand.frr' } });
+    } finally {
+      await stack.sandbox.dns.restart();
+    }
+    expectValid(card);
+    expect((await runOf(card)).currentStepId).toBe('dns-failed');
+    expect(text(card)).toContain('DNS could not say whether atelier-durand.frr exists');
+    expect(text(card)).toContain('Try again in a moment');
+    expect(text(card)).not.toContain('does not exist');
+    expect((await runOf(card)).facts).toMatchObject({
+      domainExists: null,
+      dnsError: expect.stringContaining('ECONNREFUSED') as unknown,
+    });
+    expect(await dnsLog()).toEqual([]);
+    card = await click(stack, party, card, 'run.choose', { option: 'retry' });
+    expect((await runOf(card)).currentStepId).toBe('no-domain');
+    expect(text(card)).toContain('The domain atelier-durand.frr does not exist');
   });
 
   it('a personal mail domain goes straight to the free account instructions', async () => {

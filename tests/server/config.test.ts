@@ -91,6 +91,32 @@ describe('config', () => {
     expect(config.sso.clientId).toBe(production.CLIENT_ID);
   });
 
+  it('DNS: production uses the system resolvers unless DNS_SERVERS names others; local mode only the sandbox’s, on loopback, or none', () => {
+    expect(loadConfig(production, ENV_FILE).dns).toEqual({ servers: [], timeoutMs: 5000, tries: 2 });
+    expect(
+      loadConfig(
+        { ...production, DNS_SERVERS: '10.0.0.53, [2001:db8::53]:5353', DNS_TIMEOUT_MS: '2000' },
+        ENV_FILE,
+      ).dns,
+    ).toEqual({ servers: ['10.0.0.53', '[2001:db8::53]:5353'], timeoutMs: 2000, tries: 2 });
+    // Local mode without DNS_SERVERS has no resolver at all: it never asks the internet.
+    expect(loadConfig(local, ENV_FILE).dns).toBeUndefined();
+    expect(loadConfig({ ...local, DNS_SERVERS: '127.0.0.1:41053', DNS_TRIES: '1' }, ENV_FILE).dns).toEqual({
+      servers: ['127.0.0.1:41053'],
+      timeoutMs: 5000,
+      tries: 1,
+    });
+    const outside = configError({ ...local, DNS_SERVERS: '8.8.8.8' });
+    expect(outside.variable).toBe('DNS_SERVERS');
+    expect(outside.message).toContain("on loopback in local mode, got '8.8.8.8'");
+    const malformed = configError({ ...production, DNS_SERVERS: 'dns.example.com' });
+    expect(malformed.variable).toBe('DNS_SERVERS');
+    expect(malformed.message).toContain("got 'dns.example.com'");
+    expect(configError({ ...production, DNS_SERVERS: '10.0.0.53:70000' }).variable).toBe('DNS_SERVERS');
+    expect(configError({ ...production, DNS_TRIES: '0' }).variable).toBe('DNS_TRIES');
+    expect(configError({ ...production, DNS_TIMEOUT_MS: 'soon' }).variable).toBe('DNS_TIMEOUT_MS');
+  });
+
   it('lets the process environment override env files', () => {
     const { env } = loadEnvFiles('local', { processEnv: { PORT: '4000' } });
     expect(loadConfig(env, 'env/.env.local').port).toBe(4000);
