@@ -37,14 +37,20 @@ export interface LargeTenantParams {
 
 const LOG_LIMIT = 10_000;
 
+/** How long a new mailbox takes by default (10 simulated minutes; `PUT /_sandbox/mailbox-provisioning` changes it). */
+export const MAILBOX_PROVISIONING_MS = 10 * 60_000;
+
 export class SandboxRuntime {
   /** The home tenant ("Cabinet Exemple", or the large generated one): what `npm start` signs in to by default. */
   state: TenantState;
   /** Every tenant the sandbox serves, home first: the firm and its client "Atelier Durand". */
   tenants: TenantState[];
   replicationLagMs = 0;
-  /** Delay between a licence assignment and its mailbox being provisioned (provisionedPlans exchange = Success). */
-  mailboxProvisioningMs = 0;
+  /**
+   * Delay between a licence assignment and its mailbox being provisioned (provisionedPlans exchange = Success), on
+   * the sandbox clock: Exchange takes minutes in a real tenant, so procedure C's wait is seen waiting.
+   */
+  mailboxProvisioningMs = MAILBOX_PROVISIONING_MS;
   faults: FaultConfig = {};
   /** The sandbox's DNS server answers SERVFAIL to everything (/_sandbox/dns-outage). */
   dnsOutage = false;
@@ -75,7 +81,7 @@ export class SandboxRuntime {
     this.state = this.build(large);
     this.tenants = [this.state, seedClientTenant(this.now())];
     this.replicationLagMs = 0;
-    this.mailboxProvisioningMs = 0;
+    this.mailboxProvisioningMs = MAILBOX_PROVISIONING_MS;
     this.faults = {};
     this.dnsOutage = false;
     this.dnsLog.length = 0;

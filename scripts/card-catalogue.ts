@@ -15,6 +15,7 @@ import { PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
 import { CEGID_LOOP_EMAIL, vendorGuestAccessModule } from '../core/procedures/vendor-guest-access.js';
 import { domainAndProvisioningModule } from '../core/procedures/domain-and-provisioning.js';
+import { emailServiceAccountModule } from '../core/procedures/email-service-account.js';
 import { errorCard, messageOnly, runStatusCard, signInCard } from '../bot/cards/conversation-cards.js';
 import type { AdaptiveCard } from '../bot/cards/adaptive-card.js';
 import { helpCard, unknownMessageCard } from '../bot/cards/help-card.js';
@@ -22,6 +23,7 @@ import { messageCard } from '../bot/cards/message-card.js';
 import { runCard } from '../bot/cards/run-card.js';
 import { clientCollaborationAccountModule } from '../core/procedures/client-collaboration-account.js';
 import { procedureBRuns } from './card-catalogue-procedure-b.js';
+import { procedureCRuns } from './card-catalogue-procedure-c.js';
 
 export interface CatalogueCard {
   readonly name: string;
@@ -644,9 +646,11 @@ function runCardFor(
   module: ProcedureModule = run.procedureId === domainAndProvisioningModule.procedure.id
     ? domainAndProvisioningModule
     : vendorGuestAccessModule,
+  revealed?: Readonly<Record<string, string>>,
 ): AdaptiveCard {
   return runCard(module, run, {
     locale,
+    ...(revealed ? { revealed } : {}),
     params: module.logic.textParams(
       { run, inputs: run.inputs, facts: run.facts, adminRoles: run.admin.roleTemplateIds, now: T0 },
       locale,
@@ -729,6 +733,10 @@ export function cardCatalogue(): CatalogueCard[] {
     ...procedureBRuns().map(({ name, run }) => ({
       name,
       build: (l: Locale) => runCardFor(run, l, clientCollaborationAccountModule),
+    })),
+    ...procedureCRuns().map(({ name, run, revealed }) => ({
+      name,
+      build: (l: Locale) => runCardFor(run, l, emailServiceAccountModule, revealed),
     })),
   ];
 

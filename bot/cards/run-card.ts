@@ -433,7 +433,23 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
               locale,
             )
           : errorText(fromGraphErrorData(pending.error), locale);
-      body.push(textBlock(text.message, { color: 'Attention', weight: 'Bolder', spacing: 'Medium' }));
+      // The procedure's explanation (what this refusal means here, what to do) first, then Graph's error.
+      if (pending.explanation)
+        body.push(
+          textBlock(tr.data(pending.explanation), {
+            color: 'Attention',
+            weight: 'Bolder',
+            spacing: 'Medium',
+          }),
+        );
+      body.push(
+        textBlock(
+          text.message,
+          pending.explanation
+            ? { spacing: 'Small' }
+            : { color: 'Attention', weight: 'Bolder', spacing: 'Medium' },
+        ),
+      );
       if (pending.error.code === 'graph_forbidden' && current && current.roles.length > 0) {
         const roles = current.roles.map((r) => tr.plain(directoryRoleName(r))).join(', ');
         body.push(textBlock(tr(TXT.blockedRoles, { roles }), { spacing: 'None' }));

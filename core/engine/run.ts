@@ -156,6 +156,8 @@ export type Pending =
       readonly stage: GraphStage;
       readonly error: GraphErrorData;
       readonly summary?: LocalizedText;
+      /** The procedure's explanation of a refused write, shown before Graph's error. */
+      readonly explanation?: LocalizedText;
     };
 
 export type PendingKind = Pending['kind'];

@@ -24,6 +24,7 @@ export type GraphResource =
   | 'policies'
   | 'role-management'
   | 'licences'
+  | 'organization'
   | 'domains'
   | 'applications'
   | 'permission-grants'

@@ -10,6 +10,7 @@ import type { Procedure, ProcedureModule } from './types.js';
 export type { ProcedureMatch } from './procedure-matching.js';
 import { clientCollaborationAccountModule } from './client-collaboration-account.js';
 import { domainAndProvisioningModule } from './domain-and-provisioning.js';
+import { emailServiceAccountModule } from './email-service-account.js';
 import { partnerCenterRegistrationModule } from './partner-center-registration.js';
 import { vendorGuestAccessModule } from './vendor-guest-access.js';
 
@@ -17,6 +18,7 @@ export const PROCEDURES: readonly ProcedureModule[] = [
   vendorGuestAccessModule,
   partnerCenterRegistrationModule,
   clientCollaborationAccountModule,
+  emailServiceAccountModule,
   domainAndProvisioningModule,
 ];
 

@@ -96,6 +96,11 @@ export interface InputField {
   readonly placeholder?: LocalizedText;
   readonly help?: LocalizedText;
   readonly default?: string;
+  /**
+   * A fact an earlier step read (the tenant's country) that pre-fills the field; `default` applies when the run
+   * has no such text fact. What the admin submits is validated like any value.
+   */
+  readonly defaultFact?: string;
   readonly rules: readonly FieldRule[];
 }
 
@@ -357,7 +362,15 @@ export type ProbeOutcome =
 
 export type WriteOutcome =
   | (Outcome & { readonly status: 'done'; readonly already?: boolean })
-  | { readonly status: 'failed'; readonly summary: LocalizedText };
+  | {
+      readonly status: 'failed';
+      readonly summary: LocalizedText;
+      /**
+       * What this refusal means and what to do, in the procedure's words (no usage location, no free seat): the
+       * error card shows it first, then Graph's error.
+       */
+      readonly explanation?: LocalizedText;
+    };
 
 /** What the `validate` stage found: the write goes out, or the confirm card asks again and says why. */
 export type ValidateOutcome = { readonly ok: true } | { readonly ok: false; readonly problem: LocalizedText };

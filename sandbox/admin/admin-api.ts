@@ -219,6 +219,19 @@ export function mountAdmin(app: Hono, rt: SandboxRuntime): void {
     return c.json(grantCegidLoopConsent(tenant, rt.now()));
   });
 
+  /** Exchange finishes a licensed user's mailbox now (what happens minutes after a licence, in a real tenant). */
+  app.post('/_sandbox/users/:id/mailbox', (c) => {
+    const user = rt.state.users.get(c.req.param('id'));
+    const plans = user?.provisionedPlans as { provisioningStatus: string; readyAt?: number }[] | undefined;
+    const pending = plans?.filter((p) => p.provisioningStatus === 'PendingActivation') ?? [];
+    if (!user || pending.length === 0) return problem(c, 404, 'No mailbox being provisioned for this user.');
+    for (const p of pending) {
+      p.provisioningStatus = 'Success';
+      delete p.readyAt;
+    }
+    return c.body(null, 204);
+  });
+
   /** The guest redeems the invitation (what the vendor does from the e-mail). */
   app.post('/_sandbox/guests/:id/accept', (c) =>
     accept(c.req.param('id')) ? c.body(null, 204) : problem(c, 404, 'No such guest.'),

@@ -4,6 +4,7 @@
  * procedure adds its own source here (a consent granted in a client tenant, a provisioning job that succeeds or
  * fails) and the console shows it with no other change.
  */
+import { settleProvisioning } from '../graph/handlers/shared.js';
 import { settleJob } from '../graph/handlers/synchronization.js';
 import { CEGID_LOOP_COLLABORATIVE_APP, hasAdminConsent } from '../data/vendor-consent.js';
 import type { SandboxRuntime } from '../runtime.js';
@@ -140,10 +141,42 @@ const vendorConsents: OutsideEventSource = {
   },
 };
 
+const mailboxes: OutsideEventSource = {
+  id: 'mailboxes',
+  title: 'Mailboxes being provisioned',
+  actor: 'Exchange Online, minutes after a licence with an Exchange plan is assigned',
+  pending(rt) {
+    return rt.state.userList().flatMap((u) => {
+      settleProvisioning(rt, u);
+      const plans =
+        (u.provisionedPlans as { provisioningStatus: string; readyAt?: number }[] | undefined) ?? [];
+      const pending = plans.find((p) => p.provisioningStatus === 'PendingActivation');
+      if (!pending) return [];
+      const ready = typeof pending.readyAt === 'number' ? new Date(pending.readyAt).toISOString() : 'unknown';
+      return [
+        {
+          id: u.id,
+          title: `${u.displayName} <${u.userPrincipalName}>`,
+          detail: `mailbox PendingActivation, ready at ${ready} (sandbox clock)`,
+          actions: [
+            {
+              label: 'Finish provisioning now',
+              method: 'POST',
+              path: `/_sandbox/users/${encodeURIComponent(u.id)}/mailbox`,
+              primary: true,
+            },
+          ],
+        },
+      ];
+    });
+  },
+};
+
 /** The console lists these, in this order. */
 export const OUTSIDE_EVENT_SOURCES: readonly OutsideEventSource[] = [
   pendingGuestInvitations,
   domainDnsRecords,
   provisioningJobs,
   vendorConsents,
+  mailboxes,
 ];

@@ -313,6 +313,8 @@ export function group(id: string, displayName: string, description: string, crea
 
 /** Graph's application permission User.Read.All (app role on the Microsoft Graph service principal). */
 export const GRAPH_APP_ROLE_USER_READ_ALL = 'df021288-bdef-4463-88db-98f22de89214';
+/** Microsoft Graph's Mail.ReadWrite application permission (every mailbox, when granted in Entra). */
+export const GRAPH_APP_ROLE_MAIL_READ_WRITE = 'e2a3a72e-5f79-4c64-b1b1-878b674786c9';
 
 /** The application permissions (app roles) of Microsoft Graph's service principal that the sandbox knows. */
 export function graphAppRoles(): Json[] {
@@ -325,6 +327,15 @@ export function graphAppRoles(): Json[] {
       isEnabled: true,
       origin: 'Application',
       value: 'User.Read.All',
+    },
+    {
+      allowedMemberTypes: ['Application'],
+      description: 'Allows the app to create, read, update, and delete mail in all mailboxes without a signed-in user.',
+      displayName: 'Read and write mail in all mailboxes',
+      id: GRAPH_APP_ROLE_MAIL_READ_WRITE,
+      isEnabled: true,
+      origin: 'Application',
+      value: 'Mail.ReadWrite',
     },
   ];
 }

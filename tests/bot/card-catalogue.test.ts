@@ -1,5 +1,7 @@
 import { CATALOGUE_LOCALES, cardCatalogue } from '../../scripts/card-catalogue.js';
+import { CATALOGUE_PASSWORD } from '../../scripts/card-catalogue-procedure-c.js';
 import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
+import { asRead } from '../helpers/inert-markdown.js';
 
 /** Every string in a card, with where it sits (placeholders and tokens hide in data and URLs too). */
 function strings(value: unknown, path = ''): { path: string; text: string }[] {
@@ -47,6 +49,42 @@ describe('card catalogue', () => {
       'run-failed',
     ])
       expect(names).toContain(name);
+  });
+
+  it('covers every state of procedure C, the password on the card of its turn only, the explanation before Graph’s error', () => {
+    const c = [
+      'c-domain',
+      'c-account',
+      'c-account-invalid',
+      'c-confirm-create',
+      'c-password-shown',
+      'c-existing-account',
+      'c-no-free-seat',
+      'c-confirm-licence',
+      'c-licence-refused-usage-location',
+      'c-mailbox-wait',
+      'c-ews-obsolete',
+      'c-app',
+      'c-app-missing',
+      'c-rbac-commands',
+      'c-rbac-tenant-wide-mail',
+      'c-propagation-wait',
+      'c-verify',
+    ];
+    expect(names.filter((n) => n.startsWith('c-'))).toEqual(c);
+    for (const { name, card } of catalogue.filter((x) => x.name.startsWith('c-')))
+      expect({ name, shown: JSON.stringify(card).split(CATALOGUE_PASSWORD).length - 1 }).toEqual({
+        name,
+        shown: name === 'c-password-shown' ? 1 : 0,
+      });
+    for (const { locale, card } of catalogue.filter((x) => x.name === 'c-licence-refused-usage-location')) {
+      const read = JSON.stringify(asRead(card));
+      const explanation = read.indexOf(
+        locale === 'fr' ? 'Microsoft refuse la licence' : 'Microsoft refuses the licence',
+      );
+      expect(explanation).toBeGreaterThan(-1);
+      expect(read.indexOf('License assignment cannot be done')).toBeGreaterThan(explanation);
+    }
   });
 
   it('has every card in every language, once', () => {

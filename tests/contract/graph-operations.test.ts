@@ -11,6 +11,7 @@ import { domainHandlers } from '../../sandbox/graph/handlers/domains.js';
 import { groupHandlers } from '../../sandbox/graph/handlers/groups.js';
 import { invitationHandlers } from '../../sandbox/graph/handlers/invitations.js';
 import { licenceHandlers } from '../../sandbox/graph/handlers/licences.js';
+import { organizationHandlers } from '../../sandbox/graph/handlers/organization.js';
 import { permissionGrantHandlers } from '../../sandbox/graph/handlers/permission-grants.js';
 import { policyHandlers } from '../../sandbox/graph/handlers/policies.js';
 import { roleManagementHandlers } from '../../sandbox/graph/handlers/role-management.js';
@@ -132,6 +133,7 @@ describe('the Graph operations catalogue', () => {
     policies: policyHandlers,
     'role-management': roleManagementHandlers,
     licences: licenceHandlers,
+    organization: organizationHandlers,
     domains: domainHandlers,
     applications: applicationHandlers,
     'permission-grants': permissionGrantHandlers,

@@ -7,6 +7,7 @@ describe('procedure catalog', () => {
       'vendor-guest-access',
       'partner-center-registration',
       'client-collaboration-account',
+      'email-service-account',
       'domain-and-provisioning',
     ]);
     for (const m of PROCEDURES) expect(checkProcedureModule(m)).toEqual([]);

@@ -5,6 +5,7 @@ const E = 'partner-center-registration';
 const B = 'client-collaboration-account';
 const B_OR_E = 'B or E';
 const D = 'domain-and-provisioning';
+const C = 'email-service-account';
 const BOTH = 'both';
 
 /**
@@ -89,6 +90,24 @@ const PHRASINGS: readonly (readonly [string, string])[] = [
   ['verify a domain', D],
   ['domain verification', D],
   ['logmien', D], // two letters swapped
+  // Procedure C — the email-integration service account (Indio)
+  ['compte de service Indio', C],
+  ['compte de service pour Indio', C],
+  ['créer le compte de service d’Indio', C],
+  ['Indio', C],
+  ['indio', C],
+  ['Indoi', C], // two letters swapped
+  ['boîte mail d’intégration', C],
+  ['boite mail d integration', C],
+  ['boîte aux lettres d’intégration Indio', C],
+  ['intégration des courriels', C],
+  ['intégration e-mail Indio', C],
+  ['compte de service messagerie', C],
+  ['service account for Indio', C],
+  ['Indio service account', C],
+  ['email integration account', C],
+  ['set up the email integration for Indio', C],
+  ['mailbox for Indio', C],
   // Both could fit: Sesame asks which
   ['inviter Cegid Loop dans Microsoft Collaborate', BOTH],
   ['Cegid sur Partner Center', BOTH],
@@ -97,7 +116,8 @@ const PHRASINGS: readonly (readonly [string, string])[] = [
 ];
 
 describe('what admins type reaches the right procedure', () => {
-  it('has at least 15 phrasings of each of A, B, D and E, in French and English', () => {
+  it('has at least 15 phrasings of each of A, B, C, D and E, in French and English', () => {
+    expect(PHRASINGS.filter(([, p]) => p === C).length).toBeGreaterThanOrEqual(15);
     expect(PHRASINGS.filter(([, p]) => p === D).length).toBeGreaterThanOrEqual(15);
     expect(PHRASINGS.filter(([, p]) => p === A).length).toBeGreaterThanOrEqual(15);
     expect(PHRASINGS.filter(([, p]) => p === B).length).toBeGreaterThanOrEqual(15);

@@ -41,6 +41,7 @@ describe('behaviours procedures must survive', () => {
   });
 
   it('refuses a licence without usageLocation, and a SKU with no free seat', async () => {
+    await h.admin('PUT', '/mailbox-provisioning', { ms: 0 });
     const created = await h.call('POST', '/users', {
       as: 'userAdmin',
       body: newUser('indio@cabinet-exemple.fr'),

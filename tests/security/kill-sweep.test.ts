@@ -117,7 +117,11 @@ describe('kill -9 sweep over the procedure catalogue', () => {
   // Procedure D is not swept yet: its provisioning token is typed on the confirm card and a write carrying a secret
   // is never re-sent after a crash (the admin re-confirms with the token), and its batch step confirms per item;
   // this driver does neither. Its crash behaviour is covered by tests/core/batch-writes.test.ts for now.
-  const SWEPT = PROCEDURES.filter((m) => m.procedure.id !== 'domain-and-provisioning');
+  // Procedure C is not swept yet either: the driver does not type its app id nor move the clock past its 2-hour
+  // propagation wait.
+  const SWEPT = PROCEDURES.filter(
+    (m) => m.procedure.id !== 'domain-and-provisioning' && m.procedure.id !== 'email-service-account',
+  );
 
   it.each(SWEPT.map((m) => [m.procedure.id, m] as const))(
     '%s: every boundary and every write survives a kill -9',

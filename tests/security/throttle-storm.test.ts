@@ -53,7 +53,11 @@ describe('a 429/503 storm during full runs', () => {
       const expected = new Map<string, number>();
       // Procedure D is not driven here yet (its provisioning token is typed on a confirm card, its batch confirms
       // per item, its domain waits on DNS published from the console): see tests/security/kill-sweep.test.ts.
-      for (const module of PROCEDURES.filter((m) => m.procedure.id !== 'domain-and-provisioning')) {
+      // Nor procedure C yet (its app id typed, the clock moved past its 2-hour propagation wait).
+      const driven = PROCEDURES.filter(
+        (m) => m.procedure.id !== 'domain-and-provisioning' && m.procedure.id !== 'email-service-account',
+      );
+      for (const module of driven) {
         for (let i = 0; i < RUNS_PER_PROCEDURE; i++) {
           runs += 1;
           const party = stack.party('globalAdmin');

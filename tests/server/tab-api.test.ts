@@ -53,6 +53,7 @@ describe('/api/tab', () => {
       'vendor-guest-access',
       'partner-center-registration',
       'client-collaboration-account',
+      'email-service-account',
       'domain-and-provisioning',
     ]);
     const runs = (await (await get('/runs', `Bearer ${token}`)).json()) as {

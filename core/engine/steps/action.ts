@@ -242,7 +242,15 @@ function completeWrite(
     retrying: delay !== undefined,
   });
   if (delay !== undefined) return scheduleRetry(t, step.id, 'write', attempt, firstAttemptAt, delay, error);
-  d.pending = { kind: 'error', stepId: step.id, stage: 'write', error, summary: outcome.summary };
+  const explanation = outcome.status === 'failed' ? outcome.explanation : undefined;
+  d.pending = {
+    kind: 'error',
+    stepId: step.id,
+    stage: 'write',
+    error,
+    summary: outcome.summary,
+    ...(explanation ? { explanation } : {}),
+  };
   setResult(t, step.id, 'failed', { summary: outcome.summary, requestIds, error });
   t.wantsRender = true;
 }

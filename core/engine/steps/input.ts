@@ -9,7 +9,10 @@ export const inputKind: StepKindModule<InputStep> = {
   enter(t, step) {
     const { d } = t;
     const values: Record<string, string> = {};
-    for (const f of step.fields) values[f.id] = d.inputs[f.id] ?? f.default ?? '';
+    for (const f of step.fields) {
+      const fact = f.defaultFact === undefined ? undefined : d.facts[f.defaultFact];
+      values[f.id] = d.inputs[f.id] ?? (typeof fact === 'string' ? fact : undefined) ?? f.default ?? '';
+    }
     d.pending = { kind: 'input', stepId: step.id, values };
     setResult(t, step.id, 'running', {});
     t.wantsRender = true;

@@ -10,6 +10,7 @@ import { domainOperations } from './domains.js';
 import { groupOperations } from './groups.js';
 import { invitationOperations } from './invitations.js';
 import { licenceOperations } from './licences.js';
+import { organizationOperations } from './organization.js';
 import { permissionGrantOperations } from './permission-grants.js';
 import { policyOperations } from './policies.js';
 import { roleManagementOperations } from './role-management.js';
@@ -24,6 +25,7 @@ export const GRAPH_OPERATIONS = {
   ...policyOperations,
   ...roleManagementOperations,
   ...licenceOperations,
+  ...organizationOperations,
   ...domainOperations,
   ...applicationOperations,
   ...permissionGrantOperations,
@@ -58,6 +60,7 @@ export type * from './domains.js';
 export type * from './groups.js';
 export type * from './invitations.js';
 export type * from './licences.js';
+export type * from './organization.js';
 export type * from './permission-grants.js';
 export type * from './policies.js';
 export type * from './role-management.js';

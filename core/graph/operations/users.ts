@@ -43,6 +43,9 @@ const SERVICE_ACCOUNT = shape({
   id: 'id',
   userPrincipalName: 'string',
   displayName: 'string',
+  /** 'Member' | 'Guest' */
+  userType: 'string',
+  accountEnabled: 'boolean',
   usageLocation: 'string',
   assignedLicenses: { list: { skuId: 'string' } },
   provisionedPlans: { list: { service: 'string', capabilityStatus: 'string', provisioningStatus: 'string' } },
@@ -214,6 +217,25 @@ export const userOperations = {
     read: readsShape(SERVICE_ACCOUNT),
   }),
 
+  /** UPNs are unique in a tenant: [] or one account (C finds an existing one instead of creating a twin). */
+  findUserByUpn: operation<[upn: string], { readonly users: readonly ServiceAccount[] }>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users',
+    query: "$filter=userPrincipalName eq '{upn}'",
+    select: selectOf(SERVICE_ACCOUNT),
+    paging: 'all',
+    permission: 'User.Read.All',
+    permissionNote:
+      "The map's least privileged scope for GET /users is User.ReadBasic.All, which does not return " +
+      'usageLocation, assignedLicenses or provisionedPlans.',
+    roles: { kind: 'member' },
+    purpose: 'C: an account with that UPN already exists (reused, never duplicated)',
+    example: ['indio@cabinet-exemple.fr'],
+    request: (upn) => ({ query: { $filter: `userPrincipalName eq ${odataString(upn)}` } }),
+    read: (body, answer) => ({ users: answer.items(body).map((u) => answer.shape(SERVICE_ACCOUNT, u)) }),
+  }),
+
   createServiceAccount: operation<[account: NewServiceAccount], CreatedUser>({
     resource: 'users',
     method: 'POST',
@@ -242,6 +264,20 @@ export const userOperations = {
       },
     }),
     read: readsShape(CREATED_USER),
+  }),
+
+  /** Graph refuses a licence to an account without a usage location: C sets it on an account found without one. */
+  setUsageLocation: operation<[userId: string, usageLocation: string], NoContent>({
+    resource: 'users',
+    method: 'PATCH',
+    path: '/users/{id}',
+    paging: 'one',
+    permission: 'User.ReadWrite.All',
+    roles: { kind: 'anyOf', roles: [ROLE.userAdministrator] },
+    purpose: 'C: the usage location a licence needs',
+    example: [EXAMPLE_ID, 'FR'],
+    request: (userId, usageLocation) => ({ path: `/users/${segment(userId)}`, body: { usageLocation } }),
+    read: noContent,
   }),
 
   assignLicense: operation<[userId: string, skuId: string], NoContent>({
