@@ -629,7 +629,9 @@ export const emailServiceAccount: Procedure = {
         'Exchange can take up to 2 hours to apply the role assignment. Sesame reminds you to test on {dueAtText}.',
       ),
       due: { durationMs: 2 * 60 * 60_000 },
-      pollEveryMs: 30 * 60_000,
+      // Graph cannot see the propagation: one re-check just after the due time (the reminder goes out first, so the
+      // test commands are the last thing on the card), or "check now" once the due time has passed.
+      pollEveryMs: 2 * 60 * 60_000 + 5 * 60_000,
       reminders: [
         {
           id: 'due',
@@ -643,7 +645,6 @@ export const emailServiceAccount: Procedure = {
           ),
         },
       ],
-      keepRemindersUntilEnd: ['due'],
       ...graphNeeds('getServiceAccount'),
       roles: [],
     },

@@ -95,7 +95,7 @@ describe('procedure C’s generated password, over the Teams protocol', () => {
     card = await press(card, 'run.done');
     card = await press(card, 'run.submit', { inputs: { appId: VENDOR_APPS.indio.appId } });
     card = await press(card, 'run.done');
-    await advance(2 * 60 * MINUTE);
+    await advance(2 * 60 * MINUTE + 5 * MINUTE);
     card = await refresh(card);
     card = await press(card, 'run.done');
     expect((await runOf(card)).status).toBe('done');

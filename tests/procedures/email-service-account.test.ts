@@ -286,7 +286,7 @@ describe('procedure C — email-integration service account, over HTTP against t
     card = await click(stack, party, card, 'run.done');
     expectValid(card);
     expect((await runOf(card)).currentStepId).toBe('propagation');
-    await advance(2 * 60 * MINUTE);
+    await advance(2 * 60 * MINUTE + 5 * MINUTE);
     const reminders = (await stack.sent(party.conversationId)).filter((a) =>
       JSON.stringify(a).includes('Deux heures ont passé depuis l’attribution du rôle'),
     );
