@@ -1,0 +1,235 @@
+/**
+ * Procedure C completed as a newcomer does it after `npm start`: in the Agents Playground (Chromium), Claire Martin
+ * types "compte de service Indio", signs in on the sandbox tenant's page, picks a verified domain, fills the account
+ * (the usage location already the tenant's country), creates it and reads the password on that card only, picks a
+ * licence with a free Exchange seat, waits for the mailbox (finished from the sandbox console's button), reads why
+ * the vendor's EWS step is obsolete, types the app's id, gets the RBAC for Applications PowerShell filled in, then
+ * the console moves the shared clock 2 hours on: the propagation reminder arrives by itself, and the tests end the
+ * run. Every wait is on what the screen shows, never on a fixed delay.
+ */
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { DEFAULT_DOMAIN, SEED_USERS, VENDOR_APPS } from '../../sandbox/data/seed.js';
+import {
+  chromiumAvailable,
+  CHROMIUM,
+  isPlaygroundChrome,
+  launchChromium,
+  loopbackOnly,
+  screenshotDir,
+} from './playground-stack.js';
+import { npmStart, type NpmStart } from './npm-start-process.js';
+
+if (!chromiumAvailable()) {
+  throw new Error(
+    `Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH, or apt-get install -y chromium): ` +
+      'the npm start procedure C test cannot run.',
+  );
+}
+
+const ALIAS = 'indio-e2e';
+const UPN = `${ALIAS}@${DEFAULT_DOMAIN}`;
+/** Each step waits on Sesame, the sandbox and the Playground's rendering: a silent turn fails after this. */
+const STEP = 30_000;
+
+describe('npm start: procedure C in the Playground, the mailbox and the clock from the sandbox console (Chromium)', () => {
+  let started: NpmStart;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let requests: { offLoopback: string[] };
+  const serverErrors: string[] = [];
+  const shots = screenshotDir();
+  const shot = (p: Page, name: string) => p.screenshot({ path: join(shots, `procedure-c-${name}.png`) });
+
+  beforeAll(async () => {
+    started = await npmStart('npm-start-procedure-c');
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1400, height: 1000 } });
+    requests = await loopbackOnly(context);
+    context.on('response', (r) => {
+      if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+    page = await context.newPage();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await started?.stop();
+  }, 60_000);
+
+  const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const exactly = (s: string): RegExp => new RegExp(`^${escape(s)}$`);
+  /** The newest button with this name in the chat (older cards may still show the same one). */
+  const button = (name: string): Locator => page.getByRole('button', { name: exactly(name) }).last();
+  const link = (name: string): Locator => page.getByRole('link', { name: exactly(name) }).last();
+  const text = (t: string | RegExp): Locator =>
+    page.getByText(typeof t === 'string' ? new RegExp(escape(t)) : t);
+  const see = (t: string | RegExp): Promise<void> =>
+    text(t).last().waitFor({ state: 'visible', timeout: STEP });
+  const type = async (t: string) => {
+    const box = page.getByRole('textbox').last();
+    await box.click();
+    await box.pressSequentially(t);
+    await box.press('Enter');
+  };
+  /** Opens the newest drop-down list (the Playground's own, not a <select>) and picks `option`. */
+  const pick = async (option: string) => {
+    await page.getByRole('combobox').last().click({ timeout: STEP });
+    await page
+      .getByRole('option', { name: exactly(option) })
+      .last()
+      .click({ timeout: STEP });
+  };
+  /** Clicks the newest button with this name, then waits for `next` on screen. */
+  const clickThen = async (name: string, next: string | RegExp) => {
+    await button(name).click({ timeout: STEP });
+    await see(next);
+  };
+
+  function failures(): string[] {
+    const logged = started
+      .output()
+      .split('\n')
+      .filter((line) => /\b(message|invoke|conversationUpdate|installationUpdate)\b.*\b5\d\d\b/i.test(line));
+    return [...serverErrors, ...logged];
+  }
+
+  async function explained(body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (e) {
+      await Promise.all(context.pages().map((p, i) => shot(p, `failure-${i}`).catch(() => undefined)));
+      console.error(`npm start output:\n${started.output().slice(-6000)}\nScreenshots: ${shots}`);
+      throw e;
+    }
+  }
+
+  /** The sandbox console in its own tab: `act` on it, then back to the chat. */
+  async function inConsole(act: (consolePage: Page) => Promise<void>): Promise<void> {
+    const consolePage = await context.newPage();
+    await consolePage.goto(started.urls.console);
+    await act(consolePage);
+    await consolePage.close();
+    await page.bringToFront();
+  }
+
+  async function graphWrites(): Promise<string[]> {
+    const consoleOrigin = new URL(started.urls.console).origin;
+    const res = await fetch(`${consoleOrigin}/_sandbox/log`);
+    const log = ((await res.json()) as { value: { method: string; url: string; status: number }[] }).value;
+    return log
+      .filter((e) => e.method !== 'GET' && !e.url.startsWith('/$batch'))
+      .map((e) => `${e.method} ${decodeURIComponent(new URL(e.url, 'http://graph').pathname)} ${e.status}`);
+  }
+
+  it(
+    'creates the account with its password shown once, licenses it, waits for the mailbox, gives the RBAC PowerShell and the propagation reminder',
+    () =>
+      explained(async () => {
+        await page.goto(started.urls.chat);
+        await page.getByText(SEED_USERS.globalAdmin.displayName).first().waitFor({ timeout: STEP });
+        await page.getByRole('textbox').last().waitFor({ timeout: STEP });
+
+        const signInLinks = page.getByRole('link', { name: exactly('Se connecter') });
+        await type('compte de service Indio');
+        await signInLinks.last().waitFor({ timeout: STEP });
+        const [signIn] = await Promise.all([
+          context.waitForEvent('page', { timeout: STEP }),
+          link('Se connecter').click(),
+        ]);
+        await signIn.waitForLoadState('domcontentloaded');
+        await signIn
+          .getByRole('button', { name: new RegExp(SEED_USERS.globalAdmin.displayName) })
+          .click({ timeout: STEP });
+        await signIn.getByText('Vous pouvez fermer cette fenêtre').waitFor({ timeout: STEP });
+        await signIn.close();
+        await page.bringToFront();
+
+        // The tenant's verified domains, in a list.
+        await see('Domaine de l’adresse du compte');
+        await see('Cabinet Exemple : pays FR.');
+        await pick(DEFAULT_DOMAIN);
+        await shot(page, '01-domain');
+        await clickThen('Continuer', `alias@${DEFAULT_DOMAIN}`);
+
+        // The form: the usage location is already the tenant's country.
+        const usage = page.getByRole('textbox', { name: /Emplacement d’utilisation/ }).last();
+        await expect(usage.inputValue()).resolves.toBe('FR');
+        await page.getByRole('textbox', { name: /Alias/ }).last().fill(ALIAS);
+        await shot(page, '02-account');
+        await clickThen('Continuer', `Créer le compte ${UPN}`);
+        await clickThen(
+          'Créer le compte',
+          'Mot de passe du compte de service (copiez-le maintenant dans Indio',
+        );
+        // The password, once, on this card.
+        const shown = text(/^[A-Za-z0-9!#$%&*+\-=?@^_]{24}$/).last();
+        await shown.waitFor({ timeout: STEP });
+        const password = (await shown.innerText()).trim();
+        await expect(page.getByText(password, { exact: true }).count()).resolves.toBe(1);
+        await shot(page, '03-password');
+
+        // A licence with a free Exchange seat, then its mailbox.
+        await pick('EXCHANGESTANDARD — Exchange Online (Plan 1) — 2 / 3');
+        await clickThen('Continuer', 'Attribuer la licence EXCHANGESTANDARD');
+        await clickThen('Attribuer', 'n’est pas encore prête (PendingActivation)');
+        // The card that showed the password was replaced: it is nowhere on screen now.
+        await expect(page.getByText(password).count()).resolves.toBe(0);
+        await shot(page, '04-mailbox-wait');
+
+        // Exchange finishes the mailbox: the sandbox console's button, in the browser.
+        await inConsole(async (c) => {
+          const row = c.locator('section[data-source="mailboxes"] tr', { hasText: UPN });
+          await row.getByRole('button', { name: 'Finish provisioning now' }).click({ timeout: STEP });
+          await c
+            .locator('section[data-source="mailboxes"] tr', { hasText: UPN })
+            .waitFor({ state: 'detached', timeout: STEP });
+        });
+        await clickThen('Vérifier maintenant', 'La fin du guide d’Indio est obsolète');
+        await see('EWS est bloqué par défaut depuis le 1er octobre 2026');
+        await shot(page, '05-ews-obsolete');
+
+        await clickThen('Compris', 'ID d’application (client)');
+        await page
+          .getByRole('textbox', { name: /ID d’application/ })
+          .last()
+          .fill(VENDOR_APPS.indio.appId);
+        await clickThen('Préparer les commandes', `New-ServicePrincipal -AppId '${VENDOR_APPS.indio.appId}'`);
+        await see(
+          `New-ManagementScope -Name 'Sesame - ${ALIAS} mailbox' -RecipientRestrictionFilter 'PrimarySmtpAddress -eq ''${UPN}'''`,
+        );
+        await see('N’accordez pas aussi la même autorisation d’application Microsoft Graph');
+        await shot(page, '06-rbac');
+        await clickThen('Commandes exécutées', 'Propagation des droits (jusqu’à 2 heures)');
+
+        // Two hours on the shared clock, nobody typing: the reminder arrives by itself.
+        await inConsole(async (c) => {
+          const now = c.locator('[data-clock-now]');
+          const before = await now.innerText();
+          await c.getByRole('spinbutton', { name: 'hours' }).fill('2');
+          await c.getByRole('button', { name: 'Advance by hours' }).click();
+          await c.waitForFunction(
+            (previous) => document.querySelector('[data-clock-now]')?.textContent !== previous,
+            before,
+            { timeout: STEP },
+          );
+        });
+        await see('Deux heures ont passé depuis l’attribution du rôle');
+        await shot(page, '07-reminder');
+        await clickThen('Vérifier maintenant', `Get-CASMailbox -Identity '${UPN}' | Format-List MAPIEnabled`);
+        await clickThen('Tout est vérifié', 'Procédure terminée');
+        await shot(page, '08-done');
+
+        expect(await graphWrites()).toEqual([
+          'POST /users 201',
+          expect.stringMatching(/^POST \/users\/[^/]+\/assignLicense 200$/),
+        ]);
+        await expect(page.getByText(password).count()).resolves.toBe(0);
+        expect(started.output()).not.toContain(password);
+        expect(failures()).toEqual([]);
+        expect(requests.offLoopback.filter((url) => !isPlaygroundChrome(url))).toEqual([]);
+      }),
+    300_000,
+  );
+});
