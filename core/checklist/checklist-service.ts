@@ -59,6 +59,15 @@ export interface ChecklistViewer extends Reader {
   readonly name?: string;
 }
 
+/** Procedure C's id: its runs name the service accounts (core/procedures/catalog.ts, linked by id). */
+export const SERVICE_ACCOUNT_PROCEDURE = 'email-service-account';
+
+/** The subset of a stored run the service-accounts rule reads. */
+interface ServiceAccountRun {
+  readonly procedureId: string;
+  readonly facts?: Readonly<Record<string, unknown>>;
+}
+
 /** The roles that may accept, renew and revoke exceptions (administrators, not readers). */
 export const EXCEPTION_ROLES: readonly string[] = [
   ROLE.globalAdministrator,
@@ -242,6 +251,21 @@ export function createChecklistService(options: ChecklistServiceOptions) {
     });
   }
 
+  /**
+   * The service accounts the checklist reviews: those Sesame's procedure C created or took over in this tenant
+   * (its runs' `accountId` fact), newest runs first. Sesame's own records are the signal: no account is guessed.
+   */
+  async function serviceAccountIds(tenantId: string): Promise<string[]> {
+    const runs = await store.list<ServiceAccountRun>('run', tenantId, { limit: 1000 });
+    const ids: string[] = [];
+    for (const { value } of runs) {
+      const id = value.facts?.accountId;
+      if (value.procedureId === SERVICE_ACCOUNT_PROCEDURE && typeof id === 'string' && id !== '')
+        ids.push(id);
+    }
+    return [...new Set(ids.map((i) => i.toLowerCase()))];
+  }
+
   /** Sesame's own grants found in this snapshot become exceptions once (never re-created after a revoke). */
   async function recordSesameGrants(tenantId: string, snapshot: StoredSnapshot): Promise<void> {
     if (!snapshot.grants) return;
@@ -305,6 +329,7 @@ export function createChecklistService(options: ChecklistServiceOptions) {
       const collected = await collectSnapshot({
         reader,
         now: takenAtMs,
+        serviceAccountIds: await serviceAccountIds(viewer.tenantId),
         ...(previous ? { since: previous.takenAt } : {}),
         onArea: onArea
           ? (area, results) => onArea(area, toItems(results, storedBefore, itemCtx()))

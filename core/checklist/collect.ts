@@ -17,7 +17,11 @@ import type {
   GuestSignIn,
   GuestUser,
   GuestWithSponsors,
+  PermissionGrant,
+  ServiceAccountState,
+  ServicePrincipal,
 } from '../graph/operations/index.js';
+import { KNOWN_VENDOR_APPS } from './vendor-apps.js';
 
 const DAY = 86_400_000;
 
@@ -36,6 +40,11 @@ export interface CollectOptions {
   readonly now: number;
   /** The previous snapshot's time (ISO): guests created since then are listed as new. */
   readonly since?: string;
+  /**
+   * The ids of the service accounts Sesame's procedure C created or took over in this tenant (from its runs); none:
+   * nothing to read. Graph takes at most 15 values in an `in` filter: the first 15 are read.
+   */
+  readonly serviceAccountIds?: readonly string[];
   /** Called once per area, as soon as it is evaluated. */
   readonly onArea?: (area: ChecklistArea, results: readonly RuleResult[]) => void | Promise<void>;
 }
@@ -73,6 +82,10 @@ export async function collectSnapshot(options: CollectOptions): Promise<Collecte
   const cutoff = new Date(options.now - THRESHOLDS.inactiveDays * DAY)
     .toISOString()
     .replace(/\.\d{3}Z$/, 'Z');
+  const accountIds = [...new Set((options.serviceAccountIds ?? []).map((id) => id.toLowerCase()))].slice(
+    0,
+    15,
+  );
   const calls: GraphCall[] = [
     { op: 'getAuthorizationPolicy', args: [] },
     { op: 'getAdminConsentRequestPolicy', args: [] },
@@ -84,6 +97,9 @@ export async function collectSnapshot(options: CollectOptions): Promise<Collecte
     { op: 'listDomains', args: [] },
     { op: 'listOldAcceptedGuests', args: [cutoff] },
     { op: 'listAllRoleEligibilities', args: [] },
+    { op: 'listServicePrincipalsByAppIds', args: [KNOWN_VENDOR_APPS.map((a) => a.appId)] },
+    { op: 'listAllPermissionGrants', args: [] },
+    ...(accountIds.length > 0 ? [{ op: 'listServiceAccountsByIds', args: [accountIds] } as GraphCall] : []),
     // Last: the only read that walks every guest (Graph cannot filter on sponsors).
     { op: 'listGuestSponsors', args: [] },
     // Graph keeps createdDateTime to the second: from the previous snapshot's second, so none is missed.
@@ -93,6 +109,8 @@ export async function collectSnapshot(options: CollectOptions): Promise<Collecte
   ];
   const outcomes = options.reader.readMany(calls);
   const at = (i: number) => outcomes[i]!;
+  const accountsAt = accountIds.length > 0 ? 12 : undefined;
+  const sponsorsAt = 12 + (accountsAt === undefined ? 0 : 1);
   const sources: { [K in SourceName]: Promise<SnapshotData[K]> } = {
     authorizationPolicy: at(0).then((o) => sourceOf(o, (v) => v)),
     adminConsentRequestPolicy: at(1).then((o) => sourceOf(o, (v) => v)),
@@ -110,7 +128,24 @@ export async function collectSnapshot(options: CollectOptions): Promise<Collecte
     roleEligibilities: at(9).then((o) =>
       sourceOf(o, (v: { eligibilities: readonly DirectoryRoleGrant[] }) => v.eligibilities),
     ),
-    guestSponsors: at(10).then((o) => sourceOf(o, (v: { guests: readonly GuestWithSponsors[] }) => v.guests)),
+    vendorServicePrincipals: at(10).then((o) =>
+      sourceOf(o, (v: { servicePrincipals: readonly ServicePrincipal[] }) => v.servicePrincipals),
+    ),
+    permissionGrants: at(11).then((o) =>
+      sourceOf(o, (v: { grants: readonly PermissionGrant[] }) => v.grants),
+    ),
+    serviceAccounts:
+      accountsAt === undefined
+        ? Promise.resolve({ ok: true, value: { expected: [], accounts: [] } })
+        : at(accountsAt).then((o) =>
+            sourceOf(o, (v: { accounts: readonly ServiceAccountState[] }) => ({
+              expected: accountIds,
+              accounts: v.accounts,
+            })),
+          ),
+    guestSponsors: at(sponsorsAt).then((o) =>
+      sourceOf(o, (v: { guests: readonly GuestWithSponsors[] }) => v.guests),
+    ),
   };
 
   const results = new Map<string, RuleResult>();
@@ -139,7 +174,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Collecte
       }))
     : null;
   let newGuests: EvidenceObject[] | null = null;
-  const since = settled[11];
+  const since = options.since ? settled[sponsorsAt + 1] : undefined;
   if (since?.ok) {
     newGuests = (since.value as GuestList).guests.map((g: GuestUser) => ({
       id: g.id,

@@ -22,6 +22,7 @@ import {
   type SourceFailure,
   type SourceName,
 } from './snapshot-data.js';
+import { KNOWN_VENDOR_APPS } from './vendor-apps.js';
 
 const DAY = 86_400_000;
 /** Evidence lists at most this many objects (the count says how many in all). */
@@ -852,6 +853,180 @@ export const RULES: readonly RuleDefinition[] = [
         },
         byObjects: true,
         evidence: { values: { longLived: objects.length }, ...capped(objects) },
+      };
+    },
+  }),
+
+  rule({
+    id: 'vendor-apps-consented',
+    area: 'apps',
+    severity: 'medium',
+    title: { fr: 'Applications d’éditeurs consenties', en: 'Vendor apps consented' },
+    explanation: {
+      fr:
+        'Les applications d’éditeurs que Sesame connaît (celles que ses procédures font consentir) présentes dans ' +
+        'l’organisation, avec les autorisations déléguées accordées. Une application présente sans consentement ' +
+        'administrateur pour toute l’organisation (seuls des utilisateurs ont consenti pour eux-mêmes, ou rien) ' +
+        'fonctionne pour certains et pas pour d’autres, sans que ses autorisations aient été relues par un administrateur.',
+      en:
+        'The vendor apps Sesame knows (those its procedures have consented) present in the organisation, with the ' +
+        'delegated permissions granted. An app present without an administrator’s consent for the whole ' +
+        'organisation (only users consented for themselves, or nothing) works for some and not others, its ' +
+        'permissions never reviewed by an administrator.',
+    },
+    references: [sesame('vendor-apps')],
+    threshold: {
+      fr: 'Application connue présente sans consentement administrateur (AllPrincipals) : avertissement. Applications connues : Cegid Loop (offres collaboratives).',
+      en: 'A known app present without admin consent (AllPrincipals): warning. Known apps: Cegid Loop (collaborative offers).',
+    },
+    sources: ['vendorServicePrincipals', 'permissionGrants'],
+    // Procedure B gives the admin-consent link and verifies what the consent granted.
+    fixProcedureId: 'client-collaboration-account',
+    evaluate: ({ vendorServicePrincipals, permissionGrants }) => {
+      const objects: EvidenceObject[] = [];
+      let incomplete = 0;
+      for (const sp of vendorServicePrincipals) {
+        const known = KNOWN_VENDOR_APPS.find((a) => a.appId.toLowerCase() === sp.appId.toLowerCase());
+        if (!known) continue;
+        const grants = permissionGrants.filter((g) => g.clientId?.toLowerCase() === sp.id.toLowerCase());
+        const admin = [
+          ...new Set(
+            grants
+              .filter((g) => g.consentType === 'AllPrincipals')
+              .flatMap((g) => (g.scope ?? '').split(' ').filter((s) => s !== '')),
+          ),
+        ];
+        const users = grants.filter((g) => g.consentType === 'Principal').length;
+        const consented = grants.some((g) => g.consentType === 'AllPrincipals');
+        if (!consented) incomplete++;
+        objects.push({
+          id: sp.id,
+          name: sp.displayName ?? known.name.en,
+          kind: 'servicePrincipal',
+          ...(consented ? { inventory: true } : {}),
+          detail: consented
+            ? {
+                fr: `Consentement administrateur : ${admin.join(', ') || 'aucune autorisation déléguée'}${users > 0 ? ` ; ${users} consentement(s) d’utilisateur` : ''}`,
+                en: `Admin consent: ${admin.join(', ') || 'no delegated permission'}${users > 0 ? `; ${users} user consent(s)` : ''}`,
+              }
+            : {
+                fr: `Pas de consentement administrateur${users > 0 ? ` : ${users} utilisateur(s) ont consenti pour eux-mêmes` : ''}`,
+                en: `No admin consent${users > 0 ? `: ${users} user(s) consented for themselves` : ''}`,
+              },
+        });
+      }
+      const present = objects.length;
+      return {
+        status: incomplete > 0 ? 'warn' : 'pass',
+        verdict:
+          present === 0
+            ? {
+                fr: 'Aucune des applications d’éditeurs connues n’est présente dans l’organisation.',
+                en: 'None of the known vendor apps is present in the organisation.',
+              }
+            : {
+                fr: `${present} application(s) d’éditeurs connue(s) présente(s), ${incomplete} sans consentement administrateur.`,
+                en: `${present} known vendor app(s) present, ${incomplete} without admin consent.`,
+              },
+        byObjects: true,
+        evidence: {
+          values: { knownApps: KNOWN_VENDOR_APPS.length, present, withoutAdminConsent: incomplete },
+          ...capped(objects),
+        },
+      };
+    },
+  }),
+
+  rule({
+    id: 'service-accounts',
+    area: 'apps',
+    severity: 'medium',
+    title: { fr: 'Comptes de service', en: 'Service accounts' },
+    explanation: {
+      fr:
+        'Les comptes de service sont ici les comptes que la procédure C de Sesame (compte de service de ' +
+        'messagerie) a créés ou repris dans cette organisation, d’après ses exécutions : Sesame ne devine pas ' +
+        'qu’un autre compte en est un. Chacun doit être actif, avoir une licence (sa boîte aux lettres) et un mot ' +
+        'de passe fort exigé. ApplicationImpersonation ne se lit pas avec Microsoft Graph (Exchange l’a retiré en ' +
+        '2025 : la procédure C propose l’application avec Exchange RBAC) ; les secrets d’application qui expirent ' +
+        'sont vérifiés par la règle « Secrets et certificats qui expirent ».',
+      en:
+        'Service accounts here are the accounts Sesame’s procedure C (email service account) created or took over ' +
+        'in this organisation, from its runs: Sesame does not guess that another account is one. Each must be ' +
+        'enabled, licensed (its mailbox) and have a strong password enforced. ApplicationImpersonation cannot be ' +
+        'read with Microsoft Graph (Exchange removed it in 2025: procedure C offers the app with Exchange RBAC ' +
+        'instead); expiring app secrets are checked by the "Expiring secrets and certificates" rule.',
+    },
+    references: [scuba('MS.AAD.5.x'), cipp('AppSecretExpiry'), sesame('procedure-C')],
+    threshold: {
+      fr: 'Mot de passe fort non exigé (DisableStrongPassword) : échec ; compte désactivé, sans licence ou supprimé : avertissement. Au plus 15 comptes lus (limite de Graph pour « in »).',
+      en: 'Strong password not enforced (DisableStrongPassword): fail; account disabled, unlicensed or deleted: warning. At most 15 accounts read (Graph’s limit for "in").',
+    },
+    sources: ['serviceAccounts'],
+    // Procedure C creates the account, licenses it and sets up the app; linked by id, shown only once it exists.
+    fixProcedureId: 'email-service-account',
+    evaluate: ({ serviceAccounts }) => {
+      const { expected, accounts } = serviceAccounts;
+      const objects: EvidenceObject[] = [];
+      let weak = 0;
+      const byId = new Map(accounts.map((a) => [a.id.toLowerCase(), a]));
+      for (const id of expected) {
+        const a = byId.get(id.toLowerCase());
+        if (!a) {
+          objects.push({
+            id,
+            name: id,
+            kind: 'user',
+            detail: {
+              fr: 'Créé par la procédure C, introuvable aujourd’hui (supprimé ?)',
+              en: 'Made by procedure C, not found today (deleted?)',
+            },
+          });
+          continue;
+        }
+        const problems: Localized[] = [];
+        const policies = (a.passwordPolicies ?? '').split(',').map((p) => p.trim());
+        if (policies.includes('DisableStrongPassword')) {
+          weak++;
+          problems.push({ fr: 'mot de passe fort non exigé', en: 'strong password not enforced' });
+        }
+        if (a.accountEnabled === false) problems.push({ fr: 'désactivé', en: 'disabled' });
+        if (a.assignedLicenses.length === 0) problems.push({ fr: 'sans licence', en: 'unlicensed' });
+        objects.push({
+          id: a.id,
+          name: a.userPrincipalName ?? a.displayName ?? a.id,
+          kind: 'user',
+          ...(problems.length === 0 ? { inventory: true } : {}),
+          detail:
+            problems.length === 0
+              ? {
+                  fr: `Actif, ${a.assignedLicenses.length} licence(s), mot de passe fort exigé`,
+                  en: `Enabled, ${a.assignedLicenses.length} licence(s), strong password enforced`,
+                }
+              : {
+                  fr: problems.map((p) => p.fr).join(', '),
+                  en: problems.map((p) => p.en).join(', '),
+                },
+        });
+      }
+      const atFault = objects.filter((o) => o.inventory !== true).length;
+      return {
+        status: weak > 0 ? 'fail' : atFault > 0 ? 'warn' : 'pass',
+        verdict:
+          expected.length === 0
+            ? {
+                fr: 'La procédure C de Sesame n’a créé ni repris aucun compte de service dans cette organisation.',
+                en: 'Sesame’s procedure C has created or taken over no service account in this organisation.',
+              }
+            : {
+                fr: `${expected.length} compte(s) de service (procédure C), ${atFault} à corriger.`,
+                en: `${expected.length} service account(s) (procedure C), ${atFault} to fix.`,
+              },
+        byObjects: true,
+        evidence: {
+          values: { serviceAccounts: expected.length, toFix: atFault, weakPassword: weak },
+          ...capped(objects),
+        },
       };
     },
   }),

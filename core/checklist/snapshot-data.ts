@@ -13,6 +13,9 @@ import type {
   GuestSignIn,
   GuestUser,
   GuestWithSponsors,
+  PermissionGrant,
+  ServiceAccountState,
+  ServicePrincipal,
 } from '../graph/operations/index.js';
 
 export type SourceFailure = {
@@ -40,6 +43,18 @@ export interface SnapshotData {
   readonly roleEligibilities: Source<readonly DirectoryRoleGrant[]>;
   readonly applications: Source<readonly ApplicationCredentials[]>;
   readonly domains: Source<readonly Domain[]>;
+  /** The service principals of the known vendor apps (core/checklist/vendor-apps.ts) present in the tenant. */
+  readonly vendorServicePrincipals: Source<readonly ServicePrincipal[]>;
+  /** Every delegated permission grant (the rule keeps the vendor apps'). */
+  readonly permissionGrants: Source<readonly PermissionGrant[]>;
+  /**
+   * The service accounts: the accounts Sesame's procedure C created or took over in this tenant (its runs'
+   * `accountId`), as Graph has them now. `expected`: those ids (an id Graph no longer has was deleted).
+   */
+  readonly serviceAccounts: Source<{
+    readonly expected: readonly string[];
+    readonly accounts: readonly ServiceAccountState[];
+  }>;
 }
 
 export type SourceName = keyof SnapshotData;
@@ -57,6 +72,9 @@ export const SOURCE_OPERATIONS: Readonly<Record<SourceName, GraphOpName>> = {
   roleEligibilities: 'listAllRoleEligibilities',
   applications: 'listApplicationCredentials',
   domains: 'listDomains',
+  vendorServicePrincipals: 'listServicePrincipalsByAppIds',
+  permissionGrants: 'listAllPermissionGrants',
+  serviceAccounts: 'listServiceAccountsByIds',
 };
 
 /** Part of a snapshot while it is collected: the sources read so far. */

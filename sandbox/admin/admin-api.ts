@@ -6,7 +6,11 @@
 import type { Hono, Context } from 'hono';
 import { mountConsole } from '../console/console-api.js';
 import { quarantine, settleJob } from '../graph/handlers/synchronization.js';
-import { CEGID_LOOP_COLLABORATIVE_APP, grantCegidLoopConsent } from '../data/vendor-consent.js';
+import {
+  CEGID_LOOP_COLLABORATIVE_APP,
+  grantCegidLoopConsent,
+  grantCegidLoopUserConsent,
+} from '../data/vendor-consent.js';
 import type { SandboxRuntime, FaultConfig, LargeTenantParams } from '../runtime.js';
 
 function isLoopback(address: string | undefined): boolean {
@@ -230,6 +234,16 @@ export function mountAdmin(app: Hono, rt: SandboxRuntime): void {
       delete p.readyAt;
     }
     return c.body(null, 204);
+  });
+
+  /** A user of the tenant consents to the Cegid Loop collaborative app for themselves only (no admin consent). */
+  app.post('/_sandbox/tenants/:tenantId/consents/:appId/users/:userId', (c) => {
+    const tenant = rt.tenant(c.req.param('tenantId'));
+    if (!tenant) return problem(c, 404, 'No such tenant.');
+    if (c.req.param('appId').toLowerCase() !== CEGID_LOOP_COLLABORATIVE_APP.appId)
+      return problem(c, 404, 'The sandbox plays consents to the Cegid Loop collaborative app only.');
+    if (!tenant.users.has(c.req.param('userId').toLowerCase())) return problem(c, 404, 'No such user.');
+    return c.json(grantCegidLoopUserConsent(tenant, c.req.param('userId')));
   });
 
   /** The guest redeems the invitation (what the vendor does from the e-mail). */

@@ -49,6 +49,36 @@ export function hasAdminConsent(t: TenantState, appId: string): boolean {
  * What Entra ID writes when an administrator of `t` consents to the Cegid Loop collaborative app for the whole
  * organisation. Consenting again adds nothing twice (the grant's scopes are merged, assignments kept).
  */
+/**
+ * A user consents to the app for themselves only (user consent allowed by the tenant's policy): the service
+ * principal appears with a Principal grant of that user's basic scopes, and no admin consent.
+ */
+export function grantCegidLoopUserConsent(t: TenantState, userId: string): { servicePrincipalId: string } {
+  const app = CEGID_LOOP_COLLABORATIVE_APP;
+  const graphSp = t.findServicePrincipal(MICROSOFT_GRAPH_APP_ID, 'appId');
+  if (!graphSp) throw new Error(`tenant ${t.tenantId} has no Microsoft Graph service principal`);
+  let sp = t.findServicePrincipal(app.appId, 'appId');
+  if (!sp) {
+    sp = servicePrincipal(app.appId, app.displayName, {
+      appOwnerOrganizationId: app.appOwnerOrganizationId,
+      replyUrls: ['https://loop.loopsoftware.fr/YPN/authorize'],
+    });
+    t.servicePrincipals.set(sp.id, sp);
+  }
+  const spId = sp.id;
+  const principalId = userId.toLowerCase();
+  if (!t.oauth2PermissionGrants.some((g) => g.clientId === spId && g.principalId === principalId))
+    t.oauth2PermissionGrants.push({
+      id: guidFrom(`grant:${spId}:user:${principalId}`).replace(/-/g, '').slice(0, 27),
+      clientId: spId,
+      consentType: 'Principal',
+      principalId,
+      resourceId: graphSp.id,
+      scope: 'openid profile offline_access User.Read',
+    } satisfies GraphObject);
+  return { servicePrincipalId: spId };
+}
+
 export function grantCegidLoopConsent(t: TenantState, now: number): { servicePrincipalId: string } {
   const app = CEGID_LOOP_COLLABORATIVE_APP;
   const graphSp = t.findServicePrincipal(MICROSOFT_GRAPH_APP_ID, 'appId');

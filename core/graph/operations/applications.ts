@@ -113,6 +113,27 @@ export const applicationOperations = {
     read: readsShape(SERVICE_PRINCIPAL),
   }),
 
+  /** The service principals of the given apps present in the tenant (an app never consented has none). */
+  listServicePrincipalsByAppIds: operation<
+    [appIds: readonly string[]],
+    { readonly servicePrincipals: readonly ServicePrincipal[] }
+  >({
+    resource: 'applications',
+    method: 'GET',
+    path: '/servicePrincipals',
+    query: "$filter=appId in ('{appId}')",
+    select: selectOf(SERVICE_PRINCIPAL),
+    paging: 'all',
+    permission: 'Application.Read.All',
+    roles: { kind: 'member' },
+    purpose: 'checklist: which known vendor apps are consented in the tenant',
+    example: [['ff28182b-b927-4697-9f0e-3d38e40971a8']],
+    request: (appIds) => ({ query: { $filter: `appId in (${appIds.map(odataString).join(',')})` } }),
+    read: (body, answer) => ({
+      servicePrincipals: answer.items(body).map((sp) => answer.shape(SERVICE_PRINCIPAL, sp)),
+    }),
+  }),
+
   listAppRoleAssignments: operation<
     [servicePrincipalId: string],
     { readonly assignments: readonly AppRoleAssignment[] }

@@ -29,4 +29,19 @@ export const permissionGrantOperations = {
     request: (clientId) => ({ query: { $filter: `clientId eq ${odataString(clientId)}` } }),
     read: (body, answer) => ({ grants: answer.items(body).map((g) => answer.shape(GRANT, g)) }),
   }),
+
+  /** Every delegated grant in the tenant (Graph cannot filter on several clients at once): kept for vendor apps. */
+  listAllPermissionGrants: operation<[], { readonly grants: readonly PermissionGrant[] }>({
+    resource: 'permission-grants',
+    method: 'GET',
+    path: '/oauth2PermissionGrants',
+    select: selectOf(GRANT),
+    paging: 'all',
+    permission: 'Directory.Read.All',
+    roles: { kind: 'member' },
+    purpose: 'checklist: delegated scopes granted to the known vendor apps',
+    example: [],
+    request: () => ({}),
+    read: (body, answer) => ({ grants: answer.items(body).map((g) => answer.shape(GRANT, g)) }),
+  }),
 };

@@ -52,6 +52,18 @@ const SERVICE_ACCOUNT = shape({
 });
 export type ServiceAccount = Shaped<typeof SERVICE_ACCOUNT>;
 
+/** A service account as the checklist reviews it. */
+const SERVICE_ACCOUNT_STATE = shape({
+  id: 'id',
+  userPrincipalName: 'string',
+  displayName: 'string',
+  accountEnabled: 'boolean',
+  assignedLicenses: { list: { skuId: 'string' } },
+  /** 'DisablePasswordExpiration', 'DisableStrongPassword', both (comma-separated) or null. */
+  passwordPolicies: 'string',
+});
+export type ServiceAccountState = Shaped<typeof SERVICE_ACCOUNT_STATE>;
+
 const CREATED_USER = shape({ id: 'id', userPrincipalName: 'string', displayName: 'string' });
 export type CreatedUser = Shaped<typeof CREATED_USER>;
 
@@ -234,6 +246,30 @@ export const userOperations = {
     example: ['indio@cabinet-exemple.fr'],
     request: (upn) => ({ query: { $filter: `userPrincipalName eq ${odataString(upn)}` } }),
     read: (body, answer) => ({ users: answer.items(body).map((u) => answer.shape(SERVICE_ACCOUNT, u)) }),
+  }),
+
+  /** Accounts by id (at most 15: Graph's limit for `in`): the service accounts Sesame's procedure C made. */
+  listServiceAccountsByIds: operation<
+    [ids: readonly string[]],
+    { readonly accounts: readonly ServiceAccountState[] }
+  >({
+    resource: 'users',
+    method: 'GET',
+    path: '/users',
+    query: "$filter=id in ('{id}')",
+    select: selectOf(SERVICE_ACCOUNT_STATE),
+    paging: 'all',
+    permission: 'User.Read.All',
+    permissionNote:
+      "The map's least privileged scope for GET /users is User.ReadBasic.All, which does not return " +
+      'accountEnabled, assignedLicenses or passwordPolicies.',
+    roles: { kind: 'member' },
+    purpose: 'checklist: the service accounts made by procedure C (enabled, licensed, password policy)',
+    example: [[EXAMPLE_ID]],
+    request: (ids) => ({ query: { $filter: `id in (${ids.map(odataString).join(',')})` } }),
+    read: (body, answer) => ({
+      accounts: answer.items(body).map((u) => answer.shape(SERVICE_ACCOUNT_STATE, u)),
+    }),
   }),
 
   createServiceAccount: operation<[account: NewServiceAccount], CreatedUser>({
