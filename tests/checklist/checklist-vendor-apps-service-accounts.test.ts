@@ -10,7 +10,8 @@ import { KNOWN_VENDOR_APPS } from '../../core/checklist/vendor-apps.js';
 import { toItems } from '../../core/checklist/exceptions.js';
 import { PROCEDURES } from '../../core/procedures/catalog.js';
 import { CEGID_LOOP_APP_ID } from '../../core/procedures/client-collaboration-account.js';
-import { SEED_USERS } from '../../sandbox/data/seed.js';
+import { DEFAULT_DOMAIN, SEED_USERS } from '../../sandbox/data/seed.js';
+import { click, startByText, text } from '../helpers/card-clicks.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 
 type Who = keyof typeof SEED_USERS;
@@ -189,6 +190,34 @@ describe('checklist: vendor apps consented and service accounts', () => {
     expect(deleted.evidence.objects.find((o) => o.inventory !== true)?.detail?.en).toBe(
       'Made by procedure C, not found today (deleted?)',
     );
+  });
+
+  it('service accounts: the account procedure C created over the Teams protocol (no Exchange seat left: it stays unlicensed) is found and sent back to C', async () => {
+    for (const sku of stack.sandbox.state.subscribedSkus) sku.consumedUnits = sku.prepaidUnits.enabled;
+    const party = stack.party('globalAdmin');
+    let card = await startByText(stack, party, 'globalAdmin', 'compte de service Indio');
+    card = await click(stack, party, card, 'run.submit', { inputs: { choice: DEFAULT_DOMAIN } });
+    card = await click(stack, party, card, 'run.submit', {
+      inputs: { displayName: 'Indio', alias: 'indio-checklist', usageLocation: 'FR' },
+    });
+    card = await click(stack, party, card, 'run.confirm');
+    expect(text(card)).toContain('Aucune licence avec Exchange n’a de place libre');
+    const upn = `indio-checklist@${DEFAULT_DOMAIN}`;
+    const account = [...stack.sandbox.state.users.values()].find((u) => u.userPrincipalName === upn)!;
+    expect(account).toBeDefined();
+
+    const { snapshot } = await refresh();
+    const found = item(snapshot.items, 'service-accounts');
+    expect(found.status).toBe('warn');
+    expect(found.evidence.objects).toContainEqual(
+      expect.objectContaining({
+        id: String(account.id),
+        name: upn,
+        detail: { fr: 'sans licence', en: 'unlicensed' },
+      }),
+    );
+    // Procedure C is in Sesame's catalogue now: the fix opens it.
+    expect(found.fix?.procedureId).toBe('email-service-account');
   });
 
   it('service accounts: Graph not answering the accounts read makes the rule unknown, naming the read, never a pass', async () => {
