@@ -264,6 +264,34 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     expect(run.stepResults.watch?.summary?.fr).toContain('2 objet(s) provisionné(s) vers LogMeIn');
   });
 
+  it('reads the users and groups again later while Graph is unavailable, rather than stopping on an error', async () => {
+    const party = stack.party('globalAdmin');
+    let card = await startByText(stack, party, 'globalAdmin', 'provisionnement LogMeIn');
+    card = await click(stack, party, card, 'run.choose', { option: 'use' });
+    card = await click(stack, party, card, 'run.done');
+    card = await click(stack, party, card, 'run.choose', { option: 'logmein' });
+    card = await click(stack, party, card, 'run.confirm');
+    const faults = (body?: object) =>
+      fetch(`${stack.sandbox.httpUrl}/_sandbox/faults`, {
+        method: body ? 'PUT' : 'DELETE',
+        headers: { 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    await faults({ unavailableRate: 1, onlyPaths: ['/groups'] });
+    try {
+      card = await click(stack, party, card, 'run.confirm');
+    } finally {
+      await faults();
+    }
+    let run = await runOf(card);
+    expect(run.currentStepId).toBe('assignees');
+    expect(run.pending).toMatchObject({ kind: 'retry', lastError: { code: 'graph_unavailable' } });
+    run = await nextTimer(card);
+    expect(run.pending?.kind).toBe('choice');
+    const offered = run.pending?.kind === 'choice' ? (run.pending.offered ?? []) : [];
+    expect(offered.map((o) => o.id)).toEqual(expect.arrayContaining([GROUP.id, USER.id]));
+  });
+
   it('assigns several at once when one already has access: only the missing ones are written, each shown on the card', async () => {
     const party = stack.party('globalAdmin', undefined, 'en-US');
     let card = await upToAssignees(party, 'automatic provisioning');

@@ -5,8 +5,9 @@
  */
 import type { ChoiceStep } from '../../procedures/types.js';
 import { requestIdsOf } from '../call-result.js';
+import { isTransient, nextRetry } from '../retry.js';
 import { Refused, type StepKindModule, type Tx } from './step-kind.js';
-import { accept, audit, ctx, end, issueCalls, setResult } from './tx.js';
+import { accept, audit, ctx, end, isRetryTimer, issueCalls, scheduleRetry, setResult } from './tx.js';
 
 function sourceOf(t: Tx, step: ChoiceStep) {
   const name = step.fromTenant?.source ?? '';
@@ -15,9 +16,24 @@ function sourceOf(t: Tx, step: ChoiceStep) {
   return source;
 }
 
-function readOptions(t: Tx, step: ChoiceStep, interactive: boolean): void {
+function readOptions(
+  t: Tx,
+  step: ChoiceStep,
+  interactive: boolean,
+  attempt = 1,
+  firstAttemptAt = t.iso,
+): void {
   setResult(t, step.id, 'running', {});
-  issueCalls(t, step.id, 'options', sourceOf(t, step).reads(ctx(t)), 'read', 1, t.iso, interactive);
+  issueCalls(
+    t,
+    step.id,
+    'options',
+    sourceOf(t, step).reads(ctx(t)),
+    'read',
+    attempt,
+    firstAttemptAt,
+    interactive,
+  );
 }
 
 export const choiceKind: StepKindModule<ChoiceStep> = {
@@ -28,9 +44,17 @@ export const choiceKind: StepKindModule<ChoiceStep> = {
     setResult(t, step.id, 'running', {});
     t.wantsRender = true;
   },
-  onAnswer(t, step, { results }) {
+  onAnswer(t, step, { results, attempt, firstAttemptAt }) {
     const from = step.fromTenant;
     if (!from) throw new Error(`choice ${step.id} read no options`);
+    // Graph did not take the read now (429, 503): come back later within the transient budget, as a check does,
+    // rather than show the admin an error for a read nobody answered.
+    for (const r of Object.values(results)) {
+      if (r.ok || !isTransient(r.error)) continue;
+      const delay = nextRetry(undefined, r.error, attempt, Date.parse(firstAttemptAt), t.now);
+      if (delay !== undefined)
+        return scheduleRetry(t, step.id, 'check', attempt, firstAttemptAt, delay, r.error);
+    }
     const answer = sourceOf(t, step).options(ctx(t), results);
     const requestIds = requestIdsOf(results);
     if ('error' in answer) {
@@ -58,6 +82,12 @@ export const choiceKind: StepKindModule<ChoiceStep> = {
   },
   onRetry(t, step) {
     readOptions(t, step, true);
+  },
+  onTimer(t, step, reminderId) {
+    const p = isRetryTimer(t, step.id, reminderId);
+    if (!p) return false;
+    readOptions(t, step, false, p.attempt + 1, p.firstAttemptAt);
+    return true;
   },
   onUserEvent(t, step, event) {
     const { d } = t;
