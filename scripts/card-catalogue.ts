@@ -248,6 +248,14 @@ class Drive {
     return this.send({ type: 'submit-input', stepVersion: this.run.stepVersion, values, actor: this.actor });
   }
 
+  /** Lets the clock reach the run's next retry and delivers that timer, as the bot's timer loop does. */
+  due(): this {
+    const p = this.run.pending;
+    if (p?.kind !== 'retry') throw new Error(`catalogue run ${this.run.id}: no retry timer armed`);
+    this.now = Math.max(this.now, Date.parse(p.retryAt));
+    return this.send({ type: 'timer-due', reminderId: p.reminderId });
+  }
+
   expect(kind: string, stepId?: string | null): Run {
     const got = this.run.pending?.kind ?? this.run.status;
     if (got !== kind || (stepId !== undefined && this.run.currentStepId !== stepId)) {
@@ -374,6 +382,8 @@ function provisioningTenant(
     verifyElsewhere?: boolean;
     jobCode?: 'Active' | 'Quarantine';
     credentialsRefused?: boolean;
+    /** The first cycle is over: 3 objects exported, steady state reached. */
+    steady?: boolean;
   } = {},
 ) {
   const state = { dnsPublished: false, verified: false, jobStarted: false, ...initial };
@@ -391,6 +401,14 @@ function provisioningTenant(
       }),
     ),
   });
+  const firstCycle = {
+    state: 'Succeeded',
+    timeBegan: '2030-01-01T00:00:00Z',
+    timeEnded: '2030-01-01T00:01:00Z',
+    countExported: 3,
+    countEscrowed: 0,
+    error: null,
+  };
   const job = () => ({
     requestId: rid(),
     id: JOB,
@@ -411,9 +429,10 @@ function provisioningTenant(
               },
             }
           : null,
-      lastExecution: null,
-      lastSuccessfulExecution: null,
-      steadyStateLastAchievedTime: '0001-01-01T00:00:00Z',
+      lastExecution: state.steady ? firstCycle : null,
+      lastSuccessfulExecution: state.steady ? firstCycle : null,
+      lastSuccessfulExecutionWithExports: state.steady ? firstCycle : null,
+      steadyStateLastAchievedTime: state.steady ? '2030-01-01T00:00:00Z' : '0001-01-01T00:00:00Z',
       progress: [{ completedUnits: 3, totalUnits: 12, units: 'Objects' }],
       troubleshootingUrl: null,
     },
@@ -579,6 +598,10 @@ function procedureDRuns(): { name: string; run: Run }[] {
   add('d-domain-add-confirm', added(2).expect('confirm', 'add-domain'));
   add('d-txt-record', added(3).user('confirm').expect('manual', 'publish-txt'));
   add('d-verify-not-yet', added(4).user('confirm').user('manual-done').expect('retry', 'verify-domain'));
+  // The TXT record never appears: re-checked for 24 hours, then a clear stop with the record to look for.
+  const neverVerified = added(16).user('confirm').user('manual-done');
+  for (let i = 0; i < 100 && neverVerified.run.pending?.kind === 'retry'; i++) neverVerified.due();
+  add('d-verify-gave-up', neverVerified.expect('error', 'verify-domain'));
   add(
     'd-verify-elsewhere',
     added(5, provisioningTenant({ verifyElsewhere: true }))
@@ -616,6 +639,12 @@ function procedureDRuns(): { name: string; run: Run }[] {
     token(url(14, provisioningTenant({ credentialsRefused: true }))).expect('confirm', 'credentials'),
   );
   add('d-watch', token(url(9)).user('confirm').expect('wait', 'watch'));
+  add(
+    'd-steady',
+    token(url(15, provisioningTenant({ steady: true })))
+      .user('confirm')
+      .expect('manual', 'users-at-vendor'),
+  );
   add(
     'd-quarantine',
     token(url(10, provisioningTenant({ jobCode: 'Quarantine' })))

@@ -399,9 +399,15 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
         pending.error.code === 'graph_unexpected'
       ) {
         // The step's own verdict failed it (a job in quarantine, a domain still unverified): say what and why,
-        // with what to fix, rather than a generic error.
+        // with what to fix, rather than a generic error. A check that gave up says so in its own words (its last
+        // "not yet" would read as if Sesame were still trying).
+        const gaveUp = current?.kind === 'check' ? current.onGiveUp : undefined;
         body.push(
-          textBlock(tr.data(pending.summary), { color: 'Attention', weight: 'Bolder', spacing: 'Medium' }),
+          textBlock(gaveUp ? tr(gaveUp.message) : tr.data(pending.summary), {
+            color: 'Attention',
+            weight: 'Bolder',
+            spacing: 'Medium',
+          }),
         );
         for (const note of result?.notes ?? [])
           body.push(textBlock(tr.data(note), { isSubtle: true, spacing: 'None' }));

@@ -87,6 +87,31 @@ describe('card catalogue', () => {
     }
   });
 
+  it('covers procedure D’s states, among them the domain that never verifies and the steady state, in both languages', () => {
+    const said = (name: string, locale: string) =>
+      strings(catalogue.find((c) => c.name === name && c.locale === locale)?.card)
+        .map((s) => s.text.replace(/\\(.)/g, '$1'))
+        .join(' ');
+    for (const name of [
+      'd-domain-choice',
+      'd-txt-record',
+      'd-verify-not-yet',
+      'd-verify-gave-up',
+      'd-verify-elsewhere',
+      'd-assignees',
+      'd-credentials',
+      'd-credentials-refused',
+      'd-watch',
+      'd-steady',
+      'd-quarantine',
+    ])
+      expect(names).toContain(name);
+    expect(said('d-verify-gave-up', 'fr')).toContain('n’est toujours pas vérifié après 24 heures');
+    expect(said('d-verify-gave-up', 'en')).toContain('is still not verified after 24 hours');
+    expect(said('d-steady', 'fr')).toContain('3 objet(s) provisionné(s) vers LogMeIn');
+    expect(said('d-steady', 'en')).toContain('3 object(s) provisioned to LogMeIn');
+  });
+
   it('has every card in every language, once', () => {
     for (const name of names) {
       const locales = catalogue.filter((c) => c.name === name).map((c) => c.locale);

@@ -507,6 +507,9 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     expect(sent).toContain(String(run.facts.txtValue));
     card = await refreshed(party, card);
     expectValid(card);
+    // The card says Sesame stopped, not that DNS is still propagating.
+    expect(text(card)).toContain(`The domain ${UNVERIFIED_DOMAIN} is still not verified after 24 hours`);
+    expect(text(card)).not.toContain('DNS is propagating');
     expect(actionsOf(card).some((a) => a.verb === 'run.retry')).toBe(true);
     expect((await writes()).filter((w) => w.endsWith('200'))).toEqual([]);
   });
