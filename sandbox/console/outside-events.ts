@@ -106,7 +106,7 @@ const provisioningJobs: OutsideEventSource = {
                     label: 'Revoke the secret token (the job goes into quarantine)',
                     method: 'PUT',
                     path: `/_sandbox/synchronization/${encodeURIComponent(spId)}/jobs/${encodeURIComponent(job.id)}/quarantine`,
-                    primary: true,
+                    // Not primary: a failure the tester chooses to play, not what moves the procedure on.
                   },
                 ]
               : [],

@@ -8,6 +8,9 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Run } from '../../core/engine/run.js';
 import type { Store } from '../../core/ports/store.js';
+import type { ProcedureModule } from '../../core/procedures/types.js';
+import { CYCLE_MS } from '../../sandbox/graph/handlers/synchronization.js';
+import { graphOperation } from '../../core/graph/operations/index.js';
 import { actionsOf, click, type Card } from '../helpers/card-clicks.js';
 import type { LocalStack } from '../helpers/local-stack.js';
 import type { ConversationParty } from '../helpers/teams-activities.js';
@@ -39,7 +42,7 @@ export function formValues(card: Card, overrides: Record<string, string> = {}): 
       const o = node as Record<string, unknown>;
       if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string') {
         const choices = Array.isArray(o.choices) ? (o.choices as { value?: unknown }[]) : [];
-        const first = typeof choices[0]?.value === 'string' ? choices[0].value : undefined;
+        const first = o.isMultiSelect === true ? severalOf(choices) : firstOf(choices);
         const value =
           (typeof o.value === 'string' && o.value !== '' ? o.value : undefined) ??
           first ??
@@ -54,22 +57,42 @@ export function formValues(card: Card, overrides: Record<string, string> = {}): 
   return values;
 }
 
+const firstOf = (choices: readonly { value?: unknown }[]): string | undefined =>
+  typeof choices[0]?.value === 'string' ? choices[0].value : undefined;
+
+/** A multi-select (procedure D's users and groups): the first two offered, so a batch writes several items. */
+function severalOf(choices: readonly { value?: unknown }[]): string | undefined {
+  const values = choices
+    .slice(0, 2)
+    .map((c) => c.value)
+    .filter((v): v is string => typeof v === 'string');
+  return values.length > 0 ? values.join(',') : undefined;
+}
+
 /** Plays every pending outside event's main action (a guest accepting, a DNS record published…). */
-export async function playOutsideWorld(sandboxHttpUrl: string): Promise<number> {
+export async function playOutsideWorld(
+  sandboxHttpUrl: string,
+  only?: (source: string, event: { title: string; detail: string }) => boolean,
+): Promise<number> {
   const res = await fetch(`${sandboxHttpUrl}/_sandbox/outside-events`);
-  const sources = (
+  const all = (
     (await res.json()) as {
       value: {
+        id: string;
         events: {
+          title: string;
+          detail: string;
           actions: { method: string; path: string; body?: unknown; primary?: boolean }[];
         }[];
       }[];
     }
   ).value;
   let played = 0;
-  for (const source of sources) {
+  for (const source of all) {
     for (const event of source.events) {
-      const action = event.actions.find((a) => a.primary) ?? event.actions[0];
+      if (only && !only(source.id, event)) continue;
+      // The primary action moves a procedure on; the others (withdraw a record, revoke a token) are failures.
+      const action = event.actions.find((a) => a.primary);
       if (!action) continue;
       await fetch(`${sandboxHttpUrl}${action.path}`, {
         method: action.method,
@@ -82,9 +105,59 @@ export async function playOutsideWorld(sandboxHttpUrl: string): Promise<number> 
   return played;
 }
 
+/**
+ * What the admin does at their DNS host before saying "it is published" (procedure D): the TXT record the card
+ * shows, published through the sandbox console's admin API (its "Publish the TXT record" button).
+ */
+export function publishDnsRecords(sandboxHttpUrl: string, card: Card): Promise<number> {
+  const shown = JSON.stringify(card).match(/MS=ms[0-9a-f]{8}/g) ?? [];
+  return playOutsideWorld(
+    sandboxHttpUrl,
+    (source, event) => source === 'dns-records' && shown.some((txt) => event.detail.includes(txt)),
+  );
+}
+
+/** The secret fields of a confirm card (`secret:<id>`), filled with a token the sandbox's vendor accepts. */
+export function secretInputs(card: Card, overrides: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(formValues(card))
+      .filter((id) => id.startsWith('secret:'))
+      .map((id) => [id, overrides[id] ?? 'sandbox-provisioning-token-0001']),
+  );
+}
+
+/**
+ * A run stopped on a write that carried a secret (procedure D's credentials): the secret lived for its turn only,
+ * so no timer sends it again and the card offers "Retry", which brings the confirm card back for the admin to type
+ * the token once more. Any other error stops the driver.
+ */
+export function retriesSecretWrite(run: Run, card: Card, module?: ProcedureModule): boolean {
+  if (run.pending?.kind !== 'error' || !run.pending.stepId || !module) return false;
+  const step = module.procedure.steps.find((s) => s.id === run.pending!.stepId);
+  const carriesSecret = step?.kind === 'action' && (step.secretFields?.length ?? 0) > 0;
+  return carriesSecret && actionsOf(card).some((a) => a.verb === 'run.retry');
+}
+
+/**
+ * The shared clock moved past a provisioning cycle (the console's clock controls): procedure D's job reaches its
+ * steady state in the sandbox's time; a few minutes change nothing for the other waits (days-long deadlines).
+ */
+export async function letProvisioningCycleEnd(sandboxHttpUrl: string): Promise<void> {
+  const res = await fetch(`${sandboxHttpUrl}/_sandbox/clock/advance`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ms: 2 * CYCLE_MS }),
+  });
+  if (!res.ok) throw new Error(`the sandbox clock did not move: ${res.status} ${await res.text()}`);
+}
+
 export interface StepOptions {
   /** Values that win over the card's (e.g. a distinct vendor address per run). */
   readonly inputs?: Record<string, string>;
+  /** Options that win over the first one, by step id (e.g. procedure D adding a domain rather than using one). */
+  readonly choose?: Record<string, string>;
+  /** The procedure, for what its steps say (a write carrying secrets may be retried by the admin). */
+  readonly module?: ProcedureModule;
 }
 
 /**
@@ -103,28 +176,31 @@ export async function act(
     case 'input':
       return click(s, party, card, 'run.submit', { inputs: formValues(card, options.inputs) });
     case 'choice': {
+      const wanted = options.choose?.[run.pending.stepId];
+      if (wanted !== undefined) return click(s, party, card, 'run.choose', { option: wanted });
       const first = actionsOf(card).find((a) => a.verb === 'run.choose');
       // Options read from the tenant come as a ChoiceSet submitted with the card's form (its first option).
       if (!first) return click(s, party, card, 'run.submit', { inputs: formValues(card, options.inputs) });
       const option = (first.data as { option?: string } | undefined)?.option;
       return click(s, party, card, 'run.choose', option !== undefined ? { option } : {});
     }
-    case 'confirm': {
+    case 'confirm':
       // A confirm card may ask for a secret (procedure D's provisioning token): type one the sandbox accepts.
-      const secrets = Object.fromEntries(
-        Object.keys(formValues(card))
-          .filter((id) => id.startsWith('secret:'))
-          .map((id) => [id, options.inputs?.[id] ?? 'sandbox-provisioning-token-0001']),
-      );
-      return click(s, party, card, 'run.confirm', { inputs: secrets });
-    }
+      return click(s, party, card, 'run.confirm', { inputs: secretInputs(card, options.inputs) });
     case 'manual':
+      // "It is published" comes after publishing (a no-op for manual steps that wait on no DNS record).
+      await publishDnsRecords(stack.sandbox.httpUrl, card);
       return click(s, party, card, 'run.done');
     case 'wait':
       await playOutsideWorld(stack.sandbox.httpUrl);
+      await letProvisioningCycleEnd(stack.sandbox.httpUrl);
       return click(s, party, card, 'run.retry');
-    case 'blocked':
     case 'error':
+      if (retriesSecretWrite(run, card, options.module)) return click(s, party, card, 'run.retry');
+      throw new Error(
+        `run ${run.id} stopped at ${run.currentStepId} (${run.pending.kind}): ${JSON.stringify(run.pending).slice(0, 300)}`,
+      );
+    case 'blocked':
       throw new Error(
         `run ${run.id} stopped at ${run.currentStepId} (${run.pending.kind}): ${JSON.stringify(run.pending).slice(0, 300)}`,
       );
@@ -154,6 +230,35 @@ export async function acceptedWrites(sandboxHttpUrl: string): Promise<{ method: 
   return log
     .filter((e) => e.method !== 'GET' && e.status >= 200 && e.status < 300 && !e.url.startsWith('/$batch'))
     .map((e) => ({ method: e.method, path: e.url.split('?')[0]! }));
+}
+
+/**
+ * Graph POSTs that test rather than write (Microsoft Entra checks the vendor's credentials, nothing is saved):
+ * repeated each time the admin types the token again, so not counted among the writes.
+ */
+export const isCredentialTest = (w: { method: string; path: string }): boolean =>
+  w.method === 'POST' && w.path.endsWith('/validateCredentials');
+
+/**
+ * The writes a finished run made the tenant accept, from what the run says it did: one per action done (not found
+ * already done by its probe), one per batch item done, one per check done that calls a writing operation (a
+ * domain's verification). The sandbox's request log must show exactly these: a write accepted twice is a duplicate.
+ */
+export function writesOfRun(module: ProcedureModule, run: Run): number {
+  let writes = 0;
+  for (const step of module.procedure.steps) {
+    const result = run.stepResults[step.id];
+    if (!result) continue;
+    if (step.kind === 'batch') writes += (result.items ?? []).filter((i) => i.status === 'done').length;
+    else if (result.status !== 'done' || result.already) continue;
+    else if (step.kind === 'action') writes += 1;
+    else if (
+      step.kind === 'check' &&
+      (step.operations ?? []).some((op) => graphOperation(op)?.method !== 'GET')
+    )
+      writes += 1;
+  }
+  return writes;
 }
 
 /** Writes beyond the first to the same method and path. */
