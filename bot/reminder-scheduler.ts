@@ -148,7 +148,7 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
     // the run's timer at all: it only posts the card again.
     const outcome = isSnoozedReminder(reminder.payload)
       ? undefined
-      : await runner(graph).deliverReminder(reminder);
+      : await runner(graph).deliverReminder(reminder, record);
     runDone();
     const run = outcome?.run ?? record.value;
     if (payload.notify) {

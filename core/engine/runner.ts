@@ -98,11 +98,15 @@ export interface Runner {
    * Delivers a claimed reminder to its run as `timer-due` (posting the message of a `notify` reminder is the
    * caller's job). undefined for reminders the runner did not create.
    */
-  deliverReminder(reminder: {
-    readonly id: string;
-    readonly tenantId: string;
-    readonly payload: Readonly<Record<string, unknown>>;
-  }): Promise<RunnerOutcome | undefined>;
+  deliverReminder(
+    reminder: {
+      readonly id: string;
+      readonly tenantId: string;
+      readonly payload: Readonly<Record<string, unknown>>;
+    },
+    /** The run as the caller just read it (saves a read; a stale eTag is re-read and re-applied once). */
+    loaded?: StoredRecord<Run>,
+  ): Promise<RunnerOutcome | undefined>;
 }
 
 export function isRunReminderPayload(
@@ -390,9 +394,12 @@ export function createRunner(options: RunnerOptions): Runner {
     get(tenantId, runId) {
       return store.get<Run>('run', tenantId, runId);
     },
-    async deliverReminder(reminder) {
+    async deliverReminder(reminder, loaded) {
       if (!isRunReminderPayload(reminder.payload)) return undefined;
-      const record = await store.get<Run>('run', reminder.tenantId, reminder.payload.runId);
+      const record =
+        loaded?.id === reminder.payload.runId && loaded.tenantId === reminder.tenantId
+          ? loaded
+          : await store.get<Run>('run', reminder.tenantId, reminder.payload.runId);
       if (!record) return undefined;
       return drive(record, { type: 'timer-due', reminderId: reminder.id });
     },
