@@ -136,8 +136,44 @@ const vendorConsents: OutsideEventSource = {
             path: `/_sandbox/tenants/${encodeURIComponent(t.tenantId)}/consents/${app.appId}`,
             primary: true,
           },
+          // A user's own consent (the checklist's vendor-apps rule warns: no admin consent).
+          ...t
+            .userList()
+            .filter((u) => u.userType === 'Member')
+            .slice(0, 1)
+            .map((u): ConsoleAction => ({
+              label: `Consent for themselves only, as ${u.displayName}`,
+              method: 'POST',
+              path: `/_sandbox/tenants/${encodeURIComponent(t.tenantId)}/consents/${app.appId}/users/${encodeURIComponent(u.id)}`,
+            })),
         ],
       }));
+  },
+};
+
+/** The sandbox's DNS server (procedure B asks it when Graph does not know a domain): make it fail, or not. */
+const dnsServer: OutsideEventSource = {
+  id: 'dns-server',
+  title: 'The DNS server',
+  actor: 'the internet’s DNS, as Sesame’s resolver reaches it',
+  pending(rt) {
+    return [
+      rt.dnsOutage
+        ? {
+            id: 'dns-outage',
+            title: 'DNS failing: every query answered SERVFAIL',
+            detail: 'procedure B says DNS could not answer and offers to try again',
+            actions: [
+              { label: 'Bring DNS back', method: 'DELETE', path: '/_sandbox/dns-outage', primary: true },
+            ],
+          }
+        : {
+            id: 'dns-answering',
+            title: 'DNS answering for the sandbox’s domains (NXDOMAIN for any other)',
+            detail: `${rt.dnsLog.length} queries answered since the last reset`,
+            actions: [{ label: 'Make DNS fail (SERVFAIL)', method: 'PUT', path: '/_sandbox/dns-outage' }],
+          },
+    ];
   },
 };
 
@@ -179,4 +215,5 @@ export const OUTSIDE_EVENT_SOURCES: readonly OutsideEventSource[] = [
   provisioningJobs,
   vendorConsents,
   mailboxes,
+  dnsServer,
 ];

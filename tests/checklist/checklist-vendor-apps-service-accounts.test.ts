@@ -68,10 +68,17 @@ describe('checklist: vendor apps consented and service accounts', () => {
       'GET /oauth2PermissionGrants',
     ]);
 
-    // Claire consents to Cegid Loop for herself only.
-    const res = await post(
-      `/_sandbox/tenants/${tenant()}/consents/${CEGID_LOOP_APP_ID}/users/${SEED_USERS.globalAdmin.id}`,
-    );
+    // A user consents to Cegid Loop for themselves only: the sandbox console's button for this tenant.
+    const events = (await (await fetch(`${stack.sandbox.httpUrl}/_sandbox/outside-events`)).json()) as {
+      value: {
+        id: string;
+        events: { id: string; actions: { label: string; method: string; path: string }[] }[];
+      }[];
+    };
+    const row = events.value.find((s) => s.id === 'vendor-consents')!.events.find((e) => e.id === tenant())!;
+    const userConsent = row.actions.find((a) => a.label.startsWith('Consent for themselves only'))!;
+    expect(userConsent.path).toContain(`/consents/${CEGID_LOOP_APP_ID}/users/`);
+    const res = await fetch(`${stack.sandbox.httpUrl}${userConsent.path}`, { method: userConsent.method });
     expect(res.ok).toBe(true);
     const second = await refresh();
     const userOnly = item(second.snapshot.items, 'vendor-apps-consented');

@@ -2,7 +2,9 @@
  * The sandbox console: the outside world of each procedure, played through the sandbox's admin API (the page's
  * buttons call the same routes), with one clock shared by the sandbox and Sesame in the local stack.
  */
+import { createNodeDomainLookup } from '../../adapters/dns/node-domain-lookup.js';
 import { SimulatedClock } from '../../core/ports/clock.js';
+import { DEFAULT_DOMAIN } from '../../sandbox/data/seed.js';
 import { click, startGuestAccess } from '../helpers/card-clicks.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 import type { Run } from '../../core/engine/run.js';
@@ -81,6 +83,29 @@ describe('sandbox console', () => {
     const back = await post('/_sandbox/clock/advance', { to: new Date(start).toISOString() });
     expect(back.status).toBe(400);
     expect((await post('/_sandbox/clock/advance', { hours: -1 })).status).toBe(400);
+  });
+
+  it('makes the DNS server fail and brings it back: a real DNS query gets no answer, then the sandbox’s answer', async () => {
+    type Events = {
+      value: { id: string; events: { id: string; actions: { method: string; path: string }[] }[] }[];
+    };
+    const lookup = createNodeDomainLookup({
+      servers: [stack.sandbox.dns.server],
+      timeoutMs: 30_000,
+      tries: 2,
+    });
+    const row = async () =>
+      (await get<Events>('/_sandbox/outside-events')).value.find((s) => s.id === 'dns-server')!.events[0]!;
+    const answering = await row();
+    expect(answering.id).toBe('dns-answering');
+    const fail = answering.actions[0]!;
+    expect((await fetch(`${api}${fail.path}`, { method: fail.method })).ok).toBe(true);
+    await expect(lookup.lookup(DEFAULT_DOMAIN)).rejects.toMatchObject({ code: 'dns_unavailable' });
+    const failing = await row();
+    expect(failing.id).toBe('dns-outage');
+    const back = failing.actions[0]!;
+    expect((await fetch(`${api}${back.path}`, { method: back.method })).ok).toBe(true);
+    await expect(lookup.lookup(DEFAULT_DOMAIN)).resolves.toMatchObject({ exists: true });
   });
 
   it('publishes and withdraws a domain’s TXT record', async () => {
