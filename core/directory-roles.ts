@@ -20,6 +20,7 @@ export const ROLE = {
   securityOperator: '5f2222b1-57c3-48ba-8ad5-d4759f1fde6f',
   cloudDeviceAdministrator: '7698a772-787b-4ac8-901f-60d6b08affd2',
   directoryReaders: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b',
+  directoryWriters: '9360feb5-f418-4baa-8175-e2a00bac4301',
   privilegedAuthenticationAdministrator: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
 } as const;
 
@@ -104,6 +105,11 @@ export const DIRECTORY_ROLES: readonly DirectoryRole[] = [
     key: 'directoryReaders',
     templateId: ROLE.directoryReaders,
     name: { fr: 'Lecteurs de répertoire', en: 'Directory Readers' },
+  },
+  {
+    key: 'directoryWriters',
+    templateId: ROLE.directoryWriters,
+    name: { fr: 'Enregistreurs de répertoire', en: 'Directory Writers' },
   },
   {
     key: 'privilegedAuthenticationAdministrator',

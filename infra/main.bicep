@@ -54,7 +54,7 @@ param postgresAdminPassword string
 
 // The delegated Graph permissions Sesame's procedures use (SESAME_SIGN_IN_SCOPES, core/procedures/catalog.ts, derived from core/graph/operations), as the bot's OAuth connection
 // asks for them: the same as aad.manifest.json requests (tests/infra/sso-agreement.test.ts checks all three).
-var graphScopes = 'openid profile offline_access Policy.Read.All RoleManagement.ReadWrite.Directory User.Read CrossTenantInformation.ReadBasic.All Directory.Read.All User.ReadWrite.All LicenseAssignment.ReadWrite.All Domain.ReadWrite.All Application.ReadWrite.All Synchronization.ReadWrite.All AppRoleAssignment.ReadWrite.All AuditLog.Read.All'
+var graphScopes = 'openid profile offline_access Policy.Read.All RoleManagement.ReadWrite.Directory User.Read User.ReadWrite.All CrossTenantInformation.ReadBasic.All Directory.Read.All LicenseAssignment.ReadWrite.All Domain.ReadWrite.All Application.ReadWrite.All Synchronization.ReadWrite.All AppRoleAssignment.ReadWrite.All AuditLog.Read.All'
 
 var suffix = take(uniqueString(resourceGroup().id, resourceBaseName), 6)
 var name = toLower('${resourceBaseName}-${suffix}')

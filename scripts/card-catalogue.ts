@@ -60,6 +60,8 @@ interface TenantState {
   guestInvited: boolean;
   guestAccepted: boolean;
   roleAssigned: boolean;
+  /** Whether the acting admin sponsors the guest. */
+  sponsored: boolean;
   /** Answers for inviteGuest / assignDirectoryRole, instead of success. */
   inviteFails?: Failure;
   assignFails?: Failure;
@@ -79,6 +81,7 @@ function tenant(initial: Partial<TenantState> = {}) {
     guestInvited: false,
     guestAccepted: false,
     roleAssigned: false,
+    sponsored: false,
     ...initial,
   };
   let n = 0;
@@ -158,6 +161,11 @@ function tenant(initial: Partial<TenantState> = {}) {
           directoryScopeId: '/',
         });
       }
+      case 'listSponsors':
+        return okResult({ requestId: rid(), sponsorIds: state.sponsored ? [PEOPLE.camille.id] : [] });
+      case 'addSponsor':
+        state.sponsored = true;
+        return okResult({ requestId: rid() });
       case 'getUser':
         return okResult({ requestId: rid(), ...guest() });
       case 'listRoleHolders': {
@@ -363,7 +371,9 @@ function procedureARuns(): { name: string; run: Run }[] {
       .expect('blocked', 'assign-role'),
   );
 
-  const wait = confirmRole().user('confirm');
+  const confirmSponsor = confirmRole().user('confirm');
+  add('run-confirm-sponsor', confirmSponsor.expect('confirm', 'sponsor'));
+  const wait = confirmSponsor.user('confirm');
   add('run-wait', wait.expect('wait', 'vendor-wait'));
   const manual = wait.later(3 * HOUR);
   manual.tenant().guestAccepted = true;

@@ -36,6 +36,7 @@ export const INVITATION_MESSAGE_FR =
 
 const INVITE_ROLES = [ROLE.guestInviter, ROLE.userAdministrator, ROLE.globalAdministrator];
 const ASSIGN_ROLES = [ROLE.privilegedRoleAdministrator, ROLE.globalAdministrator];
+const SPONSOR_ROLES = [ROLE.userAdministrator, ROLE.directoryWriters, ROLE.globalAdministrator];
 const READ_ROLE_ASSIGNMENT_ROLES = [
   ROLE.privilegedRoleAdministrator,
   ROLE.globalReader,
@@ -65,10 +66,11 @@ export const vendorGuestAccess: Procedure = {
   summary: {
     fr:
       'Invite le compte Cegid Loop ({email}) comme invité dans votre annuaire, lui donne le rôle Inviteur, ' +
-      'vérifie le résultat puis attend l’intervention des équipes Cegid Loop (2 jours ouvrés au plus).',
+      'vous en fait le parrain, vérifie le résultat puis attend l’intervention des équipes Cegid Loop (2 jours ' +
+      'ouvrés au plus).',
     en:
       'Invites the Cegid Loop account ({email}) as a guest in your directory, gives it the Guest Inviter role, ' +
-      'checks the result, then waits for Cegid Loop’s teams (2 business days at most).',
+      'makes you its sponsor, checks the result, then waits for Cegid Loop’s teams (2 business days at most).',
   },
   aliases: [
     'accès invité Cegid Loop',
@@ -195,6 +197,35 @@ export const vendorGuestAccess: Procedure = {
       ...graphNeeds('listRoleAssignments', 'assignDirectoryRole'),
       roles: ASSIGN_ROLES,
       // A guest created seconds ago may not have replicated to the role-management service yet.
+      retry: {
+        on: ['graph_not_found'],
+        initialDelayMs: 5_000,
+        factor: 2,
+        maxDelayMs: 60_000,
+        maxElapsedMs: 300_000,
+      },
+    },
+    {
+      id: 'sponsor',
+      kind: 'action',
+      logic: 'sponsorGuest',
+      title: { fr: 'Parrain de l’invité', en: 'Guest’s sponsor' },
+      body: {
+        fr:
+          'Vous devenez le parrain (sponsor) de {email} dans Entra ID : la personne qui répond de cet accès invité ' +
+          'et le revoit (la checklist signale les invités sans parrain).',
+        en:
+          'You become the sponsor of {email} in Entra ID: the person who answers for this guest access and reviews ' +
+          'it (the checklist flags guests without a sponsor).',
+      },
+      confirm: {
+        fr: 'Vous désigner comme parrain de {email} ?',
+        en: 'Make yourself the sponsor of {email}?',
+      },
+      confirmLabel: { fr: 'Devenir parrain', en: 'Become the sponsor' },
+      ...graphNeeds('listSponsors', 'addSponsor'),
+      roles: SPONSOR_ROLES,
+      // Like the role assignment: a guest created seconds ago may not be readable everywhere yet.
       retry: {
         on: ['graph_not_found'],
         initialDelayMs: 5_000,
@@ -561,6 +592,74 @@ const assignGuestInviter = defineAction({
   },
 });
 
+/** Graph refuses a sponsor added twice with a 400 naming the property, not with a conflict. */
+function alreadySponsor(result: Extract<CallResult, { ok: false }>): boolean {
+  return isConflict(result.error) || /already exist[\s\S]*sponsors/i.test(result.error.message);
+}
+
+const sponsorGuest = defineAction({
+  probe: (ctx) => {
+    const id = guestId(ctx);
+    return { sponsors: id ? graphCall('listSponsors', id) : undefined };
+  },
+  interpretProbe(ctx, { sponsors: r }): ProbeOutcome {
+    const id = guestId(ctx);
+    if (!id) {
+      return { error: true, summary: { fr: 'Aucun compte invité connu.', en: 'No guest account known.' } };
+    }
+    if (!r) return { done: false };
+    if (!r.ok) {
+      // Replication lag on a new guest: the write (retried on not-found) will tell.
+      if (r.error.code === 'graph_not_found') return { done: false };
+      return {
+        error: true,
+        summary: graphFailure({ fr: 'Lecture des parrains', en: 'Reading the sponsors' }, r),
+      };
+    }
+    const admin = ctx.run.admin;
+    if (!r.data.sponsorIds.some((s) => s.toLowerCase() === admin.id.toLowerCase())) return { done: false };
+    return {
+      done: true,
+      summary: {
+        fr: `${admin.name} est déjà parrain de ${email(ctx)} : rien n’a été écrit.`,
+        en: `${admin.name} is already the sponsor of ${email(ctx)}: nothing was written.`,
+      },
+      facts: { sponsorId: admin.id },
+      objectIds: [id],
+    };
+  },
+  write: (ctx) => graphCall('addSponsor', guestId(ctx) ?? '', ctx.run.admin.id),
+  interpretWrite(ctx, result) {
+    const admin = ctx.run.admin;
+    if (result.ok) {
+      return {
+        status: 'done',
+        summary: {
+          fr: `${admin.name} est maintenant parrain de ${email(ctx)}.`,
+          en: `${admin.name} is now the sponsor of ${email(ctx)}.`,
+        },
+        facts: { sponsorId: admin.id },
+        objectIds: [guestId(ctx) ?? ''],
+      };
+    }
+    if (alreadySponsor(result)) {
+      return {
+        status: 'done',
+        already: true,
+        summary: {
+          fr: `${admin.name} était déjà parrain de ${email(ctx)} : rien n’a été écrit.`,
+          en: `${admin.name} was already the sponsor of ${email(ctx)}: nothing was written.`,
+        },
+        facts: { sponsorId: admin.id },
+      };
+    }
+    return {
+      status: 'failed',
+      summary: graphFailure({ fr: 'Ajout du parrain', en: 'Adding the sponsor' }, result),
+    };
+  },
+});
+
 const verifyGuest = defineCheck({
   reads: (ctx) => {
     const id = guestId(ctx) ?? '';
@@ -649,7 +748,7 @@ function formatDue(iso: string | undefined, locale: 'fr' | 'en', calendar: Calen
 
 export const vendorGuestAccessLogic: ProcedureLogic = {
   checks: { invitePolicy, existingGuest, verifyGuest },
-  actions: { inviteGuest, assignGuestInviter },
+  actions: { inviteGuest, assignGuestInviter, sponsorGuest },
   waits: { guestAccepted },
   textParams(ctx, locale) {
     const dueAt = ctx.run.stepResults['vendor-wait']?.dueAt;

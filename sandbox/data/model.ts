@@ -88,6 +88,7 @@ export const ROLE = {
   securityOperator: '5f2222b1-57c3-48ba-8ad5-d4759f1fde6f',
   cloudDeviceAdministrator: '7698a772-787b-4ac8-901f-60d6b08affd2',
   directoryReaders: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b',
+  directoryWriters: '9360feb5-f418-4baa-8175-e2a00bac4301',
   licenseAdministrator: '4d6ac14f-3453-41d0-bef9-a3e0c569773a',
   domainNameAdministrator: '8329153b-31d0-4727-b945-745eb3bc5f31',
   hybridIdentityAdministrator: '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2',

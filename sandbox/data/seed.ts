@@ -224,6 +224,7 @@ const ROLE_NAMES: Record<string, [string, string]> = {
   [ROLE.securityOperator]: ['Security Operator', 'Creates and manages security events.'],
   [ROLE.cloudDeviceAdministrator]: ['Cloud Device Administrator', 'Limited access to manage devices in Microsoft Entra ID.'],
   [ROLE.directoryReaders]: ['Directory Readers', 'Can read basic directory information. Commonly used to grant directory read access to applications and guests.'],
+  [ROLE.directoryWriters]: ['Directory Writers', 'Can read and write basic directory information. For granting access to applications, not intended for users.'],
   [ROLE.licenseAdministrator]: ['License Administrator', 'Can manage product licenses on users and groups.'],
   [ROLE.domainNameAdministrator]: ['Domain Name Administrator', 'Can manage domain names in cloud and on-premises.'],
   [ROLE.hybridIdentityAdministrator]: ['Hybrid Identity Administrator', 'Can manage Active Directory to Microsoft Entra cloud provisioning, Microsoft Entra Connect, pass-through authentication (PTA), password hash synchronization (PHS), seamless single sign-on (seamless SSO), and federation settings.'],

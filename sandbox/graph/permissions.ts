@@ -128,6 +128,12 @@ export const routePermissions: Readonly<Record<Exclude<RouteKey, 'POST /$batch'>
     selfScopes: ['User.Read'],
     roles: member,
   },
+  // The map lists User.Read for any user's sponsors (not only one's own), and no Directory.* scope for the read.
+  'GET /users/{id}/sponsors': { scopes: ['User.Read', 'User.Read.All', 'User.ReadWrite.All'], roles: member },
+  'POST /users/{id}/sponsors/$ref': {
+    scopes: ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+    roles: roles(ROLE.userAdministrator, ROLE.directoryWriters),
+  },
   'POST /invitations': {
     scopes: ['User.Invite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
     roles: { kind: 'invitePolicy' },

@@ -14,6 +14,8 @@ export const graphRouteTable = [
   { method: 'DELETE', path: '/users/{id}' },
   { method: 'POST', path: '/users/{id}/assignLicense' },
   { method: 'GET', path: '/users/{id}/licenseDetails' },
+  { method: 'GET', path: '/users/{id}/sponsors' },
+  { method: 'POST', path: '/users/{id}/sponsors/$ref' },
   { method: 'GET', path: '/groups' },
   { method: 'POST', path: '/invitations' },
   { method: 'GET', path: '/policies/authorizationPolicy' },

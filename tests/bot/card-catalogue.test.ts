@@ -39,6 +39,7 @@ describe('card catalogue', () => {
       'run-input-error',
       'run-confirm-invite',
       'run-confirm-role',
+      'run-confirm-sponsor',
       'run-retry',
       'run-error',
       'run-blocked',

@@ -58,8 +58,9 @@ describe('proactive reminders (simulated clock)', () => {
     await stack.post(botAddedActivity(party));
     let card = await startGuestAccess(stack, party, who);
     card = await click(stack, party, card, 'run.submit', { inputs: { email: VENDOR } });
-    card = await click(stack, party, card, 'run.confirm');
-    card = await click(stack, party, card, 'run.confirm');
+    card = await click(stack, party, card, 'run.confirm'); // invite
+    card = await click(stack, party, card, 'run.confirm'); // Guest Inviter role
+    card = await click(stack, party, card, 'run.confirm'); // sponsor
     const run = (await stack.store.get<Run>('run', stack.sandbox.tenantId, runIdOf(card)))!.value;
     expect(run.pending?.kind).toBe('wait');
     return { party, run, card };

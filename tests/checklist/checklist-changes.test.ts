@@ -121,8 +121,15 @@ describe('checklist: changes, exceptions, Sesame’s own grants', () => {
     card = await click(stack, party, card, 'run.confirm');
     card = await click(stack, party, card, 'run.confirm');
     const runId = (card.refresh as { action: { data: { runId: string } } }).action.data.runId;
+    const guestId = [...stack.sandbox.state.users.values()].find(
+      (u) => u.mail?.toLowerCase() === 'admin@onloop.onmicrosoft.com',
+    )!.id;
 
     const { snapshot, changes } = await refresh('globalAdmin');
+    // The run waits for the admin to confirm the sponsor step: the new guest has no sponsor yet.
+    const unsponsored = (items: readonly ChecklistItem[]) =>
+      item(items, 'guests-without-sponsor').evidence.objects.map((o) => o.id);
+    expect(unsponsored(snapshot.items)).toContain(guestId);
     const roles = item(snapshot.items, 'guests-with-roles');
     expect(roles.status).toBe('fail');
     expect(roles.effectiveStatus).toBe('accepted');
@@ -168,6 +175,13 @@ describe('checklist: changes, exceptions, Sesame’s own grants', () => {
     expect(renewed.body.status).toBe('active');
     const renewedView = await call<ChecklistView>('globalAdmin', 'GET', '/checklist');
     expect(item(renewedView.body.snapshot!.items, 'guests-with-roles').effectiveStatus).toBe('accepted');
+
+    // The admin confirms the sponsor step: the next snapshot no longer lists A's guest as without a sponsor.
+    card = await click(stack, party, card, 'run.confirm');
+    expect(stack.sandbox.state.sponsors.get(guestId)).toEqual([SEED_USERS.globalAdmin.id]);
+    const sponsored = await refresh('globalAdmin');
+    expect(unsponsored(sponsored.snapshot.items)).not.toContain(guestId);
+    expect(unsponsored(sponsored.snapshot.items).length).toBeGreaterThan(0); // the seed's own unsponsored guests
   });
 
   it('an administrator accepts a failing rule with a reason; a reader may not; bad input is refused', async () => {

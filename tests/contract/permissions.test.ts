@@ -16,6 +16,9 @@ describe('the vendored permissions map', () => {
       '/serviceprincipals(appid={})',
     );
     expect(normalizePermissionPath('/users/{user-id}/assignLicense/')).toBe('/users/{}/assignlicense');
+    // A reference write is listed under its navigation property.
+    expect(normalizePermissionPath('/users/{id}/sponsors/$ref')).toBe('/users/{}/sponsors');
+    expect(normalizePermissionPath('/groups/{id}/members/{id}/$ref')).toBe('/groups/{}/members/{}');
   });
 
   it.each([
@@ -32,6 +35,8 @@ describe('the vendored permissions map', () => {
       'Directory.Read.All',
     ],
     ['POST', '/invitations', ['User.Invite.All'], 'User.ReadWrite.All'],
+    ['POST', '/users/{id}/sponsors/$ref', ['User.ReadWrite.All'], 'Directory.ReadWrite.All'],
+    ['GET', '/users/{id}/sponsors', ['User.Read'], 'User.Read.All'],
     ['POST', '/roleManagement/directory/roleAssignments', ['RoleManagement.ReadWrite.Directory'], undefined],
     [
       'GET',

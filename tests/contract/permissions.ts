@@ -55,13 +55,18 @@ export const IDENTITY_SCOPES: readonly string[] = ['openid', 'profile', 'offline
 
 const UNKNOWN_LEVEL = 5;
 
-/** Map key of a path: no query, lower-cased, every `{placeholder}` or `'{placeholder}'` as `{}`. */
+/**
+ * Map key of a path: no query, lower-cased, every `{placeholder}` or `'{placeholder}'` as `{}`, without a final
+ * `/$ref`: the map lists most reference writes under the navigation property (POST /users/{id}/sponsors for
+ * POST /users/{id}/sponsors/$ref), a few with it; both name the same permission.
+ */
 export function normalizePermissionPath(path: string): string {
   const noQuery = path.split('?')[0] as string;
   return (
     noQuery
       .replace(/'?\{[^}]*\}'?/g, '{}')
       .replace(/\/+$/, '')
+      .replace(/\/\$ref$/i, '')
       .toLowerCase() || '/'
   );
 }

@@ -3,7 +3,13 @@ import { computePreflight, rolesToLookUp } from '../../core/engine/preflight.js'
 import type { GraphOpResult } from '../../core/ports/tenant-graph.js';
 import { vendorGuestAccess } from '../../core/procedures/vendor-guest-access.js';
 
-const SCOPES = ['Policy.Read.All', 'User.Read.All', 'User.Invite.All', 'RoleManagement.ReadWrite.Directory'];
+const SCOPES = [
+  'Policy.Read.All',
+  'User.Read',
+  'User.Read.All',
+  'User.ReadWrite.All',
+  'RoleManagement.ReadWrite.Directory',
+];
 
 function holders(roleTemplateId: string, ...names: string[]): GraphOpResult<'listRoleHolders'> {
   return {
@@ -36,6 +42,7 @@ describe('preflight for procedure A', () => {
         ROLE.userAdministrator,
         ROLE.globalAdministrator,
         ROLE.privilegedRoleAdministrator,
+        ROLE.directoryWriters,
         ROLE.globalReader,
       ].sort(),
     );
@@ -46,7 +53,7 @@ describe('preflight for procedure A', () => {
       holders: TENANT_HOLDERS,
     });
     expect(report.feasibility).toBe('none');
-    expect(report.blockedSteps).toEqual(['invite', 'assign-role', 'verify']);
+    expect(report.blockedSteps).toEqual(['invite', 'assign-role', 'sponsor', 'verify']);
     expect(report.steps.find((s) => s.stepId === 'invite')?.missingRoles).toEqual([
       ROLE.guestInviter,
       ROLE.userAdministrator,
@@ -78,11 +85,13 @@ describe('preflight for procedure A', () => {
       holders: [holders(ROLE.privilegedRoleAdministrator, 'Paul')],
     });
     expect(report.feasibility).toBe('partial');
-    expect(report.blockedSteps).toEqual(['assign-role', 'verify']);
+    expect(report.blockedSteps).toEqual(['assign-role', 'sponsor', 'verify']);
     expect(report.steps.find((s) => s.stepId === 'invite')?.blocked).toBe(false);
     expect(report.missingRoles).toEqual([
       ROLE.privilegedRoleAdministrator,
       ROLE.globalAdministrator,
+      ROLE.userAdministrator,
+      ROLE.directoryWriters,
       ROLE.globalReader,
     ]);
     // Roles whose holders were not read are reported unknown, never as "nobody".
@@ -109,8 +118,13 @@ describe('preflight for procedure A', () => {
       scopes: ['Policy.Read.All', 'Directory.Read.All', 'User.Invite.All'],
     });
     expect(report.feasibility).toBe('partial');
-    expect(report.missingScopes).toEqual(['RoleManagement.ReadWrite.Directory']);
-    expect(report.blockedSteps).toEqual(['assign-role']);
+    // Directory.Read.All covers the reads, User.Invite.All the invitation; not the role or the sponsor writes.
+    expect(report.missingScopes).toEqual([
+      'RoleManagement.ReadWrite.Directory',
+      'User.Read',
+      'User.ReadWrite.All',
+    ]);
+    expect(report.blockedSteps).toEqual(['assign-role', 'sponsor']);
   });
 
   it('does not invent missing roles when the token roles are unknown', () => {

@@ -127,6 +127,10 @@ describe('procedure A against the sandbox tenant', () => {
     }
     expect(rounds).toBeGreaterThan(0);
     expect(run.stepResults['assign-role']?.status).toBe('done');
+    expect(run.pending).toEqual({ kind: 'confirm', stepId: 'sponsor' });
+    run = (await runner.dispatch(sandbox.tenantId, runId, { type: 'confirm', stepVersion: run.stepVersion }))
+      .run;
+    expect(run.stepResults.sponsor?.status).toBe('done');
     expect(run.stepResults.verify?.status).toBe('done');
     expect(run.pending?.kind).toBe('wait');
 
@@ -144,7 +148,7 @@ describe('procedure A against the sandbox tenant', () => {
     const audit = await store.listAudit(sandbox.tenantId, { runId });
     expect(
       audit.filter((a) => a.action === 'graph.write' && a.result === 'ok').map((a) => a.details?.op),
-    ).toEqual(['assignDirectoryRole', 'inviteGuest']);
+    ).toEqual(['addSponsor', 'assignDirectoryRole', 'inviteGuest']);
 
     // Running it again changes nothing in the tenant: everything is found already done.
     clock.advance(60_000);
@@ -184,6 +188,7 @@ describe('procedure A against the sandbox tenant', () => {
       'Global Administrator': expect.arrayContaining(['Claire Martin', 'Paul Durand']),
       'Privileged Role Administrator': ['Sophie Bernard'],
       'Global Reader': ['Nicolas Fournier'],
+      'Directory Writers': [],
     });
     expect(started.run.stepResults).toEqual({});
   });

@@ -163,12 +163,19 @@ describe('runner (SQLite store, Graph adapter, sandbox tenant, simulated clock)'
     const guest = sandbox.state.users.get(guestId.toLowerCase());
     expect(guest).toMatchObject({ userType: 'Guest', externalUserState: 'PendingAcceptance' });
     expect(guest?.mail?.toLowerCase()).toBe(CEGID_LOOP_EMAIL.toLowerCase());
-    const assigned = await runner.dispatch(tenant, 'run-1', {
+    const roleAssigned = await runner.dispatch(tenant, 'run-1', {
       type: 'confirm',
       stepVersion: invited.run.stepVersion,
       actor: ADMIN,
     });
+    expect(roleAssigned.run.pending).toEqual({ kind: 'confirm', stepId: 'sponsor' });
+    const assigned = await runner.dispatch(tenant, 'run-1', {
+      type: 'confirm',
+      stepVersion: roleAssigned.run.stepVersion,
+      actor: ADMIN,
+    });
     expect(assigned.run.status).toBe('waiting');
+    expect(sandbox.state.sponsors.get(guestId.toLowerCase())).toEqual([ADMIN.id]);
 
     const stored = await runner.get(tenant, 'run-1');
     expect(stored?.value).toEqual(assigned.run);
@@ -178,14 +185,15 @@ describe('runner (SQLite store, Graph adapter, sandbox tenant, simulated clock)'
     const audit = await store.listAudit(tenant, { runId: 'run-1' });
     const writesAudited = audit.filter((a) => a.action === 'graph.write');
     expect(writesAudited.map((a) => [a.result, a.details?.op])).toEqual([
+      ['ok', 'addSponsor'],
       ['ok', 'assignDirectoryRole'],
       ['ok', 'inviteGuest'],
     ]);
-    expect(writesAudited[1]).toMatchObject({ actorId: ADMIN.id, actorName: ADMIN.name });
+    expect(writesAudited[2]).toMatchObject({ actorId: ADMIN.id, actorName: ADMIN.name });
     // The request-id audited is the one the sandbox gave the invitation.
     const invitations = await requestsTo(INVITE);
     expect(invitations).toHaveLength(1);
-    expect((writesAudited[1]?.details?.requestIds as string[])[0]).toBe(invitations[0]!.requestId);
+    expect((writesAudited[2]?.details?.requestIds as string[])[0]).toBe(invitations[0]!.requestId);
     // The redemption link is the vendor's secret: it never reaches the audit log.
     expect(JSON.stringify(audit)).not.toContain('/_sandbox/redeem/');
 
@@ -217,6 +225,7 @@ describe('runner (SQLite store, Graph adapter, sandbox tenant, simulated clock)'
     expect(writes.map((e) => [e.method, e.url.split('?')[0], e.status])).toEqual([
       [INVITE.method, INVITE.path, 201],
       [ASSIGN_ROLE.method, ASSIGN_ROLE.path, 201],
+      ['POST', `/users/${guestId}/sponsors/$ref`, 204],
     ]);
     expect(
       [...sandbox.state.roleAssignments.values()].filter(
@@ -267,8 +276,7 @@ describe('runner (SQLite store, Graph adapter, sandbox tenant, simulated clock)'
     await deliverDueReminders(store, runner, clock);
     const run = (await runner.get(tenant, 'run-1'))!.value;
     expect(run.stepResults['assign-role']).toMatchObject({ status: 'done' });
-    expect(run.stepResults.verify).toMatchObject({ status: 'done' });
-    expect(run.pending?.kind).toBe('wait');
+    expect(run.pending).toEqual({ kind: 'confirm', stepId: 'sponsor' });
     const assignments = await requestsTo(ASSIGN_ROLE);
     expect(assignments.map((e) => e.status)).toEqual([404, 404, 201]);
     const audit = await store.listAudit(tenant, { runId: 'run-1' });

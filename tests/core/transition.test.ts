@@ -14,7 +14,13 @@ import type { DirectoryUser, RoleAssignment } from '../../core/ports/tenant-grap
 import { checkProcedureModule } from '../../core/procedures/types.js';
 import { CEGID_LOOP_EMAIL, vendorGuestAccessModule as A } from '../../core/procedures/vendor-guest-access.js';
 
-const SCOPES = ['Policy.Read.All', 'User.Read.All', 'User.Invite.All', 'RoleManagement.ReadWrite.Directory'];
+const SCOPES = [
+  'Policy.Read.All',
+  'User.Read',
+  'User.Read.All',
+  'User.ReadWrite.All',
+  'RoleManagement.ReadWrite.Directory',
+];
 const GLOBAL_ADMIN = {
   id: 'u-alice',
   name: 'Alice Martin',
@@ -44,6 +50,8 @@ interface Tenant {
   /** How many times a role assignment answers 404 before the guest has replicated. */
   lagging404s: number;
   duplicateAs: 'graph_conflict' | 'graph_bad_request';
+  /** Guest id → its sponsors' ids. */
+  sponsors: Record<string, string[]>;
   writes: string[];
   seq: number;
 }
@@ -55,6 +63,7 @@ function tenant(overrides: Partial<Tenant> = {}): Tenant {
     assignments: [],
     lagging404s: 0,
     duplicateAs: 'graph_conflict',
+    sponsors: {},
     writes: [],
     seq: 0,
     ...overrides,
@@ -143,6 +152,24 @@ function answer(t: Tenant, e: GraphEffect): CallResult {
       const a = { id: `ra-${t.seq}`, ...req, directoryScopeId: '/' };
       t.assignments.push(a);
       return ok(a);
+    }
+    case 'listSponsors': {
+      const [id] = e.args as [string];
+      return t.users.some((u) => u.id === id)
+        ? ok({ sponsorIds: t.sponsors[id] ?? [] })
+        : fail('graph_not_found', 'Resource not found');
+    }
+    case 'addSponsor': {
+      const [id, sponsorId] = e.args as [string, string];
+      t.writes.push('addSponsor');
+      const sponsors = t.sponsors[id] ?? [];
+      if (sponsors.includes(sponsorId))
+        return fail(
+          'graph_bad_request',
+          "One or more added object references already exist for the following modified properties: 'sponsors'.",
+        );
+      t.sponsors[id] = [...sponsors, sponsorId];
+      return ok({});
     }
     case 'listRoleHolders': {
       const [role] = e.args as [string];
@@ -248,6 +275,13 @@ function upToLookup(t: Tenant, actor: EventActor = GLOBAL_ADMIN): Driven {
   return { run: submitted.run, effects: [...started.effects, ...submitted.effects] };
 }
 
+/** Confirms the sponsor step when the run asks for it (the admin becomes the new guest's sponsor). */
+function sponsored(t: Tenant, d: Driven, now: number): Driven {
+  if (d.run.pending?.kind !== 'confirm' || d.run.pending.stepId !== 'sponsor') return d;
+  const s = drive(t, d.run, { type: 'confirm', stepVersion: d.run.stepVersion }, now);
+  return { run: s.run, effects: [...d.effects, ...s.effects] };
+}
+
 describe('procedure A data', () => {
   it('is wired: every logic name and step reference resolves', () => {
     expect(checkProcedureModule(A)).toEqual([]);
@@ -316,11 +350,17 @@ describe('procedure A, happy path as a Global Administrator', () => {
       }),
     );
 
-    const s4 = drive(t, s3.run, { type: 'confirm', stepVersion: s3.run.stepVersion }, T0 + 3000);
-    expect(writes(s4.effects).map((w) => w.op)).toEqual(['assignDirectoryRole']);
-    expect(writes(s4.effects)[0]?.args).toEqual([
+    const assigned = drive(t, s3.run, { type: 'confirm', stepVersion: s3.run.stepVersion }, T0 + 3000);
+    expect(writes(assigned.effects).map((w) => w.op)).toEqual(['assignDirectoryRole']);
+    expect(writes(assigned.effects)[0]?.args).toEqual([
       { principalId: s3.run.facts.guestUserId, roleDefinitionId: ROLE.guestInviter, directoryScopeId: '/' },
     ]);
+    // The acting admin becomes the new guest's sponsor, once confirmed (the probe found no sponsor).
+    expect(assigned.run.pending).toEqual({ kind: 'confirm', stepId: 'sponsor' });
+    const s4 = drive(t, assigned.run, { type: 'confirm', stepVersion: assigned.run.stepVersion }, T0 + 3000);
+    expect(writes(s4.effects).map((w) => w.op)).toEqual(['addSponsor']);
+    expect(writes(s4.effects)[0]?.args).toEqual([s3.run.facts.guestUserId, 'u-alice']);
+    expect(t.sponsors[String(s3.run.facts.guestUserId)]).toEqual(['u-alice']);
     expect(s4.run.stepResults.verify).toMatchObject({ status: 'done' });
     expect(s4.run.status).toBe('waiting');
     const due = addBusinessDays(T0 + 3000, 2, { timeZone: 'Europe/Paris', holidays: 'fr' });
@@ -378,7 +418,7 @@ describe('procedure A, happy path as a Global Administrator', () => {
     expect(s7.run.pending).toBeUndefined();
     expect(s7.effects).toContainEqual({ type: 'cancel-reminder', id: 'run-1:vendor-wait:due' });
     expect(audits(s7.effects).map((a) => a.action)).toEqual(['manual.done', 'run.completed']);
-    expect(t.writes).toEqual(['inviteGuest', 'assignDirectoryRole']);
+    expect(t.writes).toEqual(['inviteGuest', 'assignDirectoryRole', 'addSponsor']);
     expect(s7.run.history.length).toBeGreaterThan(5);
   });
 });
@@ -426,8 +466,10 @@ describe('procedure A branches', () => {
       assignments: [
         { id: 'ra-old', principalId: 'g-old', roleDefinitionId: ROLE.guestInviter, directoryScopeId: '/' },
       ],
+      sponsors: { 'g-old': ['u-alice'] },
     });
     const s = upToLookup(t);
+    expect(s.run.stepResults.sponsor).toMatchObject({ status: 'done', already: true, objectIds: ['g-old'] });
     expect(s.run.stepResults.invite).toBeUndefined();
     expect(s.run.stepResults['assign-role']).toMatchObject({
       status: 'done',
@@ -543,7 +585,11 @@ describe('procedure A branches', () => {
     const t = tenant();
     const s = upToLookup(t);
     const inv = drive(t, s.run, { type: 'confirm', stepVersion: s.run.stepVersion }, T0);
-    const assigned = drive(t, inv.run, { type: 'confirm', stepVersion: inv.run.stepVersion }, T0);
+    const assigned = sponsored(
+      t,
+      drive(t, inv.run, { type: 'confirm', stepVersion: inv.run.stepVersion }, T0),
+      T0,
+    );
     expect(assigned.run.reminders).toHaveLength(2);
     const c = apply(assigned.run, { type: 'cancel', actor: GLOBAL_ADMIN }, T0 + 10);
     expect(c.run.status).toBe('cancelled');
@@ -560,7 +606,7 @@ describe('procedure A branches', () => {
     const t = tenant();
     const s = upToLookup(t);
     const inv = drive(t, s.run, { type: 'confirm', stepVersion: s.run.stepVersion }, T0);
-    const w = drive(t, inv.run, { type: 'confirm', stepVersion: inv.run.stepVersion }, T0);
+    const w = sponsored(t, drive(t, inv.run, { type: 'confirm', stepVersion: inv.run.stepVersion }, T0), T0);
     const due = apply(w.run, { type: 'timer-due', reminderId: 'run-1:vendor-wait:due' }, T0 + 5 * 86_400_000);
     expect(due.run.stepResults['vendor-wait']?.overdue).toBe(true);
     expect(due.run.pending?.kind).toBe('wait');
@@ -573,7 +619,7 @@ describe('procedure A branches', () => {
     const t = tenant();
     const s = upToLookup(t);
     const inv = drive(t, s.run, { type: 'confirm', stepVersion: s.run.stepVersion }, T0);
-    const w = drive(t, inv.run, { type: 'confirm', stepVersion: inv.run.stepVersion }, T0);
+    const w = sponsored(t, drive(t, inv.run, { type: 'confirm', stepVersion: inv.run.stepVersion }, T0), T0);
     const twoWeeksLater = T0 + 14 * 86_400_000;
     const last = drive(t, w.run, { type: 'timer-due', reminderId: 'run-1:vendor-wait:poll' }, twoWeeksLater);
     expect(last.run.pending).toMatchObject({ kind: 'wait', stepId: 'vendor-wait' });
@@ -597,7 +643,7 @@ describe('procedure A branches', () => {
     const t = tenant();
     const s = upToLookup(t);
     const inv = drive(t, s.run, { type: 'confirm', stepVersion: s.run.stepVersion }, T0);
-    const w = drive(t, inv.run, { type: 'confirm', stepVersion: inv.run.stepVersion }, T0);
+    const w = sponsored(t, drive(t, inv.run, { type: 'confirm', stepVersion: inv.run.stepVersion }, T0), T0);
     const id = String(w.run.facts.guestUserId);
     const r = apply(
       w.run,
@@ -733,7 +779,11 @@ describe('idempotence and staleness', () => {
         roleDefinitionId: ROLE.guestInviter,
         directoryScopeId: '/',
       });
-      const a = drive(t, inv.run, { type: 'confirm', stepVersion: inv.run.stepVersion }, T0 + 1);
+      const a = sponsored(
+        t,
+        drive(t, inv.run, { type: 'confirm', stepVersion: inv.run.stepVersion }, T0 + 1),
+        T0 + 1,
+      );
       expect(a.run.stepResults['assign-role']).toMatchObject({ status: 'done', already: true });
       expect(audits(a.effects)).toContainEqual(
         expect.objectContaining({
@@ -793,7 +843,7 @@ describe('replication lag', () => {
     const a3 = drive(t, a2.run, { type: 'timer-due', reminderId: 'run-1:assign-role:retry' }, now);
     expect(writes(a3.effects)[0]?.attempt).toBe(3);
     expect(a3.run.stepResults['assign-role']?.status).toBe('done');
-    expect(a3.run.pending?.kind).toBe('wait');
+    expect(a3.run.pending).toEqual({ kind: 'confirm', stepId: 'sponsor' });
     expect(t.writes.filter((w) => w === 'assignDirectoryRole')).toHaveLength(3);
   });
 
@@ -829,7 +879,7 @@ describe('blocked steps', () => {
     const t = tenant();
     const s = upToLookup(t, GUEST_INVITER);
     expect(s.run.preflight?.feasibility).toBe('partial');
-    expect(s.run.preflight?.blockedSteps).toEqual(['assign-role', 'verify']);
+    expect(s.run.preflight?.blockedSteps).toEqual(['assign-role', 'sponsor', 'verify']);
     const inv = drive(
       t,
       s.run,
@@ -875,6 +925,7 @@ describe('blocked steps', () => {
         ROLE.userAdministrator,
         ROLE.globalAdministrator,
         ROLE.privilegedRoleAdministrator,
+        ROLE.directoryWriters,
         ROLE.globalReader,
       ].sort(),
     );

@@ -159,6 +159,8 @@ describe('npm start: procedure A’s deadline reminder arrives in the Playground
         await button('Inviter').click();
         await see(`Attribuer le rôle Inviteur à ${VENDOR} ?`);
         await button('Attribuer').click();
+        await see(`Vous désigner comme parrain de ${VENDOR} ?`);
+        await button('Devenir parrain').click();
         await button('Vérifier maintenant').waitFor({ timeout: STEP });
         // No reminder yet: the window is open.
         await expect(text(REMINDER_TITLE).count()).resolves.toBe(0);

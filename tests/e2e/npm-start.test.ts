@@ -149,6 +149,8 @@ describe('npm start, then procedure A in the Playground (Chromium)', () => {
         await button('Inviter').click();
         await see(`Attribuer le rôle Inviteur à ${VENDOR} ?`);
         await button('Attribuer').click();
+        await see(`Vous désigner comme parrain de ${VENDOR} ?`);
+        await button('Devenir parrain').click();
         await button('Vérifier maintenant').waitFor({ timeout: STEP });
         await shot(page, '05-waiting');
 

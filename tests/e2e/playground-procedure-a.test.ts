@@ -148,6 +148,9 @@ describe('procedure A in the Agents Playground (Chromium)', () => {
         await shot(page, '6-assign');
 
         await button(either('Attribuer', 'Assign')).click();
+        // The admin becomes the guest's sponsor (Entra ID), once confirmed.
+        await see(`Vous désigner comme parrain de ${VENDOR} ?`, `Make yourself the sponsor of ${VENDOR}?`);
+        await button(either('Devenir parrain', 'Become the sponsor')).click();
         await button(CHECK_NOW).waitFor({ timeout: STEP });
         await shot(page, '7-waiting');
 
@@ -158,6 +161,7 @@ describe('procedure A in the Agents Playground (Chromium)', () => {
           (a) => a.principalId === guest!.id && a.roleDefinitionId === GUEST_INVITER_ROLE,
         );
         expect(assignments).toHaveLength(1);
+        expect(stack.sandbox.state.sponsors.get(guest!.id)).toHaveLength(1);
         const accepted = await fetch(`${stack.sandbox.httpUrl}/_sandbox/guests/${guest!.id}/accept`, {
           method: 'POST',
         });

@@ -59,14 +59,16 @@ describe('procedure A survives replication lag (simulated clock)', () => {
     expect(await stack.sesame.timers.dispatchDue()).toBeGreaterThan(0);
     run = (await stack.store.get<Run>('run', stack.sandbox.tenantId, run.id))!.value;
     expect(run.stepResults['assign-role']?.status).toBe('done');
-    expect(run.currentStepId).toBe('vendor-wait');
+    expect(run.currentStepId).toBe('sponsor');
     expect(await graphWrites(stack)).toContain('POST /roleManagement/directory/roleAssignments 201');
 
-    // The card shown later (refresh) shows the current state, not the stale retry.
+    // The card shown later (refresh) shows the current state, not the stale retry: the sponsor step to confirm.
     const refreshed = await click(stack, party, card, 'run.refresh', {
       data: (card.refresh as { action: { data: Record<string, unknown> } }).action.data,
     });
-    expect(text(refreshed)).toContain('Vérifier maintenant');
+    expect(text(refreshed)).toContain(`Vous désigner comme parrain de ${VENDOR} ?`);
+    const waiting = await click(stack, party, refreshed, 'run.confirm');
+    expect(text(waiting)).toContain('Vérifier maintenant');
   });
 });
 

@@ -58,14 +58,15 @@ describe('procedure A under throttling (simulated clock)', () => {
     return { card, party };
   }
 
-  it('a verification read throttled past the adapter’s budget is retried later, not stopped', async () => {
+  it('a read of the new guest throttled past the adapter’s budget (the sponsor probe) is retried later, not stopped', async () => {
     const { card: assignCard, party } = await toAssignRole();
-    // Reading the guest back (GET /users/{id}) answers 429 every time for now.
+    // Reading the guest's sponsors (GET /users/{id}/sponsors) answers 429 every time for now.
     await faults(stack, { throttleRate: 1, retryAfterSeconds: 2, onlyPaths: ['/users/'] });
-    const card = await click(stack, party, assignCard, 'run.confirm');
+    let card = await click(stack, party, assignCard, 'run.confirm');
     let r = await run(card);
     expect(r.status).not.toBe('failed');
-    expect(r.pending).toMatchObject({ kind: 'retry', stepId: 'verify', stage: 'check' });
+    expect(r.stepResults['assign-role']?.status).toBe('done');
+    expect(r.pending).toMatchObject({ kind: 'retry', stepId: 'sponsor', stage: 'probe' });
     expect(text(card)).toContain('Microsoft 365 demande à Sesame de patienter');
     expect(text(card)).not.toContain('Procédure arrêtée');
     // The adapter honoured Retry-After in the turn, then gave the step back to the engine.
@@ -77,6 +78,12 @@ describe('procedure A under throttling (simulated clock)', () => {
     expect(await stack.sesame.timers.dispatchDue()).toBe(0);
     clock.advance(25_000);
     expect(await stack.sesame.timers.dispatchDue()).toBeGreaterThan(0);
+    r = await run(card);
+    expect(r.pending).toEqual({ kind: 'confirm', stepId: 'sponsor' });
+    card = await click(stack, party, card, 'run.refresh', {
+      data: (card.refresh as { action: { data: Record<string, unknown> } }).action.data,
+    });
+    card = await click(stack, party, card, 'run.confirm');
     r = await run(card);
     expect(r.stepResults.verify?.status).toBe('done');
     expect(r.currentStepId).toBe('vendor-wait');
@@ -130,8 +137,8 @@ describe('procedure A under throttling (simulated clock)', () => {
     expect(r.status).toBe('active');
     expect(r.pending).toMatchObject({
       kind: 'error',
-      stepId: 'verify',
-      stage: 'check',
+      stepId: 'sponsor',
+      stage: 'probe',
       error: { code: 'graph_unavailable' },
     });
     card = await click(stack, party, card, 'run.refresh', {
@@ -143,6 +150,8 @@ describe('procedure A under throttling (simulated clock)', () => {
 
     await faults(stack, undefined);
     card = await click(stack, party, card, 'run.retry');
+    expect((await run(card)).pending).toEqual({ kind: 'confirm', stepId: 'sponsor' });
+    card = await click(stack, party, card, 'run.confirm');
     r = await run(card);
     expect(r.stepResults.verify?.status).toBe('done');
     expect(r.currentStepId).toBe('vendor-wait');

@@ -6,7 +6,8 @@ import { SESAME_SIGN_IN_SCOPES, USED_GRAPH_OPERATIONS } from '../../core/procedu
 import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
 import { checkLeastPrivilege } from '../contract/permissions.js';
 import { ROLE } from '../../core/directory-roles.js';
-import { click, startGuestAccess, text, type Card } from '../helpers/card-clicks.js';
+import { SEED_USERS } from '../../sandbox/data/seed.js';
+import { click, startByText, startGuestAccess, text, type Card } from '../helpers/card-clicks.js';
 import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 import type { ConversationParty } from '../helpers/teams-activities.js';
@@ -67,6 +68,11 @@ describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox
     expect(text(card)).toContain(`Attribuer le rôle Inviteur à ${VENDOR} ?`);
     card = await click(stack, party, card, 'run.confirm');
     expectValid(card);
+    // The admin who invites becomes the guest's sponsor, once confirmed.
+    expect(text(card)).toContain(`Vous désigner comme parrain de ${VENDOR} ?`);
+    card = await click(stack, party, card, 'run.confirm');
+    expectValid(card);
+    expect(text(card)).toContain(`Claire Martin est maintenant parrain de ${VENDOR}.`);
     // Now waiting for the vendor: 2 business days, Europe/Paris, recorded in the run and as a reminder.
     let run = await runOf(card);
     expect(run.status).toBe('waiting');
@@ -75,6 +81,8 @@ describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox
     const guest = stack.sandbox.state.users.get(guestId)!;
     expect(guest.userType).toBe('Guest');
     expect(guest.mail?.toLowerCase()).toBe(VENDOR);
+    expect(stack.sandbox.state.sponsors.get(guestId)).toEqual([SEED_USERS.globalAdmin.id]);
+    expect(run.stepResults.sponsor?.status).toBe('done');
     expect(
       [...stack.sandbox.state.roleAssignments.values()].filter(
         (a) => a.principalId === guestId && a.roleDefinitionId === ROLE.guestInviter,
@@ -97,11 +105,17 @@ describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox
     expect(writes.map((e) => `${e.method} ${new URL(e.url, 'http://x').pathname} ${e.status}`)).toEqual([
       'POST /invitations 201',
       'POST /roleManagement/directory/roleAssignments 201',
+      `POST /users/${guestId}/sponsors/$ref 204`,
     ]);
     const audit = await stack.store.listAudit(stack.sandbox.tenantId, { runId: run.id, limit: 500 });
     const actions = audit.map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['run.started']));
-    expect(audit.filter((a) => a.action === 'graph.write' && a.result === 'ok')).toHaveLength(2);
+    const okWrites = audit.filter((a) => a.action === 'graph.write' && a.result === 'ok');
+    expect(okWrites.map((a) => a.details?.op).sort()).toEqual([
+      'addSponsor',
+      'assignDirectoryRole',
+      'inviteGuest',
+    ]);
     // Every request Sesame sent is real Graph v1.0 (Microsoft's CSDL) and covered by a scope Sesame asks for.
     const sent = (await graphLog()).filter((e) => !e.url.startsWith('/$batch'));
     expect(sent.length).toBeGreaterThan(5);
@@ -130,7 +144,8 @@ describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox
       const path = decodeURIComponent(new URL(entry.url, 'http://graph').pathname);
       const match = declared.find(
         (op) =>
-          op.method === entry.method && new RegExp(`^${op.path.replace(/\{[^}]*\}/g, '[^/]+')}$`).test(path),
+          op.method === entry.method &&
+          new RegExp(`^${op.path.replace(/\$/g, '\\$').replace(/\{[^}]*\}/g, '[^/]+')}$`).test(path),
       );
       expect({ request: `${entry.method} ${path}`, declared: match !== undefined }).toEqual({
         request: `${entry.method} ${path}`,
@@ -150,6 +165,48 @@ describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox
     expect(stack.logger.lines.some((l) => l.startsWith('debug '))).toBe(true);
     expect(stack.logger.lines.join('\n')).not.toMatch(jwt);
     expect(JSON.stringify(await stack.sent(party.conversationId))).not.toMatch(jwt);
+  });
+
+  it('writes no sponsor when the admin already sponsors the guest, and says so', async () => {
+    // Jean Dupont (Cegid) is an accepted guest Claire Martin already sponsors (seed).
+    const guest = SEED_USERS.acceptedGuest;
+    const party = stack.party('globalAdmin');
+    let card = await startGuestAccess(stack, party, 'globalAdmin');
+    card = await click(stack, party, card, 'run.submit', { inputs: { email: guest.mail } });
+    expect(text(card)).toContain(`Attribuer le rôle Inviteur à ${guest.mail} ?`);
+    card = await click(stack, party, card, 'run.confirm');
+    expectValid(card);
+    // No confirmation asked: the probe found the admin among the sponsors.
+    expect(text(card)).toContain(`Claire Martin est déjà parrain de ${guest.mail} : rien n’a été écrit.`);
+    const run = await runOf(card);
+    expect(run.stepResults.sponsor?.status).toBe('done');
+    expect(stack.sandbox.state.sponsors.get(guest.id)).toEqual([SEED_USERS.globalAdmin.id]);
+    const writes = (await graphLog()).filter((e) => e.method !== 'GET');
+    expect(writes.map((e) => `${e.method} ${new URL(e.url, 'http://x').pathname}`)).toEqual([
+      'POST /roleManagement/directory/roleAssignments',
+    ]);
+    expect((await graphLog()).map((e) => `${e.method} ${new URL(e.url, 'http://x').pathname}`)).toContain(
+      `GET /users/${guest.id}/sponsors`,
+    );
+  });
+
+  it('adds the admin beside a sponsor someone else set, in English', async () => {
+    // Paul Durand sponsors Jean Dupont; Claire Martin runs A for him and is added, Paul kept.
+    stack.sandbox.state.sponsors.set(SEED_USERS.acceptedGuest.id, [SEED_USERS.globalAdmin2.id]);
+    const party = stack.party('globalAdmin', undefined, 'en-US');
+    let card = await startByText(stack, party, 'globalAdmin', 'Cegid Loop guest access');
+    card = await click(stack, party, card, 'run.submit', {
+      inputs: { email: SEED_USERS.acceptedGuest.mail },
+    });
+    card = await click(stack, party, card, 'run.confirm');
+    expect(text(card)).toContain(`Make yourself the sponsor of ${SEED_USERS.acceptedGuest.mail}?`);
+    card = await click(stack, party, card, 'run.confirm');
+    expectValid(card);
+    expect(text(card)).toContain(`Claire Martin is now the sponsor of ${SEED_USERS.acceptedGuest.mail}.`);
+    expect(stack.sandbox.state.sponsors.get(SEED_USERS.acceptedGuest.id)).toEqual([
+      SEED_USERS.globalAdmin2.id,
+      SEED_USERS.globalAdmin.id,
+    ]);
   });
 
   it('stops at pre-flight for a plain user, naming the missing roles and who holds them', async () => {

@@ -73,8 +73,9 @@ describe('/api/tab', () => {
     card = await click(stack, party, card, 'run.submit', {
       inputs: { email: 'admin@onloop.onmicrosoft.com' },
     });
-    card = await click(stack, party, card, 'run.confirm');
-    card = await click(stack, party, card, 'run.confirm');
+    card = await click(stack, party, card, 'run.confirm'); // invite
+    card = await click(stack, party, card, 'run.confirm'); // Guest Inviter role
+    card = await click(stack, party, card, 'run.confirm'); // sponsor
     const runId = (card.refresh as { action: { data: { runId: string } } }).action.data.runId;
     type Listed = { id: string; reminder?: { nextAt?: string; failed: boolean } };
     const listed = async () =>

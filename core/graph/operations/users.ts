@@ -105,6 +105,8 @@ const GUEST_SIGN_IN = shape({
 });
 export type GuestSignIn = Shaped<typeof GUEST_SIGN_IN>;
 
+const SPONSOR_REF = shape({ id: 'id' });
+
 const GUEST_SPONSORS = shape({
   id: 'id',
   displayName: 'string',
@@ -113,6 +115,16 @@ const GUEST_SPONSORS = shape({
 });
 /** A guest with the ids of its sponsors (users or groups). */
 export type GuestWithSponsors = Shaped<typeof GUEST_SPONSORS> & { readonly sponsorIds: readonly string[] };
+
+/** The ids of a user's sponsors (users or groups). */
+export interface SponsorList {
+  readonly sponsorIds: readonly string[];
+}
+
+/** The `@odata.id` a `$ref` write names a user by. */
+export function userReference(id: string): string {
+  return `https://graph.microsoft.com/v1.0/users/${segment(id)}`;
+}
 
 export interface GuestList {
   readonly guests: readonly GuestUser[];
@@ -344,6 +356,41 @@ export const userOperations = {
     example: [EXAMPLE_ID],
     request: (userId) => ({ path: `/users/${segment(userId)}/licenseDetails` }),
     read: (body, answer) => ({ licenses: answer.items(body).map((l) => answer.shape(LICENSE_DETAIL, l)) }),
+  }),
+
+  /** A guest's sponsors: the probe before adding one (adding a sponsor twice is refused by Graph). */
+  listSponsors: operation<[userId: string], SponsorList>({
+    resource: 'users',
+    method: 'GET',
+    path: '/users/{id}/sponsors',
+    paging: 'all',
+    permission: 'User.Read',
+    // Graph's page names no directory role for the read; members read users' sponsors like their other links.
+    roles: { kind: 'member' },
+    purpose: 'A: is the admin already the guest’s sponsor (probe of the sponsor step)',
+    example: [EXAMPLE_ID],
+    request: (userId) => ({ path: `/users/${segment(userId)}/sponsors` }),
+    read: (body, answer) => ({
+      sponsorIds: answer.items(body).map((s) => answer.shape(SPONSOR_REF, s).id),
+    }),
+  }),
+
+  /** Makes `sponsorId` (a user) a sponsor of `userId`: Graph answers 204 No Content. */
+  addSponsor: operation<[userId: string, sponsorId: string], NoContent>({
+    resource: 'users',
+    method: 'POST',
+    path: '/users/{id}/sponsors/$ref',
+    paging: 'one',
+    permission: 'User.ReadWrite.All',
+    roles: { kind: 'anyOf', roles: [ROLE.userAdministrator, ROLE.directoryWriters] },
+    purpose:
+      'A: the inviting admin becomes the guest’s sponsor (checklist: guests without a sponsor, Zero Trust 21877)',
+    example: [EXAMPLE_ID, '0f6c4e1a-0000-4000-8000-000000000002'],
+    request: (userId, sponsorId) => ({
+      path: `/users/${segment(userId)}/sponsors/$ref`,
+      body: { '@odata.id': userReference(sponsorId) },
+    }),
+    read: noContent,
   }),
 
   // --- The checklist's reads: server-side filters, so only guests at fault are paged. ---

@@ -2,7 +2,7 @@
 import { ROLE, type GraphUser, type Json, type SubscribedSku } from '../../data/model.js';
 import { baseUser } from '../../data/seed.js';
 import type { GraphResponse } from '../context.js';
-import { badRequest, forbidden } from '../errors.js';
+import { badRequest, forbidden, notFound } from '../errors.js';
 import { checkOptions, contextUrl, project, type CollectionOptions } from '../odata/query.js';
 import type { RouteKey } from '../route-table.js';
 import {
@@ -16,6 +16,7 @@ import {
   iso,
   list,
   noContent,
+  ok,
   str,
   userEntity,
   visibleUser,
@@ -31,18 +32,47 @@ export const usersCollection: CollectionOptions = {
   expandable: ['sponsors'],
 };
 
-/** `$expand=sponsors`: each guest's sponsors as directory objects (users; a deleted sponsor is left out). */
+/** A user's sponsors as directory objects (users; a deleted sponsor is left out). */
+function sponsorObjects(a: HandlerArgs, userId: string): Record<string, unknown>[] {
+  return (a.rt.state.sponsors.get(userId) ?? []).flatMap((id) => {
+    const u = a.rt.state.users.get(id);
+    return u
+      ? [{ '@odata.type': '#microsoft.graph.user', id: u.id, displayName: u.displayName, mail: u.mail }]
+      : [];
+  });
+}
+
+/** `$expand=sponsors`: each guest's sponsors as directory objects. */
 export function expandSponsors(a: HandlerArgs) {
   const wanted = (a.req.query.get('$expand') ?? '').split(',').some((n) => n.trim() === 'sponsors');
   return (o: Record<string, unknown>, out: Record<string, unknown>): void => {
     if (!wanted) return;
-    out.sponsors = (a.rt.state.sponsors.get(String(o.id)) ?? []).flatMap((id) => {
-      const u = a.rt.state.users.get(id);
-      return u
-        ? [{ '@odata.type': '#microsoft.graph.user', id: u.id, displayName: u.displayName, mail: u.mail }]
-        : [];
-    });
+    out.sponsors = sponsorObjects(a, String(o.id));
   };
+}
+
+/**
+ * POST /users/{id}/sponsors/$ref: the body names one user by its read URL, as Graph wants
+ * (`{"@odata.id": "https://graph.microsoft.com/v1.0/users/{id}"}`); a sponsor already there is refused, as Graph does.
+ */
+export function addSponsor(a: HandlerArgs): GraphResponse {
+  const u = visibleUser(a, a.params.id!);
+  const body = a.req.body;
+  if (!isRecord(body) || Object.keys(body).length !== 1 || typeof body['@odata.id'] !== 'string')
+    throw badRequest('Invalid request body: a reference is written {"@odata.id": "<url of the object>"}.');
+  const ref = /^https:\/\/graph\.microsoft\.com\/v1\.0\/(?:users|directoryObjects)\/([^/?#]+)$/i.exec(
+    body['@odata.id'],
+  );
+  if (!ref) throw badRequest(`Invalid object identifier '${body['@odata.id']}'.`);
+  const sponsor = a.rt.state.findUser(decodeURIComponent(ref[1]!));
+  if (!sponsor || !a.rt.visible(sponsor.id)) throw notFound(decodeURIComponent(ref[1]!));
+  const sponsors = a.rt.state.sponsors.get(u.id) ?? [];
+  if (sponsors.includes(sponsor.id))
+    throw badRequest(
+      "One or more added object references already exist for the following modified properties: 'sponsors'.",
+    );
+  a.rt.state.sponsors.set(u.id, [...sponsors, sponsor.id]);
+  return noContent();
 }
 
 export function createUser(a: HandlerArgs): GraphResponse {
@@ -309,4 +339,13 @@ export const userHandlers = {
   },
   'POST /users/{id}/assignLicense': assignLicense,
   'GET /users/{id}/licenseDetails': licenseDetails,
+  'GET /users/{id}/sponsors': (a) => {
+    checkOptions(a.req, ['$select']);
+    const u = visibleUser(a, a.params.id!);
+    return ok({
+      '@odata.context': contextUrl(a.req, 'directoryObjects'),
+      value: sponsorObjects(a, u.id),
+    });
+  },
+  'POST /users/{id}/sponsors/$ref': addSponsor,
 } satisfies Partial<Record<RouteKey, Handler>>;
