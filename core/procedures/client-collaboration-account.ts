@@ -356,7 +356,6 @@ export const clientCollaborationAccount: Procedure = {
         en: 'Sesame asks Microsoft which Microsoft 365 organisation verified the domain {domain}.',
       },
       ...graphNeeds('findTenantByDomain'),
-      roles: [],
     },
     {
       id: 'domain-dns',
@@ -481,7 +480,6 @@ export const clientCollaborationAccount: Procedure = {
         en: 'Sesame looks for the Cegid Loop app ({vendorAppId}) in your organisation.',
       },
       ...graphNeeds('getServicePrincipalByAppId'),
-      roles: [],
     },
     {
       id: 'app-permissions',
@@ -493,7 +491,6 @@ export const clientCollaborationAccount: Procedure = {
         en: 'Sesame reads what the consent granted Cegid Loop: delegated and application permissions.',
       },
       ...graphNeeds('listPermissionGrants', 'listAppRoleAssignments', 'getServicePrincipalByAppId'),
-      roles: [],
     },
     {
       id: 'who-consents',
@@ -505,7 +502,6 @@ export const clientCollaborationAccount: Procedure = {
         en: 'Sesame looks for who in your organisation can consent for everyone: Global Administrator or Privileged Role Administrator.',
       },
       ...graphNeeds('listRoleHolders'),
-      roles: [],
     },
     {
       id: 'consent-link',
@@ -573,7 +569,6 @@ export const clientCollaborationAccount: Procedure = {
       ],
       next: 'app-permissions',
       ...graphNeeds('getServicePrincipalByAppId', 'listPermissionGrants'),
-      roles: [],
     },
     {
       id: 'send-link',

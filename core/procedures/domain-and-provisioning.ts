@@ -8,7 +8,6 @@
  * secret token tested and saved, users and groups assigned, the job started and watched until it is steady, or
  * explained in plain words when it goes into quarantine.
  */
-import { ROLE } from '../directory-roles.js';
 import { fromGraphErrorData } from '../engine/call-result.js';
 import type { CallResult } from '../engine/call-result.js';
 import { graphNeeds } from '../graph/scopes.js';
@@ -35,16 +34,6 @@ import type {
   StepContext,
 } from './types.js';
 import { requiredScopesOf } from './types.js';
-
-const GA = ROLE.globalAdministrator;
-const DOMAIN_ROLES = [ROLE.domainNameAdministrator, GA];
-const APP_ROLES = [ROLE.applicationAdministrator, ROLE.cloudApplicationAdministrator, GA];
-const SYNC_ROLES = [
-  ROLE.applicationAdministrator,
-  ROLE.cloudApplicationAdministrator,
-  ROLE.hybridIdentityAdministrator,
-  GA,
-];
 
 /** The gallery apps this procedure provisions to, by the displayName Sesame looks their template up with. */
 export const GALLERY_APPS = { logMeIn: 'LogMeIn', goToMeeting: 'GoTo Meeting' } as const;
@@ -144,7 +133,6 @@ export const domainAndProvisioning: Procedure = {
         'LogMeIn accepts only addresses in a verified domain: Sesame reads your tenant’s domains.',
       ),
       ...graphNeeds('listDomains'),
-      roles: [],
     },
     {
       id: 'domain-confirm',
@@ -212,7 +200,6 @@ export const domainAndProvisioning: Procedure = {
       confirm: L('Ajouter {domain} à votre locataire ?', 'Add {domain} to your tenant?'),
       confirmLabel: L('Ajouter', 'Add'),
       ...graphNeeds('listDomains', 'addDomain'),
-      roles: DOMAIN_ROLES,
     },
     {
       id: 'dns-record',
@@ -224,7 +211,6 @@ export const domainAndProvisioning: Procedure = {
         'Sesame reads the record Microsoft expects in the DNS of {domain}.',
       ),
       ...graphNeeds('listVerificationDnsRecords'),
-      roles: [],
     },
     {
       id: 'publish-txt',
@@ -257,7 +243,6 @@ export const domainAndProvisioning: Procedure = {
         'Sesame asks Microsoft to verify {domain}; while the TXT record is not visible yet, it tries again.',
       ),
       ...graphNeeds('verifyDomain'),
-      roles: DOMAIN_ROLES,
       // DNS usually propagates in minutes; Microsoft allows up to 72 hours. After a day Sesame stops and says so.
       retry: { on: [], initialDelayMs: 60_000, factor: 2, maxDelayMs: 1_800_000, maxElapsedMs: 86_400_000 },
       onGiveUp: {
@@ -342,7 +327,6 @@ export const domainAndProvisioning: Procedure = {
         'Sesame looks for {appName} in the Microsoft Entra gallery.',
       ),
       ...graphNeeds('findApplicationTemplates'),
-      roles: [],
     },
     {
       id: 'instantiate',
@@ -361,7 +345,6 @@ export const domainAndProvisioning: Procedure = {
       ),
       confirmLabel: L('Ajouter', 'Add'),
       ...graphNeeds('findServicePrincipalsByTemplate', 'instantiateApplicationTemplate'),
-      roles: APP_ROLES,
     },
     {
       id: 'app-ready',
@@ -373,7 +356,6 @@ export const domainAndProvisioning: Procedure = {
         'A just-created service principal takes seconds to replicate: Sesame waits until it answers.',
       ),
       ...graphNeeds('getServicePrincipal'),
-      roles: [],
       retry: RETRY_SP,
     },
     {
@@ -388,7 +370,6 @@ export const domainAndProvisioning: Procedure = {
       confirm: L('Créer la tâche de provisionnement de {appName} ?', 'Create {appName}’s provisioning job?'),
       confirmLabel: L('Créer', 'Create'),
       ...graphNeeds('listSynchronizationJobs', 'listSynchronizationTemplates', 'createSynchronizationJob'),
-      roles: SYNC_ROLES,
       retry: RETRY_SP,
     },
     {
@@ -414,7 +395,6 @@ export const domainAndProvisioning: Procedure = {
         multiple: true,
       },
       ...graphNeeds('listMemberUsers', 'listSecurityGroups'),
-      roles: [],
     },
     {
       id: 'assign',
@@ -431,7 +411,6 @@ export const domainAndProvisioning: Procedure = {
       ),
       confirmLabel: L('Attribuer', 'Assign'),
       ...graphNeeds('listAppRoleAssignedTo', 'assignAppRole'),
-      roles: APP_ROLES,
     },
     {
       id: 'tenant-url',
@@ -499,7 +478,6 @@ export const domainAndProvisioning: Procedure = {
         'validateSynchronizationCredentials',
         'saveSynchronizationSecrets',
       ),
-      roles: SYNC_ROLES,
     },
     {
       id: 'start-job',
@@ -515,7 +493,6 @@ export const domainAndProvisioning: Procedure = {
       confirm: L('Démarrer le provisionnement vers {appName} ?', 'Start provisioning to {appName}?'),
       confirmLabel: L('Démarrer', 'Start'),
       ...graphNeeds('getSynchronizationJob', 'startSynchronizationJob'),
-      roles: SYNC_ROLES,
     },
     {
       id: 'watch',
@@ -553,7 +530,6 @@ export const domainAndProvisioning: Procedure = {
       },
       fix: { step: 'tenant-url', label: L('Changer les identifiants', 'Change the credentials') },
       ...graphNeeds('getSynchronizationJob'),
-      roles: [],
     },
     {
       id: 'users-at-vendor',

@@ -8,7 +8,7 @@
  * means, and how to join an engagement.
  */
 import { ROLE } from '../directory-roles.js';
-import { graphNeeds } from '../graph/scopes.js';
+import { graphNeeds, ifAllowed } from '../graph/scopes.js';
 import type { CallResult } from '../engine/call-result.js';
 import type { RoleEligibility } from '../ports/tenant-graph.js';
 import type { LocalizedText } from './text.js';
@@ -88,7 +88,6 @@ export const partnerCenterRegistration: Procedure = {
         en: 'Partner Center accepts only a work account of your organisation: Sesame reads the signed-in account.',
       },
       ...graphNeeds('getMe'),
-      roles: [],
     },
     {
       id: 'global-admin',
@@ -100,7 +99,6 @@ export const partnerCenterRegistration: Procedure = {
         en: 'Sesame checks that you hold the Global Administrator role, active or eligible through PIM.',
       },
       ...graphNeeds('listRoleAssignments', 'listMyRoleEligibilities'),
-      roles: [],
     },
     {
       id: 'activate-role',
@@ -134,8 +132,8 @@ export const partnerCenterRegistration: Procedure = {
         fr: 'Sesame cherche qui, dans votre organisation, détient le rôle Administrateur général.',
         en: 'Sesame looks for who holds the Global Administrator role in your organisation.',
       },
-      ...graphNeeds('listRoleHolders', 'listRoleEligibilityHolders'),
-      roles: [],
+      // Eligible admins are visible to privileged readers only: others get the active ones, and are told so.
+      ...graphNeeds('listRoleHolders', ifAllowed('listRoleEligibilityHolders')),
     },
     {
       id: 'prerequisites',

@@ -9,14 +9,14 @@ import type { SesameErrorCode } from '../errors.js';
 import type { ReadCall } from '../ports/domain-lookup.js';
 import type { GraphCall, GraphOpName } from '../ports/tenant-graph.js';
 import { GRAPH_OPERATIONS } from '../graph/operations/index.js';
-import { impliedBy, withoutImplied, permissionsOf } from '../graph/scopes.js';
+import { impliedBy, withoutImplied, permissionsOf, stepRolesOf } from '../graph/scopes.js';
 import type { CallResult } from '../engine/call-result.js';
 import type { NamedHolidayCalendar } from '../calendar/business-days.js';
 import type { LocalizedText, TextParams } from './text.js';
 
 export type { JsonValue } from '../json.js';
 import type { JsonValue } from '../json.js';
-export { impliedBy, missingScopes } from '../graph/scopes.js';
+export { ifAllowed, impliedBy, missingScopes } from '../graph/scopes.js';
 export { secretRef } from './secret-refs.js';
 
 /** Where a step goes when it is done: a step id, or END to finish the run. */
@@ -39,9 +39,14 @@ interface StepBase {
   readonly operations?: readonly GraphOpName[];
   /** The step's logic reads DNS (`domainLookup`, the DomainLookup port) instead of, or besides, Graph. */
   readonly readsDns?: boolean;
+  /** Operations of `operations` the step can do without (`ifAllowed`): their roles are not required. */
+  readonly optionalOperations?: readonly GraphOpName[];
   /** Delegated Graph scopes the step needs (all of them): those of its operations (graphNeeds). */
   readonly scopes: readonly string[];
-  /** Directory role template ids, any one of which lets the admin do the step ([] = none needed). */
+  /**
+   * Directory role template ids, any one of which lets the admin do the step ([] = none needed): those every
+   * required operation accepts, plus Global Administrator (graphNeeds). A step without operations needs none.
+   */
   readonly roles: readonly string[];
   /** Next step id (default: the following step in the list; END after the last). */
   readonly next?: string;
@@ -474,6 +479,16 @@ export function checkProcedureModule(module: ProcedureModule): string[] {
     for (const op of step.operations ?? []) {
       if (!Object.hasOwn(GRAPH_OPERATIONS, op)) problems.push(`${step.id}: unknown Graph operation ${op}`);
     }
+    for (const op of step.optionalOperations ?? []) {
+      if (!(step.operations ?? []).includes(op))
+        problems.push(`${step.id}: optional operation ${op} is not among its operations`);
+    }
+    const roles = stepRolesOf(step);
+    if ([...roles].sort().join(' ') !== [...step.roles].sort().join(' '))
+      problems.push(
+        `${step.id}: roles ${step.roles.join(' ') || '(none)'} are not its operations' ` +
+          `(${roles.join(' ') || 'none'}): roles are declared on the operations, and graphNeeds derives the step's`,
+      );
     if (step.operations) {
       const derived = withoutImplied(permissionsOf(step.operations));
       if ([...derived].sort().join(' ') !== [...step.scopes].sort().join(' '))

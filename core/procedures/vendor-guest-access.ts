@@ -10,7 +10,7 @@ import {
   type CalendarId,
 } from '../calendar/tenant-calendars.js';
 import { ROLE, holdsAnyRole } from '../directory-roles.js';
-import { graphNeeds } from '../graph/scopes.js';
+import { graphNeeds, ifAllowed, rolesOf } from '../graph/scopes.js';
 import type { CallResult } from '../engine/call-result.js';
 import { fromGraphErrorData, isConflict } from '../engine/call-result.js';
 import { describeError } from '../i18n/describe-error.js';
@@ -34,14 +34,8 @@ export const INVITATION_MESSAGE_FR =
   'Bonjour, le cabinet vous invite en tant qu’invité dans son annuaire Microsoft 365 afin que les équipes ' +
   'Cegid Loop puissent donner à ses clients l’accès à la GED et aux fonctionnalités Loop.';
 
-const INVITE_ROLES = [ROLE.guestInviter, ROLE.userAdministrator, ROLE.globalAdministrator];
-const ASSIGN_ROLES = [ROLE.privilegedRoleAdministrator, ROLE.globalAdministrator];
-const SPONSOR_ROLES = [ROLE.userAdministrator, ROLE.directoryWriters, ROLE.globalAdministrator];
-const READ_ROLE_ASSIGNMENT_ROLES = [
-  ROLE.privilegedRoleAdministrator,
-  ROLE.globalReader,
-  ROLE.globalAdministrator,
-];
+/** Who may invite when only admins and Guest Inviters may (the invite policy check says so before the step). */
+const INVITE_ROLES = rolesOf(['inviteGuest']);
 
 const ENTRA_EXTERNAL_COLLABORATION =
   'https://entra.microsoft.com/#view/Microsoft_AAD_IAM/CompanyRelationshipsMenuBlade/~/Settings';
@@ -104,8 +98,8 @@ export const vendorGuestAccess: Procedure = {
         fr: 'Sesame lit la stratégie d’invitation du locataire (allowInvitesFrom).',
         en: 'Sesame reads the tenant’s guest invite policy (allowInvitesFrom).',
       },
-      ...graphNeeds('getAuthorizationPolicy'),
-      roles: [],
+      // An admin who may not read the policy is told it is unknown and goes on: the invitation will tell.
+      ...graphNeeds(ifAllowed('getAuthorizationPolicy')),
     },
     {
       id: 'vendor-email',
@@ -139,7 +133,6 @@ export const vendorGuestAccess: Procedure = {
         en: 'Sesame looks for {email} in the directory.',
       },
       ...graphNeeds('findUsersByMail'),
-      roles: [],
     },
     {
       id: 'reinvite-choice',
@@ -178,7 +171,6 @@ export const vendorGuestAccess: Procedure = {
       confirm: { fr: 'Inviter {email} comme invité ?', en: 'Invite {email} as a guest?' },
       confirmLabel: { fr: 'Inviter', en: 'Invite' },
       ...graphNeeds('findUsersByMail', 'inviteGuest'),
-      roles: INVITE_ROLES,
     },
     {
       id: 'assign-role',
@@ -195,7 +187,6 @@ export const vendorGuestAccess: Procedure = {
       },
       confirmLabel: { fr: 'Attribuer', en: 'Assign' },
       ...graphNeeds('listRoleAssignments', 'assignDirectoryRole'),
-      roles: ASSIGN_ROLES,
       // A guest created seconds ago may not have replicated to the role-management service yet.
       retry: {
         on: ['graph_not_found'],
@@ -224,7 +215,6 @@ export const vendorGuestAccess: Procedure = {
       },
       confirmLabel: { fr: 'Devenir parrain', en: 'Become the sponsor' },
       ...graphNeeds('listSponsors', 'addSponsor'),
-      roles: SPONSOR_ROLES,
       // Like the role assignment: a guest created seconds ago may not be readable everywhere yet.
       retry: {
         on: ['graph_not_found'],
@@ -244,7 +234,6 @@ export const vendorGuestAccess: Procedure = {
         en: 'Sesame reads the guest account and its role back.',
       },
       ...graphNeeds('getUser', 'listRoleAssignments'),
-      roles: READ_ROLE_ASSIGNMENT_ROLES,
       retry: {
         on: ['graph_not_found'],
         initialDelayMs: 5_000,
@@ -289,7 +278,6 @@ export const vendorGuestAccess: Procedure = {
       ],
       keepRemindersUntilEnd: ['due'],
       ...graphNeeds('getUser'),
-      roles: [],
     },
     {
       id: 'vendor-confirmed',

@@ -101,7 +101,6 @@ const procedure: Procedure = {
         multiple: true,
       },
       ...graphNeeds('listRoleHolders'),
-      roles: [],
     },
     {
       id: 'invite',
@@ -110,7 +109,6 @@ const procedure: Procedure = {
       logic: 'invites',
       confirm: L('Inviter {count} personne(s) ?', 'Invite {count} people?'),
       ...graphNeeds('findUsersByMail', 'inviteGuest'),
-      roles: [],
     },
   ],
 };

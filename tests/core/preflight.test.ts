@@ -43,7 +43,6 @@ describe('preflight for procedure A', () => {
         ROLE.globalAdministrator,
         ROLE.privilegedRoleAdministrator,
         ROLE.directoryWriters,
-        ROLE.globalReader,
       ].sort(),
     );
     const report = computePreflight({
@@ -53,7 +52,7 @@ describe('preflight for procedure A', () => {
       holders: TENANT_HOLDERS,
     });
     expect(report.feasibility).toBe('none');
-    expect(report.blockedSteps).toEqual(['invite', 'assign-role', 'sponsor', 'verify']);
+    expect(report.blockedSteps).toEqual(['invite', 'assign-role', 'sponsor']);
     expect(report.steps.find((s) => s.stepId === 'invite')?.missingRoles).toEqual([
       ROLE.guestInviter,
       ROLE.userAdministrator,
@@ -85,14 +84,14 @@ describe('preflight for procedure A', () => {
       holders: [holders(ROLE.privilegedRoleAdministrator, 'Paul')],
     });
     expect(report.feasibility).toBe('partial');
-    expect(report.blockedSteps).toEqual(['assign-role', 'sponsor', 'verify']);
+    // The verification reads what any member may read: derived from its operations, it needs no role.
+    expect(report.blockedSteps).toEqual(['assign-role', 'sponsor']);
     expect(report.steps.find((s) => s.stepId === 'invite')?.blocked).toBe(false);
     expect(report.missingRoles).toEqual([
       ROLE.privilegedRoleAdministrator,
       ROLE.globalAdministrator,
       ROLE.userAdministrator,
       ROLE.directoryWriters,
-      ROLE.globalReader,
     ]);
     // Roles whose holders were not read are reported unknown, never as "nobody".
     expect(report.holders.find((h) => h.roleTemplateId === ROLE.globalAdministrator)?.known).toBe(false);

@@ -187,7 +187,6 @@ describe('procedure A against the sandbox tenant', () => {
       'User Administrator': ['Julien Petit'],
       'Global Administrator': expect.arrayContaining(['Claire Martin', 'Paul Durand']),
       'Privileged Role Administrator': ['Sophie Bernard'],
-      'Global Reader': ['Nicolas Fournier'],
       'Directory Writers': [],
     });
     expect(started.run.stepResults).toEqual({});

@@ -55,7 +55,6 @@ const fixture: ProcedureModule = {
           none: { fr: 'Aucun administrateur général.', en: 'No Global Administrator.' },
         },
         ...graphNeeds('listRoleHolders'),
-        roles: [],
       },
       {
         id: 'guest-accepted',
@@ -78,7 +77,6 @@ const fixture: ProcedureModule = {
           },
         },
         ...graphNeeds('getUser'),
-        roles: [],
       },
     ],
   },
@@ -155,7 +153,6 @@ const failingWait: ProcedureModule = {
           },
         },
         ...graphNeeds('getUser'),
-        roles: [],
       },
     ],
   },

@@ -193,7 +193,11 @@ describe('procedure A in the Agents Playground (Chromium)', () => {
           log.value
             .filter((e) => e.method !== 'GET')
             .map((e) => `${e.method} ${new URL(e.url, 'http://x').pathname} ${e.status}`),
-        ).toEqual(['POST /invitations 201', 'POST /roleManagement/directory/roleAssignments 201']);
+        ).toEqual([
+          'POST /invitations 201',
+          'POST /roleManagement/directory/roleAssignments 201',
+          `POST /users/${guest!.id}/sponsors/$ref 204`,
+        ]);
 
         const runs = await stack.store.list<Run>('run', stack.sandbox.tenantId, { limit: 10 });
         expect(runs.map((r) => r.value.status)).toEqual(['done']);

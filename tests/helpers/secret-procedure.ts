@@ -132,7 +132,6 @@ const procedure: Procedure = {
         },
       ],
       ...graphNeeds('findUsersByMail', 'createServiceAccount'),
-      roles: [],
     },
     {
       id: 'app',
@@ -141,7 +140,6 @@ const procedure: Procedure = {
       logic: 'app',
       confirm: L('Ajouter GoTo Meeting ?', 'Add GoTo Meeting?'),
       ...graphNeeds('getMe', 'instantiateApplicationTemplate'),
-      roles: [],
     },
     {
       id: 'job',
@@ -150,7 +148,6 @@ const procedure: Procedure = {
       logic: 'job',
       confirm: L('Créer la tâche ?', 'Create the job?'),
       ...graphNeeds('listSynchronizationTemplates', 'createSynchronizationJob'),
-      roles: [],
     },
     {
       id: 'url',
@@ -181,7 +178,6 @@ const procedure: Procedure = {
         },
       ],
       ...graphNeeds('getMe', 'validateSynchronizationCredentials', 'saveSynchronizationSecrets'),
-      roles: [],
     },
     {
       id: 'end',
