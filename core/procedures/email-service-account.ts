@@ -8,7 +8,6 @@
  * cannot make, and a wait for the role's propagation (up to 2 hours) with a reminder.
  */
 import { fromGraphErrorData, type CallResult } from '../engine/call-result.js';
-import { ROLE } from '../directory-roles.js';
 import { graphNeeds } from '../graph/scopes.js';
 import { describeError } from '../i18n/describe-error.js';
 import type { ServiceAccount, SubscribedSku } from '../ports/tenant-graph.js';
@@ -243,7 +242,6 @@ export const emailServiceAccount: Procedure = {
           'licence to an account without one).',
       ),
       ...graphNeeds('getOrganization'),
-      roles: [],
     },
     {
       id: 'upn-domain',
@@ -267,7 +265,6 @@ export const emailServiceAccount: Procedure = {
         ),
       },
       ...graphNeeds('listDomains'),
-      roles: [],
     },
     {
       id: 'account',
@@ -375,7 +372,6 @@ export const emailServiceAccount: Procedure = {
         },
       ],
       ...graphNeeds('findUserByUpn', 'createServiceAccount'),
-      roles: [ROLE.userAdministrator],
     },
     {
       id: 'usage-location',
@@ -394,7 +390,6 @@ export const emailServiceAccount: Procedure = {
       ),
       confirmLabel: L('Fixer l’emplacement', 'Set the location'),
       ...graphNeeds('getServiceAccount', 'setUsageLocation'),
-      roles: [ROLE.userAdministrator],
     },
     {
       id: 'licences',
@@ -408,7 +403,6 @@ export const emailServiceAccount: Procedure = {
           'seats; suspended seats do not count).',
       ),
       ...graphNeeds('getServiceAccount', 'listSubscribedSkus'),
-      roles: [],
     },
     {
       id: 'licence',
@@ -434,7 +428,6 @@ export const emailServiceAccount: Procedure = {
         ),
       },
       ...graphNeeds('listSubscribedSkus'),
-      roles: [],
     },
     {
       id: 'assign',
@@ -444,7 +437,6 @@ export const emailServiceAccount: Procedure = {
       confirm: L('Attribuer la licence {skuLabel} à {upn} ?', 'Assign the licence {skuLabel} to {upn}?'),
       confirmLabel: L('Attribuer', 'Assign'),
       ...graphNeeds('getServiceAccount', 'assignLicense'),
-      roles: [ROLE.licenseAdministrator, ROLE.userAdministrator],
     },
     {
       id: 'mailbox',
@@ -485,7 +477,6 @@ export const emailServiceAccount: Procedure = {
         ),
       },
       ...graphNeeds('getServiceAccount'),
-      roles: [],
     },
     {
       id: 'ews-obsolete',
@@ -556,7 +547,6 @@ export const emailServiceAccount: Procedure = {
         'Sesame looks for the service principal of the app {appId}: Exchange needs its object ID.',
       ),
       ...graphNeeds('getServicePrincipalByAppId'),
-      roles: [],
     },
     {
       id: 'app-missing',
@@ -587,7 +577,6 @@ export const emailServiceAccount: Procedure = {
           'instead of being limited by it. Sesame reads those of {appName}.',
       ),
       ...graphNeeds('listAppRoleAssignments', 'getServicePrincipalByAppId'),
-      roles: [],
     },
     {
       id: 'rbac',
@@ -646,7 +635,6 @@ export const emailServiceAccount: Procedure = {
         },
       ],
       ...graphNeeds('getServiceAccount'),
-      roles: [],
     },
     {
       id: 'verify-commands',
@@ -658,7 +646,6 @@ export const emailServiceAccount: Procedure = {
         'MAPI has no Microsoft Graph API: Sesame gives you the commands to run.',
       ),
       ...graphNeeds('getServiceAccount'),
-      roles: [],
     },
     {
       id: 'verify',
