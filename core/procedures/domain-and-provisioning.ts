@@ -942,15 +942,16 @@ const startJob = defineAction({
           ? graphFailure(L('Lecture de la tâche', 'Reading the job'), r)
           : L('Lecture impossible.', 'Could not read.'),
       };
-    // Started since the credentials were last saved, and not in quarantine: nothing to do.
+    // Started since the credentials were last saved, and not in quarantine: nothing to do. When Sesame never
+    // heard the start's answer (it stopped during the write), the job's progress observed since the save says so.
     const startedAt = str(ctx.facts.jobStartedAt);
     const savedAt = str(ctx.facts.credentialsSavedAt);
-    if (
-      r.data.status?.code === 'Active' &&
-      !isQuarantined(r.data) &&
-      startedAt !== '' &&
-      startedAt >= savedAt
-    )
+    const observed = r.data.status?.progress?.[0]?.progressObservationDateTime ?? '';
+    const startedSinceSave =
+      startedAt !== ''
+        ? startedAt >= savedAt
+        : observed !== '' && savedAt !== '' && Date.parse(observed) >= Date.parse(savedAt);
+    if (r.data.status?.code === 'Active' && !isQuarantined(r.data) && startedSinceSave)
       return {
         done: true,
         summary: L(

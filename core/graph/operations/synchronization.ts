@@ -40,7 +40,14 @@ const JOB = shape({
       lastSuccessfulExecutionWithExports: EXECUTION,
       /** When the job last caught up with every change (0001-01-01 before the first time). */
       steadyStateLastAchievedTime: 'string',
-      progress: { list: { completedUnits: 'number', totalUnits: 'number', units: 'string' } },
+      progress: {
+        list: {
+          completedUnits: 'number',
+          totalUnits: 'number',
+          units: 'string',
+          progressObservationDateTime: 'string',
+        },
+      },
       troubleshootingUrl: 'string',
     },
   },
