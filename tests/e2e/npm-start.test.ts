@@ -253,13 +253,14 @@ describe('npm start, then procedure A in the Playground (Chromium)', () => {
           'Vérification des droits, avant la première étape',
         );
         await expect(lucas.textContent()).resolves.toContain('Une personne ayant le rôle');
-        // The audit log lists the two writes of procedure A (invitation, role), by Claire Martin, in words.
+        // The audit log lists the three writes of procedure A (invitation, role, sponsor), by Claire Martin, in words.
         await tab.getByRole('tab', { name: 'Journal d’audit' }).click();
         await tab.getByRole('heading', { name: 'Journal d’audit' }).waitFor({ timeout: STEP });
         const writes = tab.getByRole('row').filter({ hasText: 'Modification du tenant' });
         await writes.first().waitFor({ timeout: STEP });
-        await expect(writes.filter({ hasText: SEED_USERS.globalAdmin.displayName }).count()).resolves.toBe(2);
+        await expect(writes.filter({ hasText: SEED_USERS.globalAdmin.displayName }).count()).resolves.toBe(3);
         await expect(writes.filter({ hasText: `Invitation · ${VENDOR}` }).count()).resolves.toBe(1);
+        await expect(writes.filter({ hasText: 'Parrain de l’invité' }).count()).resolves.toBe(1);
         const auditText =
           (await tab.locator('section:has(h2:text("Journal d’audit")) tbody').textContent()) ?? '';
         expect(auditText).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-|graph\.write|stepId/);
