@@ -7,6 +7,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Run } from '../../core/engine/run.js';
+import { isTransient } from '../../core/engine/retry.js';
 import type { Store } from '../../core/ports/store.js';
 import type { ProcedureModule } from '../../core/procedures/types.js';
 import { CYCLE_MS } from '../../sandbox/graph/handlers/synchronization.js';
@@ -151,6 +152,8 @@ export async function letProvisioningCycleEnd(sandboxHttpUrl: string): Promise<v
   if (!res.ok) throw new Error(`the sandbox clock did not move: ${res.status} ${await res.text()}`);
 }
 
+const READ_STAGES: readonly string[] = ['check', 'probe', 'options', 'poll'];
+
 export interface StepOptions {
   /** Values that win over the card's (e.g. a distinct vendor address per run). */
   readonly inputs?: Record<string, string>;
@@ -158,6 +161,11 @@ export interface StepOptions {
   readonly choose?: Record<string, string>;
   /** The procedure, for what its steps say (a write carrying secrets may be retried by the admin). */
   readonly module?: ProcedureModule;
+  /**
+   * Lets the shared clock reach a wait's due time (and delivers what falls due), for a wait nobody in the outside
+   * world ends (procedure C's 2-hour propagation). Without it, such a wait is only re-checked.
+   */
+  readonly passTime?: (dueAt: string) => Promise<void>;
 }
 
 /**
@@ -191,12 +199,23 @@ export async function act(
       // "It is published" comes after publishing (a no-op for manual steps that wait on no DNS record).
       await publishDnsRecords(stack.sandbox.httpUrl, card);
       return click(s, party, card, 'run.done');
-    case 'wait':
+    case 'wait': {
       await playOutsideWorld(stack.sandbox.httpUrl);
       await letProvisioningCycleEnd(stack.sandbox.httpUrl);
-      return click(s, party, card, 'run.retry');
+      const checked = await click(s, party, card, 'run.retry');
+      if (!options.passTime) return checked;
+      // Still waiting after "check now" with the outside world played: a wait that ends with time alone.
+      const after = await storedRun(stack.store, run.tenantId, run.id);
+      if (after.currentStepId !== run.currentStepId || after.pending?.kind !== 'wait') return checked;
+      await options.passTime(after.pending.dueAt);
+      return click(s, party, checked, 'run.refresh', { data: refreshData(checked) });
+    }
     case 'error':
       if (retriesSecretWrite(run, card, options.module)) return click(s, party, card, 'run.retry');
+      // A read Graph never answered (throttled or unavailable past the engine's budget: a check, a probe, a choice's
+      // options) has no outcome: its card says to retry later, and the admin does. Writes are not retried here.
+      if (READ_STAGES.includes(run.pending.stage) && isTransient(run.pending.error))
+        return click(s, party, card, 'run.retry');
       throw new Error(
         `run ${run.id} stopped at ${run.currentStepId} (${run.pending.kind}): ${JSON.stringify(run.pending).slice(0, 300)}`,
       );
