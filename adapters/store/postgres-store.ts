@@ -26,6 +26,7 @@ import {
   checkMigrations,
   claimWindow,
   fairShareOfNewTenants,
+  topUpShares,
   clampLimit,
   newEtag,
   normaliseIso,
@@ -405,28 +406,46 @@ class PostgresStore implements Store {
         );
         if ((taken.rowCount ?? 0) > 0) held.push(tenant);
       }
+      const inFlight = new Map(
+        (
+          await client.query<{ tenant_id: string; n: string }>(
+            `SELECT tenant_id, COUNT(*) AS n FROM ${this.t.reminders}
+               WHERE lease_owner = $1 AND status = 'scheduled' AND lease_until > $2 GROUP BY tenant_id`,
+            [options.owner, at],
+          )
+        ).rows.map((r) => [r.tenant_id, Number(r.n)]),
+      );
       await client.query('COMMIT');
+      // Topped up by water-filling on what each tenant has in flight (see topUpShares); a tenant's unused share
+      // goes to the next.
+      const shares = topUpShares(
+        held.map((t) => inFlight.get(t) ?? 0),
+        limit,
+      );
       const claimed: Reminder[] = [];
+      let carry = 0;
       for (let i = 0; i < held.length && claimed.length < limit; i += 1) {
-        const share = Math.ceil((limit - claimed.length) / (held.length - i));
+        const share = Math.min(limit - claimed.length, shares[i]! + carry);
+        if (share === 0) continue;
         const rows = await this.rows<ReminderRow>(
           `UPDATE ${this.t.reminders} SET lease_owner = $1, lease_until = $2, lease_generation = generation
            WHERE id IN (
              SELECT id FROM ${this.t.reminders}
              WHERE id IN (
-                 -- Round robin over the tenant's runs (see the SQLite store): each run's oldest due one first.
+                 -- Round robin over the tenant's runs, turns counting those in flight (see the SQLite store).
                  SELECT id FROM (
-                   SELECT id, due_at,
+                   SELECT id, due_at, lease_until,
                        ROW_NUMBER() OVER (PARTITION BY COALESCE(run_id, id) ORDER BY due_at, id) AS turn
                      FROM ${this.t.reminders}
-                     WHERE tenant_id = $5 AND status = 'scheduled' AND due_at <= $3
-                       AND (lease_until IS NULL OR lease_until <= $3)) due
+                     WHERE tenant_id = $5 AND status = 'scheduled' AND due_at <= $3) due
+                   WHERE lease_until IS NULL OR lease_until <= $3
                    ORDER BY turn, due_at, id LIMIT $4)
                AND status = 'scheduled' AND (lease_until IS NULL OR lease_until <= $3)
              FOR UPDATE SKIP LOCKED)
            RETURNING *`,
           [options.owner, until, at, share, held[i]],
         );
+        carry = share - rows.length;
         claimed.push(...rows.map(toReminder));
       }
       return sortReminders(claimed);

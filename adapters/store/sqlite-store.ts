@@ -28,6 +28,7 @@ import {
   checkMigrations,
   claimWindow,
   fairShareOfNewTenants,
+  topUpShares,
   clampLimit,
   newEtag,
   normaliseIso,
@@ -224,12 +225,15 @@ function prepareStatements(db: Database.Database) {
     ),
     // Round robin over the tenant's runs (a run lives in one conversation): each run's oldest due reminder, then
     // each run's next one… A backlog of one conversation then cannot fill a claim while others wait, and every
-    // conversation's rate-limit window is used at once.
+    // conversation's rate-limit window is used at once. Turns count the run's reminders still in flight (leased):
+    // a run with three on their way offers its next at turn four, after the runs with none, so small refill claims
+    // do not keep serving the same few conversations while the others idle.
     claimableForTenant: db.prepare(
       `SELECT id FROM (
-           SELECT id, due_at, ROW_NUMBER() OVER (PARTITION BY COALESCE(run_id, id) ORDER BY due_at, id) AS turn
-             FROM reminders WHERE tenant_id = @tenant AND status = 'scheduled' AND due_at <= @now
-               AND (lease_until IS NULL OR lease_until <= @now))
+           SELECT id, due_at, lease_until,
+               ROW_NUMBER() OVER (PARTITION BY COALESCE(run_id, id) ORDER BY due_at, id) AS turn
+             FROM reminders WHERE tenant_id = @tenant AND status = 'scheduled' AND due_at <= @now)
+         WHERE lease_until IS NULL OR lease_until <= @now
          ORDER BY turn, due_at, id LIMIT @limit`,
     ),
     releaseTenantLeases: db.prepare('DELETE FROM dispatch_leases WHERE owner = ?'),
@@ -239,6 +243,10 @@ function prepareStatements(db: Database.Database) {
     ),
     forgetInstances: db.prepare('DELETE FROM dispatch_instances WHERE seen_until <= @now'),
     forgetInstance: db.prepare('DELETE FROM dispatch_instances WHERE owner = ?'),
+    inFlightByTenant: db.prepare(
+      `SELECT tenant_id, COUNT(*) AS n FROM reminders
+         WHERE lease_owner = @owner AND status = 'scheduled' AND lease_until > @now GROUP BY tenant_id`,
+    ),
     liveInstances: db.prepare('SELECT COUNT(*) AS n FROM dispatch_instances WHERE seen_until > @now'),
     heldTenants: db.prepare(
       'SELECT tenant_id FROM dispatch_leases WHERE owner = @owner AND lease_until > @now',
@@ -406,17 +414,27 @@ class SqliteStore implements Store {
             this.stmts.takeTenantLease.get({ tenant: t.tenant_id, owner, until: tenantUntil, now: at }),
         );
         ids = [];
+        const inFlight = new Map(
+          (this.stmts.inFlightByTenant.all({ owner, now: at }) as { tenant_id: string; n: number }[]).map(
+            (r) => [r.tenant_id, r.n],
+          ),
+        );
+        const shares = topUpShares(
+          tenants.map((t) => inFlight.get(t.tenant_id) ?? 0),
+          limit,
+        );
+        // What a tenant could not use (fewer due than its share) goes to the next.
+        let carry = 0;
         for (let i = 0; i < tenants.length && ids.length < limit; i += 1) {
-          const share = Math.ceil((limit - ids.length) / (tenants.length - i));
-          ids.push(
-            ...(this.stmts.claimableForTenant.all({
-              tenant: tenants[i]!.tenant_id,
-              now: at,
-              limit: share,
-            }) as {
-              id: string;
-            }[]),
-          );
+          const share = Math.min(limit - ids.length, shares[i]! + carry);
+          if (share === 0) continue;
+          const got = this.stmts.claimableForTenant.all({
+            tenant: tenants[i]!.tenant_id,
+            now: at,
+            limit: share,
+          }) as { id: string }[];
+          carry = share - got.length;
+          ids.push(...got);
         }
       } else ids = this.stmts.claimable.all({ now: at, limit }) as { id: string }[];
       const claimed: Reminder[] = [];

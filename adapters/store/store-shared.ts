@@ -84,3 +84,33 @@ export function fairShareOfNewTenants(counts: {
   const share = Math.max(1, Math.ceil(counts.dueTenants / Math.max(1, counts.liveInstances)));
   return Math.max(0, share - counts.held);
 }
+
+/**
+ * How a claim's `limit` is shared between the tenants it holds, given how many of each tenant's reminders this
+ * instance already has in flight: water-filling, so the tenants with the least in flight are topped up first and
+ * every tenant keeps enough queued to use its own rate limit (an equal split kept feeding tenants whose queues
+ * were already long while others ran dry).
+ */
+export function topUpShares(inFlight: readonly number[], limit: number): number[] {
+  const order = inFlight.map((_, i) => i).sort((a, b) => inFlight[a]! - inFlight[b]!);
+  // The water level: the most tenants k whose in-flight is below (limit + their in-flight) / k.
+  let k = 0;
+  let sum = 0;
+  for (let j = 0; j < order.length; j += 1) {
+    const f = inFlight[order[j]!]!;
+    if (j > 0 && f * (j + 1) - (sum + f) >= limit) break;
+    sum += f;
+    k = j + 1;
+  }
+  const shares = inFlight.map(() => 0);
+  if (k === 0) return shares;
+  const level = Math.floor((limit + sum) / k);
+  let left = limit;
+  for (let j = 0; j < k; j += 1) {
+    const i = order[j]!;
+    shares[i] = Math.max(0, Math.min(left, level - inFlight[i]!));
+    left -= shares[i]!;
+  }
+  for (let j = 0; j < k && left > 0; j += 1, left -= 1) shares[order[j]!]! += 1;
+  return shares;
+}

@@ -586,6 +586,45 @@ export function describeStoreContract(
         expect(ids(await store.claimDueReminders({ owner: 'i1', ...byTenant, limit: 4 }))).toEqual(['r1-4']);
       });
 
+      it('counts a run’s reminders in flight in its turn: a run with one on its way yields to runs with none', async () => {
+        // Same due time everywhere; run-a's ids sort first, so an order by id alone would keep serving run-a.
+        for (const run of ['run-a', 'run-b', 'run-c'])
+          for (let i = 0; i < 3; i++)
+            await store.scheduleReminder(reminder(`${run}-${i}`, T0, { runId: run }));
+        const byTenant = { leaseMs: MINUTE, tenantLeaseMs: MINUTE };
+        expect(ids(await store.claimDueReminders({ owner: 'i1', ...byTenant, limit: 1 }))).toEqual([
+          'run-a-0',
+        ]);
+        // run-a-0 is still in flight: the next small claims go to run-b and run-c before run-a's second.
+        expect(ids(await store.claimDueReminders({ owner: 'i1', ...byTenant, limit: 1 }))).toEqual([
+          'run-b-0',
+        ]);
+        expect(ids(await store.claimDueReminders({ owner: 'i1', ...byTenant, limit: 1 }))).toEqual([
+          'run-c-0',
+        ]);
+        expect(ids(await store.claimDueReminders({ owner: 'i1', ...byTenant, limit: 1 }))).toEqual([
+          'run-a-1',
+        ]);
+      });
+
+      it('tops up the tenants with the least in flight first, not an equal split', async () => {
+        for (const tenantId of ['t1', 't2'])
+          for (let i = 0; i < 10; i++)
+            await store.scheduleReminder(
+              reminder(`${tenantId}-${i}`, T0, { tenantId, runId: `${tenantId}-run-${i}` }),
+            );
+        const byTenant = { leaseMs: MINUTE, tenantLeaseMs: MINUTE };
+        // Nothing in flight: an even split, six each.
+        const first = await store.claimDueReminders({ owner: 'i1', ...byTenant, limit: 12 });
+        expect(first.filter((r) => r.tenantId === 't1')).toHaveLength(6);
+        // Four of t1's are sent; two remain in flight beside t2's six. A claim of 4 all goes to t1 (up to six in
+        // flight like t2), where an equal split would give each two.
+        for (const r of first.filter((r) => r.tenantId === 't1').slice(0, 4))
+          expect(await store.completeReminder(r.id, 'i1')).toBe(true);
+        const next = await store.claimDueReminders({ owner: 'i1', ...byTenant, limit: 4 });
+        expect(next.map((r) => r.tenantId)).toEqual(['t1', 't1', 't1', 't1']);
+      });
+
       it('lets another owner take a tenant at once after a clean stop gives the dispatch lease up', async () => {
         await store.scheduleReminder(reminder('rem-1', T0));
         await store.scheduleReminder(reminder('rem-2', T0 + MINUTE));

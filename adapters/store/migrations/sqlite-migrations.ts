@@ -95,4 +95,12 @@ export const sqliteMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'reminders_in_flight',
+    // Each claim counts, per tenant, the reminders this instance has in flight (to top up the emptiest first).
+    sql: `
+      CREATE INDEX reminders_in_flight ON reminders (lease_owner, tenant_id) WHERE lease_owner IS NOT NULL;
+    `,
+  },
 ];
