@@ -1,5 +1,3 @@
-import dgram from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import { createNodeDomainLookup } from '../../adapters/dns/node-domain-lookup.js';
 import { DomainLookupError } from '../../core/errors.js';
 import { CLIENT_DEFAULT_DOMAIN } from '../../sandbox/data/seed-client-tenant.js';
@@ -74,11 +72,9 @@ describe('DNS adapter against the sandbox DNS server', () => {
   });
 
   it('nothing listening at the server’s address is a DomainLookupError too (the kernel refuses at once)', async () => {
-    const socket = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    const { port } = socket.address() as AddressInfo;
-    await new Promise<void>((resolve) => socket.close(() => resolve()));
-    const closed = createNodeDomainLookup({ servers: [`127.0.0.1:${port}`], timeoutMs: 30_000, tries: 2 });
+    // UDP port 9 (discard), below the ephemeral range: a port freed by this test could be taken at once by another
+    // test process's socket (a sandbox DNS server, a resolver's query socket) and answer or swallow the query.
+    const closed = createNodeDomainLookup({ servers: ['127.0.0.1:9'], timeoutMs: 30_000, tries: 2 });
     await expect(closed.lookup(CLIENT_DEFAULT_DOMAIN)).rejects.toMatchObject({
       code: 'dns_unavailable',
       message: expect.stringContaining('ECONNREFUSED') as unknown,
