@@ -6,122 +6,30 @@
  * token, starts provisioning and, once the console moved the shared clock past the first cycle, sees the steady
  * state. Every wait is on what the screen shows, never on a fixed delay.
  */
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { SEED_GROUPS, SEED_USERS } from '../../sandbox/data/seed.js';
-import {
-  chromiumAvailable,
-  CHROMIUM,
-  isPlaygroundChrome,
-  launchChromium,
-  loopbackOnly,
-  screenshotDir,
-} from './playground-stack.js';
-import { npmStart, type NpmStart } from './npm-start-process.js';
-
-if (!chromiumAvailable()) {
-  throw new Error(
-    `Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH, or apt-get install -y chromium): ` +
-      'the npm start procedure D test cannot run.',
-  );
-}
+import { isPlaygroundChrome } from './playground-stack.js';
+import { exactly, playgroundSession, STEP } from './playground-session.js';
 
 const DOMAIN = 'cabinet-exemple.net';
 const TENANT_URL = 'https://api.logmein.example/scim/v2';
 const TOKEN = 'logmein-token-e2e-0123456789abcdef';
 const GROUP = SEED_GROUPS[1];
 const USER = SEED_USERS.plainUser;
-/** Each step waits on Sesame, the sandbox and the Playground's rendering: a silent turn fails after this. */
-const STEP = 30_000;
 
 describe('npm start: procedure D in the Playground, DNS from the sandbox console (Chromium)', () => {
-  let started: NpmStart;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let requests: { offLoopback: string[] };
-  const serverErrors: string[] = [];
-  const shots = screenshotDir();
-  const shot = (p: Page, name: string) => p.screenshot({ path: join(shots, `procedure-d-${name}.png`) });
-
-  beforeAll(async () => {
-    started = await npmStart('npm-start-procedure-d');
-    browser = await launchChromium();
-    context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1400, height: 1000 } });
-    requests = await loopbackOnly(context);
-    context.on('response', (r) => {
-      if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
-    });
-    page = await context.newPage();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await started?.stop();
-  }, 60_000);
-
-  const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const exactly = (s: string): RegExp => new RegExp(`^${escape(s)}$`);
-  /** The newest button with this name in the chat (older cards may still show the same one). */
-  const button = (name: string): Locator => page.getByRole('button', { name: exactly(name) }).last();
-  const link = (name: string): Locator => page.getByRole('link', { name: exactly(name) }).last();
-  const text = (t: string | RegExp): Locator =>
-    page.getByText(typeof t === 'string' ? new RegExp(escape(t)) : t);
-  const see = (t: string | RegExp): Promise<void> =>
-    text(t).last().waitFor({ state: 'visible', timeout: STEP });
-  const type = async (t: string) => {
-    const box = page.getByRole('textbox').last();
-    await box.click();
-    await box.pressSequentially(t);
-    await box.press('Enter');
-  };
-  /** Clicks the newest button with this name, then waits for `next` on screen. */
-  const clickThen = async (name: string, next: string | RegExp) => {
-    await button(name).click({ timeout: STEP });
-    await see(next);
-  };
-
-  function failures(): string[] {
-    const logged = started
-      .output()
-      .split('\n')
-      .filter((line) => /\b(message|invoke|conversationUpdate|installationUpdate)\b.*\b5\d\d\b/i.test(line));
-    return [...serverErrors, ...logged];
-  }
-
-  async function explained(body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (e) {
-      await Promise.all(context.pages().map((p, i) => shot(p, `failure-${i}`).catch(() => undefined)));
-      console.error(`npm start output:\n${started.output().slice(-6000)}\nScreenshots: ${shots}`);
-      throw e;
-    }
-  }
-
-  /** The sandbox console in its own tab: `act` on it, then back to the chat. */
-  async function inConsole(act: (consolePage: Page) => Promise<void>): Promise<void> {
-    const consolePage = await context.newPage();
-    await consolePage.goto(started.urls.console);
-    await act(consolePage);
-    await consolePage.close();
-    await page.bringToFront();
-  }
-
-  /** What the sandbox's request log holds: Graph as Sesame called it. */
-  async function graphWrites(): Promise<string[]> {
-    const consoleOrigin = new URL(started.urls.console).origin;
-    const res = await fetch(`${consoleOrigin}/_sandbox/log`);
-    const log = ((await res.json()) as { value: { method: string; url: string; status: number }[] }).value;
-    return log
-      .filter((e) => e.method !== 'GET' && !e.url.startsWith('/$batch'))
-      .map((e) => `${e.method} ${decodeURIComponent(new URL(e.url, 'http://graph').pathname)} ${e.status}`);
-  }
+  const session = playgroundSession({
+    name: 'npm-start-procedure-d',
+    shotPrefix: 'procedure-d',
+    what: 'the npm start procedure D test',
+  });
+  const { shot, button, link, text, see, type, clickThen, failures, explained, inConsole, graphWrites } =
+    session;
 
   it(
     'adds and verifies a domain with the console’s DNS, instantiates LogMeIn, assigns, saves the credentials and reaches the steady state',
     () =>
       explained(async () => {
+        const { page, context, started, requests } = session;
         await page.goto(started.urls.chat);
         await page.getByText(SEED_USERS.globalAdmin.displayName).first().waitFor({ timeout: STEP });
         await page.getByRole('textbox').last().waitFor({ timeout: STEP });

@@ -7,106 +7,21 @@
  * while the vendor has not accepted (still waiting), and again once the vendor accepted in the console (the run
  * moves on to Cegid Loop's confirmation, and the chat shows that step's card).
  */
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SEED_USERS } from '../../sandbox/data/seed.js';
-import {
-  chromiumAvailable,
-  CHROMIUM,
-  isPlaygroundChrome,
-  launchChromium,
-  loopbackOnly,
-  screenshotDir,
-} from './playground-stack.js';
-import { npmStart, type NpmStart } from './npm-start-process.js';
-
-if (!chromiumAvailable()) {
-  throw new Error(
-    `Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH, or apt-get install -y chromium): ` +
-      'the npm start reminder test cannot run.',
-  );
-}
+import { isPlaygroundChrome } from './playground-stack.js';
+import { exactly, playgroundSession, STEP } from './playground-session.js';
 
 const VENDOR = 'admin@onloop.onmicrosoft.com';
-/** Each step waits on Sesame, the sandbox and the Playground's rendering: a silent turn fails after this. */
-const STEP = 30_000;
 const REMINDER_TITLE = 'Rappel — Accès invité Cegid Loop';
 
 describe('npm start: procedure A’s deadline reminder arrives in the Playground (Chromium)', () => {
-  let started: NpmStart;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let requests: { offLoopback: string[] };
-  const serverErrors: string[] = [];
-  const shots = screenshotDir();
-  const shot = (p: Page, name: string) => p.screenshot({ path: join(shots, `reminder-${name}.png`) });
-
-  beforeAll(async () => {
-    started = await npmStart('npm-start-reminder');
-    browser = await launchChromium();
-    context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1400, height: 1000 } });
-    requests = await loopbackOnly(context);
-    context.on('response', (r) => {
-      if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
-    });
-    page = await context.newPage();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await started?.stop();
-  }, 60_000);
-
-  const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const exactly = (s: string): RegExp => new RegExp(`^${escape(s)}$`);
-  const button = (name: string): Locator => page.getByRole('button', { name: exactly(name) }).last();
-  const link = (name: string): Locator => page.getByRole('link', { name: exactly(name) }).last();
-  const text = (t: string | RegExp): Locator =>
-    page.getByText(typeof t === 'string' ? new RegExp(escape(t)) : t);
-  const see = (t: string | RegExp): Promise<void> =>
-    text(t).last().waitFor({ state: 'visible', timeout: STEP });
-  const type = async (t: string) => {
-    const box = page.getByRole('textbox').last();
-    await box.click();
-    await box.pressSequentially(t);
-    await box.press('Enter');
-  };
-  /** Waits until `locator` matches more than `before` elements. */
-  async function countAbove(locator: Locator, before: number, what: string): Promise<void> {
-    const deadline = Date.now() + STEP;
-    while ((await locator.count()) <= before) {
-      if (Date.now() > deadline) throw new Error(`${what}: still ${before} after ${STEP} ms`);
-      await page.waitForTimeout(200);
-    }
-  }
-
-  function failures(): string[] {
-    const logged = started
-      .output()
-      .split('\n')
-      .filter((line) => /\b(message|invoke|conversationUpdate|installationUpdate)\b.*\b5\d\d\b/i.test(line));
-    return [...serverErrors, ...logged];
-  }
-
-  async function explained(body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (e) {
-      await Promise.all(context.pages().map((p, i) => shot(p, `failure-${i}`).catch(() => undefined)));
-      console.error(`npm start output:\n${started.output().slice(-6000)}\nScreenshots: ${shots}`);
-      throw e;
-    }
-  }
-
-  /** The sandbox console in its own tab: `act` on it, then back to the chat. */
-  async function inConsole(act: (consolePage: Page) => Promise<void>): Promise<void> {
-    const consolePage = await context.newPage();
-    await consolePage.goto(started.urls.console);
-    await act(consolePage);
-    await consolePage.close();
-    await page.bringToFront();
-  }
+  const session = playgroundSession({
+    name: 'npm-start-reminder',
+    shotPrefix: 'reminder',
+    what: 'the npm start reminder test',
+  });
+  const { shot, button, link, text, see, type, failures, explained, inConsole, countAbove } = session;
 
   /** Clicks one of the console's clock buttons and waits for the time it shows to move. */
   async function advanceClock(consolePage: Page, control: string, amount?: number): Promise<void> {
@@ -131,6 +46,7 @@ describe('npm start: procedure A’s deadline reminder arrives in the Playground
     'the reminder card comes by itself after 2 business days; snooze, re-check and the vendor’s acceptance work from it',
     () =>
       explained(async () => {
+        const { page, context, started, requests } = session;
         await page.goto(started.urls.chat);
         await page.getByText(SEED_USERS.globalAdmin.displayName).first().waitFor({ timeout: STEP });
         await page.getByRole('textbox').last().waitFor({ timeout: STEP });
