@@ -1,13 +1,10 @@
 import type { Run } from '../../core/engine/run.js';
 import { SimulatedClock } from '../../core/ports/clock.js';
-import { SESAME_SIGN_IN_SCOPES } from '../../core/procedures/catalog.js';
 import { CLIENT_DEFAULT_DOMAIN } from '../../sandbox/data/seed-client-tenant.js';
 import { APPLICATION_TEMPLATES, DEFAULT_DOMAIN, UNVERIFIED_DOMAIN } from '../../sandbox/data/seed.js';
-import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
-import { checkLeastPrivilege } from '../contract/permissions.js';
 import { actionsOf, click, startByText, text, type Card } from '../helpers/card-clicks.js';
-import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
 import { cardsIn, startLocalStack, type LocalStack } from '../helpers/local-stack.js';
+import { expectRealGraph, expectValidCard, graphWrites, runOf } from '../helpers/procedure-over-http.js';
 import type { ConversationParty } from '../helpers/teams-activities.js';
 import { createDirectory } from '../../sandbox/directory.js';
 import { SEED_GROUPS, SEED_USERS, SESAME_CLIENT_ID } from '../../sandbox/data/seed.js';
@@ -32,57 +29,15 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`, { method: 'DELETE' });
   });
 
-  async function graphLog(): Promise<{ method: string; url: string; status: number }[]> {
-    const res = await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`);
-    return ((await res.json()) as { value: { method: string; url: string; status: number }[] }).value;
-  }
-  const writes = async () =>
-    (await graphLog())
-      .filter((e) => e.method !== 'GET')
-      .map((e) => `${e.method} ${decodeURIComponent(e.url.split('?')[0]!)} ${e.status}`);
-
-  async function runOf(card: Card): Promise<Run> {
-    const data = (card.refresh as { action: { data: { runId: string } } }).action.data;
-    return (await stack.store.get<Run>('run', stack.sandbox.tenantId, data.runId))!.value;
-  }
-
-  function expectValid(card: Card) {
-    const check = checkCard(card);
-    expect(check.schemaErrors).toEqual([]);
-    expect(check.parseErrors).toEqual([]);
-    expect(check.bytes).toBeLessThan(MAX_CARD_BYTES);
-  }
-
-  /** Every request Sesame sent is Graph v1.0, covered by a scope Sesame asks for. */
-  async function expectRealGraph() {
-    const sent = (await graphLog()).filter((e) => !e.url.startsWith('/$batch'));
-    for (const entry of sent) {
-      const url = new URL(entry.url, 'http://graph');
-      const resolved = resolveGraphRequest(entry.method as GraphMethod, decodeURIComponent(url.pathname), {});
-      expect({ request: `${entry.method} ${entry.url}`, ok: resolved.ok }).toEqual({
-        request: `${entry.method} ${entry.url}`,
-        ok: true,
-      });
-    }
-    const coverage = checkLeastPrivilege(
-      sent.map((e) => ({
-        method: e.method,
-        path: decodeURIComponent(new URL(e.url, 'http://graph').pathname),
-      })),
-      SESAME_SIGN_IN_SCOPES,
-    );
-    expect(coverage.uncovered).toEqual([]);
-  }
-
   /** Lets the clock reach the run's next timer and delivers what is due; returns the run after it. */
   async function nextTimer(card: Card): Promise<Run> {
-    const run = await runOf(card);
+    const run = await runOf(stack, card);
     const p = run.pending;
     const at = p?.kind === 'retry' ? Date.parse(p.retryAt) : undefined;
     if (at === undefined) throw new Error(`the run waits on no timer: ${JSON.stringify(p)}`);
     clock.set(Math.max(clock.now(), at + 1000));
     await stack.sesame.timers.dispatchDue();
-    return runOf(card);
+    return runOf(stack, card);
   }
 
   async function refreshed(party: ConversationParty, card: Card): Promise<Card> {
@@ -94,12 +49,12 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
   it('uses a domain the tenant has verified, then the LogMeIn side, and adds the gallery app once (English)', async () => {
     const party = stack.party('globalAdmin', undefined, 'en-US');
     let card = await startByText(stack, party, 'globalAdmin', 'set up automatic provisioning to LogMeIn');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain(`Verified custom domains: ${DEFAULT_DOMAIN}.`);
     expect(text(card)).toContain(`Domains added but not verified yet: ${UNVERIFIED_DOMAIN}.`);
     expect(text(card)).toContain(`Use ${DEFAULT_DOMAIN}`);
     card = await click(stack, party, card, 'run.choose', { option: 'use' });
-    expectValid(card);
+    expectValidCard(card);
     // The vendor side is by hand: where, what, and why the admin's e-mail domain must be verified.
     expect(text(card)).toContain('product administrator');
     expect(text(card)).toContain(
@@ -108,20 +63,20 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     expect(text(card)).toContain('https://organization.logmeininc.com');
     card = await click(stack, party, card, 'run.done');
     card = await click(stack, party, card, 'run.choose', { option: 'logmein' });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('LogMeIn is in the gallery, with automatic provisioning.');
     expect(text(card)).toContain('Add LogMeIn to your enterprise apps?');
     card = await click(stack, party, card, 'run.confirm');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Create LogMeIn’s provisioning job?');
     card = await click(stack, party, card, 'run.confirm');
-    const run = await runOf(card);
+    const run = await runOf(stack, card);
     expect(run.facts.jobId).toEqual(expect.stringContaining('logmein'));
-    expect(await writes()).toEqual([
+    expect(await graphWrites(stack)).toEqual([
       `POST /applicationTemplates/${APPLICATION_TEMPLATES.logMeIn.id}/instantiate 201`,
       `POST /servicePrincipals/${String(run.facts.spId)}/synchronization/jobs 201`,
     ]);
-    await expectRealGraph();
+    await expectRealGraph(stack);
   });
 
   /** An assignment made earlier in the Entra admin center (the same Graph call the portal makes). */
@@ -170,12 +125,12 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
 
   /** Lets the sandbox's provisioning cycle end and Sesame's next poll of the job run. */
   async function nextPoll(card: Card): Promise<Run> {
-    const run = await runOf(card);
+    const run = await runOf(stack, card);
     const p = run.pending;
     if (p?.kind !== 'wait' || !p.nextPollAt) throw new Error(`not polling: ${JSON.stringify(p)}`);
     clock.set(Math.max(clock.now() + CYCLE_MS, Date.parse(p.nextPollAt) + 1000));
     await stack.sesame.timers.dispatchDue();
-    return runOf(card);
+    return runOf(stack, card);
   }
 
   const savedSecrets = (spId: string) => stack.sandbox.state.synchronization.get(spId)?.secrets ?? [];
@@ -183,7 +138,7 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
   it('assigns the users and groups picked, tests and saves the credentials, starts provisioning and watches it until steady', async () => {
     const party = stack.party('globalAdmin');
     let card = await upToAssignees(party, 'GoTo');
-    expectValid(card);
+    expectValidCard(card);
     // Security groups and member users of the tenant, to pick several.
     const choices = JSON.stringify(card);
     expect(choices).toContain('"isMultiSelect":true');
@@ -192,13 +147,13 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
       expect(choices).toContain(name);
     // Something that was not offered is refused.
     card = await click(stack, party, card, 'run.submit', { inputs: { choice: `${USER.id},not-offered` } });
-    expect((await runOf(card)).currentStepId).toBe('assignees');
+    expect((await runOf(stack, card)).currentStepId).toBe('assignees');
     card = await click(stack, party, card, 'run.submit', { inputs: { choice: `${USER.id},${GROUP.id}` } });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Attribuer LogMeIn à 2 utilisateur(s) ou groupe(s) ?');
     card = await click(stack, party, card, 'run.confirm');
-    expectValid(card);
-    let run = await runOf(card);
+    expectValidCard(card);
+    let run = await runOf(stack, card);
     expect(run.stepResults.assign?.items?.map((i) => i.status)).toEqual(['done', 'done']);
     const sp = String(run.facts.spId);
     const assigned = stack.sandbox.state.appRoleAssignments.filter((a) => a.resourceId === sp);
@@ -210,15 +165,15 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     card = await click(stack, party, card, 'run.submit', {
       inputs: { tenantUrl: 'http://api.logmein.example' },
     });
-    expect((await runOf(card)).currentStepId).toBe('tenant-url');
+    expect((await runOf(stack, card)).currentStepId).toBe('tenant-url');
     expect(text(card)).toContain('en https://');
     card = await click(stack, party, card, 'run.submit', { inputs: { tenantUrl: TENANT_URL } });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain(`Tester puis enregistrer les identifiants de LogMeIn (URL ${TENANT_URL}) ?`);
     expect(JSON.stringify(card)).toContain('"style":"Password"');
     const token = 'logmein-token-0123456789abcdef';
     card = await typeToken(party, card, token);
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('LogMeIn accepte les identifiants');
     expect(savedSecrets(sp)).toEqual([
       { key: 'BaseAddress', value: TENANT_URL },
@@ -226,19 +181,19 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     ]);
     expect(text(card)).toContain('Démarrer le provisionnement vers LogMeIn ?');
     card = await click(stack, party, card, 'run.confirm');
-    expectValid(card);
-    run = await runOf(card);
+    expectValidCard(card);
+    run = await runOf(stack, card);
     expect(run.currentStepId).toBe('watch');
     expect(run.stepResults.watch?.summary?.fr).toContain('Premier cycle en cours');
     run = await nextPoll(card);
     expect(run.stepResults.watch?.status).toBe('done');
     expect(run.stepResults.watch?.summary?.fr).toContain('2 objet(s) provisionné(s) vers LogMeIn');
     card = await refreshed(party, card);
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('e-mail de bienvenue');
     card = await click(stack, party, card, 'run.done');
-    expect((await runOf(card)).status).toBe('done');
-    const w = await writes();
+    expect((await runOf(stack, card)).status).toBe('done');
+    const w = await graphWrites(stack);
     expect(w.slice(2)).toEqual([
       `POST /servicePrincipals/${sp}/appRoleAssignedTo 201`,
       `POST /servicePrincipals/${sp}/appRoleAssignedTo 201`,
@@ -246,7 +201,7 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
       `PUT /servicePrincipals/${sp}/synchronization/secrets 204`,
       `POST /servicePrincipals/${sp}/synchronization/jobs/${String(run.facts.jobId)}/start 204`,
     ]);
-    await expectRealGraph();
+    await expectRealGraph(stack);
   });
 
   it('counts the first cycle’s objects when the job is read only after a later cycle that exported nothing', async () => {
@@ -254,12 +209,12 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     let card = await upToToken(party, 'provisionnement GoTo');
     card = await typeToken(party, card, 'logmein-token-0123456789abcdef');
     card = await click(stack, party, card, 'run.confirm');
-    const pending = (await runOf(card)).pending;
+    const pending = (await runOf(stack, card)).pending;
     if (pending?.kind !== 'wait' || !pending.nextPollAt) throw new Error('not polling');
     // Sesame's next poll comes an hour late (a busy instance, a restart): a second, incremental cycle has ended.
     clock.set(Date.parse(pending.nextPollAt) + 3_600_000);
     await stack.sesame.timers.dispatchDue();
-    const run = await runOf(card);
+    const run = await runOf(stack, card);
     expect(run.stepResults.watch?.status).toBe('done');
     expect(run.stepResults.watch?.summary?.fr).toContain('2 objet(s) provisionné(s) vers LogMeIn');
   });
@@ -283,7 +238,7 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     } finally {
       await faults();
     }
-    let run = await runOf(card);
+    let run = await runOf(stack, card);
     expect(run.currentStepId).toBe('assignees');
     expect(run.pending).toMatchObject({ kind: 'retry', lastError: { code: 'graph_unavailable' } });
     run = await nextTimer(card);
@@ -295,7 +250,7 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
   it('assigns several at once when one already has access: only the missing ones are written, each shown on the card', async () => {
     const party = stack.party('globalAdmin', undefined, 'en-US');
     let card = await upToAssignees(party, 'automatic provisioning');
-    let run = await runOf(card);
+    let run = await runOf(stack, card);
     const sp = String(run.facts.spId);
     await assignInPortal(sp, USER.id, String(run.facts.appRoleId));
     const other = SEED_USERS.applicationAdmin;
@@ -303,18 +258,18 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     card = await click(stack, party, card, 'run.submit', {
       inputs: { choice: [USER.id, GROUP.id, other.id].join(',') },
     });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Assign LogMeIn to 2 user(s) or group(s)?');
     card = await click(stack, party, card, 'run.confirm');
-    expectValid(card);
-    run = await runOf(card);
+    expectValidCard(card);
+    run = await runOf(stack, card);
     const items = run.stepResults.assign?.items ?? [];
     expect(Object.fromEntries(items.map((i) => [i.key, i.status]))).toEqual({
       [USER.id]: 'already',
       [GROUP.id]: 'done',
       [other.id]: 'done',
     });
-    expect(await writes()).toEqual([
+    expect(await graphWrites(stack)).toEqual([
       `POST /servicePrincipals/${sp}/appRoleAssignedTo 201`,
       `POST /servicePrincipals/${sp}/appRoleAssignedTo 201`,
     ]);
@@ -324,17 +279,17 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     expect(assignCard).toContain('2 done, 1 already done (of 3)');
     for (const label of [GROUP.displayName, other.displayName, USER.displayName])
       expect(assignCard).toContain(label);
-    await expectRealGraph();
+    await expectRealGraph(stack);
   });
 
   it('refuses credentials the vendor does not accept: the token card again with the reason, never the value, nothing saved', async () => {
     const party = stack.party('globalAdmin', undefined, 'en-US');
     let card = await upToToken(party, 'LogMeIn provisioning');
-    const run = await runOf(card);
+    const run = await runOf(stack, card);
     const refused = 'invalid-token-typed-wrong-0042';
     card = await typeToken(party, card, refused);
-    expectValid(card);
-    expect((await runOf(card)).currentStepId).toBe('credentials');
+    expectValidCard(card);
+    expect((await runOf(stack, card)).currentStepId).toBe('credentials');
     expect(text(card)).toContain('LogMeIn refuses these credentials');
     expect(text(card)).toContain("Microsoft's answer: Validation of the provided credentials failed");
     expect(JSON.stringify(card)).toContain('"style":"Password"');
@@ -342,15 +297,15 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     expect(savedSecrets(String(run.facts.spId))).toEqual([]);
     // A token too short for the engine's rule is refused before Microsoft is asked.
     card = await typeToken(party, card, 'short');
-    expect((await runOf(card)).currentStepId).toBe('credentials');
+    expect((await runOf(stack, card)).currentStepId).toBe('credentials');
     // "Change" goes back to the URL, kept as typed.
     card = await click(stack, party, card, 'run.change');
-    expect((await runOf(card)).currentStepId).toBe('tenant-url');
+    expect((await runOf(stack, card)).currentStepId).toBe('tenant-url');
     expect(JSON.stringify(card)).toContain(TENANT_URL);
     card = await click(stack, party, card, 'run.submit', { inputs: { tenantUrl: TENANT_URL } });
     card = await typeToken(party, card, 'logmein-token-0123456789abcdef');
     expect(text(card)).toContain('LogMeIn accepts the credentials');
-    expect((await writes()).filter((w) => /validateCredentials|secrets/.test(w))).toEqual([
+    expect((await graphWrites(stack)).filter((w) => /validateCredentials|secrets/.test(w))).toEqual([
       `POST /servicePrincipals/${String(run.facts.spId)}/synchronization/jobs/${String(run.facts.jobId)}/validateCredentials 400`,
       `POST /servicePrincipals/${String(run.facts.spId)}/synchronization/jobs/${String(run.facts.jobId)}/validateCredentials 204`,
       `PUT /servicePrincipals/${String(run.facts.spId)}/synchronization/secrets 204`,
@@ -362,7 +317,7 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     let card = await upToToken(party, 'provisionnement automatique LogMeIn');
     card = await typeToken(party, card, 'logmein-token-0123456789abcdef');
     card = await click(stack, party, card, 'run.confirm');
-    let run = await runOf(card);
+    let run = await runOf(stack, card);
     const sp = String(run.facts.spId);
     const job = String(run.facts.jobId);
     // Before the first cycle ends, LogMeIn revokes the token (the console's button: the admin API).
@@ -375,7 +330,7 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     expect(run.pending?.kind).toBe('error');
     expect(run.stepResults.watch?.status).toBe('failed');
     card = await refreshed(party, card);
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('refuse les identifiants enregistrés');
     expect(text(card)).toContain('cliquez sur « Changer les identifiants »');
     await stack.sesame.timers.dispatchDue();
@@ -390,8 +345,8 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
       'Annuler:run.cancel',
     ]);
     card = await click(stack, party, card, 'run.change', { option: 'tenant-url' });
-    expectValid(card);
-    expect((await runOf(card)).currentStepId).toBe('tenant-url');
+    expectValidCard(card);
+    expect((await runOf(stack, card)).currentStepId).toBe('tenant-url');
     card = await click(stack, party, card, 'run.submit', { inputs: { tenantUrl: TENANT_URL } });
     // The revoked token is refused by the test, before anything is saved.
     card = await typeToken(party, card, 'logmein-token-0123456789abcdef');
@@ -401,14 +356,14 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     expect(savedSecrets(sp)).toContainEqual({ key: 'SecretToken', value: fresh });
     expect(text(card)).toContain('Démarrer le provisionnement vers LogMeIn ?');
     card = await click(stack, party, card, 'run.confirm');
-    run = await runOf(card);
+    run = await runOf(stack, card);
     expect(run.currentStepId).toBe('watch');
     run = await nextPoll(card);
     expect(run.stepResults.watch?.status).toBe('done');
     expect(run.currentStepId).toBe('users-at-vendor');
     // Nothing was assigned twice on the way back.
     expect(stack.sandbox.state.appRoleAssignments.filter((a) => a.resourceId === sp)).toHaveLength(2);
-    await expectRealGraph();
+    await expectRealGraph(stack);
   });
 
   it('reuses a gallery app already instantiated and its job: nothing is written twice', async () => {
@@ -419,7 +374,7 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     card = await click(stack, party, card, 'run.choose', { option: 'logmein' });
     card = await click(stack, party, card, 'run.confirm');
     card = await click(stack, party, card, 'run.confirm');
-    const firstRun = await runOf(card);
+    const firstRun = await runOf(stack, card);
     await click(stack, party, card, 'run.cancel');
     await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`, { method: 'DELETE' });
 
@@ -428,14 +383,14 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     card = await click(stack, again, card, 'run.choose', { option: 'use' });
     card = await click(stack, again, card, 'run.done');
     card = await click(stack, again, card, 'run.choose', { option: 'logmein' });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('LogMeIn est déjà dans vos applications d’entreprise');
     expect(text(card)).toContain('LogMeIn a déjà une tâche de provisionnement : Sesame la réutilise.');
-    const run = await runOf(card);
+    const run = await runOf(stack, card);
     expect(run.facts.spId).toBe(firstRun.facts.spId);
     expect(run.facts.jobId).toBe(firstRun.facts.jobId);
     expect(run.stepResults.instantiate?.already).toBe(true);
-    expect(await writes()).toEqual([]);
+    expect(await graphWrites(stack)).toEqual([]);
   });
 
   it('adds a new domain, shows its TXT record to copy, and verifies it once the record appears', async () => {
@@ -445,12 +400,12 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     card = await click(stack, party, card, 'run.choose', { option: 'add' });
     // A malformed name changes nothing.
     card = await click(stack, party, card, 'run.submit', { inputs: { domainName: 'pas un domaine' } });
-    expect((await runOf(card)).currentStepId).toBe('domain-name');
+    expect((await runOf(stack, card)).currentStepId).toBe('domain-name');
     card = await click(stack, party, card, 'run.submit', { inputs: { domainName: domain } });
     expect(text(card)).toContain(`Ajouter ${domain} à votre locataire ?`);
     card = await click(stack, party, card, 'run.confirm');
-    expectValid(card);
-    const txt = String((await runOf(card)).facts.txtValue);
+    expectValidCard(card);
+    const txt = String((await runOf(stack, card)).facts.txtValue);
     expect(txt).toMatch(/^MS=ms[0-9a-f]{8}$/);
     // The record in a form to copy: monospace text runs, apart from the prose.
     const runs =
@@ -460,8 +415,8 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     expect(text(card)).toContain('C’est publié');
     // Published too late for the first check: not found yet is a wait, not an error.
     card = await click(stack, party, card, 'run.done');
-    expectValid(card);
-    let run = await runOf(card);
+    expectValidCard(card);
+    let run = await runOf(stack, card);
     expect(run.pending?.kind).toBe('retry');
     expect(text(card)).toContain('ne voit pas encore l’enregistrement TXT');
     expect(run.status).toBe('active');
@@ -472,12 +427,12 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     card = await refreshed(party, card);
     expect(text(card)).toContain(`${domain} est vérifié.`);
     expect(text(card)).toContain(`ici ${domain}`);
-    expect(await writes()).toEqual([
+    expect(await graphWrites(stack)).toEqual([
       `POST /domains 201`,
       `POST /domains/${domain}/verify 400`,
       `POST /domains/${domain}/verify 200`,
     ]);
-    await expectRealGraph();
+    await expectRealGraph(stack);
   });
 
   it('keeps re-checking a domain that never verifies, reminds the admin, then stops clearly', async () => {
@@ -488,7 +443,7 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     card = await click(stack, party, card, 'run.submit', { inputs: { domainName: UNVERIFIED_DOMAIN } });
     expect(text(card)).toContain('already added to your tenant, not verified yet');
     card = await click(stack, party, card, 'run.done');
-    let run = await runOf(card);
+    let run = await runOf(stack, card);
     let checks = 1;
     while (run.pending?.kind === 'retry') {
       run = await nextTimer(card);
@@ -506,12 +461,12 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     expect(sent).toContain(`The domain ${UNVERIFIED_DOMAIN} is still not verified after 24 hours`);
     expect(sent).toContain(String(run.facts.txtValue));
     card = await refreshed(party, card);
-    expectValid(card);
+    expectValidCard(card);
     // The card says Sesame stopped, not that DNS is still propagating.
     expect(text(card)).toContain(`The domain ${UNVERIFIED_DOMAIN} is still not verified after 24 hours`);
     expect(text(card)).not.toContain('DNS is propagating');
     expect(actionsOf(card).some((a) => a.verb === 'run.retry')).toBe(true);
-    expect((await writes()).filter((w) => w.endsWith('200'))).toEqual([]);
+    expect((await graphWrites(stack)).filter((w) => w.endsWith('200'))).toEqual([]);
   });
 
   it('stops clearly on a domain another tenant has verified', async () => {
@@ -522,10 +477,10 @@ describe('procedure D — verified domain and gallery app, over HTTP against the
     card = await click(stack, party, card, 'run.confirm');
     await fetch(`${stack.sandbox.httpUrl}/_sandbox/dns/${CLIENT_DEFAULT_DOMAIN}`, { method: 'PUT' });
     card = await click(stack, party, card, 'run.done');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Procédure arrêtée');
     expect(text(card)).toContain('déjà vérifié dans un autre locataire Microsoft Entra');
-    const run = await runOf(card);
+    const run = await runOf(stack, card);
     expect(run.status).toBe('failed');
     expect(run.outcome?.stepId).toBe('verify-domain');
   });

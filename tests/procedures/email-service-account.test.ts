@@ -1,7 +1,5 @@
-import type { Run } from '../../core/engine/run.js';
 import { GRAPH_OPERATIONS } from '../../core/graph/operations/index.js';
 import { SimulatedClock } from '../../core/ports/clock.js';
-import { SESAME_SIGN_IN_SCOPES } from '../../core/procedures/catalog.js';
 import { emailServiceAccountModule, rbacCommands } from '../../core/procedures/email-service-account.js';
 import { checkProcedureModule } from '../../core/procedures/types.js';
 import { createDirectory } from '../../sandbox/directory.js';
@@ -15,11 +13,9 @@ import {
   UNVERIFIED_DOMAIN,
   VENDOR_APPS,
 } from '../../sandbox/data/seed.js';
-import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
-import { checkLeastPrivilege } from '../contract/permissions.js';
 import { click, startByText, text, type Card } from '../helpers/card-clicks.js';
-import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
 import { cardsIn, startLocalStack, type LocalStack } from '../helpers/local-stack.js';
+import { expectRealGraph, expectValidCard, graphWrites, runOf } from '../helpers/procedure-over-http.js';
 import type { ConversationParty } from '../helpers/teams-activities.js';
 
 const MINUTE = 60_000;
@@ -44,48 +40,6 @@ describe('procedure C — email-integration service account, over HTTP against t
     await fetch(`${stack.sandbox.httpUrl}/_sandbox/reset`, { method: 'POST' });
     await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`, { method: 'DELETE' });
   });
-
-  async function graphLog(): Promise<{ method: string; url: string; status: number }[]> {
-    const res = await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`);
-    return ((await res.json()) as { value: { method: string; url: string; status: number }[] }).value;
-  }
-  const writes = async () =>
-    (await graphLog())
-      .filter((e) => e.method !== 'GET')
-      .map((e) => `${e.method} ${decodeURIComponent(e.url.split('?')[0]!)} ${e.status}`);
-
-  async function runOf(card: Card): Promise<Run> {
-    const data = (card.refresh as { action: { data: { runId: string } } }).action.data;
-    return (await stack.store.get<Run>('run', stack.sandbox.tenantId, data.runId))!.value;
-  }
-
-  function expectValid(card: Card) {
-    const check = checkCard(card);
-    expect(check.schemaErrors).toEqual([]);
-    expect(check.parseErrors).toEqual([]);
-    expect(check.bytes).toBeLessThan(MAX_CARD_BYTES);
-  }
-
-  /** Every request Sesame sent is Graph v1.0, covered by a scope Sesame asks for. */
-  async function expectRealGraph() {
-    const sent = (await graphLog()).filter((e) => !e.url.startsWith('/$batch'));
-    for (const entry of sent) {
-      const url = new URL(entry.url, 'http://graph');
-      const resolved = resolveGraphRequest(entry.method as GraphMethod, decodeURIComponent(url.pathname), {});
-      expect({ request: `${entry.method} ${entry.url}`, ok: resolved.ok }).toEqual({
-        request: `${entry.method} ${entry.url}`,
-        ok: true,
-      });
-    }
-    const coverage = checkLeastPrivilege(
-      sent.map((e) => ({
-        method: e.method,
-        path: decodeURIComponent(new URL(e.url, 'http://graph').pathname),
-      })),
-      SESAME_SIGN_IN_SCOPES,
-    );
-    expect(coverage.uncovered).toEqual([]);
-  }
 
   /** Moves the shared clock and delivers what is due (polls, reminders). */
   async function advance(ms: number): Promise<void> {
@@ -201,14 +155,14 @@ describe('procedure C — email-integration service account, over HTTP against t
   it('creates the account, assigns a licence with a free Exchange seat, waits for the mailbox, then gives RBAC for Applications filled in (French)', async () => {
     const party = stack.party('globalAdmin');
     let card = await startByText(stack, party, 'globalAdmin', 'compte de service Indio');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Cabinet Exemple : pays FR.');
     // Verified domains only, the default first: the unverified one is not offered.
     expect(choiceValues(card)).toEqual([DEFAULT_DOMAIN, INITIAL_DOMAIN]);
     expect(choiceValues(card)).not.toContain(UNVERIFIED_DOMAIN);
 
     card = await click(stack, party, card, 'run.submit', { inputs: { choice: DEFAULT_DOMAIN } });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain(`alias@${DEFAULT_DOMAIN}`);
     // The usage location is the tenant's country, read by the first step.
     expect(inputValue(card, 'usageLocation')).toBe('FR');
@@ -216,14 +170,14 @@ describe('procedure C — email-integration service account, over HTTP against t
     card = await click(stack, party, card, 'run.submit', {
       inputs: { displayName: 'Indio – intégration', alias: 'indio', usageLocation: 'fr' },
     });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain(
       `Créer le compte indio@${DEFAULT_DOMAIN} (« Indio – intégration », emplacement FR) avec un mot de passe généré ?`,
     );
-    expect(await writes()).toEqual([]);
+    expect(await graphWrites(stack)).toEqual([]);
 
     card = await click(stack, party, card, 'run.confirm');
-    expectValid(card);
+    expectValidCard(card);
     const [password] = monospace(card);
     expect(password).toMatch(/^\S{24}$/);
     const created = userByUpn(`indio@${DEFAULT_DOMAIN}`)!;
@@ -237,22 +191,22 @@ describe('procedure C — email-integration service account, over HTTP against t
     expect(choiceValues(card)).toEqual([SKU.exchangeStandard, SKU.m365E3]);
     expect(text(card)).toContain('EXCHANGESTANDARD — Exchange Online (Plan 1) — 2 / 3');
     card = await click(stack, party, card, 'run.submit', { inputs: { choice: SKU.exchangeStandard } });
-    expectValid(card);
+    expectValidCard(card);
     expect(monospace(card)).toEqual([]);
     expect(text(card)).toContain(
       'Attribuer la licence EXCHANGESTANDARD — Exchange Online (Plan 1) — 2 / 3 à',
     );
     card = await click(stack, party, card, 'run.confirm');
-    expectValid(card);
+    expectValidCard(card);
     expect(created.assignedLicenses).toEqual([{ skuId: SKU.exchangeStandard, disabledPlans: [] }]);
     // Exchange takes 10 simulated minutes: the mailbox is not ready yet.
     expect(text(card)).toContain('n’est pas encore prête (PendingActivation)');
-    expect((await runOf(card)).currentStepId).toBe('mailbox');
+    expect((await runOf(stack, card)).currentStepId).toBe('mailbox');
 
     await advance(10 * MINUTE);
     card = await refreshed(party, card);
-    expectValid(card);
-    let run = await runOf(card);
+    expectValidCard(card);
+    let run = await runOf(stack, card);
     expect(run.currentStepId).toBe('ews-obsolete');
     // The seed's last step is obsolete, and Sesame says so with the dates.
     for (const said of [
@@ -269,8 +223,8 @@ describe('procedure C — email-integration service account, over HTTP against t
     card = await click(stack, party, card, 'run.submit', { inputs: { appId: 'indio-app' } });
     expect(text(card)).toContain('ID d’application : un GUID');
     card = await click(stack, party, card, 'run.submit', { inputs: { appId: VENDOR_APPS.indio.appId } });
-    expectValid(card);
-    run = await runOf(card);
+    expectValidCard(card);
+    run = await runOf(stack, card);
     const objectId = String(run.facts.appObjectId);
     expect(run.currentStepId).toBe('rbac');
     // The PowerShell, filled in for this tenant, account and app.
@@ -284,16 +238,16 @@ describe('procedure C — email-integration service account, over HTTP against t
     expect(text(card)).toContain('N’accordez pas aussi la même autorisation d’application Microsoft Graph');
 
     card = await click(stack, party, card, 'run.done');
-    expectValid(card);
-    expect((await runOf(card)).currentStepId).toBe('propagation');
+    expectValidCard(card);
+    expect((await runOf(stack, card)).currentStepId).toBe('propagation');
     await advance(2 * 60 * MINUTE + 5 * MINUTE);
     const reminders = (await stack.sent(party.conversationId)).filter((a) =>
       JSON.stringify(a).includes('Deux heures ont passé depuis l’attribution du rôle'),
     );
     expect(reminders).toHaveLength(1);
     card = await refreshed(party, card);
-    expect((await runOf(card)).currentStepId).toBe('verify');
-    expectValid(card);
+    expect((await runOf(stack, card)).currentStepId).toBe('verify');
+    expectValidCard(card);
     // The test commands (the RBAC ones stay among the earlier steps' details).
     expect(monospace(card).slice(0, 3)).toEqual([
       `Test-ServicePrincipalAuthorization -Identity '${VENDOR_APPS.indio.appId}' -Resource 'indio@${DEFAULT_DOMAIN}'`,
@@ -301,13 +255,16 @@ describe('procedure C — email-integration service account, over HTTP against t
       `Set-CASMailbox -Identity 'indio@${DEFAULT_DOMAIN}' -MAPIEnabled $true`,
     ]);
     card = await click(stack, party, card, 'run.done');
-    expect((await runOf(card)).status).toBe('done');
+    expect((await runOf(stack, card)).status).toBe('done');
     // The password appears on no later card.
     for (const c of cardsIn(await stack.sent(party.conversationId))) {
       if (JSON.stringify(c).includes(password!)) expect(JSON.stringify(c)).toContain('run.confirm');
     }
-    expect(await writes()).toEqual(['POST /users 201', `POST /users/${created.id}/assignLicense 200`]);
-    await expectRealGraph();
+    expect(await graphWrites(stack)).toEqual([
+      'POST /users 201',
+      `POST /users/${created.id}/assignLicense 200`,
+    ]);
+    await expectRealGraph(stack);
   });
 
   it('reuses an existing account without a usage location: sets it, never creates a second one, says it cannot show its password (English)', async () => {
@@ -315,7 +272,7 @@ describe('procedure C — email-integration service account, over HTTP against t
     const id = await createInPortal(`indio@${DEFAULT_DOMAIN}`, null);
     await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`, { method: 'DELETE' });
     let card = await upToConfirm(party, { alias: 'Indio', usageLocation: 'BE' }, 'service account for Indio');
-    expectValid(card);
+    expectValidCard(card);
     // The probe found it before any confirmation: no password generated, none shown.
     expect(text(card)).toContain(`The account indio@${DEFAULT_DOMAIN} already exists`);
     expect(text(card)).toContain('Sesame reuses it and creates no other');
@@ -323,17 +280,20 @@ describe('procedure C — email-integration service account, over HTTP against t
     expect(monospace(card)).toEqual([]);
     expect(text(card)).toContain(`The account indio@${DEFAULT_DOMAIN} has no usage location: set it to BE?`);
     card = await click(stack, party, card, 'run.confirm');
-    expectValid(card);
+    expectValidCard(card);
     expect(stack.sandbox.state.users.get(id)!.usageLocation).toBe('BE');
     expect(text(card)).toContain('Licences with Exchange and a free seat');
     card = await click(stack, party, card, 'run.submit', { inputs: { choice: SKU.m365E3 } });
     card = await click(stack, party, card, 'run.confirm');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('is not ready yet (PendingActivation)');
     expect(
       [...stack.sandbox.state.users.values()].filter((u) => u.userPrincipalName.startsWith('indio@')),
     ).toHaveLength(1);
-    expect(await writes()).toEqual([`PATCH /users/${id} 204`, `POST /users/${id}/assignLicense 200`]);
+    expect(await graphWrites(stack)).toEqual([
+      `PATCH /users/${id} 204`,
+      `POST /users/${id}/assignLicense 200`,
+    ]);
 
     // An hour on, still not provisioned (a slow Exchange): the reminder says so, and Sesame keeps checking.
     stack.sandbox.state.users.get(id)!.provisionedPlans = [
@@ -344,7 +304,7 @@ describe('procedure C — email-integration service account, over HTTP against t
       JSON.stringify(a).includes('is still not ready an hour after the licence was assigned'),
     );
     expect(late).toHaveLength(1);
-    expect((await runOf(card)).currentStepId).toBe('mailbox');
+    expect((await runOf(stack, card)).currentStepId).toBe('mailbox');
     // The sandbox console lists the mailbox being provisioned; its button finishes it.
     const sources = (await (await fetch(`${stack.sandbox.httpUrl}/_sandbox/outside-events`)).json()) as {
       value: {
@@ -359,8 +319,8 @@ describe('procedure C — email-integration service account, over HTTP against t
       204,
     );
     await advance(5 * MINUTE);
-    expect((await runOf(card)).currentStepId).toBe('ews-obsolete');
-    await expectRealGraph();
+    expect((await runOf(stack, card)).currentStepId).toBe('ews-obsolete');
+    await expectRealGraph(stack);
   });
 
   it('says which plans would fit and that one must be bought when no Exchange licence has a free seat; the account stays, unlicensed', async () => {
@@ -374,8 +334,8 @@ describe('procedure C — email-integration service account, over HTTP against t
     }
     let card = await upToConfirm(party, { alias: 'indio' });
     card = await click(stack, party, card, 'run.confirm');
-    expectValid(card);
-    const run = await runOf(card);
+    expectValidCard(card);
+    const run = await runOf(stack, card);
     expect(run.status).toBe('failed');
     for (const said of [
       'Aucune licence avec Exchange n’a de place libre',
@@ -388,7 +348,7 @@ describe('procedure C — email-integration service account, over HTTP against t
     expect(JSON.stringify(card)).toContain('(https://admin.microsoft.com/#/catalog)');
     const account = userByUpn(`indio@${DEFAULT_DOMAIN}`)!;
     expect(account.assignedLicenses).toEqual([]);
-    expect(await writes()).toEqual(['POST /users 201']);
+    expect(await graphWrites(stack)).toEqual(['POST /users 201']);
   });
 
   it('explains the usage-location refusal first when Microsoft refuses the licence for it, and assigns once it is set', async () => {
@@ -400,7 +360,7 @@ describe('procedure C — email-integration service account, over HTTP against t
     // Someone clears it in the admin center between the steps.
     account.usageLocation = null;
     card = await click(stack, party, card, 'run.confirm');
-    expectValid(card);
+    expectValidCard(card);
     const said = text(card);
     const explanation = said.indexOf('Microsoft refuse la licence');
     expect(explanation).toBeGreaterThan(-1);
@@ -411,7 +371,7 @@ describe('procedure C — email-integration service account, over HTTP against t
     expect(account.assignedLicenses).toEqual([]);
     account.usageLocation = 'FR';
     card = await click(stack, party, card, 'run.retry');
-    if ((await runOf(card)).pending?.kind === 'confirm')
+    if ((await runOf(stack, card)).pending?.kind === 'confirm')
       card = await click(stack, party, card, 'run.confirm');
     expect(account.assignedLicenses).toEqual([{ skuId: SKU.m365E3, disabledPlans: [] }]);
   });
@@ -421,7 +381,7 @@ describe('procedure C — email-integration service account, over HTTP against t
     let card = await startByText(stack, party, 'globalAdmin', 'service account for Indio');
     // A forged submit naming a domain that was not offered is refused.
     card = await click(stack, party, card, 'run.submit', { inputs: { choice: UNVERIFIED_DOMAIN } });
-    expect((await runOf(card)).currentStepId).toBe('upn-domain');
+    expect((await runOf(stack, card)).currentStepId).toBe('upn-domain');
     card = await click(stack, party, card, 'run.submit', { inputs: { choice: DEFAULT_DOMAIN } });
     card = await click(stack, party, card, 'run.submit', {
       inputs: { displayName: 'Indio', alias: 'indio', usageLocation: 'FR' },
@@ -429,7 +389,7 @@ describe('procedure C — email-integration service account, over HTTP against t
     // Between the choice and the confirmation, the domain loses its verification.
     stack.sandbox.state.domains.get(DEFAULT_DOMAIN)!.isVerified = false;
     card = await click(stack, party, card, 'run.confirm');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('is no longer verified in your organisation');
     expect(text(card)).toContain('Nothing was created');
     expect(monospace(card)).toEqual([]);
@@ -448,12 +408,12 @@ describe('procedure C — email-integration service account, over HTTP against t
   ])('refuses a malformed form %j with the reason, writing nothing', async (values, field, reason) => {
     const party = stack.party('globalAdmin');
     const card = await upToConfirm(party, values);
-    expectValid(card);
-    const run = await runOf(card);
+    expectValidCard(card);
+    const run = await runOf(stack, card);
     expect(run.currentStepId).toBe('account');
     expect(run.pending?.kind === 'input' ? Object.keys(run.pending.errors ?? {}) : []).toContain(field);
     expect(text(card)).toContain(reason);
-    expect(await writes()).toEqual([]);
+    expect(await graphWrites(stack)).toEqual([]);
   });
 
   it('warns when the app already holds a tenant-wide Mail permission in Entra (the grants add up)', async () => {
@@ -483,10 +443,10 @@ describe('procedure C — email-integration service account, over HTTP against t
     card = await click(stack, party, card, 'run.confirm');
     card = await click(stack, party, card, 'run.submit', { inputs: { choice: SKU.exchangeStandard } });
     card = await click(stack, party, card, 'run.confirm');
-    expect((await runOf(card)).currentStepId).toBe('ews-obsolete');
+    expect((await runOf(stack, card)).currentStepId).toBe('ews-obsolete');
     card = await click(stack, party, card, 'run.done');
     card = await click(stack, party, card, 'run.submit', { inputs: { appId: VENDOR_APPS.indio.appId } });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Mail.ReadWrite (Microsoft Graph)');
     expect(text(card)).toContain('Elles valent pour toutes les boîtes et s’ajoutent à la portée RBAC');
     expect(monospace(card)).toHaveLength(4);
@@ -507,14 +467,14 @@ describe('procedure C — email-integration service account, over HTTP against t
     card = await click(stack, party, card, 'run.submit', {
       inputs: { appId: '11111111-2222-4333-8444-555555555555' },
     });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain(
       'Aucun principal de service pour l’application 11111111-2222-4333-8444-555555555555',
     );
-    expect((await runOf(card)).currentStepId).toBe('app-missing');
+    expect((await runOf(stack, card)).currentStepId).toBe('app-missing');
     card = await click(stack, party, card, 'run.choose', { option: 'correct' });
     card = await click(stack, party, card, 'run.submit', { inputs: { appId: VENDOR_APPS.indio.appId } });
-    expect((await runOf(card)).currentStepId).toBe('rbac');
+    expect((await runOf(stack, card)).currentStepId).toBe('rbac');
   });
 
   it('escapes values from the run in the PowerShell it gives', () => {
