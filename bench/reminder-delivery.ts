@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     // Seeding writes one reminder at a time: ~2 ms each in SQLite, a network round trip or more each in PostgreSQL
     // (13 ms on a loaded 2-core machine).
     const estimatedSeedMs =
-      (DATABASE_URL ? 18 : 2) * PLAN.tenants * PLAN.conversationsPerTenant * PLAN.remindersPerConversation;
+      (DATABASE_URL ? 3 : 2) * PLAN.tenants * PLAN.conversationsPerTenant * PLAN.remindersPerConversation;
     const t0 = seedStart + estimatedSeedMs + LEAD_MS;
     const seeded = await seedDueReminders(store, PLAN, `${sandbox.httpUrl}/botframework/connector`, t0);
     const seedMs = Date.now() - seedStart;
@@ -154,13 +154,27 @@ async function main(): Promise<void> {
     }
     lateness.sort((a, b) => a - b);
 
-    const { counts } = await deliveries(
+    const { counts, arrivals } = await deliveries(
       sandbox.httpUrl,
       seeded.conversations.map((c) => c.conversationId),
     );
     const duplicates = [...counts.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
     const missing = seeded.reminderIds.filter((id) => !counts.get(id)).length;
     const limits = await connector();
+    // Where the time goes: arrivals at the connector per second since t0, and when each tenant got its first and
+    // last card (a tenant finishing late is the tail; a slow first second is the start).
+    const all = [...arrivals.values()].flat().sort((a, b) => a - b);
+    const perSecond_ = Array.from({ length: Math.ceil((all.at(-1)! - t0 + 1) / 1000) }, () => 0);
+    for (const at of all) perSecond_[Math.max(0, Math.floor((at - t0) / 1000))]! += 1;
+    const tenantSpans = tenants.map((t) => {
+      const times = seeded.conversations
+        .filter((c) => c.tenantId === t)
+        .flatMap((c) => arrivals.get(c.conversationId) ?? []);
+      return { first: Math.min(...times) - t0, last: Math.max(...times) - t0 };
+    });
+    const conversationLasts = seeded.conversations
+      .map((c) => Math.max(...(arrivals.get(c.conversationId) ?? [0])) - t0)
+      .sort((a, b) => a - b);
     const byTenant = tenants.map((t) =>
       seeded.conversations.filter((c) => c.tenantId === t).map((c) => c.reminders),
     );
@@ -193,6 +207,17 @@ async function main(): Promise<void> {
       limitViolations: limits.throttled,
       sentByInstance: Object.fromEntries(sentBy),
       loadAverage1mAtStart: loadAtStart,
+      arrivalsPerSecond: perSecond_,
+      firstArrivalMs: all[0]! - t0,
+      tenantLastArrivalMs: {
+        min: Math.min(...tenantSpans.map((s) => s.last)),
+        max: Math.max(...tenantSpans.map((s) => s.last)),
+      },
+      conversationLastArrivalMs: {
+        min: conversationLasts[0],
+        p50: percentile(conversationLasts, 50),
+        max: conversationLasts.at(-1),
+      },
     };
     console.log(
       `reminder delivery (${result.store}, ${INSTANCES} instance${INSTANCES > 1 ? 's' : ''}): ${total} reminders in ` +
@@ -202,6 +227,11 @@ async function main(): Promise<void> {
         `missing ${missing}, limit violations (429 from the connector) ${limits.throttled}; lateness p50 ` +
         `${(result.latenessMs.p50 / 1000).toFixed(1)} s, p95 ${(result.latenessMs.p95 / 1000).toFixed(1)} s; ` +
         `Sesame CPU ${result.sesameCpuMsPerReminder} ms per reminder; load average at start ${loadAtStart}`,
+    );
+    console.log(
+      `  first card ${result.firstArrivalMs} ms after t0; per second: ${perSecond_.join(' ')}; tenants done ` +
+        `${(result.tenantLastArrivalMs.min / 1000).toFixed(1)}–${(result.tenantLastArrivalMs.max / 1000).toFixed(1)} s; ` +
+        `conversations done ${(conversationLasts[0]! / 1000).toFixed(1)}–${(conversationLasts.at(-1)! / 1000).toFixed(1)} s`,
     );
     const name = DATABASE_URL ? 'reminder-delivery-postgres' : 'reminder-delivery';
     console.log(`written to ${await writeResult(name, result)}`);

@@ -67,6 +67,13 @@ interface Lane {
   running: boolean;
 }
 
+/** The lanes of one tenant waiting for room in its windows, in arrival order. */
+interface TenantGate {
+  readonly waiting: { resolve: (admitted: boolean) => void; readonly notAfter?: number }[];
+  /** When its timer fires (Infinity: none set). */
+  wakeAt: number;
+}
+
 export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger & {
   /** Messages queued or in flight. */
   pending(): number;
@@ -79,8 +86,7 @@ export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger 
   const conversations = new SlidingWindowLimiter(options.conversationLimits ?? TEAMS_CONVERSATION_LIMITS);
   const tenants = new SlidingWindowLimiter(options.tenantLimits ?? TEAMS_TENANT_LIMITS);
   const lanes = new Map<string, Lane>();
-  /** Woken when any request of a tenant answers (a lane waiting on the tenant's in-flight requests). */
-  const answered = new Map<string, (() => void)[]>();
+  const gates = new Map<string, TenantGate>();
   const clients = new Map<string, ApiClient>();
   let queued = 0;
 
@@ -97,18 +103,60 @@ export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger 
 
   const laneKey = (ref: ConversationReference) => `${ref.tenantId}|${ref.conversationId}`;
 
-  function waitForAnswer(tenantId: string): Promise<void> {
+  /**
+   * A place in the tenant's line: resolves true once the tenant's windows have room and every lane ahead has gone
+   * (the tenant's slot is then taken for the caller), false if `notAfter` passed first. First come, first served:
+   * conversations of one tenant take turns, so they drain together instead of the first-registered ones winning
+   * every freed slot (which left a few conversations with a long tail at the end of a backlog).
+   */
+  function tenantTurn(tenantId: string, notAfter: number | undefined): Promise<boolean> {
     return new Promise((resolve) => {
-      const list = answered.get(tenantId) ?? [];
-      list.push(resolve);
-      answered.set(tenantId, list);
+      let gate = gates.get(tenantId);
+      if (!gate) {
+        gate = { waiting: [], wakeAt: Infinity };
+        gates.set(tenantId, gate);
+      }
+      gate.waiting.push({ resolve, ...(notAfter !== undefined ? { notAfter } : {}) });
+      admit(tenantId, gate);
     });
   }
 
-  function wake(tenantId: string): void {
-    const list = answered.get(tenantId);
-    answered.delete(tenantId);
-    for (const resolve of list ?? []) resolve();
+  /** Lets the lanes at the head of the tenant's line go while its windows have room; wakes itself when they will. */
+  function admit(tenantId: string, gate: TenantGate): void {
+    for (;;) {
+      const at = now();
+      // A lane whose deadline passed in the line gives its message back; it does not take a slot.
+      for (let i = gate.waiting.length - 1; i >= 0; i -= 1) {
+        const waiter = gate.waiting[i]!;
+        if (waiter.notAfter !== undefined && at > waiter.notAfter) {
+          gate.waiting.splice(i, 1);
+          waiter.resolve(false);
+        }
+      }
+      const head = gate.waiting[0];
+      if (!head) {
+        if (gate.wakeAt === Infinity) gates.delete(tenantId);
+        return;
+      }
+      const wait = tenants.delay(tenantId, at);
+      if (wait === 0) {
+        gate.waiting.shift();
+        tenants.begin(tenantId);
+        head.resolve(true);
+        continue;
+      }
+      // Infinity: the tenant's requests in flight fill a window; the next answer calls admit again.
+      if (wait === Infinity) return;
+      const wakeAt = at + Math.min(wait, head.notAfter !== undefined ? head.notAfter - at + 1 : wait);
+      if (wakeAt < gate.wakeAt) {
+        gate.wakeAt = wakeAt;
+        void sleep(wakeAt - at).then(() => {
+          if (gate.wakeAt === wakeAt) gate.wakeAt = Infinity;
+          admit(tenantId, gate);
+        });
+      }
+      return;
+    }
   }
 
   async function drain(key: string, lane: Lane): Promise<void> {
@@ -122,17 +170,15 @@ export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger 
         job.reject(new MessengerError('messenger_deadline', 'the send could not start before its deadline'));
         continue;
       }
-      const wait = Math.max(job.notBefore - at, conversations.delay(key, at), tenants.delay(tenantKey, at));
-      if (wait === Infinity) {
-        await waitForAnswer(tenantKey);
-        continue;
-      }
+      // The conversation's own windows first (only this lane sends to it, so the wait only shrinks), then the
+      // tenant's line.
+      const wait = Math.max(job.notBefore - at, conversations.delay(key, at));
       if (wait > 0) {
-        await sleep(wait);
+        await sleep(wait === Infinity ? 1_000 : wait);
         continue;
       }
+      if (!(await tenantTurn(tenantKey, job.notAfter))) continue;
       conversations.begin(key);
-      tenants.begin(tenantKey);
       job.started = true;
       job.attempt += 1;
       let status = 0;
@@ -148,7 +194,8 @@ export function createTeamsMessenger(options: TeamsMessengerOptions): Messenger 
         const doneAt = now();
         conversations.end(key, doneAt);
         tenants.end(tenantKey, doneAt);
-        wake(tenantKey);
+        const gate = gates.get(tenantKey);
+        if (gate) admit(tenantKey, gate);
       }
       options.onAnswer?.({ status, conversationId: job.ref.conversationId, attempt: job.attempt });
       if (result) {

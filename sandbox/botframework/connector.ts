@@ -10,6 +10,8 @@ export type RecordedVerb = 'send' | 'reply' | 'update' | 'delete';
 /** One call a bot made to the connector, in arrival order. */
 export interface RecordedActivity {
   readonly sequence: number;
+  /** Wall-clock ms when the connector took it (Teams' limits are in wall-clock time; benchmarks read it). */
+  readonly receivedAt: number;
   readonly verb: RecordedVerb;
   readonly conversationId: string;
   /** The activity id the connector answered (or the one updated/deleted). */
@@ -62,8 +64,8 @@ export class ConnectorRecorder {
     return `${this.now()}${String(this.sequence).padStart(4, '0')}`;
   }
 
-  record(entry: Omit<RecordedActivity, 'sequence'>): RecordedActivity {
-    const recorded: RecordedActivity = { ...entry, sequence: this.sequence + 1 };
+  record(entry: Omit<RecordedActivity, 'sequence' | 'receivedAt'>): RecordedActivity {
+    const recorded: RecordedActivity = { ...entry, sequence: this.sequence + 1, receivedAt: Date.now() };
     this.sequence += 1;
     this.conversation(entry.conversationId).activities.push(recorded);
     return recorded;

@@ -200,6 +200,29 @@ describe('Teams messenger', () => {
     expect(messenger.pending()).toBe(0);
   });
 
+  it('lets the conversations of a tenant take turns for its slots, so they drain together (real time)', async () => {
+    // A tenant allowed 2 requests per 200 ms (conversations unbounded), 4 conversations with 4 messages each: real
+    // timers, because who wins a freed slot is decided by which waiting lane wakes first.
+    const messenger = createTeamsMessenger({
+      http: new HttpClient(),
+      now: Date.now,
+      tenantLimits: [{ limit: 2, ms: 200 }],
+      conversationLimits: [{ limit: 100, ms: 200 }],
+    });
+    const conversations = ['a:turns-1', 'a:turns-2', 'a:turns-3', 'a:turns-4'];
+    const order: string[] = [];
+    await Promise.all(
+      conversations.flatMap((id) =>
+        Array.from({ length: 4 }, (_, i) =>
+          messenger.send(ref(id), { card: card(i), summary: 's' }).then(() => order.push(id)),
+        ),
+      ),
+    );
+    // Round by round: every conversation has its n-th message out before any has its (n+1)-th.
+    for (let round = 0; round < 4; round += 1)
+      expect(new Set(order.slice(round * 4, round * 4 + 4))).toEqual(new Set(conversations));
+  });
+
   it('keeps a burst to several conversations of one tenant within Teams’ limits (real time)', async () => {
     await limits(true);
     try {

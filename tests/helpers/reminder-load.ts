@@ -105,29 +105,40 @@ export async function seedDueReminders(
   return { reminderIds, conversations };
 }
 
-/** How many times the connector received each reminder card, and in which order (connector sequence). */
+/**
+ * How many times the connector received each reminder card, in which order (connector sequence), and when
+ * (wall-clock ms of each reminder card's arrival, per conversation).
+ */
 export async function deliveries(
   sandboxUrl: string,
   conversationIds: readonly string[],
-): Promise<{ counts: Map<string, number>; sequences: Map<string, number[]> }> {
+): Promise<{
+  counts: Map<string, number>;
+  sequences: Map<string, number[]>;
+  arrivals: Map<string, number[]>;
+}> {
   const counts = new Map<string, number>();
   const sequences = new Map<string, number[]>();
+  const arrivals = new Map<string, number[]>();
   for (const id of conversationIds) {
     const res = await fetch(
       `${sandboxUrl}/_sandbox/botframework/conversations/${encodeURIComponent(id)}/activities`,
     );
     const body = (await res.json()) as {
-      activities: { verb: string; sequence: number; activity?: unknown }[];
+      activities: { verb: string; sequence: number; receivedAt: number; activity?: unknown }[];
     };
+    const times: number[] = [];
     for (const a of body.activities) {
       if (a.verb !== 'send') continue;
       const reminderId = /"reminderId":"([^"]+)"/.exec(JSON.stringify(a.activity))?.[1];
       if (!reminderId) continue;
       counts.set(reminderId, (counts.get(reminderId) ?? 0) + 1);
       sequences.set(reminderId, [...(sequences.get(reminderId) ?? []), a.sequence]);
+      times.push(a.receivedAt);
     }
+    arrivals.set(id, times);
   }
-  return { counts, sequences };
+  return { counts, sequences, arrivals };
 }
 
 export interface SesameProcess {
@@ -141,14 +152,24 @@ export interface SesameProcess {
 
 /**
  * `server/main.ts` as its own Node process (what `npm run serve` runs), with the given environment on top. Its
- * "Sesame listening on …" line is logged at info level: LOG_LEVEL must let it through.
+ * "Sesame listening on …" line is logged at info level: LOG_LEVEL must let it through. With SESAME_CPU_PROF set to a
+ * folder, each process writes its V8 CPU profile there when it exits (for the benchmark's "where does the time go").
  */
 export async function spawnSesame(env: Record<string, string>): Promise<SesameProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, SESAME_ENV: 'local', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.SESAME_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SESAME_CPU_PROF] : []),
+      '--import',
+      'tsx',
+      'server/main.ts',
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, SESAME_ENV: 'local', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
