@@ -45,6 +45,8 @@ export interface ReminderSchedulerOptions {
   readonly leaseMs?: number;
   /** Reminders claimed and not yet finished, at most. */
   readonly maxInFlight?: number;
+  /** Reminders being prepared (store reads, the run's step, the card) at once, before their card is queued. */
+  readonly maxPreparing?: number;
   /** Attempts before a reminder is given up ('failed', audited). */
   readonly maxAttempts?: number;
   /** Delay before attempt n+1 (last value repeats). */
@@ -75,6 +77,29 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
   /** Per run, so two reminders of one run never race on its eTag. */
   const runChains = new Map<string, Promise<void>>();
   let claiming: Promise<number> | undefined;
+  // A claimed batch is prepared a few reminders at a time: every await lets all prepared work interleave, so with
+  // no bound the first card of a backlog waited until all the batch (hundreds) had been read and built, and the
+  // connector then got them in one burst. Bounded, the first cards leave while the rest are being prepared.
+  const maxPreparing = options.maxPreparing ?? 32;
+  let preparing = 0;
+  const waitingToPrepare: (() => void)[] = [];
+
+  /** Waits for a preparation slot; the returned function frees it (once, whatever the number of calls). */
+  async function preparationSlot(): Promise<() => void> {
+    if (preparing >= maxPreparing) await new Promise<void>((resolve) => waitingToPrepare.push(resolve));
+    else preparing += 1;
+    let freed = false;
+    return () => {
+      if (freed) return;
+      freed = true;
+      const next = waitingToPrepare.shift();
+      // The slot passes to the next one waiting, on the event loop's next turn: the store's reads and the run's
+      // step resolve as microtasks, so without a turn in between the sockets (cards to send, answers to read)
+      // would wait until the whole batch was prepared.
+      if (next) setImmediate(next);
+      else preparing -= 1;
+    };
+  }
 
   const runner = (graph: TenantGraph) =>
     createRunner({
@@ -129,6 +154,7 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
     reminder: Reminder,
     payload: RunReminderPayload,
     runDone: () => void,
+    prepared: () => void,
   ): Promise<void> {
     const record = await store.get<Run>('run', reminder.tenantId, payload.runId);
     if (!record) {
@@ -163,12 +189,14 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
           return;
         }
         const card = options.reminders.cardFor(run, reminder.id, payload, { kind: 'open' });
-        const sent = await messenger.send(
+        const sending = messenger.send(
           ref,
           { card: card as unknown as Record<string, unknown>, summary: options.reminders.summary(run) },
           // Past this the lease may be someone else's: give it back rather than risk a second send.
           { startWithinMs: startWithin(reminder) },
         );
+        prepared();
+        const sent = await sending;
         await options.reminders.posted(run, reminder.id, sent.id);
         await audit(reminder, 'reminder.sent', 'ok', {
           conversationId: run.conversationId,
@@ -183,14 +211,17 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
   }
 
   async function deliverOne(reminder: Reminder, runDone: () => void): Promise<void> {
-    // Waited too long behind the run's other reminders: its lease is nearly over, so give it back untouched.
-    if (startWithin(reminder) <= 0) {
-      await store.releaseReminder(reminder.id, owner, clock.now(), { countAttempt: false });
-      return;
-    }
+    const prepared = await preparationSlot();
     try {
-      if (isRunReminderPayload(reminder.payload)) await deliverRunTimer(reminder, reminder.payload, runDone);
+      // Waited too long behind the run's other reminders: its lease is nearly over, so give it back untouched.
+      if (startWithin(reminder) <= 0) {
+        await store.releaseReminder(reminder.id, owner, clock.now(), { countAttempt: false });
+        return;
+      }
+      if (isRunReminderPayload(reminder.payload))
+        await deliverRunTimer(reminder, reminder.payload, runDone, prepared);
       else if (isDigestPayload(reminder.payload)) {
+        prepared();
         await options.digest.deliver(reminder, reminder.payload, { startWithinMs: startWithin(reminder) });
         await store.completeReminder(reminder.id, owner);
       } else await retryOrGiveUp(reminder, 'unknown reminder payload', true);
@@ -210,6 +241,8 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
       await retryOrGiveUp(reminder, reason, permanent).catch((err: unknown) =>
         logger.error('could not record a reminder failure', err),
       );
+    } finally {
+      prepared();
     }
   }
 

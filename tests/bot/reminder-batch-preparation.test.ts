@@ -1,0 +1,89 @@
+/**
+ * How the scheduler works through a large claimed batch: a few reminders prepared at a time (their run read, the
+ * run's step, the card built), with the event loop turning in between, so the first cards leave and their answers
+ * are read while the rest of the batch is still being prepared. Sesame as the composition root builds it, on its
+ * SQLite store (counted through a transparent wrapper), posting to the sandbox's connector.
+ */
+import { join } from 'node:path';
+import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
+import { SimulatedClock } from '../../core/ports/clock.js';
+import type { Store } from '../../core/ports/store.js';
+import { MemoryLogger } from '../../server/logger.js';
+import { startSesame, type RunningSesame } from '../../server/main.js';
+import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
+import { deliveries, seedDueReminders } from '../helpers/reminder-load.js';
+
+const NOW = Date.UTC(2026, 10, 24, 16, 0, 0);
+
+/** The real store, with every read of a run and every reminder card recorded (in order) on the way through. */
+function observedStore(store: Store, events: string[]): Store {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (property === 'get' && args[0] === 'run') events.push('run-read');
+        if (property === 'create' && String(args[2]).startsWith('reminder-card:'))
+          events.push('card-recorded');
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+describe('a claimed batch of reminders', () => {
+  const clock = new SimulatedClock(NOW);
+  let stack: LocalStack;
+  let sesame: RunningSesame;
+  const events: string[] = [];
+  beforeAll(async () => {
+    stack = await startLocalStack({ clock });
+    await stack.sesame.close();
+    const store = await openSqliteStore({
+      file: join(stack.config.dataDir, 'sesame.db'),
+      now: () => clock.now(),
+    });
+    sesame = await startSesame(stack.config, {
+      store: observedStore(store, events),
+      clock,
+      logger: new MemoryLogger(),
+      extraCaPem: stack.sandbox.caCertPem,
+      graphSleep: async () => undefined,
+      timerIntervalMs: 0,
+    });
+  });
+  afterAll(async () => {
+    await sesame.close();
+    await stack.stop();
+  });
+
+  it('is prepared a few at a time with the event loop turning in between, so cards go out before the batch is ready', async () => {
+    // 400 due reminders (the scheduler's in-flight bound), one per conversation, in 8 tenants.
+    const plan = { tenants: 8, conversationsPerTenant: 50, remindersPerConversation: 1 };
+    const seeded = await seedDueReminders(
+      sesame.store,
+      plan,
+      `${stack.sandbox.httpUrl}/botframework/connector`,
+      NOW,
+    );
+    events.length = 0;
+    let readsAtFirstTurn: number | undefined;
+    setImmediate(() => (readsAtFirstTurn = events.filter((e) => e === 'run-read').length));
+    expect(await sesame.timers.dispatchDue()).toBe(400);
+
+    // The event loop's first turn came after a few preparations, not after the whole batch.
+    expect(readsAtFirstTurn).toBeGreaterThan(0);
+    expect(readsAtFirstTurn).toBeLessThanOrEqual(64);
+    // The first card was answered and recorded while most of the batch was still to be read.
+    const firstCard = events.indexOf('card-recorded');
+    expect(firstCard).toBeGreaterThan(0);
+    expect(events.slice(0, firstCard).filter((e) => e === 'run-read').length).toBeLessThan(300);
+
+    // …and every reminder went out once.
+    const { counts } = await deliveries(
+      stack.sandbox.httpUrl,
+      seeded.conversations.map((c) => c.conversationId),
+    );
+    expect(seeded.reminderIds.filter((id) => counts.get(id) !== 1)).toEqual([]);
+  });
+});
