@@ -38,7 +38,10 @@ const PLAN = {
   remindersPerConversation: Number(process.env.BENCH_REMINDERS_PER_CONVERSATION ?? 50),
 };
 const DATABASE_URL = process.env.BENCH_DATABASE_URL;
-const INSTANCES = DATABASE_URL ? 2 : 1;
+/** Two on PostgreSQL unless BENCH_INSTANCES says otherwise; one on SQLite (its file is the instance's own). */
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? (DATABASE_URL ? 2 : 1));
+if (!Number.isInteger(INSTANCES) || INSTANCES < 1 || (!DATABASE_URL && INSTANCES !== 1))
+  throw new Error('BENCH_INSTANCES: a whole number ≥ 1, and more than 1 only with BENCH_DATABASE_URL');
 /** Time between the end of seeding and the moment everything is due: the instances are idle before it. */
 const LEAD_MS = 3_000;
 
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
       store = await openStore({ dataDir: join(dir, 'a') });
     }
     for (let i = 0; i < INSTANCES; i += 1)
-      processes.push(await spawnSesame({ ...env, DATA_DIR: join(dir, i === 0 ? 'a' : 'b') }));
+      processes.push(await spawnSesame({ ...env, DATA_DIR: join(dir, i === 0 ? 'a' : `i${i}`) }));
 
     await fetch(`${sandbox.httpUrl}/_sandbox/botframework/limits`, {
       method: 'PUT',
@@ -184,7 +187,7 @@ async function main(): Promise<void> {
     const result = {
       method:
         'Sesame as deployed (server/main.ts, own process) on ' +
-        (DATABASE_URL ? 'PostgreSQL, two instances' : 'its SQLite file, one instance') +
+        (DATABASE_URL ? `PostgreSQL, ${INSTANCES} instance(s)` : 'its SQLite file, one instance') +
         '; the sandbox connector in the bench process enforces Teams’ limits; every reminder due at t0; ' +
         'delivered = accepted by the connector; CPU = utime + stime of the Sesame process(es) from t0 to the last store write',
       plan: PLAN,
@@ -233,7 +236,9 @@ async function main(): Promise<void> {
         `${(result.tenantLastArrivalMs.min / 1000).toFixed(1)}–${(result.tenantLastArrivalMs.max / 1000).toFixed(1)} s; ` +
         `conversations done ${(conversationLasts[0]! / 1000).toFixed(1)}–${(conversationLasts.at(-1)! / 1000).toFixed(1)} s`,
     );
-    const name = DATABASE_URL ? 'reminder-delivery-postgres' : 'reminder-delivery';
+    const name = DATABASE_URL
+      ? `reminder-delivery-postgres${INSTANCES === 2 ? '' : `-${INSTANCES}`}`
+      : 'reminder-delivery';
     console.log(`written to ${await writeResult(name, result)}`);
   } finally {
     await Promise.all(processes.map((p) => p.stop().catch(() => undefined)));

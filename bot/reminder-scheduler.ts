@@ -80,7 +80,7 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
   // A claimed batch is prepared a few reminders at a time: every await lets all prepared work interleave, so with
   // no bound the first card of a backlog waited until all the batch (hundreds) had been read and built, and the
   // connector then got them in one burst. Bounded, the first cards leave while the rest are being prepared.
-  const maxPreparing = options.maxPreparing ?? 32;
+  const maxPreparing = options.maxPreparing ?? 64;
   let preparing = 0;
   const waitingToPrepare: (() => void)[] = [];
 
@@ -178,12 +178,18 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
     runDone();
     const run = outcome?.run ?? record.value;
     if (payload.notify) {
-      if (isTerminal(run) || (await options.reminders.remindersStopped(run))) {
+      // Read together: each read is a round trip on PostgreSQL.
+      const [stopped, ref] = isTerminal(run)
+        ? [false, undefined]
+        : await Promise.all([
+            options.reminders.remindersStopped(run),
+            options.conversations.get(reminder.tenantId, run.conversationId),
+          ]);
+      if (isTerminal(run) || stopped) {
         await audit(reminder, 'reminder.skipped', 'skipped', {
           reason: isTerminal(run) ? `run ${run.status}` : 'reminders stopped',
         });
       } else {
-        const ref = await options.conversations.get(reminder.tenantId, run.conversationId);
         if (!ref) {
           await retryOrGiveUp(reminder, 'no conversation reference (Sesame was removed from the chat)', true);
           return;
@@ -197,14 +203,17 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
         );
         prepared();
         const sent = await sending;
-        await options.reminders.posted(run, reminder.id, sent.id);
-        await audit(reminder, 'reminder.sent', 'ok', {
-          conversationId: run.conversationId,
-          activityId: sent.id,
-          messageKey: payload.messageKey,
-          ...(isSnoozedReminder(reminder.payload) ? { snoozeOf: reminder.payload.snoozeOf } : {}),
-          instance: owner,
-        });
+        // Both before the reminder is marked sent (a crash in between re-sends it: the documented window).
+        await Promise.all([
+          options.reminders.posted(run, reminder.id, sent.id),
+          audit(reminder, 'reminder.sent', 'ok', {
+            conversationId: run.conversationId,
+            activityId: sent.id,
+            messageKey: payload.messageKey,
+            ...(isSnoozedReminder(reminder.payload) ? { snoozeOf: reminder.payload.snoozeOf } : {}),
+            instance: owner,
+          }),
+        ]);
       }
     }
     await store.completeReminder(reminder.id, owner);

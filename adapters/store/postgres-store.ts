@@ -98,17 +98,26 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
     ...(options.maxConnections === undefined ? {} : { max: options.maxConnections }),
   });
+  // Reminder claims get a connection of their own: behind the deliveries' reads and writes in the shared pool, a
+  // claim's statements each waited their turn and a backlog was claimed slower than it could be sent. Claims are
+  // one at a time per instance, so one connection is enough.
+  const claimPool = new pg.Pool({
+    connectionString: options.connectionString,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+    max: 1,
+  });
   // An idle connection that dies (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  claimPool.on('error', () => undefined);
   let schema: string;
   try {
     schema = options.schema ?? (await currentSchema(pool));
     await migratePostgres(pool, schema, postgresMigrations, now);
   } catch (e) {
-    await pool.end();
+    await Promise.all([pool.end(), claimPool.end()]);
     throw e;
   }
-  return new PostgresStore(pool, `"${schema}"`, now);
+  return new PostgresStore(pool, claimPool, `"${schema}"`, now);
 }
 
 function checkSchemaName(schema: string): string {
@@ -181,6 +190,7 @@ class PostgresStore implements Store {
 
   constructor(
     private readonly pool: pg.Pool,
+    private readonly claimPool: pg.Pool,
     schema: string,
     private readonly now: () => number,
   ) {
@@ -346,112 +356,116 @@ class PostgresStore implements Store {
     return sortReminders(rows.map(toReminder));
   }
 
-  /** Claims only for tenants whose dispatch lease this owner holds or takes (see ClaimOptions.tenantLeaseMs). */
+  /**
+   * Claims only for tenants whose dispatch lease this owner holds or takes (see ClaimOptions.tenantLeaseMs). Three
+   * statements, whatever the number of tenants: the bookkeeping (this owner's leases kept, its registration, what
+   * is due), the leases taken with each tenant's in-flight and claimable counts, then one claim across the tenants.
+   * Each statement is atomic on its own (a lease is taken by one owner, a reminder by one claim); a round trip per
+   * tenant, each waiting its turn on a busy event loop, had made a claim slower than the sends it fed.
+   */
   private async claimByTenant(options: ClaimOptions, at: number, limit: number): Promise<Reminder[]> {
     const tenantUntil = at + checkLeaseMs(options.tenantLeaseMs!);
     const until = at + options.leaseMs;
-    const client = await this.pool.connect();
+    const client = await this.claimPool.connect();
     try {
-      await client.query('BEGIN');
-      // Keep the tenants this owner is still sending for; forget the others.
-      await client.query(
-        `UPDATE ${this.t.leases} l SET lease_until = $3 WHERE owner = $1 AND lease_until > $2
-           AND EXISTS (SELECT 1 FROM ${this.t.reminders} r
-             WHERE r.tenant_id = l.tenant_id AND r.status = 'scheduled' AND r.due_at <= $2)`,
-        [options.owner, at, tenantUntil],
+      // The query reads the tables as they were before its data-modifying CTEs (which run whether read or not):
+      // hence "+ 1" for this owner's registration, and the leases as they were (an extended lease was held before).
+      const { rows: state } = await client.query<{
+        due: string;
+        others: string;
+        mine: string[] | null;
+        candidates: string[] | null;
+      }>(
+        `WITH kept AS (
+           UPDATE ${this.t.leases} l SET lease_until = $3 WHERE owner = $1 AND lease_until > $2
+             AND EXISTS (SELECT 1 FROM ${this.t.reminders} r
+               WHERE r.tenant_id = l.tenant_id AND r.status = 'scheduled' AND r.due_at <= $2)
+           RETURNING tenant_id),
+         registered AS (
+           INSERT INTO ${this.t.instances} (owner, seen_until) VALUES ($1, $3)
+             ON CONFLICT (owner) DO UPDATE SET seen_until = EXCLUDED.seen_until RETURNING owner),
+         -- Not this owner's row: one statement may not both update and delete it.
+         lapsed AS (DELETE FROM ${this.t.instances} WHERE seen_until <= $2 AND owner <> $1 RETURNING owner)
+         SELECT
+           (SELECT COUNT(DISTINCT tenant_id) FROM ${this.t.reminders}
+              WHERE status = 'scheduled' AND due_at <= $2) AS due,
+           (SELECT COUNT(*) FROM ${this.t.instances} WHERE seen_until > $2 AND owner <> $1) AS others,
+           (SELECT array_agg(tenant_id) FROM ${this.t.leases} WHERE owner = $1 AND lease_until > $2) AS mine,
+           (SELECT array_agg(tenant_id) FROM (
+              SELECT DISTINCT r.tenant_id FROM ${this.t.reminders} r
+                WHERE r.status = 'scheduled' AND r.due_at <= $2 AND (r.lease_until IS NULL OR r.lease_until <= $2)
+                  AND NOT EXISTS (SELECT 1 FROM ${this.t.leases} l
+                    WHERE l.tenant_id = r.tenant_id AND l.owner <> $1 AND l.lease_until > $2)
+                LIMIT $4) c) AS candidates`,
+        [options.owner, at, tenantUntil, options.maxTenants ?? 20],
       );
-      await client.query(
-        `INSERT INTO ${this.t.instances} (owner, seen_until) VALUES ($1, $2)
-           ON CONFLICT (owner) DO UPDATE SET seen_until = EXCLUDED.seen_until`,
-        [options.owner, tenantUntil],
-      );
-      await client.query(`DELETE FROM ${this.t.instances} WHERE seen_until <= $1`, [at]);
-      const counts = await client.query<{ due: string; live: string }>(
-        `SELECT (SELECT COUNT(DISTINCT tenant_id) FROM ${this.t.reminders}
-                   WHERE status = 'scheduled' AND due_at <= $1) AS due,
-                (SELECT COUNT(*) FROM ${this.t.instances} WHERE seen_until > $1) AS live`,
-        [at],
-      );
-      const mine = new Set(
-        (
-          await client.query<{ tenant_id: string }>(
-            `SELECT tenant_id FROM ${this.t.leases} WHERE owner = $1 AND lease_until > $2`,
-            [options.owner, at],
-          )
-        ).rows.map((r) => r.tenant_id),
-      );
+      const mine = new Set(state[0]!.mine ?? []);
       let newTenants = fairShareOfNewTenants({
-        dueTenants: Number(counts.rows[0]!.due),
-        liveInstances: Number(counts.rows[0]!.live),
+        dueTenants: Number(state[0]!.due),
+        liveInstances: Number(state[0]!.others) + 1,
         held: mine.size,
       });
-      const candidates = await client.query<{ tenant_id: string }>(
-        `SELECT DISTINCT r.tenant_id FROM ${this.t.reminders} r
-           WHERE r.status = 'scheduled' AND r.due_at <= $2 AND (r.lease_until IS NULL OR r.lease_until <= $2)
-             AND NOT EXISTS (SELECT 1 FROM ${this.t.leases} l
-               WHERE l.tenant_id = r.tenant_id AND l.owner <> $1 AND l.lease_until > $2)
-           LIMIT $3`,
-        [options.owner, at, options.maxTenants ?? 20],
-      );
-      const held: string[] = [];
-      for (const { tenant_id: tenant } of candidates.rows) {
-        if (!mine.has(tenant) && newTenants-- <= 0) continue;
-        // Re-checked against the committed row when two instances race for the same tenant: one gets it.
-        const taken = await client.query(
-          `INSERT INTO ${this.t.leases} (tenant_id, owner, lease_until) VALUES ($1, $2, $3)
+      const wanted = (state[0]!.candidates ?? []).filter((tenant) => mine.has(tenant) || newTenants-- > 0);
+      if (wanted.length === 0) return [];
+      // Re-checked against the committed row when two instances race for the same tenant: one gets it.
+      const { rows: held } = await client.query<{ tenant_id: string; in_flight: string; claimable: string }>(
+        `WITH taken AS (
+           INSERT INTO ${this.t.leases} (tenant_id, owner, lease_until)
+             SELECT tenant, $2, $3 FROM unnest($1::text[]) AS tenant
              ON CONFLICT (tenant_id) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
              WHERE ${this.t.leases}.owner = EXCLUDED.owner OR ${this.t.leases}.lease_until <= $4
-           RETURNING tenant_id`,
-          [tenant, options.owner, tenantUntil, at],
-        );
-        if ((taken.rowCount ?? 0) > 0) held.push(tenant);
-      }
-      const inFlight = new Map(
-        (
-          await client.query<{ tenant_id: string; n: string }>(
-            `SELECT tenant_id, COUNT(*) AS n FROM ${this.t.reminders}
-               WHERE lease_owner = $1 AND status = 'scheduled' AND lease_until > $2 GROUP BY tenant_id`,
-            [options.owner, at],
-          )
-        ).rows.map((r) => [r.tenant_id, Number(r.n)]),
+           RETURNING tenant_id)
+         SELECT t.tenant_id,
+           (SELECT COUNT(*) FROM ${this.t.reminders} r WHERE r.tenant_id = t.tenant_id AND r.lease_owner = $2
+              AND r.status = 'scheduled' AND r.lease_until > $4) AS in_flight,
+           (SELECT COUNT(*) FROM ${this.t.reminders} r WHERE r.tenant_id = t.tenant_id AND r.status = 'scheduled'
+              AND r.due_at <= $4 AND (r.lease_until IS NULL OR r.lease_until <= $4)) AS claimable
+         FROM taken t`,
+        [wanted, options.owner, tenantUntil, at],
       );
-      await client.query('COMMIT');
+      // In the order the candidates came, as the tenants were taken.
+      held.sort((a, b) => wanted.indexOf(a.tenant_id) - wanted.indexOf(b.tenant_id));
       // Topped up by water-filling on what each tenant has in flight (see topUpShares); a tenant's unused share
       // goes to the next.
       const shares = topUpShares(
-        held.map((t) => inFlight.get(t) ?? 0),
+        held.map((h) => Number(h.in_flight)),
         limit,
       );
-      const claimed: Reminder[] = [];
       let carry = 0;
-      for (let i = 0; i < held.length && claimed.length < limit; i += 1) {
-        const share = Math.min(limit - claimed.length, shares[i]! + carry);
-        if (share === 0) continue;
-        const rows = await this.rows<ReminderRow>(
-          `UPDATE ${this.t.reminders} SET lease_owner = $1, lease_until = $2, lease_generation = generation
+      const tenants: string[] = [];
+      const counts: number[] = [];
+      held.forEach((h, i) => {
+        const share = Math.min(shares[i]! + carry, Number(h.claimable));
+        carry = shares[i]! + carry - share;
+        if (share === 0) return;
+        tenants.push(h.tenant_id);
+        counts.push(share);
+      });
+      if (tenants.length === 0) return [];
+      const { rows } = await client.query<ReminderRow>(
+        `UPDATE ${this.t.reminders} SET lease_owner = $1, lease_until = $2, lease_generation = generation
+         WHERE id IN (
+           SELECT id FROM ${this.t.reminders}
            WHERE id IN (
-             SELECT id FROM ${this.t.reminders}
-             WHERE id IN (
-                 -- Round robin over the tenant's runs, turns counting those in flight (see the SQLite store).
-                 SELECT id FROM (
-                   SELECT id, due_at, lease_until,
-                       ROW_NUMBER() OVER (PARTITION BY COALESCE(run_id, id) ORDER BY due_at, id) AS turn
-                     FROM ${this.t.reminders}
-                     WHERE tenant_id = $5 AND status = 'scheduled' AND due_at <= $3) due
-                   WHERE lease_until IS NULL OR lease_until <= $3
-                   ORDER BY turn, due_at, id LIMIT $4)
-               AND status = 'scheduled' AND (lease_until IS NULL OR lease_until <= $3)
-             FOR UPDATE SKIP LOCKED)
-           RETURNING *`,
-          [options.owner, until, at, share, held[i]],
-        );
-        carry = share - rows.length;
-        claimed.push(...rows.map(toReminder));
-      }
-      return sortReminders(claimed);
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
+               -- Round robin over each tenant's runs, turns counting those in flight (see the SQLite store), up
+               -- to the tenant's share.
+               SELECT id FROM (
+                 SELECT due.id, s.share,
+                     ROW_NUMBER() OVER (PARTITION BY due.tenant_id ORDER BY due.turn, due.due_at, due.id) AS place
+                   FROM (
+                     SELECT id, tenant_id, due_at, lease_until,
+                         ROW_NUMBER() OVER (PARTITION BY tenant_id, COALESCE(run_id, id) ORDER BY due_at, id) AS turn
+                       FROM ${this.t.reminders}
+                       WHERE tenant_id = ANY($4::text[]) AND status = 'scheduled' AND due_at <= $3) due
+                   JOIN unnest($4::text[], $5::int[]) AS s(tenant_id, share) ON s.tenant_id = due.tenant_id
+                   WHERE due.lease_until IS NULL OR due.lease_until <= $3) ranked
+               WHERE place <= share)
+             AND status = 'scheduled' AND (lease_until IS NULL OR lease_until <= $3)
+           FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [options.owner, until, at, tenants, counts],
+      );
+      return sortReminders(rows.map(toReminder));
     } finally {
       client.release();
     }
@@ -523,7 +537,7 @@ class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.claimPool.end()]);
   }
 }
 
