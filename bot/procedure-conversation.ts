@@ -14,6 +14,7 @@ import type { Store, StoredRecord } from '../core/ports/store.js';
 import type { TenantGraph } from '../core/ports/tenant-graph.js';
 import type { Locale } from '../core/procedures/text.js';
 import type { ProcedureModule } from '../core/procedures/types.js';
+import { moduleOfRun, newestVersions } from '../core/procedures/versions.js';
 import { adaptiveCard, cardResponse, textBlock, type AdaptiveCard } from './cards/adaptive-card.js';
 import { CardText, errorText, type CardText as CardTextType } from './cards/card-text.js';
 import { errorCard, messageOnly, runStatusCard, signInCard } from './cards/conversation-cards.js';
@@ -96,7 +97,10 @@ type Refusable = Extract<
 export function createProcedureConversation(options: ProcedureConversationOptions) {
   const { store, clock, signer } = options;
   const timeZone = options.timeZone ?? 'Europe/Paris';
-  const moduleOf = (id: string) => options.procedures.find((m) => m.procedure.id === id);
+  /** What admins start: the newest version of each procedure. */
+  const moduleOf = (id: string) => newestVersions(options.procedures).find((m) => m.procedure.id === id);
+  /** A run's steps are those of the version it started with (options.procedures keeps the earlier ones). */
+  const moduleOfThe = (run: Run) => moduleOfRun(options.procedures, run);
 
   function runnerFor(admin: SignedInAdmin): Runner {
     const graph = options.graphFor(async () => admin.token);
@@ -139,7 +143,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
     revealed?: Readonly<Record<string, string>>,
   ): AdaptiveCard {
     const locale = run.locale;
-    const module = moduleOf(run.procedureId);
+    const module = moduleOfThe(run);
     if (!module) return messageOnly(errorText(new SesameError('procedure_unknown', run.procedureId), locale));
     const card = runCard(module, run, {
       locale,
@@ -176,7 +180,7 @@ export function createProcedureConversation(options: ProcedureConversationOption
     verb: RunVerb,
     inputs: Readonly<Record<string, unknown>>,
   ): string | undefined {
-    const step = moduleOf(run.procedureId)?.procedure.steps.find((s) => s.id === run.currentStepId);
+    const step = moduleOfThe(run)?.procedure.steps.find((s) => s.id === run.currentStepId);
     const own =
       verb === RUN_VERBS.submit && step?.kind === 'input'
         ? step.fields.map((f) => f.id)

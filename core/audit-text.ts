@@ -44,6 +44,7 @@ const ACTIONS: Readonly<Record<string, Localized>> = {
   'graph.retry-scheduled': { fr: 'Nouvel essai programmé', en: 'Retry scheduled' },
   'action.probe': { fr: 'Lecture avant modification', en: 'Read before the change' },
   'action.skipped': { fr: 'Déjà fait', en: 'Already done' },
+  'action.not-allowed': { fr: 'Laissé à faire à la main', en: 'Left to do by hand' },
   'check.evaluated': { fr: 'Vérification', en: 'Check' },
   'check.not-yet': { fr: 'Pas encore prêt', en: 'Not ready yet' },
   'check.unanswered': { fr: 'Vérification sans réponse', en: 'Check unanswered' },
@@ -189,6 +190,7 @@ export function describeAuditDetails(
       break;
     }
     case 'step.blocked':
+    case 'action.not-allowed':
       if (step) parts.push(step);
       parts.push(...needs());
       break;

@@ -371,6 +371,21 @@ function procedureARuns(): { name: string; run: Run }[] {
       .expect('blocked', 'assign-role'),
   );
 
+  // An admin who may invite and assign the role but not add a sponsor: the step says what is left to them.
+  const inviterAndRoleAdmin: EventActor = {
+    ...PEOPLE.camille,
+    roleTemplateIds: [ROLE.guestInviter, ROLE.privilegedRoleAdministrator],
+    scopes: ALL_SCOPES,
+  };
+  add(
+    'run-sponsor-by-hand',
+    Drive.start(id(11), inviterAndRoleAdmin)
+      .submit({ email: CEGID_LOOP_EMAIL })
+      .user('confirm')
+      .user('confirm')
+      .expect('wait', 'vendor-wait'),
+  );
+
   const confirmSponsor = confirmRole().user('confirm');
   add('run-confirm-sponsor', confirmSponsor.expect('confirm', 'sponsor'));
   const wait = confirmSponsor.user('confirm');

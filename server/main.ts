@@ -33,7 +33,12 @@ import { checklistDigestSection } from '../bot/checklist-digest-section.js';
 import { createTenantCalendars } from '../bot/tenant-calendar.js';
 import { createTeamsMessenger } from '../adapters/messenger/teams-messenger.js';
 import { createSesameBot } from '../bot/sesame-bot.js';
-import { matchProcedureText, PROCEDURES, procedureListing } from '../core/procedures/catalog.js';
+import {
+  matchProcedureText,
+  newestVersions,
+  PROCEDURE_VERSIONS,
+  procedureListing,
+} from '../core/procedures/catalog.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import { createCryptoSecretSource } from '../adapters/secrets/crypto-secret-source.js';
 import { createNodeDomainLookup } from '../adapters/dns/node-domain-lookup.js';
@@ -68,7 +73,10 @@ export interface SesameDependencies {
   readonly instanceName?: string;
   /** How long a reminder claim lasts before another instance may take it over. */
   readonly reminderLeaseMs?: number;
-  /** The procedures offered (default: the catalogue's, core/procedures/catalog.ts). */
+  /**
+   * The procedures offered, with earlier versions for the runs still on them (default: the catalogue's,
+   * core/procedures/catalog.ts PROCEDURE_VERSIONS); admins start the newest version of each.
+   */
   readonly procedures?: readonly ProcedureModule[];
 }
 
@@ -102,7 +110,10 @@ export async function startSesame(
   deps: SesameDependencies = {},
 ): Promise<RunningSesame> {
   const clock = deps.clock ?? systemClock;
-  const procedures = deps.procedures ?? PROCEDURES;
+  // Every version a run may be on goes to what moves runs (the conversation, timers, recovery); admins start and
+  // see the newest version of each procedure.
+  const versions = deps.procedures ?? PROCEDURE_VERSIONS;
+  const procedures = newestVersions(versions);
   const listProcedures = () => procedures.map((m) => procedureListing(m.procedure));
   // The secrets of every turn in progress (generated passwords, tokens typed on a card): the store refuses them
   // and every log line masks them, whoever writes it (the Teams SDK gets this logger too).
@@ -237,7 +248,7 @@ export async function startSesame(
     secrets: createCryptoSecretSource(),
     ...(domainLookup ? { domainLookup } : {}),
     liveSecrets,
-    procedures,
+    procedures: versions,
     signer,
     graphFor,
     logger,
@@ -255,7 +266,7 @@ export async function startSesame(
   const reminders = createReminderConversation({
     store,
     clock,
-    procedures,
+    procedures: versions,
     signer,
     messenger,
     conversations,
@@ -270,7 +281,7 @@ export async function startSesame(
     clock,
     messenger,
     conversations,
-    procedures,
+    procedures: versions,
     inert: inertText,
     sections: [checklistDigestSection(checklist)],
   });
@@ -317,7 +328,7 @@ export async function startSesame(
   const timers = createReminderScheduler({
     store,
     clock,
-    procedures,
+    procedures: versions,
     graphFor,
     logger,
     messenger,
@@ -333,7 +344,7 @@ export async function startSesame(
   const recovery = createRunRecovery({
     store,
     clock,
-    procedures,
+    procedures: versions,
     journal,
     instance,
     graphFor,

@@ -2,6 +2,7 @@ import { isSesameError } from '../../core/errors.js';
 import type { Run } from '../../core/engine/run.js';
 import type { Locale } from '../../core/procedures/text.js';
 import type { ProcedureModule } from '../../core/procedures/types.js';
+import { moduleOfRun } from '../../core/procedures/versions.js';
 import type { CardSigner } from '../card-signing.js';
 import { adaptiveCard, executeAction, textBlock, type AdaptiveCard } from './adaptive-card.js';
 import { CardText, errorText, fill, inert, md } from './card-text.js';
@@ -76,12 +77,14 @@ export function runStatusCard(
   procedures: readonly ProcedureModule[],
   signer: Pick<CardSigner, 'sign'>,
 ): AdaptiveCard {
-  const moduleOf = (id: string) => procedures.find((m) => m.procedure.id === id);
+  // The version the run is on (its step titles), else any of its procedure (the title).
+  const moduleOf = (run: Run) =>
+    moduleOfRun(procedures, run) ?? procedures.find((m) => m.procedure.id === run.procedureId);
   if (runs.length === 0) return adaptiveCard([textBlock(CardText.trusted(TXT.noRuns[locale]))]);
   return adaptiveCard([
     textBlock(CardText.trusted(TXT.statusTitle[locale]), { weight: 'Bolder', size: 'Medium' }),
     ...runs.map((run) => {
-      const module = moduleOf(run.procedureId);
+      const module = moduleOf(run);
       const step = module?.procedure.steps.find((s) => s.id === run.currentStepId);
       return {
         type: 'Container',

@@ -124,6 +124,10 @@ const TXT = {
     'Nobody holds {role} in your organisation.',
   ),
   unknownHolders: L('Impossible de lire qui détient {role}.', 'Could not read who holds {role}.'),
+  preflightByHand: L(
+    'Pré-vérification : vos rôles ne permettent pas à Sesame de tout faire dans ces étapes : {steps}. Il vous dira quoi faire à la main ou à qui le demander.',
+    'Pre-flight: your roles do not let Sesame do all of these steps: {steps}. It will tell you what to do by hand or whom to ask.',
+  ),
   preflightFull: L(
     'Pré-vérification : vos rôles ({roles}) permettent toutes les étapes.',
     'Pre-flight: your roles ({roles}) allow every step.',
@@ -474,7 +478,19 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
       break;
   }
 
-  if (!terminal && run.preflight?.feasibility === 'full' && run.preflight.rolesKnown) {
+  // Steps that will run but leave a write to the admin, their roles not allowing it (older reports: none); said
+  // until they are reached, where their own result says what to do.
+  const byHand = (run.preflight?.steps ?? []).filter((s) => (s.byHandRoles ?? []).length > 0);
+  const byHandAhead = byHand.filter((s) => !run.stepResults[s.stepId]);
+  if (!terminal && byHand.length > 0) {
+    if (byHandAhead.length > 0 && pending?.kind !== 'blocked')
+      body.push(
+        textBlock(tr(TXT.preflightByHand, { steps: byHandAhead.map((s) => tr.plain(s.title)).join(', ') }), {
+          isSubtle: true,
+          size: 'Small',
+        }),
+      );
+  } else if (!terminal && run.preflight?.feasibility === 'full' && run.preflight.rolesKnown) {
     // Tokens also carry role ids Sesame has no name for (e.g. the default member role): name only the known ones.
     const roles = (run.admin.roleTemplateIds ?? [])
       .filter((id) => findDirectoryRole(id) !== undefined)
@@ -495,15 +511,24 @@ export function runCard(module: ProcedureModule, run: Run, options: RunCardOptio
     }
   }
 
-  // The latest result stays in view; earlier ones fold away behind a toggle.
+  // The latest result stays in view; earlier ones fold away behind a toggle, except what Sesame left to the admin
+  // (a write their roles did not allow): it is still to do, so it stays in view with whom to ask.
   const done = steps.filter((s) => run.stepResults[s.id]?.summary && s.id !== shownResultStep);
   const latest = [...done]
     .sort((a, b) => run.stepResults[a.id]!.at.localeCompare(run.stepResults[b.id]!.at))
     .pop();
-  if (latest) body.push(resultBlock(latest, run.stepResults[latest.id]!, tr, 'Medium', params));
+  const leftToAdmin = done.filter((s) => run.stepResults[s.id]!.status === 'skipped');
+  for (const s of leftToAdmin.filter((x) => x !== latest)) {
+    body.push(resultBlock(s, run.stepResults[s.id]!, tr, 'Medium', params));
+    body.push(...byHandHolders(run, s, tr));
+  }
+  if (latest) {
+    body.push(resultBlock(latest, run.stepResults[latest.id]!, tr, 'Medium', params));
+    if (leftToAdmin.includes(latest)) body.push(...byHandHolders(run, latest, tr));
+  }
   body.push(...generatedSecrets(steps, run, tr, options.revealed));
   body.push(progress(steps, run, tr));
-  const earlier = done.filter((s) => s !== latest);
+  const earlier = done.filter((s) => s !== latest && !leftToAdmin.includes(s));
   if (earlier.length > 0) {
     body.push({
       type: 'ActionSet',
@@ -596,7 +621,15 @@ function progress(steps: readonly Step[], run: Run, tr: Tr): CardElement {
 function resultIcon(result: StepResult): string {
   if (result.status === 'done' && (result.verdict === 'warn' || result.verdict === 'unknown'))
     return STATUS_ICON[result.verdict];
+  // Skipped: Sesame could not do it with the admin's roles and left it to them (ActionStep.ifNotAllowed).
+  if (result.status === 'skipped') return STATUS_ICON.warn;
   return STATUS_ICON[result.status];
+}
+
+/** Who holds the roles a step left to the admin needs, as the pre-flight read them (whom to ask). */
+function byHandHolders(run: Run, step: Step, tr: Tr): CardElement[] {
+  const roles = run.preflight?.steps.find((s) => s.stepId === step.id)?.byHandRoles ?? [];
+  return holders(run, roles, tr);
 }
 
 function resultBlock(

@@ -3,9 +3,16 @@
  * scopes granted (`scp`), what they lack, and who in the tenant holds the missing roles (to know whom to ask).
  */
 import { directoryRoleName, holdsAnyRole } from '../directory-roles.js';
+import { rolesOf } from '../graph/scopes.js';
 import type { GraphOpName, RoleHolderList } from '../ports/tenant-graph.js';
 import type { LocalizedText } from '../procedures/text.js';
-import { missingScopes, type Procedure, type Step, type StepKind } from '../procedures/types.js';
+import {
+  missingScopes,
+  optionalWritesOf,
+  type Procedure,
+  type Step,
+  type StepKind,
+} from '../procedures/types.js';
 
 export type Feasibility = 'full' | 'partial' | 'none';
 
@@ -20,6 +27,12 @@ export interface PreflightStep {
   readonly missingRoles: readonly string[];
   readonly missingScopes: readonly string[];
   readonly blocked: boolean;
+  /**
+   * The roles that would let Sesame make the step's optional writes (`ifAllowed`), when the admin holds none of
+   * them: Sesame will leave those writes to the admin (ActionStep.ifNotAllowed). [] otherwise; absent in reports
+   * stored before it existed.
+   */
+  readonly byHandRoles?: readonly string[];
 }
 
 export interface RoleHolderSummary {
@@ -42,6 +55,9 @@ export interface PreflightReport {
   readonly blockedSteps: readonly string[];
   readonly missingRoles: readonly string[];
   readonly missingScopes: readonly string[];
+  /** Steps that will run but leave an optional write to the admin (their byHandRoles); absent in older reports. */
+  readonly byHandSteps?: readonly string[];
+  /** Who holds the missing roles, then the roles of the writes left to the admin (whom to ask). */
   readonly holders: readonly RoleHolderSummary[];
   /** false when the token's roles were not known: role needs are then not reported as missing. */
   readonly rolesKnown: boolean;
@@ -68,14 +84,37 @@ export function stepNeeds(
   return { missingRoles, missingScopes: scopes ? missingScopes(step.scopes, scopes) : [] };
 }
 
-/** Role template ids whose holders are worth naming: every role of a step the admin cannot do. */
+/**
+ * The roles that allow these operations when the admin holds none of them ([] when they hold one, or when their
+ * roles are unknown: nothing is reported missing then).
+ */
+export function rolesLacking(
+  operations: readonly GraphOpName[],
+  roleTemplateIds: readonly string[] | undefined,
+): string[] {
+  if (!roleTemplateIds || operations.length === 0) return [];
+  const roles = rolesOf(operations);
+  return roles.length === 0 || holdsAnyRole(roleTemplateIds, roles) ? [] : roles;
+}
+
+/** What the admin's roles leave to them in a step that runs: the roles its optional writes need, if lacking. */
+export function byHandRolesOf(step: Step, roleTemplateIds: readonly string[] | undefined): string[] {
+  return rolesLacking(optionalWritesOf(step), roleTemplateIds);
+}
+
+/**
+ * Role template ids whose holders are worth naming: every role of a step the admin cannot do, and of a write
+ * Sesame will leave to them (whom they can ask).
+ */
 export function rolesToLookUp(
   procedure: Procedure,
   roleTemplateIds: readonly string[] | undefined,
 ): string[] {
   const roles = new Set<string>();
-  for (const step of procedure.steps)
+  for (const step of procedure.steps) {
     for (const r of stepNeeds(step, roleTemplateIds, undefined).missingRoles) roles.add(r);
+    for (const r of byHandRolesOf(step, roleTemplateIds)) roles.add(r);
+  }
   return [...roles];
 }
 
@@ -83,24 +122,34 @@ export function computePreflight(input: PreflightInput): PreflightReport {
   const { procedure, roleTemplateIds, scopes } = input;
   const steps: PreflightStep[] = procedure.steps.map((step) => {
     const needs = stepNeeds(step, roleTemplateIds, scopes);
+    const blocked = needs.missingRoles.length > 0 || needs.missingScopes.length > 0;
     return {
       stepId: step.id,
       kind: step.kind,
       title: step.title,
       missingRoles: needs.missingRoles,
       missingScopes: needs.missingScopes,
-      blocked: needs.missingRoles.length > 0 || needs.missingScopes.length > 0,
+      blocked,
+      // A blocked step waits for someone who can do it all: nothing of it is left to this admin by hand.
+      byHandRoles: blocked ? [] : byHandRolesOf(step, roleTemplateIds),
     };
   });
   const blocked = steps.filter((s) => s.blocked);
   const writes = steps.filter((s) => s.kind === 'action' || s.kind === 'batch');
+  // A write left to the admin by hand is not one Sesame can make for them: it does not make a run worth starting.
+  const cannotWrite = (s: PreflightStep) => s.blocked || (s.byHandRoles ?? []).length > 0;
   const feasibility: Feasibility =
     blocked.length === 0
       ? 'full'
-      : (writes.length > 0 ? writes : steps).every((s) => s.blocked)
-        ? 'none'
-        : 'partial';
+      : writes.length > 0
+        ? writes.every(cannotWrite)
+          ? 'none'
+          : 'partial'
+        : steps.every((s) => s.blocked)
+          ? 'none'
+          : 'partial';
   const missingRoles = unique(blocked.flatMap((s) => s.missingRoles));
+  const byHand = steps.filter((s) => (s.byHandRoles ?? []).length > 0);
   const byRole = new Map((input.holders ?? []).map((h) => [h.roleTemplateId.toLowerCase(), h]));
   return {
     procedureId: procedure.id,
@@ -110,21 +159,24 @@ export function computePreflight(input: PreflightInput): PreflightReport {
     blockedSteps: blocked.map((s) => s.stepId),
     missingRoles,
     missingScopes: unique(blocked.flatMap((s) => s.missingScopes)),
-    holders: missingRoles.map((roleTemplateId) => {
-      const list = byRole.get(roleTemplateId.toLowerCase());
-      return {
-        roleTemplateId,
-        roleName: directoryRoleName(roleTemplateId),
-        known: list !== undefined,
-        holders: (list?.holders ?? [])
-          .filter((h) => h.principalType === null || h.principalType.endsWith('user'))
-          .map((h) => ({
-            id: h.principalId,
-            displayName: h.displayName,
-            userPrincipalName: h.userPrincipalName,
-          })),
-      };
-    }),
+    byHandSteps: byHand.map((s) => s.stepId),
+    holders: unique([...missingRoles, ...byHand.flatMap((s) => s.byHandRoles ?? [])]).map(
+      (roleTemplateId) => {
+        const list = byRole.get(roleTemplateId.toLowerCase());
+        return {
+          roleTemplateId,
+          roleName: directoryRoleName(roleTemplateId),
+          known: list !== undefined,
+          holders: (list?.holders ?? [])
+            .filter((h) => h.principalType === null || h.principalType.endsWith('user'))
+            .map((h) => ({
+              id: h.principalId,
+              displayName: h.displayName,
+              userPrincipalName: h.userPrincipalName,
+            })),
+        };
+      },
+    ),
     rolesKnown: roleTemplateIds !== undefined,
     scopesKnown: scopes !== undefined,
   };

@@ -6,14 +6,16 @@ import type { GraphOpName } from '../ports/tenant-graph.js';
 import { matchProcedures, type ProcedureMatch } from './procedure-matching.js';
 import { localizeBoth, type Locale, type LocalizedText } from './text.js';
 import type { Procedure, ProcedureModule } from './types.js';
+export { moduleOfRun, newestVersions } from './versions.js';
 
 export type { ProcedureMatch } from './procedure-matching.js';
 import { clientCollaborationAccountModule } from './client-collaboration-account.js';
 import { domainAndProvisioningModule } from './domain-and-provisioning.js';
 import { emailServiceAccountModule } from './email-service-account.js';
 import { partnerCenterRegistrationModule } from './partner-center-registration.js';
-import { vendorGuestAccessModule } from './vendor-guest-access.js';
+import { vendorGuestAccessModule, vendorGuestAccessV1Module } from './vendor-guest-access.js';
 
+/** What admins can start: the newest version of each procedure. */
 export const PROCEDURES: readonly ProcedureModule[] = [
   vendorGuestAccessModule,
   partnerCenterRegistrationModule,
@@ -22,10 +24,23 @@ export const PROCEDURES: readonly ProcedureModule[] = [
   domainAndProvisioningModule,
 ];
 
-/** The Graph operations Sesame runs: those its procedures' steps declare, the pre-flight's own, the checklist's reads. */
+/**
+ * Earlier versions whose runs may still be open when a new version ships: a run moves only under the version it
+ * started with (core/engine/transition.ts), so these carry such runs to their end. Nobody starts them: they are
+ * neither matched, listed nor offered. A version leaves this list once no run of it can still be open.
+ */
+export const EARLIER_VERSIONS: readonly ProcedureModule[] = [vendorGuestAccessV1Module];
+
+/** Every version a run may be on: what the runner, the timers and crash recovery are given. */
+export const PROCEDURE_VERSIONS: readonly ProcedureModule[] = [...PROCEDURES, ...EARLIER_VERSIONS];
+
+/**
+ * The Graph operations Sesame runs: those its procedures' steps declare (earlier versions' too, for the runs still
+ * on them), the pre-flight's own, the checklist's reads.
+ */
 export const USED_GRAPH_OPERATIONS: readonly GraphOpName[] = [
   ...new Set([
-    ...PROCEDURES.flatMap((m) => m.procedure.steps.flatMap((s) => s.operations ?? [])),
+    ...PROCEDURE_VERSIONS.flatMap((m) => m.procedure.steps.flatMap((s) => s.operations ?? [])),
     ...PREFLIGHT_OPERATIONS,
     ...CHECKLIST_OPERATIONS,
   ]),

@@ -154,6 +154,24 @@ export interface ActionStep extends StepBase {
   readonly generates?: readonly GeneratedSecret[];
   /** Secrets the admin types on the confirm card, for the logic's `validate` reads and the write. */
   readonly secretFields?: readonly SecretField[];
+  /**
+   * For a write the step can do without (its operation declared `ifAllowed`): what the admin is told when their
+   * roles do not allow it (known from the token before anything is written, or Graph's 403 when the token did not
+   * say) — what is left undone and how to do it by hand or whom to ask. The step then ends without writing and the
+   * run goes on. Required exactly when the step has such a write (checkProcedureModule).
+   */
+  readonly ifNotAllowed?: NotAllowedText;
+}
+
+/** What an optional write the admin may not make leaves to them: a summary, then what to do, with links. */
+export interface NotAllowedText {
+  /**
+   * With the procedure's `{placeholders}` and `{roles}` (the roles that allow the write, by name), filled in when
+   * the step ends; so are the instructions.
+   */
+  readonly summary: LocalizedText;
+  readonly instructions: LocalizedText;
+  readonly links?: readonly Link[];
 }
 
 /**
@@ -483,6 +501,16 @@ export function checkProcedureModule(module: ProcedureModule): string[] {
       if (!(step.operations ?? []).includes(op))
         problems.push(`${step.id}: optional operation ${op} is not among its operations`);
     }
+    const optionalWrites = optionalWritesOf(step);
+    if (optionalWrites.length > 0 && (step.kind !== 'action' || !step.ifNotAllowed))
+      problems.push(
+        `${step.id}: optional write ${optionalWrites.join(' ')} needs an action step with ifNotAllowed ` +
+          '(what the admin does instead)',
+      );
+    if (step.kind === 'action' && step.ifNotAllowed && optionalWrites.length === 0)
+      problems.push(
+        `${step.id}: ifNotAllowed without an optional write (ifAllowed on the write's operation)`,
+      );
     const roles = stepRolesOf(step);
     if ([...roles].sort().join(' ') !== [...step.roles].sort().join(' '))
       problems.push(
@@ -540,6 +568,13 @@ function secretProblems(step: ActionStep, logic: ActionLogic | undefined): strin
   if (logic && (logic.validate === undefined) !== (logic.interpretValidate === undefined))
     problems.push(`${step.id}: validate and interpretValidate go together`);
   return problems;
+}
+
+/** The writes among a step's optional operations (`ifAllowed`): Sesame may leave them to the admin. */
+export function optionalWritesOf(step: Step): GraphOpName[] {
+  return (step.optionalOperations ?? []).filter(
+    (op) => Object.hasOwn(GRAPH_OPERATIONS, op) && GRAPH_OPERATIONS[op].method !== 'GET',
+  );
 }
 
 /** Every scope the steps need, each once, without those another of them grants (for `requiredScopes`). */

@@ -19,10 +19,12 @@ import type { LocalizedText } from './text.js';
 import type {
   CheckOutcome,
   Link,
+  NotAllowedText,
   ProbeOutcome,
   Procedure,
   ProcedureLogic,
   ProcedureModule,
+  Step,
   StepContext,
 } from './types.js';
 import { requiredScopesOf } from './types.js';
@@ -53,9 +55,38 @@ const LINKS = {
   },
 } satisfies Record<string, Link>;
 
+/** What an admin whose roles may not add a sponsor is told at the sponsor step (the checklist keeps flagging it). */
+const SPONSOR_BY_HAND: NotAllowedText = {
+  summary: {
+    fr:
+      'Sesame n’a pas pu faire de vous le parrain de {email} : vos rôles ne permettent pas d’ajouter un parrain ' +
+      '(il faut l’un de ceux-ci : {roles}). Rien n’a été écrit.',
+    en:
+      'Sesame could not make you the sponsor of {email}: your roles do not allow adding a sponsor (it takes one ' +
+      'of these: {roles}). Nothing was written.',
+  },
+  instructions: {
+    fr:
+      'À faire : dans le centre d’administration Microsoft Entra, Utilisateurs > Tous les utilisateurs > {email} ' +
+      '> Sponsors (parrains) > Ajouter, ou demandez-le à un administrateur d’utilisateurs. D’ici là, la checklist ' +
+      'compte {email} parmi les invités sans parrain.',
+    en:
+      'To do: in the Microsoft Entra admin center, Users > All users > {email} > Sponsors > Add, or ask ' +
+      'a User Administrator. Until then, the checklist counts {email} among the guests without a sponsor.',
+  },
+  links: [
+    {
+      label: { fr: 'Tous les utilisateurs (Entra)', en: 'All users (Entra)' },
+      url: 'https://entra.microsoft.com/#view/Microsoft_AAD_UsersAndTenants/UserManagementMenuBlade/~/AllUsers',
+    },
+  ],
+};
+
 export const vendorGuestAccess: Procedure = {
   id: 'vendor-guest-access',
-  version: 1,
+  // 2: the sponsor write is optional (ifAllowed, ifNotAllowed). Runs started on 1 go on under
+  // vendorGuestAccessV1Module below.
+  version: 2,
   title: { fr: 'Accès invité Cegid Loop', en: 'Cegid Loop guest access' },
   summary: {
     fr:
@@ -214,7 +245,10 @@ export const vendorGuestAccess: Procedure = {
         en: 'Make yourself the sponsor of {email}?',
       },
       confirmLabel: { fr: 'Devenir parrain', en: 'Become the sponsor' },
-      ...graphNeeds('listSponsors', 'addSponsor'),
+      // Only User Administrators, Directory Writers and Global Administrators may add a sponsor: an admin who
+      // invites with Guest Inviter and Privileged Role Administrator does the rest of A, and this by hand.
+      ...graphNeeds('listSponsors', ifAllowed('addSponsor')),
+      ifNotAllowed: SPONSOR_BY_HAND,
       // Like the role assignment: a guest created seconds ago may not be readable everywhere yet.
       retry: {
         on: ['graph_not_found'],
@@ -752,5 +786,27 @@ export const vendorGuestAccessLogic: ProcedureLogic = {
 
 export const vendorGuestAccessModule: ProcedureModule = {
   procedure: vendorGuestAccess,
+  logic: vendorGuestAccessLogic,
+};
+
+/**
+ * Version 1, kept for the runs started on it (a run moves only under the version it started with): the same steps,
+ * but the sponsor write required User Administrator, Directory Writers or Global Administrator, so an admin without
+ * them was blocked at that step. Nobody starts it any more (catalog.ts EARLIER_VERSIONS); remove it once no run of
+ * it can still be open.
+ */
+const vendorGuestAccessV1Steps: readonly Step[] = vendorGuestAccess.steps.map((step) => {
+  if (step.id !== 'sponsor' || step.kind !== 'action') return step;
+  const { ifNotAllowed: _byHand, optionalOperations: _optional, ...v1 } = step;
+  return { ...v1, ...graphNeeds('listSponsors', 'addSponsor') };
+});
+
+export const vendorGuestAccessV1Module: ProcedureModule = {
+  procedure: {
+    ...vendorGuestAccess,
+    version: 1,
+    requiredScopes: requiredScopesOf(vendorGuestAccessV1Steps),
+    steps: vendorGuestAccessV1Steps,
+  },
   logic: vendorGuestAccessLogic,
 };

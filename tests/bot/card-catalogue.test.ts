@@ -40,6 +40,7 @@ describe('card catalogue', () => {
       'run-confirm-invite',
       'run-confirm-role',
       'run-confirm-sponsor',
+      'run-sponsor-by-hand',
       'run-retry',
       'run-error',
       'run-blocked',
@@ -50,6 +51,19 @@ describe('card catalogue', () => {
       'run-failed',
     ])
       expect(names).toContain(name);
+  });
+
+  it('shows the sponsor left to an admin who may not add one, with whom to ask, in both languages', () => {
+    const said = (locale: string) =>
+      JSON.stringify(
+        asRead(catalogue.find((c) => c.name === 'run-sponsor-by-hand' && c.locale === locale)!.card),
+      );
+    expect(said('fr')).toContain(
+      'Sesame n’a pas pu faire de vous le parrain de admin@onloop.onmicrosoft.com',
+    );
+    expect(said('fr')).toContain('Dans votre organisation, Administrateur d’utilisateurs : Sam Leroy');
+    expect(said('en')).toContain('Sesame could not make you the sponsor of admin@onloop.onmicrosoft.com');
+    expect(said('en')).toContain('In your organisation, User Administrator: Sam Leroy');
   });
 
   it('covers every state of procedure C, the password on the card of its turn only, the explanation before Graph’s error', () => {

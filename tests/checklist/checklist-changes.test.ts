@@ -10,8 +10,9 @@ import type {
 } from '../../core/checklist/api-types.js';
 import { createChecklistService } from '../../core/checklist/checklist-service.js';
 import { ROLE } from '../../core/directory-roles.js';
+import type { Run } from '../../core/engine/run.js';
 import type { EntraCaller } from '../../adapters/identity/entra-token-verifier.js';
-import { SEED_USERS } from '../../sandbox/data/seed.js';
+import { addRoleAssignment, SEED_USERS } from '../../sandbox/data/seed.js';
 import { CLIENT_TENANT_ID } from '../../sandbox/data/seed-client-tenant.js';
 import { createHttpApp } from '../../server/http-app.js';
 import { checklistDigestSection } from '../../bot/checklist-digest-section.js';
@@ -318,5 +319,35 @@ describe('checklist: changes, exceptions, Sesame’s own grants', () => {
     expect(en).not.toContain('Who can invite guests'); // fixed in the console earlier: not failing any more
     // Another tenant, with no snapshot: nothing to say.
     expect(await section.build({ ...ctx, tenantId: CLIENT_TENANT_ID, locale: 'en' })).toBeUndefined();
+  });
+
+  it('a guest whose inviting admin could not add a sponsor stays among the guests without a sponsor', async () => {
+    // Sophie Bernard (Privileged Role Administrator) made Guest Inviter too: A runs through, the sponsor by hand.
+    const grant = addRoleAssignment(
+      stack.sandbox.state,
+      SEED_USERS.privilegedRoleAdmin.id,
+      ROLE.guestInviter,
+    );
+    try {
+      const vendor = 'support@editeur-sans-parrain.fr';
+      const party = stack.party('privilegedRoleAdmin');
+      let card = await startGuestAccess(stack, party, 'privilegedRoleAdmin');
+      card = await click(stack, party, card, 'run.submit', { inputs: { email: vendor } });
+      card = await click(stack, party, card, 'run.confirm');
+      card = await click(stack, party, card, 'run.confirm');
+      const runId = (card.refresh as { action: { data: { runId: string } } }).action.data.runId;
+      const run = (await stack.store.get<Run>('run', stack.sandbox.tenantId, runId))!.value;
+      expect(run.stepResults.sponsor?.status).toBe('skipped');
+      expect(run.pending?.kind).toBe('wait');
+      const guestId = String(run.facts.guestUserId);
+
+      const { snapshot } = await refresh('globalAdmin');
+      const rule = item(snapshot.items, 'guests-without-sponsor');
+      expect(rule.status).not.toBe('pass');
+      expect(rule.evidence.objects.map((o) => o.id)).toContain(guestId);
+      expect(stack.sandbox.state.sponsors.get(guestId) ?? []).toEqual([]);
+    } finally {
+      stack.sandbox.state.roleAssignments.delete(grant.id as string);
+    }
   });
 });

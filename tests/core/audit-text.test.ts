@@ -40,6 +40,23 @@ describe('audit events in words', () => {
     );
   });
 
+  it('says which step Sesame left to the admin by hand, and the roles that would have let it', () => {
+    const event = {
+      action: 'action.not-allowed',
+      result: 'skipped',
+      stepTitle: { fr: 'Parrain de l’invité', en: 'Guest’s sponsor' },
+      details: {
+        stepId: 'sponsor',
+        op: 'addSponsor',
+        missingRoles: [ROLE.userAdministrator, ROLE.directoryWriters, ROLE.globalAdministrator],
+      },
+    };
+    expect(auditActionText(event.action, 'fr')).toBe('Laissé à faire à la main');
+    expect(describeAuditDetails(event, 'en')).toBe(
+      'Guest’s sponsor · missing the User Administrator, Directory Writers, Global Administrator role',
+    );
+  });
+
   it('keeps untrusted values on one line, without bidi controls', () => {
     const text = describeAuditDetails(
       {

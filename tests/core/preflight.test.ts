@@ -51,8 +51,10 @@ describe('preflight for procedure A', () => {
       scopes: SCOPES,
       holders: TENANT_HOLDERS,
     });
+    // The sponsor write is optional (left to the admin by hand): it does not make the run worth starting.
     expect(report.feasibility).toBe('none');
-    expect(report.blockedSteps).toEqual(['invite', 'assign-role', 'sponsor']);
+    expect(report.blockedSteps).toEqual(['invite', 'assign-role']);
+    expect(report.byHandSteps).toEqual(['sponsor']);
     expect(report.steps.find((s) => s.stepId === 'invite')?.missingRoles).toEqual([
       ROLE.guestInviter,
       ROLE.userAdministrator,
@@ -74,6 +76,7 @@ describe('preflight for procedure A', () => {
       known: true,
       holders: [],
     });
+    expect(report.holders.map((h) => h.roleTemplateId)).toContain(ROLE.directoryWriters);
   });
 
   it('a Guest Inviter can invite but cannot assign the role', () => {
@@ -84,17 +87,54 @@ describe('preflight for procedure A', () => {
       holders: [holders(ROLE.privilegedRoleAdministrator, 'Paul')],
     });
     expect(report.feasibility).toBe('partial');
-    // The verification reads what any member may read: derived from its operations, it needs no role.
-    expect(report.blockedSteps).toEqual(['assign-role', 'sponsor']);
+    // The verification reads what any member may read: derived from its operations, it needs no role. The sponsor
+    // step runs (its probe is a member's read) and leaves its write to the admin.
+    expect(report.blockedSteps).toEqual(['assign-role']);
+    expect(report.byHandSteps).toEqual(['sponsor']);
     expect(report.steps.find((s) => s.stepId === 'invite')?.blocked).toBe(false);
-    expect(report.missingRoles).toEqual([
-      ROLE.privilegedRoleAdministrator,
-      ROLE.globalAdministrator,
-      ROLE.userAdministrator,
-      ROLE.directoryWriters,
-    ]);
+    expect(report.missingRoles).toEqual([ROLE.privilegedRoleAdministrator, ROLE.globalAdministrator]);
+    // Whom to ask for the sponsor: its roles are looked up too.
+    expect(rolesToLookUp(vendorGuestAccess, [ROLE.guestInviter]).sort()).toEqual(
+      [
+        ROLE.privilegedRoleAdministrator,
+        ROLE.globalAdministrator,
+        ROLE.userAdministrator,
+        ROLE.directoryWriters,
+      ].sort(),
+    );
     // Roles whose holders were not read are reported unknown, never as "nobody".
     expect(report.holders.find((h) => h.roleTemplateId === ROLE.globalAdministrator)?.known).toBe(false);
+  });
+
+  it('a Guest Inviter who is also Privileged Role Administrator can do every step, the sponsor by hand', () => {
+    const roles = [ROLE.guestInviter, ROLE.privilegedRoleAdministrator];
+    const report = computePreflight({
+      procedure: vendorGuestAccess,
+      roleTemplateIds: roles,
+      scopes: SCOPES,
+      holders: TENANT_HOLDERS,
+    });
+    expect(report.feasibility).toBe('full');
+    expect(report.blockedSteps).toEqual([]);
+    expect(report.missingRoles).toEqual([]);
+    expect(report.byHandSteps).toEqual(['sponsor']);
+    const sponsor = report.steps.find((s) => s.stepId === 'sponsor');
+    expect(sponsor).toMatchObject({
+      blocked: false,
+      missingRoles: [],
+      byHandRoles: [ROLE.userAdministrator, ROLE.directoryWriters, ROLE.globalAdministrator],
+    });
+    // Who could add the sponsor is read before the start, so the sponsor step can name them.
+    expect(rolesToLookUp(vendorGuestAccess, roles)).toEqual([
+      ROLE.userAdministrator,
+      ROLE.directoryWriters,
+      ROLE.globalAdministrator,
+    ]);
+    expect(
+      report.holders
+        .find((h) => h.roleTemplateId === ROLE.globalAdministrator)
+        ?.holders.map((h) => h.displayName),
+    ).toEqual(['Claire', 'Marc']);
   });
 
   it('a Global Administrator is all clear', () => {
@@ -106,6 +146,7 @@ describe('preflight for procedure A', () => {
     expect(report.feasibility).toBe('full');
     expect(report.blockedSteps).toEqual([]);
     expect(report.missingRoles).toEqual([]);
+    expect(report.byHandSteps).toEqual([]);
     expect(report.holders).toEqual([]);
     expect(rolesToLookUp(vendorGuestAccess, [ROLE.globalAdministrator])).toEqual([]);
   });
@@ -132,6 +173,11 @@ describe('preflight for procedure A', () => {
       roleTemplateIds: undefined,
       scopes: undefined,
     });
-    expect(report).toMatchObject({ feasibility: 'full', rolesKnown: false, scopesKnown: false });
+    expect(report).toMatchObject({
+      feasibility: 'full',
+      rolesKnown: false,
+      scopesKnown: false,
+      byHandSteps: [],
+    });
   });
 });

@@ -11,8 +11,9 @@ import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import { createRunner, type Runner } from '../../core/engine/runner.js';
 import { SimulatedClock } from '../../core/ports/clock.js';
 import type { Store } from '../../core/ports/store.js';
-import { PROCEDURES } from '../../core/procedures/catalog.js';
-import { CEGID_LOOP_EMAIL } from '../../core/procedures/vendor-guest-access.js';
+import { PROCEDURE_VERSIONS, PROCEDURES } from '../../core/procedures/catalog.js';
+import { CEGID_LOOP_EMAIL, vendorGuestAccessV1Module } from '../../core/procedures/vendor-guest-access.js';
+import type { TenantGraph } from '../../core/ports/tenant-graph.js';
 import { deliverDueReminders } from './deliver-due-reminders.js';
 
 type SeedKey = keyof typeof SEED_USERS;
@@ -53,6 +54,7 @@ function actor(key: SeedKey) {
 describe('procedure A against the sandbox tenant', () => {
   let store: Store;
   let runner: Runner;
+  let graph: TenantGraph;
   let actingAs: SeedKey;
 
   beforeEach(async () => {
@@ -60,7 +62,7 @@ describe('procedure A against the sandbox tenant', () => {
     await admin('POST', '/_sandbox/reset');
     store = await openSqliteStore({ file: ':memory:', now: () => clock.now() });
     actingAs = 'globalAdmin';
-    const graph = createTenantGraph({
+    graph = createTenantGraph({
       baseUrl: sandbox.graphUrl,
       getToken: async () => {
         const u = SEED_USERS[actingAs];
@@ -166,6 +168,61 @@ describe('procedure A against the sandbox tenant', () => {
     });
     expect(again.run.stepResults['assign-role']).toMatchObject({ status: 'done', already: true });
     expect(again.run.pending).toEqual({ kind: 'manual', stepId: 'vendor-confirmed' });
+  });
+
+  it('a run started before an upgrade goes on under the version it started with', async () => {
+    // Sesame before the upgrade knew only version 1 of A: the run reaches the sponsor step's confirmation.
+    const before = createRunner({
+      store,
+      clock,
+      graph: () => graph,
+      procedures: [vendorGuestAccessV1Module],
+    });
+    const started = await before.start({
+      tenantId: sandbox.tenantId,
+      conversationId: 'conv-3',
+      procedureId: 'vendor-guest-access',
+      actor: actor('globalAdmin'),
+      locale: 'fr',
+    });
+    const runId = started.run.id;
+    let run = (
+      await before.dispatch(sandbox.tenantId, runId, {
+        type: 'submit-input',
+        stepVersion: started.run.stepVersion,
+        values: { email: CEGID_LOOP_EMAIL },
+      })
+    ).run;
+    run = (await before.dispatch(sandbox.tenantId, runId, { type: 'confirm', stepVersion: run.stepVersion }))
+      .run;
+    run = (await before.dispatch(sandbox.tenantId, runId, { type: 'confirm', stepVersion: run.stepVersion }))
+      .run;
+    expect(run.procedureVersion).toBe(1);
+    expect(run.pending).toEqual({ kind: 'confirm', stepId: 'sponsor' });
+
+    // After the upgrade: without version 1 the run could not move; with it (the catalogue's), it goes on.
+    const newestOnly = createRunner({ store, clock, graph: () => graph, procedures: PROCEDURES });
+    await expect(
+      newestOnly.dispatch(sandbox.tenantId, runId, { type: 'confirm', stepVersion: run.stepVersion }),
+    ).rejects.toMatchObject({ code: 'procedure_unknown' });
+    const after = createRunner({ store, clock, graph: () => graph, procedures: PROCEDURE_VERSIONS });
+    run = (await after.dispatch(sandbox.tenantId, runId, { type: 'confirm', stepVersion: run.stepVersion }))
+      .run;
+    expect(run.procedureVersion).toBe(1);
+    expect(run.stepResults.sponsor?.status).toBe('done');
+    expect(run.pending).toMatchObject({ kind: 'wait', stepId: 'vendor-wait' });
+    expect(sandbox.state.sponsors.get(String(run.facts.guestUserId).toLowerCase())).toEqual([
+      SEED_USERS.globalAdmin.id,
+    ]);
+    // New runs start on the newest version.
+    const fresh = await after.start({
+      tenantId: sandbox.tenantId,
+      conversationId: 'conv-4',
+      procedureId: 'vendor-guest-access',
+      actor: actor('globalAdmin'),
+      locale: 'fr',
+    });
+    expect(fresh.run.procedureVersion).toBe(2);
   });
 
   it('a plain user is told who holds the roles it lacks', async () => {

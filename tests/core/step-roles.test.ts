@@ -6,7 +6,7 @@
  */
 import { ROLE } from '../../core/directory-roles.js';
 import { graphNeeds, ifAllowed, rolesOf } from '../../core/graph/scopes.js';
-import { PROCEDURES } from '../../core/procedures/catalog.js';
+import { PROCEDURE_VERSIONS, PROCEDURES } from '../../core/procedures/catalog.js';
 import { checkProcedureModule, type ProcedureModule, type Step } from '../../core/procedures/types.js';
 
 const GA = ROLE.globalAdministrator;
@@ -81,12 +81,32 @@ describe('step roles derived from the operations', () => {
     expect(globalAdmins).toMatchObject({ optionalOperations: ['listRoleEligibilityHolders'], roles: [] });
   });
 
-  it('are what every procedure of the catalogue carries', () => {
-    for (const m of PROCEDURES)
-      expect({ id: m.procedure.id, problems: checkProcedureModule(m) }).toEqual({
+  it('let A’s sponsor step run without the roles of its write, which version 1 required', () => {
+    const sponsorOf = (m: ProcedureModule) => m.procedure.steps.find((s) => s.id === 'sponsor')!;
+    const a = PROCEDURE_VERSIONS.filter((m) => m.procedure.id === 'vendor-guest-access');
+    expect(a.map((m) => m.procedure.version)).toEqual([2, 1]);
+    // Version 2: listSponsors is a member's read; addSponsor is made when the admin may, else left to them.
+    expect(sponsorOf(a[0]!)).toMatchObject({
+      operations: ['listSponsors', 'addSponsor'],
+      optionalOperations: ['addSponsor'],
+      scopes: ['User.Read', 'User.ReadWrite.All'],
+      roles: [],
+      ifNotAllowed: expect.any(Object),
+    });
+    const v1 = sponsorOf(a[1]!);
+    expect(v1).toMatchObject({ roles: [ROLE.userAdministrator, ROLE.directoryWriters, GA] });
+    expect(v1).not.toHaveProperty('optionalOperations');
+    expect(v1).not.toHaveProperty('ifNotAllowed');
+  });
+
+  it('are what every procedure of the catalogue carries, earlier versions kept for their runs included', () => {
+    for (const m of PROCEDURE_VERSIONS)
+      expect({ id: m.procedure.id, v: m.procedure.version, problems: checkProcedureModule(m) }).toEqual({
         id: m.procedure.id,
+        v: m.procedure.version,
         problems: [],
       });
+    expect(PROCEDURE_VERSIONS.length).toBeGreaterThan(PROCEDURES.length);
   });
 });
 
@@ -121,6 +141,47 @@ describe('checkProcedureModule refuses roles written by hand', () => {
     const stray = { ...check(graphNeeds('getUser')), optionalOperations: ['addSponsor'] } as Step;
     expect(checkProcedureModule(moduleWith(stray))).toContain(
       'read: optional operation addSponsor is not among its operations',
+    );
+  });
+
+  it('refuses an optional write without what the admin does instead, and that text without one', () => {
+    const action = (needs: ReturnType<typeof graphNeeds>, byHand: boolean): Step => ({
+      id: 'read',
+      kind: 'action',
+      logic: 'write',
+      title: { fr: 'Écriture', en: 'Write' },
+      confirm: { fr: 'Écrire ?', en: 'Write?' },
+      ...needs,
+      ...(byHand
+        ? {
+            ifNotAllowed: {
+              summary: { fr: 'Non', en: 'No' },
+              instructions: { fr: 'À la main', en: 'By hand' },
+            },
+          }
+        : {}),
+    });
+    const withAction = (step: Step): ProcedureModule => {
+      const m = moduleWith(step);
+      return {
+        ...m,
+        logic: { ...m.logic, actions: { write: {} as ProcedureModule['logic']['actions'][string] } },
+      };
+    };
+    expect(
+      checkProcedureModule(withAction(action(graphNeeds('listSponsors', ifAllowed('addSponsor')), true))),
+    ).toEqual([]);
+    expect(
+      checkProcedureModule(withAction(action(graphNeeds('listSponsors', ifAllowed('addSponsor')), false))),
+    ).toEqual([
+      'read: optional write addSponsor needs an action step with ifNotAllowed (what the admin does instead)',
+    ]);
+    expect(checkProcedureModule(withAction(action(graphNeeds('listSponsors', 'addSponsor'), true)))).toEqual([
+      "read: ifNotAllowed without an optional write (ifAllowed on the write's operation)",
+    ]);
+    // An optional read is read as unknown by the step's logic: no text needed.
+    expect(checkProcedureModule(moduleWith(check(graphNeeds(ifAllowed('getAuthorizationPolicy')))))).toEqual(
+      [],
     );
   });
 });

@@ -11,8 +11,12 @@ import { computePreflight } from '../../core/engine/preflight.js';
 import { createRun, type Run } from '../../core/engine/run.js';
 import { IN_FLIGHT_GRACE_MS, transition, type TransitionResult } from '../../core/engine/transition.js';
 import type { DirectoryUser, RoleAssignment } from '../../core/ports/tenant-graph.js';
-import { checkProcedureModule } from '../../core/procedures/types.js';
-import { CEGID_LOOP_EMAIL, vendorGuestAccessModule as A } from '../../core/procedures/vendor-guest-access.js';
+import { checkProcedureModule, type ProcedureModule } from '../../core/procedures/types.js';
+import {
+  CEGID_LOOP_EMAIL,
+  vendorGuestAccessModule as A,
+  vendorGuestAccessV1Module as A1,
+} from '../../core/procedures/vendor-guest-access.js';
 
 const SCOPES = [
   'Policy.Read.All',
@@ -52,6 +56,8 @@ interface Tenant {
   duplicateAs: 'graph_conflict' | 'graph_bad_request';
   /** Guest id → its sponsors' ids. */
   sponsors: Record<string, string[]>;
+  /** addSponsor answers 403 (the admin's roles do not allow it, and their token did not say). */
+  sponsorForbidden?: boolean;
   writes: string[];
   seq: number;
 }
@@ -162,6 +168,16 @@ function answer(t: Tenant, e: GraphEffect): CallResult {
     case 'addSponsor': {
       const [id, sponsorId] = e.args as [string, string];
       t.writes.push('addSponsor');
+      if (t.sponsorForbidden)
+        return {
+          ok: false,
+          error: {
+            code: 'graph_forbidden',
+            message: 'Insufficient privileges to complete the operation.',
+            status: 403,
+            requestId: `req-${t.seq}`,
+          },
+        };
       const sponsors = t.sponsors[id] ?? [];
       if (sponsors.includes(sponsorId))
         return fail(
@@ -204,13 +220,15 @@ function answer(t: Tenant, e: GraphEffect): CallResult {
 const roundTrip = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
 /** One transition, checking purity: the input run is untouched and the output survives JSON. */
-function apply(run: Run, event: RunEvent, now: number): TransitionResult {
+function apply(run: Run, event: RunEvent, now: number, module: ProcedureModule = A): TransitionResult {
   const before = JSON.stringify(run);
   const frozen = roundTrip(run);
-  const result = transition(A, frozen, roundTrip(event), now);
+  const result = transition(module, frozen, roundTrip(event), now);
   expect(JSON.stringify(frozen)).toBe(before);
   // Same input, same output: no clock or randomness inside.
-  expect(JSON.stringify(transition(A, roundTrip(run), roundTrip(event), now))).toBe(JSON.stringify(result));
+  expect(JSON.stringify(transition(module, roundTrip(run), roundTrip(event), now))).toBe(
+    JSON.stringify(result),
+  );
   return { ...result, run: roundTrip(result.run), effects: roundTrip(result.effects) };
 }
 
@@ -220,15 +238,20 @@ interface Driven {
 }
 
 /** Applies an event, then answers every Graph effect from the tenant until the run needs someone. */
-function drive(t: Tenant, run: Run, event: RunEvent, now: number): Driven {
-  const first = apply(run, event, now);
+function drive(t: Tenant, run: Run, event: RunEvent, now: number, module: ProcedureModule = A): Driven {
+  const first = apply(run, event, now, module);
   if (first.refused) throw new Error(`refused: ${first.refused.reason}`);
   let current = first.run;
   const all: Effect[] = [...first.effects];
   const queue = first.effects.filter((e): e is GraphEffect => e.type === 'graph');
   while (queue.length > 0) {
     const e = queue.shift()!;
-    const next = apply(current, { type: 'effect-result', callId: e.callId, result: answer(t, e) }, now);
+    const next = apply(
+      current,
+      { type: 'effect-result', callId: e.callId, result: answer(t, e) },
+      now,
+      module,
+    );
     if (next.refused) throw new Error(`refused: ${next.refused.reason}`);
     current = next.run;
     all.push(...next.effects);
@@ -237,11 +260,11 @@ function drive(t: Tenant, run: Run, event: RunEvent, now: number): Driven {
   return { run: current, effects: all };
 }
 
-function newRun(): Run {
+function newRun(version = A.procedure.version): Run {
   return createRun({
     id: 'run-1',
     procedureId: 'vendor-guest-access',
-    procedureVersion: 1,
+    procedureVersion: version,
     tenantId: 'tenant-1',
     conversationId: 'conv-1',
     locale: 'fr',
@@ -879,8 +902,10 @@ describe('blocked steps', () => {
     const t = tenant();
     const s = upToLookup(t, GUEST_INVITER);
     expect(s.run.preflight?.feasibility).toBe('partial');
-    // Reading the guest and its role back needs no role: the verification is not blocked.
-    expect(s.run.preflight?.blockedSteps).toEqual(['assign-role', 'sponsor']);
+    // Reading the guest and its role back needs no role: the verification is not blocked. Nor is the sponsor step:
+    // its write is left to the admin by hand.
+    expect(s.run.preflight?.blockedSteps).toEqual(['assign-role']);
+    expect(s.run.preflight?.byHandSteps).toEqual(['sponsor']);
     const inv = drive(
       t,
       s.run,
@@ -939,6 +964,125 @@ describe('blocked steps', () => {
       holders: [{ userPrincipalName: 'holder-e861@cabinet.fr' }],
     });
     expect(s.run.stepResults).toEqual({});
+  });
+});
+
+describe('a sponsor the admin may not add (optional write)', () => {
+  const INVITER_AND_ROLES = {
+    id: 'u-ines',
+    name: 'Inès Roles',
+    roleTemplateIds: [ROLE.guestInviter, ROLE.privilegedRoleAdministrator],
+    scopes: SCOPES,
+  };
+
+  /** Invites and assigns the role as `actor`: the run then stands at the sponsor step's outcome. */
+  function upToSponsor(t: Tenant, actor: EventActor, run = newRun(), module = A): Driven {
+    const started = drive(t, run, { type: 'start', actor, locale: 'fr' }, T0, module);
+    const submitted = drive(
+      t,
+      started.run,
+      { type: 'submit-input', stepVersion: started.run.stepVersion, values: { email: CEGID_LOOP_EMAIL } },
+      T0 + 1000,
+      module,
+    );
+    const invited = drive(
+      t,
+      submitted.run,
+      { type: 'confirm', stepVersion: submitted.run.stepVersion },
+      T0 + 2000,
+      module,
+    );
+    expect(invited.run.pending).toEqual({ kind: 'confirm', stepId: 'assign-role' });
+    const assigned = drive(
+      t,
+      invited.run,
+      { type: 'confirm', stepVersion: invited.run.stepVersion },
+      T0 + 3000,
+      module,
+    );
+    return {
+      run: assigned.run,
+      effects: [...started.effects, ...submitted.effects, ...invited.effects, ...assigned.effects],
+    };
+  }
+
+  it('with Guest Inviter and Privileged Role Administrator: not asked, not written, said, and the run goes on', () => {
+    const t = tenant();
+    const d = upToSponsor(t, INVITER_AND_ROLES);
+    expect(d.run.preflight).toMatchObject({
+      feasibility: 'full',
+      blockedSteps: [],
+      byHandSteps: ['sponsor'],
+    });
+    // The probe ran (already the sponsor would be done), then nothing was asked or sent.
+    expect(t.writes).toEqual(['inviteGuest', 'assignDirectoryRole']);
+    const sponsor = d.run.stepResults.sponsor;
+    expect(sponsor?.status).toBe('skipped');
+    expect(sponsor?.summary?.fr).toBe(
+      `Sesame n’a pas pu faire de vous le parrain de ${CEGID_LOOP_EMAIL} : vos rôles ne permettent pas ` +
+        'd’ajouter un parrain (il faut l’un de ceux-ci : Administrateur d’utilisateurs, Enregistreurs de ' +
+        'répertoire, Administrateur général). Rien n’a été écrit.',
+    );
+    expect(sponsor?.summary?.en).toBe(
+      `Sesame could not make you the sponsor of ${CEGID_LOOP_EMAIL}: your roles do not allow adding a sponsor ` +
+        '(it takes one of these: User Administrator, Directory Writers, Global Administrator). Nothing was written.',
+    );
+    expect(sponsor?.notes?.[0]?.fr).toContain(`Utilisateurs > Tous les utilisateurs > ${CEGID_LOOP_EMAIL}`);
+    expect(sponsor?.notes?.[0]?.en).toContain('or ask a User Administrator');
+    expect(audits(d.effects)).toContainEqual(
+      expect.objectContaining({
+        action: 'action.not-allowed',
+        result: 'skipped',
+        details: expect.objectContaining({ stepId: 'sponsor', op: 'addSponsor' }),
+      }),
+    );
+    // On to the verification and the vendor's wait in the turn of the role's confirmation: nothing was asked.
+    expect(d.run.stepResults.verify?.status).toBe('done');
+    expect(d.run.pending).toMatchObject({ kind: 'wait', stepId: 'vendor-wait' });
+  });
+
+  it('whose token did not say its roles: Graph’s 403 on the write ends the step the same way', () => {
+    const t = tenant({ sponsorForbidden: true });
+    const unknownRoles = { id: 'u-uma', name: 'Uma', scopes: SCOPES };
+    const d = upToSponsor(t, unknownRoles);
+    expect(d.run.pending).toEqual({ kind: 'confirm', stepId: 'sponsor' });
+    const s = drive(t, d.run, { type: 'confirm', stepVersion: d.run.stepVersion }, T0 + 4000);
+    expect(writes(s.effects).map((w) => w.op)).toEqual(['addSponsor']);
+    expect(s.run.stepResults.sponsor).toMatchObject({
+      status: 'skipped',
+      error: { code: 'graph_forbidden' },
+    });
+    expect(s.run.stepResults.sponsor?.summary?.en).toMatch(/^Sesame could not make you the sponsor/);
+    expect(audits(s.effects).map((a) => `${a.action} ${a.result}`)).toEqual(
+      expect.arrayContaining(['graph.write failed', 'action.not-allowed skipped']),
+    );
+    expect(s.run.pending).toMatchObject({ kind: 'wait', stepId: 'vendor-wait' });
+  });
+
+  it('under version 1, where the write was required, the same admin is blocked at the step as before', () => {
+    const t = tenant();
+    const d = upToSponsor(t, INVITER_AND_ROLES, newRun(A1.procedure.version), A1);
+    expect(A1.procedure.version).toBe(1);
+    expect(d.run.procedureVersion).toBe(1);
+    expect(d.run.pending).toEqual({
+      kind: 'blocked',
+      stepId: 'sponsor',
+      missingRoles: [ROLE.userAdministrator, ROLE.directoryWriters, ROLE.globalAdministrator],
+      missingScopes: [],
+    });
+    expect(t.writes).toEqual(['inviteGuest', 'assignDirectoryRole']);
+    // Someone who may add a sponsor carries it on under version 1: asked, then written.
+    const alice = drive(
+      t,
+      d.run,
+      { type: 'retry', stepVersion: d.run.stepVersion, actor: GLOBAL_ADMIN },
+      T0 + 5000,
+      A1,
+    );
+    expect(alice.run.pending).toEqual({ kind: 'confirm', stepId: 'sponsor' });
+    const s = drive(t, alice.run, { type: 'confirm', stepVersion: alice.run.stepVersion }, T0 + 6000, A1);
+    expect(t.sponsors[String(s.run.facts.guestUserId)]).toEqual(['u-alice']);
+    expect(s.run.pending).toMatchObject({ kind: 'wait', stepId: 'vendor-wait' });
   });
 });
 

@@ -6,7 +6,7 @@ import { SESAME_SIGN_IN_SCOPES, USED_GRAPH_OPERATIONS } from '../../core/procedu
 import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
 import { checkLeastPrivilege } from '../contract/permissions.js';
 import { ROLE } from '../../core/directory-roles.js';
-import { SEED_USERS } from '../../sandbox/data/seed.js';
+import { addRoleAssignment, SEED_USERS } from '../../sandbox/data/seed.js';
 import { click, startByText, startGuestAccess, text, type Card } from '../helpers/card-clicks.js';
 import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
@@ -207,6 +207,150 @@ describe('procedure A — Cegid Loop guest access, over HTTP against the sandbox
       SEED_USERS.globalAdmin2.id,
       SEED_USERS.globalAdmin.id,
     ]);
+  });
+
+  /** The card as a reader sees it: what a toggle hides (the details of earlier steps) left out. */
+  function shown(card: Card): string {
+    const visible = (node: unknown): unknown =>
+      Array.isArray(node)
+        ? node.filter((n) => (n as { isVisible?: boolean } | null)?.isVisible !== false).map(visible)
+        : node && typeof node === 'object'
+          ? Object.fromEntries(Object.entries(node).map(([k, v]) => [k, visible(v)]))
+          : node;
+    return text(visible(card) as Card);
+  }
+
+  /**
+   * Sophie Bernard (Privileged Role Administrator) also made Guest Inviter: enough to invite and to assign the
+   * role, not to add a sponsor (User Administrator, Directory Writers or Global Administrator). Before she signs
+   * in, so her token's roles say so; no other test here signs her in.
+   */
+  function inviterWithRoleAdmin(): void {
+    addRoleAssignment(stack.sandbox.state, SEED_USERS.privilegedRoleAdmin.id, ROLE.guestInviter);
+  }
+
+  it('leaves the sponsor to an admin whose roles may not add one, says so and what to do, and goes on', async () => {
+    inviterWithRoleAdmin();
+    const party = stack.party('privilegedRoleAdmin');
+    let card = await startGuestAccess(stack, party, 'privilegedRoleAdmin');
+    expectValid(card);
+    // Told before the start: every step runs, the sponsor partly by hand.
+    expect(shown(card)).toContain(
+      'Pré-vérification : vos rôles ne permettent pas à Sesame de tout faire dans ces étapes : Parrain de l’invité.',
+    );
+    card = await click(stack, party, card, 'run.submit', { inputs: { email: VENDOR } });
+    card = await click(stack, party, card, 'run.confirm');
+    expect(text(card)).toContain(`Attribuer le rôle Inviteur à ${VENDOR} ?`);
+    card = await click(stack, party, card, 'run.confirm');
+    expectValid(card);
+    // No sponsor question: the step said what it could not do, in view, with whom to ask, and the run went on.
+    expect(text(card)).not.toContain('Vous désigner comme parrain');
+    const t = shown(card);
+    expect(t).toContain(
+      `Sesame n’a pas pu faire de vous le parrain de ${VENDOR} : vos rôles ne permettent pas d’ajouter un ` +
+        'parrain (il faut l’un de ceux-ci : Administrateur d’utilisateurs, Enregistreurs de répertoire, ' +
+        'Administrateur général). Rien n’a été écrit.',
+    );
+    expect(t).toContain(
+      `À faire : dans le centre d’administration Microsoft Entra, Utilisateurs > Tous les utilisateurs > ${VENDOR} ` +
+        '> Sponsors (parrains) > Ajouter, ou demandez-le à un administrateur d’utilisateurs.',
+    );
+    expect(t).toContain('Dans votre organisation, Administrateur d’utilisateurs : Julien Petit');
+    expect(t).toContain('Tous les utilisateurs (Entra)');
+    expect(t).toContain('Intervention de Cegid Loop');
+    const run = await runOf(card);
+    expect(run.stepResults.sponsor?.status).toBe('skipped');
+    expect(run.stepResults.verify?.status).toBe('done');
+    expect(run.currentStepId).toBe('vendor-wait');
+    expect(run.pending?.kind).toBe('wait');
+    const guestId = run.stepResults.invite!.objectIds[0]!;
+    // Probed (is the admin already a sponsor?), never written.
+    expect((await graphLog()).map((e) => `${e.method} ${new URL(e.url, 'http://x').pathname}`)).toContain(
+      `GET /users/${guestId}/sponsors`,
+    );
+    const writes = (await graphLog()).filter((e) => e.method !== 'GET');
+    expect(writes.map((e) => `${e.method} ${new URL(e.url, 'http://x').pathname} ${e.status}`)).toEqual([
+      'POST /invitations 201',
+      'POST /roleManagement/directory/roleAssignments 201',
+    ]);
+    expect(stack.sandbox.state.sponsors.get(guestId) ?? []).toEqual([]);
+    const audit = await stack.store.listAudit(stack.sandbox.tenantId, { runId: run.id, limit: 500 });
+    expect(audit.filter((a) => a.action === 'action.not-allowed').map((a) => a.details?.stepId)).toEqual([
+      'sponsor',
+    ]);
+  });
+
+  it('says the same in English, and the run completes with the sponsor still shown as left to do', async () => {
+    inviterWithRoleAdmin();
+    const party = stack.party('privilegedRoleAdmin', undefined, 'en-US');
+    let card = await startByText(stack, party, 'privilegedRoleAdmin', 'Cegid Loop guest access');
+    expect(shown(card)).toContain(
+      'Pre-flight: your roles do not let Sesame do all of these steps: Guest’s sponsor.',
+    );
+    card = await click(stack, party, card, 'run.submit', { inputs: { email: VENDOR } });
+    card = await click(stack, party, card, 'run.confirm');
+    card = await click(stack, party, card, 'run.confirm');
+    const english =
+      `Sesame could not make you the sponsor of ${VENDOR}: your roles do not allow adding a sponsor (it takes one ` +
+      'of these: User Administrator, Directory Writers, Global Administrator). Nothing was written.';
+    expect(shown(card)).toContain(english);
+    expect(shown(card)).toContain(
+      `To do: in the Microsoft Entra admin center, Users > All users > ${VENDOR} > Sponsors > Add, or ask ` +
+        'a User Administrator.',
+    );
+    expect(shown(card)).toContain('In your organisation, User Administrator: Julien Petit');
+    const guestId = (await runOf(card)).stepResults.invite!.objectIds[0]!;
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/guests/${guestId}/accept`, { method: 'POST' });
+    card = await click(stack, party, card, 'run.retry');
+    card = await click(stack, party, card, 'run.done');
+    expectValid(card);
+    expect(shown(card)).toContain('Procedure complete');
+    expect(shown(card)).toContain(english);
+    const run = await runOf(card);
+    expect(run.status).toBe('done');
+    expect(run.procedureVersion).toBe(2);
+    expect((await graphLog()).some((e) => e.url.includes('/sponsors/$ref'))).toBe(false);
+  });
+
+  it('carries a run started on version 1 on under version 1: the sponsor step blocks, then another admin adds it', async () => {
+    inviterWithRoleAdmin();
+    const conversationId = `a:v1-${Math.random().toString(36).slice(2)}`;
+    const sophie = stack.party('privilegedRoleAdmin', conversationId);
+    let card = await startGuestAccess(stack, sophie, 'privilegedRoleAdmin');
+    card = await click(stack, sophie, card, 'run.submit', { inputs: { email: VENDOR } });
+    card = await click(stack, sophie, card, 'run.confirm');
+    expect(text(card)).toContain(`Attribuer le rôle Inviteur à ${VENDOR} ?`);
+    // As if Sesame had been upgraded while the run stood here: it was started on version 1 (same steps, same
+    // shape of run; only the sponsor step's data differs).
+    const record = (await stack.store.get<Run>('run', stack.sandbox.tenantId, (await runOf(card)).id))!;
+    await stack.store.replace(
+      'run',
+      stack.sandbox.tenantId,
+      record.value.id,
+      { ...record.value, procedureVersion: 1 },
+      record.etag,
+    );
+    card = await click(stack, sophie, card, 'run.confirm');
+    expectValid(card);
+    // Version 1 required User Administrator, Directory Writers or Global Administrator to add the sponsor.
+    let run = await runOf(card);
+    expect(run.procedureVersion).toBe(1);
+    expect(run.stepResults['assign-role']?.status).toBe('done');
+    expect(run.pending).toMatchObject({ kind: 'blocked', stepId: 'sponsor' });
+    expect(shown(card)).toContain('Droits insuffisants');
+    expect(shown(card)).not.toContain('Sesame n’a pas pu faire de vous le parrain');
+    // Claire Martin (Global Administrator), in the same chat, carries it on: asked, written, on to the wait.
+    const claire = stack.party('globalAdmin', conversationId);
+    await startGuestAccess(stack, claire, 'globalAdmin'); // signs her in (and starts a run of her own)
+    card = await click(stack, claire, card, 'run.retry');
+    expect(text(card)).toContain(`Vous désigner comme parrain de ${VENDOR} ?`);
+    card = await click(stack, claire, card, 'run.confirm');
+    expect(text(card)).toContain(`Claire Martin est maintenant parrain de ${VENDOR}.`);
+    run = await runOf(card);
+    expect(run.procedureVersion).toBe(1);
+    expect(run.pending?.kind).toBe('wait');
+    const guestId = run.stepResults.invite!.objectIds[0]!;
+    expect(stack.sandbox.state.sponsors.get(guestId)).toEqual([SEED_USERS.globalAdmin.id]);
   });
 
   it('stops at pre-flight for a plain user, naming the missing roles and who holds them', async () => {

@@ -2,10 +2,14 @@
  * Action steps: a Graph write, confirmed by the admin first and guarded by an "already done?" probe. A write
  * that may or may not have happened (crash, retry while in flight) is re-probed, never blindly repeated.
  */
-import type { LocalizedText } from '../../procedures/text.js';
+import { directoryRoleName } from '../../directory-roles.js';
+import type { GraphOpName } from '../../ports/tenant-graph.js';
+import { interpolate, type LocalizedText } from '../../procedures/text.js';
 import type { ActionStep, InputField } from '../../procedures/types.js';
 import { validateFields } from '../../procedures/validation.js';
 import { requestIdsOf, type CallResult, type GraphErrorData } from '../call-result.js';
+import { rolesLacking } from '../preflight.js';
+import { rolesOf } from '../../graph/scopes.js';
 import { isTransient, nextRetry } from '../retry.js';
 import type { GraphPending, StepKindModule, Tx } from './step-kind.js';
 import {
@@ -101,6 +105,54 @@ function issueWrite(t: Tx, step: ActionStep, attempt: number, firstAttemptAt: st
   issueCalls(t, step.id, 'write', { write: logic.write(ctx(t)) }, 'write', attempt, firstAttemptAt, true);
 }
 
+/**
+ * The step's write when the step can do without it: its operation is declared `ifAllowed` and the step says what
+ * the admin does instead (`ifNotAllowed`). An earlier version of a procedure without them writes, or is blocked.
+ */
+function optionalWrite(t: Tx, step: ActionStep): GraphOpName | undefined {
+  if (!step.ifNotAllowed) return undefined;
+  const op = logicOf(t, step).write(ctx(t)).op;
+  return step.optionalOperations?.includes(op) ? op : undefined;
+}
+
+/**
+ * The admin may not make the step's optional write (their roles, or Graph's 403 when the token did not say): nothing
+ * is written, the step says what is left to them and how, and the run goes on.
+ */
+function leaveToAdmin(
+  t: Tx,
+  step: ActionStep,
+  op: GraphOpName,
+  requestIds: readonly string[],
+  refused?: GraphErrorData,
+): void {
+  const text = step.ifNotAllowed!;
+  const roles = rolesOf([op]);
+  const params = (locale: 'fr' | 'en') => ({
+    ...t.m.logic.textParams(ctx(t), locale),
+    roles: roles.map((r) => directoryRoleName(r)[locale]).join(', '),
+  });
+  const fill = (l: LocalizedText): LocalizedText => ({
+    fr: interpolate(l.fr, params('fr')),
+    en: interpolate(l.en, params('en')),
+  });
+  setResult(t, step.id, 'skipped', {
+    summary: fill(text.summary),
+    notes: [fill(text.instructions)],
+    ...(text.links ? { links: text.links } : {}),
+    requestIds,
+    ...(refused ? { error: refused } : {}),
+  });
+  audit(t, 'action.not-allowed', 'skipped', {
+    stepId: step.id,
+    op,
+    missingRoles: roles,
+    requestIds,
+    ...(refused ? { code: refused.code } : {}),
+  });
+  t.enter(nextOf(t, step));
+}
+
 function completeProbe(
   t: Tx,
   step: ActionStep,
@@ -178,6 +230,10 @@ function completeProbe(
     return;
   }
   if (outcome.facts) d.facts = { ...d.facts, ...outcome.facts };
+  // Not done, and the admin's roles do not allow the write the step can do without: not asked, not sent.
+  const optional = optionalWrite(t, step);
+  if (optional && rolesLacking([optional], d.admin.roleTemplateIds).length > 0)
+    return leaveToAdmin(t, step, optional, requestIds);
   if (p?.confirmed && !p.reconcile) {
     // Graph asked Sesame to come back later and the work is still not done: the admin's confirmation stands.
     return issueWrite(t, step, p.confirmed.attempt, p.confirmed.firstAttemptAt);
@@ -231,6 +287,17 @@ function completeWrite(
   const error: GraphErrorData = result.ok
     ? { code: 'graph_unexpected', message: outcome.summary.en }
     : result.error;
+  const optional = error.code === 'graph_forbidden' ? optionalWrite(t, step) : undefined;
+  if (optional) {
+    // The token did not tell (roles unknown, or not those Graph checks): Graph's refusal ends it the same way.
+    audit(t, 'graph.write', 'failed', {
+      ...details,
+      code: error.code,
+      status: error.status,
+      retrying: false,
+    });
+    return leaveToAdmin(t, step, optional, requestIds, error);
+  }
   // Its secrets die with this turn: the admin retries and confirms again (a timer would have nothing to send).
   const delay = carriesSecrets(step)
     ? undefined
