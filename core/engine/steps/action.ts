@@ -106,13 +106,12 @@ function issueWrite(t: Tx, step: ActionStep, attempt: number, firstAttemptAt: st
 }
 
 /**
- * The step's write when the step can do without it: its operation is declared `ifAllowed` and the step says what
- * the admin does instead (`ifNotAllowed`). An earlier version of a procedure without them writes, or is blocked.
+ * The step's write when the step can do without it: the step says what the admin does instead (`ifNotAllowed`),
+ * which checkProcedureModule allows only where the write's operation is declared `ifAllowed`. An earlier version of
+ * a procedure without it writes, or is blocked, as it did.
  */
 function optionalWrite(t: Tx, step: ActionStep): GraphOpName | undefined {
-  if (!step.ifNotAllowed) return undefined;
-  const op = logicOf(t, step).write(ctx(t)).op;
-  return step.optionalOperations?.includes(op) ? op : undefined;
+  return step.ifNotAllowed ? logicOf(t, step).write(ctx(t)).op : undefined;
 }
 
 /**
