@@ -40,6 +40,10 @@ const LOG_LIMIT = 10_000;
 /** How long a new mailbox takes by default (10 simulated minutes; `PUT /_sandbox/mailbox-provisioning` changes it). */
 export const MAILBOX_PROVISIONING_MS = 10 * 60_000;
 
+/** How the sandbox's DNS server fails when told to (the response code of every answer). */
+export type DnsOutage = 'SERVFAIL' | 'REFUSED';
+export const DNS_OUTAGES: readonly DnsOutage[] = ['SERVFAIL', 'REFUSED'];
+
 export class SandboxRuntime {
   /** The home tenant ("Cabinet Exemple", or the large generated one): what `npm start` signs in to by default. */
   state: TenantState;
@@ -52,8 +56,11 @@ export class SandboxRuntime {
    */
   mailboxProvisioningMs = MAILBOX_PROVISIONING_MS;
   faults: FaultConfig = {};
-  /** The sandbox's DNS server answers SERVFAIL to everything (/_sandbox/dns-outage). */
-  dnsOutage = false;
+  /**
+   * The sandbox's DNS server answers every query with this error (/_sandbox/dns-outage): SERVFAIL, as a resolver
+   * that cannot reach a domain's servers; REFUSED, as a server that will not serve this resolver. false: it answers.
+   */
+  dnsOutage: DnsOutage | false = false;
   /** The queries the DNS server received (name, type, answer), for tests and the curious (/_sandbox/dns-log). */
   readonly dnsLog: { name: string; type: string; rcode: string }[] = [];
   readonly log: LogEntry[] = [];

@@ -11,7 +11,13 @@ import {
   grantCegidLoopConsent,
   grantCegidLoopUserConsent,
 } from '../data/vendor-consent.js';
-import type { SandboxRuntime, FaultConfig, LargeTenantParams } from '../runtime.js';
+import {
+  DNS_OUTAGES,
+  type DnsOutage,
+  type SandboxRuntime,
+  type FaultConfig,
+  type LargeTenantParams,
+} from '../runtime.js';
 
 function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
@@ -141,10 +147,21 @@ export function mountAdmin(app: Hono, rt: SandboxRuntime): void {
     return c.body(null, 204);
   });
 
-  /** The sandbox's DNS server stops answering (SERVFAIL to every query) until DELETE or a reset. */
-  app.put('/_sandbox/dns-outage', (c) => {
-    rt.dnsOutage = true;
-    return c.json({ dnsOutage: true });
+  /**
+   * The sandbox's DNS server stops answering until DELETE or a reset: SERVFAIL to every query, or the `rcode` asked
+   * ({ "rcode": "REFUSED" }). Its port stays bound: nothing else can take it meanwhile.
+   */
+  app.put('/_sandbox/dns-outage', async (c) => {
+    const b = await jsonBody(c);
+    const rcode = b?.rcode ?? 'SERVFAIL';
+    if (!DNS_OUTAGES.includes(rcode as DnsOutage))
+      return problem(
+        c,
+        400,
+        `Expected { "rcode": ${DNS_OUTAGES.map((r) => `"${r}"`).join(' | ')} } or no body.`,
+      );
+    rt.dnsOutage = rcode as DnsOutage;
+    return c.json({ dnsOutage: rt.dnsOutage });
   });
   app.delete('/_sandbox/dns-outage', (c) => {
     rt.dnsOutage = false;

@@ -161,7 +161,7 @@ const dnsServer: OutsideEventSource = {
       rt.dnsOutage
         ? {
             id: 'dns-outage',
-            title: 'DNS failing: every query answered SERVFAIL',
+            title: `DNS failing: every query answered ${rt.dnsOutage}`,
             detail: 'procedure B says DNS could not answer and offers to try again',
             actions: [
               { label: 'Bring DNS back', method: 'DELETE', path: '/_sandbox/dns-outage', primary: true },
@@ -171,7 +171,15 @@ const dnsServer: OutsideEventSource = {
             id: 'dns-answering',
             title: 'DNS answering for the sandbox’s domains (NXDOMAIN for any other)',
             detail: `${rt.dnsLog.length} queries answered since the last reset`,
-            actions: [{ label: 'Make DNS fail (SERVFAIL)', method: 'PUT', path: '/_sandbox/dns-outage' }],
+            actions: [
+              { label: 'Make DNS fail (SERVFAIL)', method: 'PUT', path: '/_sandbox/dns-outage' },
+              {
+                label: 'Make DNS refuse (REFUSED)',
+                method: 'PUT',
+                path: '/_sandbox/dns-outage',
+                body: { rcode: 'REFUSED' },
+              },
+            ],
           },
     ];
   },

@@ -5,14 +5,15 @@
  *   Microsoft verification TXT (MS=…) once published (/_sandbox/dns/:domain, procedure D);
  * - SANDBOX_NON_M365_DOMAIN: a domain with mail at another host (MX), no Microsoft 365;
  * - anything else: NXDOMAIN.
- * Every query is logged (/_sandbox/dns-log). During an outage (/_sandbox/dns-outage) it answers SERVFAIL, as a resolver does when it cannot reach a
- * domain's servers. Authoritative answers, no recursion, no cache: the wire format of RFC 1035, MX and TXT only
+ * Every query is logged (/_sandbox/dns-log). During an outage (/_sandbox/dns-outage) it answers SERVFAIL, as a
+ * resolver does when it cannot reach a domain's servers, or REFUSED, as a server that will not serve this resolver:
+ * either way the resolver gets an answer at once, and no records. Authoritative answers, no recursion, no cache: the wire format of RFC 1035, MX and TXT only
  * (other types at a known name get an empty NOERROR answer).
  */
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_NON_M365_DOMAIN, SANDBOX_NON_M365_MX } from '../data/vendor-consent.js';
-import type { SandboxRuntime } from '../runtime.js';
+import type { DnsOutage, SandboxRuntime } from '../runtime.js';
 
 const TYPE_MX = 15;
 const TYPE_TXT = 16;
@@ -21,6 +22,7 @@ const RCODE_NOERROR = 0;
 const RCODE_FORMERR = 1;
 const RCODE_SERVFAIL = 2;
 const RCODE_NXDOMAIN = 3;
+const RCODE_REFUSED = 5;
 const TTL_SECONDS = 300;
 const TYPE_NAMES: Readonly<Record<number, string>> = { 1: 'A', 15: 'MX', 16: 'TXT', 28: 'AAAA' };
 
@@ -109,7 +111,7 @@ function encodeRecord(record: DnsRecord): { type: number; data: Buffer } {
   return { type: TYPE_TXT, data: Buffer.concat(chunks) };
 }
 
-function answer(query: Buffer, rt: SandboxRuntime, outage: boolean): Buffer | undefined {
+function answer(query: Buffer, rt: SandboxRuntime, outage: DnsOutage | false): Buffer | undefined {
   if (query.length < 12) return undefined;
   const id = query.readUInt16BE(0);
   const flags = query.readUInt16BE(2);
@@ -129,8 +131,8 @@ function answer(query: Buffer, rt: SandboxRuntime, outage: boolean): Buffer | un
     rt.dnsLog.push({ name: q.name.toLowerCase(), type: TYPE_NAMES[q.type] ?? String(q.type), rcode });
   };
   if (outage) {
-    log('SERVFAIL');
-    return Buffer.concat([header(RCODE_SERVFAIL, 1, 0), q.raw]);
+    log(outage);
+    return Buffer.concat([header(outage === 'REFUSED' ? RCODE_REFUSED : RCODE_SERVFAIL, 1, 0), q.raw]);
   }
   const records = sandboxRecords(rt, q.name);
   if (!records) {
@@ -157,10 +159,11 @@ export interface RunningSandboxDns {
   readonly port: number;
   /** What Sesame's DNS_SERVERS takes: host:port. */
   readonly server: string;
-  /** Closes the socket: nothing listens at the address any more (queries are refused by the kernel). */
+  /**
+   * Closes the socket for good (the sandbox stops). To make DNS fail meanwhile, use an outage (rt.dnsOutage): a
+   * freed port may be taken at once by another process's socket, which would answer or swallow the queries.
+   */
   stop(): Promise<void>;
-  /** Listens again at the same address (after stop). */
-  restart(): Promise<void>;
 }
 
 export async function startSandboxDns(
@@ -168,36 +171,29 @@ export async function startSandboxDns(
   host: string,
   port = 0,
 ): Promise<RunningSandboxDns> {
-  const open = async (at: number): Promise<dgram.Socket> => {
-    const s = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    s.on('message', (msg, from) => {
-      const reply = answer(msg, rt, rt.dnsOutage);
-      if (reply) s.send(reply, from.port, from.address);
+  const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  socket.on('message', (msg, from) => {
+    const reply = answer(msg, rt, rt.dnsOutage);
+    if (reply) socket.send(reply, from.port, from.address);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      resolve();
     });
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.bind(at, host, () => {
-        s.off('error', reject);
-        resolve();
-      });
-    });
-    // A late send to a client that went away must not bring the sandbox down.
-    s.on('error', () => undefined);
-    return s;
-  };
-  let socket: dgram.Socket | undefined = await open(port);
+  });
+  // A late send to a client that went away must not bring the sandbox down.
+  socket.on('error', () => undefined);
   const bound = (socket.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
   return {
     host,
     port: bound,
     server: host.includes(':') ? `[${host}]:${bound}` : `${host}:${bound}`,
-    async stop() {
-      const s = socket;
-      socket = undefined;
-      if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
-    },
-    async restart() {
-      socket ??= await open(bound);
+    stop() {
+      closed ??= new Promise<void>((resolve) => socket.close(() => resolve()));
+      return closed;
     },
   };
 }

@@ -59,7 +59,7 @@ describe('DNS adapter against the sandbox DNS server', () => {
   });
 
   it('a server failure (the sandbox’s outage) is a DomainLookupError dns_unavailable, not "no such domain"', async () => {
-    sandbox.runtime.dnsOutage = true;
+    sandbox.runtime.dnsOutage = 'SERVFAIL';
     const e = await lookup()
       .lookup(CLIENT_DEFAULT_DOMAIN)
       .then(
@@ -69,6 +69,19 @@ describe('DNS adapter against the sandbox DNS server', () => {
     expect(e).toBeInstanceOf(DomainLookupError);
     expect((e as DomainLookupError).code).toBe('dns_unavailable');
     expect((e as DomainLookupError).message).toContain('ESERVFAIL');
+  });
+
+  it('a server that refuses to answer (REFUSED) is a DomainLookupError too, at once, not "no such domain"', async () => {
+    sandbox.runtime.dnsOutage = 'REFUSED';
+    await expect(lookup().lookup('atelier-durand.frr')).rejects.toMatchObject({
+      code: 'dns_unavailable',
+      message: expect.stringContaining('EREFUSED') as unknown,
+    });
+    expect(sandbox.runtime.dnsLog.at(-1)).toEqual({
+      name: 'atelier-durand.frr',
+      type: 'MX',
+      rcode: 'REFUSED',
+    });
   });
 
   it('nothing listening at the server’s address is a DomainLookupError too (the kernel refuses at once)', async () => {

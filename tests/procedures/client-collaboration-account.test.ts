@@ -264,16 +264,19 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     await expectReadsOnly();
   });
 
-  it('DNS unreachable (nothing listens at the DNS server’s address): the same try-again card, never "no such domain"', async () => {
+  it('DNS refuses to answer (the sandbox DNS server answers REFUSED): the same try-again card, never "no such domain"', async () => {
     const party = stack.party('globalAdmin', undefined, 'en-US');
     let card = await startByText(stack, party, 'globalAdmin', 'Cegid Loop consent');
     card = await click(stack, party, card, 'run.choose', { option: 'm365' });
-    await stack.sandbox.dns.stop();
-    try {
-      card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'atelier-durand.frr' } });
-    } finally {
-      await stack.sandbox.dns.restart();
-    }
+    // The server keeps its port (a port freed and bound again could be taken by another test process meanwhile):
+    // it refuses every query, so the resolver gets no usable answer, as from a server it cannot use.
+    const refuse = await fetch(`${api()}/_sandbox/dns-outage`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rcode: 'REFUSED' }),
+    });
+    expect(refuse.ok).toBe(true);
+    card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'atelier-durand.frr' } });
     expectValid(card);
     expect((await runOf(card)).currentStepId).toBe('dns-failed');
     expect(text(card)).toContain('DNS could not say whether atelier-durand.frr exists');
@@ -281,9 +284,11 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     expect(text(card)).not.toContain('does not exist');
     expect((await runOf(card)).facts).toMatchObject({
       domainExists: null,
-      dnsError: expect.stringContaining('ECONNREFUSED') as unknown,
+      dnsError: expect.stringContaining('EREFUSED') as unknown,
     });
-    expect(await dnsLog()).toEqual([]);
+    // The query reached the server, which refused it: not an NXDOMAIN read as "no such domain".
+    expect(await dnsLog()).toEqual([{ name: 'atelier-durand.frr', type: 'MX', rcode: 'REFUSED' }]);
+    await fetch(`${api()}/_sandbox/dns-outage`, { method: 'DELETE' });
     card = await click(stack, party, card, 'run.choose', { option: 'retry' });
     expect((await runOf(card)).currentStepId).toBe('no-domain');
     expect(text(card)).toContain('The domain atelier-durand.frr does not exist');

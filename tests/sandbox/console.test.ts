@@ -88,7 +88,14 @@ describe('sandbox console', () => {
 
   it('makes the DNS server fail and brings it back: a real DNS query gets no answer, then the sandbox’s answer', async () => {
     type Events = {
-      value: { id: string; events: { id: string; actions: { method: string; path: string }[] }[] }[];
+      value: {
+        id: string;
+        events: {
+          id: string;
+          title: string;
+          actions: { method: string; path: string; body?: Record<string, unknown> }[];
+        }[];
+      }[];
     };
     const lookup = createNodeDomainLookup({
       servers: [stack.sandbox.dns.server],
@@ -106,6 +113,27 @@ describe('sandbox console', () => {
     expect(failing.id).toBe('dns-outage');
     const back = failing.actions[0]!;
     expect((await fetch(`${api}${back.path}`, { method: back.method })).ok).toBe(true);
+    await expect(lookup.lookup(DEFAULT_DOMAIN)).resolves.toMatchObject({ exists: true });
+    // The other way to fail: the server refuses every query (REFUSED), still bound to its port.
+    const refuse = (await row()).actions[1]!;
+    const refused = await fetch(`${api}${refuse.path}`, {
+      method: refuse.method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(refuse.body),
+    });
+    expect(refused.ok).toBe(true);
+    await expect(lookup.lookup(DEFAULT_DOMAIN)).rejects.toMatchObject({
+      message: expect.stringContaining('EREFUSED') as unknown,
+    });
+    expect((await row()).title).toBe('DNS failing: every query answered REFUSED');
+    const unknown = await fetch(`${api}/_sandbox/dns-outage`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rcode: 'NXDOMAIN' }),
+    });
+    expect(unknown.status).toBe(400);
+    const again = (await row()).actions[0]!;
+    expect((await fetch(`${api}${again.path}`, { method: again.method })).ok).toBe(true);
     await expect(lookup.lookup(DEFAULT_DOMAIN)).resolves.toMatchObject({ exists: true });
   });
 
