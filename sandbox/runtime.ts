@@ -61,6 +61,11 @@ export class SandboxRuntime {
    * that cannot reach a domain's servers; REFUSED, as a server that will not serve this resolver. false: it answers.
    */
   dnsOutage: DnsOutage | false = false;
+  /**
+   * MX records set for a name (/_sandbox/dns-mx/{name}): the DNS server answers them instead of what it knows of the
+   * name, as any mail host's DNS may (tests put hostile host names there).
+   */
+  readonly dnsMx = new Map<string, { readonly priority: number; readonly exchange: string }[]>();
   /** The queries the DNS server received (name, type, answer), for tests and the curious (/_sandbox/dns-log). */
   readonly dnsLog: { name: string; type: string; rcode: string }[] = [];
   readonly log: LogEntry[] = [];
@@ -91,6 +96,7 @@ export class SandboxRuntime {
     this.mailboxProvisioningMs = MAILBOX_PROVISIONING_MS;
     this.faults = {};
     this.dnsOutage = false;
+    this.dnsMx.clear();
     this.dnsLog.length = 0;
     this.random = prng(1);
     this.log.length = 0;

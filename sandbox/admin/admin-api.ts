@@ -5,6 +5,7 @@
  */
 import type { Hono, Context } from 'hono';
 import { mountConsole } from '../console/console-api.js';
+import { dnsNameBytes } from '../dns/dns-server.js';
 import { quarantine, settleJob } from '../graph/handlers/synchronization.js';
 import {
   CEGID_LOOP_COLLABORATIVE_APP,
@@ -165,6 +166,37 @@ export function mountAdmin(app: Hono, rt: SandboxRuntime): void {
   });
   app.delete('/_sandbox/dns-outage', (c) => {
     rt.dnsOutage = false;
+    return c.body(null, 204);
+  });
+  /**
+   * The DNS server answers these MX records for `name` (a name it knows or not) until DELETE or a reset: what a
+   * domain's own DNS host may publish, hostile host names included. Each exchange must fit in a DNS name.
+   */
+  app.put('/_sandbox/dns-mx/:name', async (c) => {
+    const b = await jsonBody(c);
+    const mx = Array.isArray(b?.mx) ? (b.mx as unknown[]) : undefined;
+    const valid = mx?.every(
+      (m) =>
+        typeof m === 'object' &&
+        m !== null &&
+        Number.isInteger((m as { priority?: unknown }).priority) &&
+        (m as { priority: number }).priority >= 0 &&
+        (m as { priority: number }).priority <= 65535 &&
+        typeof (m as { exchange?: unknown }).exchange === 'string' &&
+        dnsNameBytes((m as { exchange: string }).exchange) !== undefined,
+    );
+    if (!mx || !valid)
+      return problem(
+        c,
+        400,
+        'Expected { "mx": [{ "priority": integer, "exchange": name }] }, each name in labels of 63 bytes at most, 255 in all.',
+      );
+    const name = c.req.param('name').toLowerCase().replace(/\.$/, '');
+    rt.dnsMx.set(name, mx as { priority: number; exchange: string }[]);
+    return c.json({ name, mx });
+  });
+  app.delete('/_sandbox/dns-mx/:name', (c) => {
+    rt.dnsMx.delete(c.req.param('name').toLowerCase().replace(/\.$/, ''));
     return c.body(null, 204);
   });
   app.get('/_sandbox/dns-log', (c) => c.json({ value: rt.dnsLog }));

@@ -33,6 +33,8 @@ export type DnsRecord =
 /** The records of a name, or undefined when the sandbox knows no such name (NXDOMAIN). */
 export function sandboxRecords(rt: SandboxRuntime, name: string): DnsRecord[] | undefined {
   const n = name.toLowerCase().replace(/\.$/, '');
+  const mx = rt.dnsMx.get(n);
+  if (mx) return mx.map((m) => ({ type: 'MX' as const, ...m }));
   if (n === SANDBOX_NON_M365_DOMAIN) {
     return [
       ...SANDBOX_NON_M365_MX.map((m) => ({ type: 'MX' as const, ...m })),
@@ -85,15 +87,25 @@ function readQuestion(msg: Buffer): Question | undefined {
   };
 }
 
-function encodeName(name: string): Buffer {
-  const parts = name
+/**
+ * A name as DNS carries it: its labels (between dots) as bytes, each at most 63 of them, the whole at most 255 with
+ * its length bytes; undefined when it does not fit. A label's bytes are whatever the zone holds (UTF-8 here): DNS
+ * restricts nothing else, hostile servers included.
+ */
+export function dnsNameBytes(name: string): Buffer | undefined {
+  const labels = name
     .split('.')
     .filter((l) => l !== '')
-    .map((l) => {
-      const b = Buffer.from(l, 'latin1');
-      return Buffer.concat([Buffer.from([b.length]), b]);
-    });
-  return Buffer.concat([...parts, Buffer.from([0])]);
+    .map((l) => Buffer.from(l, 'utf8'));
+  if (labels.some((b) => b.length > 63)) return undefined;
+  const wire = Buffer.concat([...labels.flatMap((b) => [Buffer.from([b.length]), b]), Buffer.from([0])]);
+  return wire.length <= 255 ? wire : undefined;
+}
+
+function encodeName(name: string): Buffer {
+  const wire = dnsNameBytes(name);
+  if (!wire) throw new Error(`${name.slice(0, 80)}… does not fit in a DNS name`);
+  return wire;
 }
 
 function encodeRecord(record: DnsRecord): { type: number; data: Buffer } {

@@ -83,3 +83,26 @@ export function markdownTextsOf(card: unknown): string[] {
   walk(card);
   return out;
 }
+
+/** Elements Sesame's own texts use (bold titles, links to Microsoft's portals); anything else came from outside. */
+const OWN_TAGS = new Set(['p', 'br', 'strong', 'a']);
+
+/**
+ * What in a card's markdown is live markup Sesame did not write: a template expression, an element other than its
+ * own, a link anywhere but Microsoft's portals, injected emphasis. [] when every outside value shows as text.
+ */
+export function liveMarkup(card: unknown): string[] {
+  const found: string[] = [];
+  for (const markdown of markdownTextsOf(card)) {
+    if (markdown.includes('${')) found.push(`template: ${markdown.slice(0, 80)}`);
+    const html = renderMarkdown(markdown);
+    for (const m of html.matchAll(/<([a-z][a-z0-9]*)\b([^>]*)>/gi)) {
+      const tag = m[1]!.toLowerCase();
+      if (!OWN_TAGS.has(tag)) found.push(`<${tag}>: ${markdown.slice(0, 80)}`);
+      if (tag === 'a' && !/href="https:\/\/(entra|admin|learn|partner|myapps)\.microsoft\.com/.test(m[2]!))
+        found.push(`link ${m[2]}`);
+    }
+    if (/<strong>[^<]*URGENT/.test(html)) found.push('injected emphasis');
+  }
+  return found;
+}

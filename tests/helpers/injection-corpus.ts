@@ -1,3 +1,5 @@
+import { dnsNameBytes } from '../../sandbox/dns/dns-server.js';
+
 /**
  * Hostile text as it arrives from a directory, a vendor form or a chat: markdown, HTML, entities, Adaptive Card
  * template syntax, autolinks, very long and right-to-left text. Shared by the unit tests and the security suite.
@@ -29,3 +31,28 @@ export const INJECTION_CORPUS: readonly { readonly name: string; readonly text: 
   { name: 'setext and rule', text: 'Titre\n===\n---' },
   { name: 'line break html', text: 'a<br>b<br/>c' },
 ];
+
+/**
+ * A corpus entry as a DNS name can carry it (a hostile zone's MX host, say): its dot-separated labels cut to 63
+ * bytes, then the leading labels dropped until the name fits in 255 bytes (the hostile part of an entry is at its
+ * end). What DNS cannot carry at all never reaches Sesame from it.
+ */
+export function asDnsName(text: string): string {
+  let labels = text
+    .split('.')
+    .filter((l) => l !== '')
+    .flatMap((label) => {
+      const parts: string[] = [];
+      let part = '';
+      for (const ch of label) {
+        if (Buffer.byteLength(part + ch) > 63) {
+          parts.push(part);
+          part = '';
+        }
+        part += ch;
+      }
+      return part === '' ? parts : [...parts, part];
+    });
+  while (labels.length > 0 && !dnsNameBytes(labels.join('.'))) labels = labels.slice(1);
+  return labels.join('.');
+}

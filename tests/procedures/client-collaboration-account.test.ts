@@ -5,7 +5,10 @@ import { CLIENT_TENANT_ID, CLIENT_USERS, type ClientUserKey } from '../../sandbo
 import { SANDBOX_NON_M365_DOMAIN } from '../../sandbox/data/vendor-consent.js';
 import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
 import { checkLeastPrivilege } from '../contract/permissions.js';
+import { createNodeDomainLookup } from '../../adapters/dns/node-domain-lookup.js';
 import { actionsOf, click, startByText, text, type Card } from '../helpers/card-clicks.js';
+import { asDnsName, INJECTION_CORPUS } from '../helpers/injection-corpus.js';
+import { asRead, liveMarkup } from '../helpers/inert-markdown.js';
 import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 import type { ConversationParty } from '../helpers/teams-activities.js';
@@ -292,6 +295,62 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     card = await click(stack, party, card, 'run.choose', { option: 'retry' });
     expect((await runOf(card)).currentStepId).toBe('no-domain');
     expect(text(card)).toContain('The domain atelier-durand.frr does not exist');
+  });
+
+  it('MX host names from a hostile DNS zone (the injection corpus) show as text on the no-Microsoft-365 card', async () => {
+    // What Sesame's DNS adapter makes of each name (c-ares escapes bytes outside printable ASCII as \DDD, and a few
+    // punctuation marks): the card must show exactly that, inert.
+    const resolver = createNodeDomainLookup({
+      servers: [stack.sandbox.dns.server],
+      timeoutMs: 30_000,
+      tries: 2,
+    });
+    const domain = 'mail-hostile.example';
+    const violations: string[] = [];
+    // What DNS cannot carry (a label over 63 bytes) the sandbox refuses to serve, rather than send a broken answer.
+    const tooLong = await fetch(`${api()}/_sandbox/dns-mx/${domain}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mx: [{ priority: 10, exchange: `${'a'.repeat(64)}.example` }] }),
+    });
+    expect(tooLong.status).toBe(400);
+    for (const [i, { name, text: hostile }] of INJECTION_CORPUS.entries()) {
+      await fetch(`${api()}/_sandbox/reset`, { method: 'POST' });
+      const exchange = asDnsName(hostile);
+      const set = await fetch(`${api()}/_sandbox/dns-mx/${domain}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          mx: [
+            { priority: 10, exchange },
+            { priority: 20, exchange: 'mx2.ok.example' },
+          ],
+        }),
+      });
+      expect({ name, status: set.status }).toEqual({ name, status: 200 });
+      const given = (await resolver.lookup(domain)).mx.map((m) => m.exchange);
+      expect(given).toHaveLength(2);
+      const party = stack.party('globalAdmin', undefined, i % 2 === 0 ? 'fr-FR' : 'en-US');
+      let card = await startByText(stack, party, 'globalAdmin', 'consentement Cegid Loop');
+      card = await click(stack, party, card, 'run.choose', { option: 'm365' });
+      card = await click(stack, party, card, 'run.submit', { inputs: { domain } });
+      expectValid(card);
+      expect({ name, step: (await runOf(card)).currentStepId }).toEqual({ name, step: 'no-tenant' });
+      for (const v of liveMarkup(card)) violations.push(`${name}: ${v}`);
+      // Character for character, in the step's text ({domainMx}) and in the DNS check's result alike.
+      const read = JSON.stringify(asRead(card));
+      const shown = JSON.stringify(given.join(', ')).slice(1, -1);
+      expect({ name, times: read.split(shown).length - 1 }).toEqual({ name, times: 2 });
+      // No bidi control from DNS anywhere in what Teams receives (Sesame writes none of its own).
+      expect({
+        name,
+        bidi: /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/.test(JSON.stringify(card)),
+      }).toEqual({
+        name,
+        bidi: false,
+      });
+    }
+    expect(violations).toEqual([]);
   });
 
   it('a personal mail domain goes straight to the free account instructions', async () => {

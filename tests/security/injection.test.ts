@@ -2,29 +2,9 @@ import { SEED_USERS } from '../../sandbox/data/seed.js';
 import { cardsIn, startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 import { click, startGuestAccess, type Card } from '../helpers/card-clicks.js';
 import { INJECTION_CORPUS } from '../helpers/injection-corpus.js';
-import { markdownTextsOf, renderMarkdown } from '../helpers/inert-markdown.js';
+import { liveMarkup } from '../helpers/inert-markdown.js';
 import { messageActivity } from '../helpers/teams-activities.js';
 import { recordFigures } from './figures.js';
-
-/** Elements Sesame's own texts use (bold titles, links to the Entra portal); anything else came from outside. */
-const OWN_TAGS = new Set(['p', 'br', 'strong', 'a']);
-
-/** What in a card's markdown is live markup that Sesame did not write. */
-function liveMarkup(card: Card): string[] {
-  const found: string[] = [];
-  for (const markdown of markdownTextsOf(card)) {
-    if (markdown.includes('${')) found.push(`template: ${markdown.slice(0, 80)}`);
-    const html = renderMarkdown(markdown);
-    for (const m of html.matchAll(/<([a-z][a-z0-9]*)\b([^>]*)>/gi)) {
-      const tag = m[1]!.toLowerCase();
-      if (!OWN_TAGS.has(tag)) found.push(`<${tag}>: ${markdown.slice(0, 80)}`);
-      if (tag === 'a' && !/href="https:\/\/(entra|admin|learn|partner|myapps)\.microsoft\.com/.test(m[2]!))
-        found.push(`link ${m[2]}`);
-    }
-    if (/<strong>[^<]*URGENT/.test(html)) found.push('injected emphasis');
-  }
-  return found;
-}
 
 /**
  * The injection corpus placed where untrusted text enters cards — directory display names and mail addresses
