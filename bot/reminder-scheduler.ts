@@ -77,6 +77,8 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
   /** Per run, so two reminders of one run never race on its eTag. */
   const runChains = new Map<string, Promise<void>>();
   let claiming: Promise<number> | undefined;
+  /** When this instance last claimed (a claim also renews its hold on its tenants). */
+  let lastClaimAt = -Infinity;
   // A claimed batch is prepared a few reminders at a time: every await lets all prepared work interleave, so with
   // no bound the first card of a backlog waited until all the batch (hundreds) had been read and built, and the
   // connector then got them in one burst. Bounded, the first cards leave while the rest are being prepared.
@@ -285,6 +287,7 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
       let total = 0;
       // At least one claim per call, even when full: it also renews this instance's hold on its tenants.
       for (let first = true; !stopped && (first || inFlight.size < maxInFlight); first = false) {
+        lastClaimAt = clock.now();
         const claimed = await store.claimDueReminders({
           now: clock.now(),
           owner,
@@ -320,7 +323,13 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
     /** Re-arms at start (what is due is claimed at once), then looks for due reminders every `intervalMs`. */
     start(intervalMs: number): void {
       stopped = false;
-      const tick = () => void pump().catch((e: unknown) => logger.error('reminder dispatch failed', e));
+      const tick = () => {
+        // More than half full: the deliveries' refills claim when there is room. The tick claims only to renew
+        // the hold on this instance's tenants before it lapses; a claim every tick (a short interval) kept the
+        // database busy ranking the backlog for a handful of reminders each time.
+        if (inFlight.size > refillAt && clock.now() - lastClaimAt < leaseMs / 4) return;
+        void pump().catch((e: unknown) => logger.error('reminder dispatch failed', e));
+      };
       timer ??= setInterval(tick, intervalMs);
       timer.unref();
       tick();

@@ -1,7 +1,8 @@
 /**
  * How the scheduler works through a large claimed batch: a few reminders prepared at a time (their run read, the
  * run's step, the card built), with the event loop turning in between, so the first cards leave and their answers
- * are read while the rest of the batch is still being prepared. Sesame as the composition root builds it, on its
+ * are read while the rest of the batch is still being prepared; and how often it claims while it has plenty in
+ * flight. Sesame as the composition root builds it, on its
  * SQLite store (counted through a transparent wrapper), posting to the sandbox's connector.
  */
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ function observedStore(store: Store, events: string[]): Store {
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         if (property === 'get' && args[0] === 'run') events.push('run-read');
+        if (property === 'claimDueReminders') events.push('claim');
         if (property === 'create' && String(args[2]).startsWith('reminder-card:'))
           events.push('card-recorded');
         return (value as (...a: unknown[]) => unknown).apply(target, args);
@@ -85,5 +87,45 @@ describe('a claimed batch of reminders', () => {
       seeded.conversations.map((c) => c.conversationId),
     );
     expect(seeded.reminderIds.filter((id) => counts.get(id) !== 1)).toEqual([]);
+  });
+
+  it('claims on its timer only when half its room is free, or to renew its hold on its tenants', async () => {
+    // Teams' limits on: 400 reminders of one tenant (50 a second) keep the scheduler full for seconds.
+    await fetch(`${stack.sandbox.httpUrl}/_sandbox/botframework/limits`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: true, reset: true }),
+    });
+    try {
+      const plan = { tenants: 1, conversationsPerTenant: 40, remindersPerConversation: 10, tag: 'full' };
+      await seedDueReminders(
+        sesame.store,
+        plan,
+        `${stack.sandbox.httpUrl}/botframework/connector`,
+        clock.now(),
+      );
+      events.length = 0;
+      sesame.timers.start(5);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const claimsWhileFull = events.filter((e) => e === 'claim').length;
+        expect(sesame.timers.inFlight()).toBeGreaterThan(200);
+        // The first claims fill the room; then 200 ticks in that second claim nothing (one per tick: 200).
+        expect(claimsWhileFull).toBeLessThanOrEqual(5);
+
+        // A quarter of the lease later (the default 2 minutes), the next tick claims to keep the tenant.
+        clock.set(clock.now() + 30_000);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(events.filter((e) => e === 'claim').length).toBeGreaterThan(claimsWhileFull);
+      } finally {
+        await sesame.timers.stop();
+      }
+    } finally {
+      await fetch(`${stack.sandbox.httpUrl}/_sandbox/botframework/limits`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ enabled: false, reset: true }),
+      });
+    }
   });
 });

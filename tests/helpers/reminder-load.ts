@@ -14,6 +14,8 @@ export interface LoadPlan {
   readonly tenants: number;
   readonly conversationsPerTenant: number;
   readonly remindersPerConversation: number;
+  /** In the conversation ids (`a:<tag>-<tenant>-<conversation>`), so several loads can share a store; 'load'. */
+  readonly tag?: string;
 }
 
 export interface SeededLoad {
@@ -36,7 +38,7 @@ export async function seedDueReminders(
   for (let t = 0; t < plan.tenants; t += 1) {
     const tenantId = `00000000-0000-4000-8000-${String(t + 1).padStart(12, '0')}`;
     for (let c = 0; c < plan.conversationsPerTenant; c += 1) {
-      const conversationId = `a:load-${t}-${c}`;
+      const conversationId = `a:${plan.tag ?? 'load'}-${t}-${c}`;
       const runId = globalThis.crypto.randomUUID();
       const ids = Array.from(
         { length: plan.remindersPerConversation },
