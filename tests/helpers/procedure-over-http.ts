@@ -31,10 +31,10 @@ export async function graphWrites(stack: LocalStack): Promise<string[]> {
     .map((e) => `${e.method} ${decodeURIComponent(e.url.split('?')[0]!)} ${e.status}`);
 }
 
-/** The run a card belongs to (its refresh action carries the run id), in the sandbox's tenant. */
-export async function runOf(stack: LocalStack, card: Card): Promise<Run> {
+/** The run a card belongs to (its refresh action carries the run id), in the sandbox's tenant unless told. */
+export async function runOf(stack: LocalStack, card: Card, tenantId = stack.sandbox.tenantId): Promise<Run> {
   const data = (card.refresh as { action: { data: { runId: string } } }).action.data;
-  return (await stack.store.get<Run>('run', stack.sandbox.tenantId, data.runId))!.value;
+  return (await stack.store.get<Run>('run', tenantId, data.runId))!.value;
 }
 
 /** Adaptive Cards 1.5 schema, the adaptivecards parser and the size limit. */
@@ -45,12 +45,18 @@ export function expectValidCard(card: Card): void {
   expect(check.bytes).toBeLessThan(MAX_CARD_BYTES);
 }
 
-/** Every request Sesame sent is Graph v1.0, covered by a scope Sesame asks for. */
-export async function expectRealGraph(stack: LocalStack): Promise<void> {
+/**
+ * Every request Sesame sent is Graph v1.0 (Microsoft's CSDL, its $select properties included), covered by a scope
+ * Sesame asks for. Resolves with those requests (batches left out).
+ */
+export async function expectRealGraph(stack: LocalStack): Promise<GraphLogEntry[]> {
   const sent = (await graphLog(stack)).filter((e) => !e.url.startsWith('/$batch'));
   for (const entry of sent) {
     const url = new URL(entry.url, 'http://graph');
-    const resolved = resolveGraphRequest(entry.method as GraphMethod, decodeURIComponent(url.pathname), {});
+    const select = url.searchParams.get('$select')?.split(',');
+    const resolved = resolveGraphRequest(entry.method as GraphMethod, decodeURIComponent(url.pathname), {
+      ...(select ? { select } : {}),
+    });
     expect({ request: `${entry.method} ${entry.url}`, ok: resolved.ok }).toEqual({
       request: `${entry.method} ${entry.url}`,
       ok: true,
@@ -64,4 +70,12 @@ export async function expectRealGraph(stack: LocalStack): Promise<void> {
     SESAME_SIGN_IN_SCOPES,
   );
   expect(coverage.uncovered).toEqual([]);
+  return sent;
+}
+
+/** expectRealGraph, and every request a read: the requests Sesame sent (batches left out). */
+export async function expectReadsOnly(stack: LocalStack): Promise<GraphLogEntry[]> {
+  const sent = await expectRealGraph(stack);
+  expect(sent.filter((e) => e.method !== 'GET')).toEqual([]);
+  return sent;
 }

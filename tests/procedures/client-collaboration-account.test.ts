@@ -1,16 +1,12 @@
-import type { Run } from '../../core/engine/run.js';
-import { SESAME_SIGN_IN_SCOPES } from '../../core/procedures/catalog.js';
 import { CEGID_LOOP_APP_ID } from '../../core/procedures/client-collaboration-account.js';
 import { CLIENT_TENANT_ID, CLIENT_USERS, type ClientUserKey } from '../../sandbox/data/seed-client-tenant.js';
 import { SANDBOX_NON_M365_DOMAIN } from '../../sandbox/data/vendor-consent.js';
-import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
-import { checkLeastPrivilege } from '../contract/permissions.js';
 import { createNodeDomainLookup } from '../../adapters/dns/node-domain-lookup.js';
 import { actionsOf, click, startByText, text, type Card } from '../helpers/card-clicks.js';
 import { asDnsName, INJECTION_CORPUS } from '../helpers/injection-corpus.js';
 import { asRead, liveMarkup } from '../helpers/inert-markdown.js';
-import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
+import { expectReadsOnly, expectValidCard, graphLog, runOf } from '../helpers/procedure-over-http.js';
 import type { ConversationParty } from '../helpers/teams-activities.js';
 
 /**
@@ -38,46 +34,6 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
   }
 
   const api = () => stack.sandbox.httpUrl;
-
-  async function graphLog(): Promise<{ method: string; url: string; status: number }[]> {
-    const res = await fetch(`${api()}/_sandbox/log`);
-    return ((await res.json()) as { value: { method: string; url: string; status: number }[] }).value;
-  }
-
-  async function runOf(card: Card, tenantId = stack.sandbox.tenantId): Promise<Run> {
-    const data = (card.refresh as { action: { data: { runId: string } } }).action.data;
-    return (await stack.store.get<Run>('run', tenantId, data.runId))!.value;
-  }
-
-  function expectValid(card: Card) {
-    const check = checkCard(card);
-    expect(check.schemaErrors).toEqual([]);
-    expect(check.parseErrors).toEqual([]);
-    expect(check.bytes).toBeLessThan(MAX_CARD_BYTES);
-  }
-
-  /** Every request Sesame sent is Graph v1.0 (Microsoft's CSDL), a read, covered by a scope Sesame asks for. */
-  async function expectReadsOnly() {
-    const sent = (await graphLog()).filter((e) => !e.url.startsWith('/$batch'));
-    for (const entry of sent) {
-      const url = new URL(entry.url, 'http://graph');
-      const resolved = resolveGraphRequest(entry.method as GraphMethod, decodeURIComponent(url.pathname), {});
-      expect({ request: `${entry.method} ${entry.url}`, ok: resolved.ok }).toEqual({
-        request: `${entry.method} ${entry.url}`,
-        ok: true,
-      });
-    }
-    const coverage = checkLeastPrivilege(
-      sent.map((e) => ({
-        method: e.method,
-        path: decodeURIComponent(new URL(e.url, 'http://graph').pathname),
-      })),
-      SESAME_SIGN_IN_SCOPES,
-    );
-    expect(coverage.uncovered).toEqual([]);
-    expect(sent.filter((e) => e.method !== 'GET')).toEqual([]);
-    return sent;
-  }
 
   function clientParty(who: ClientUserKey, locale = 'fr-FR'): ConversationParty {
     const user = CLIENT_USERS[who];
@@ -112,13 +68,13 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
   it('free Microsoft account: the client’s instructions in French, ready to send, and nothing read or written in the tenant (English admin)', async () => {
     const party = stack.party('globalAdmin', undefined, 'en-US');
     let card = await startByText(stack, party, 'globalAdmin', 'free Microsoft account for my client');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Client’s account type');
     await fetch(`${api()}/_sandbox/log`, { method: 'DELETE' });
     card = await click(stack, party, card, 'run.choose', { option: 'msa' });
-    expectValid(card);
+    expectValidCard(card);
     card = await click(stack, party, card, 'run.choose', { option: 'fr' });
-    expectValid(card);
+    expectValidCard(card);
     // The admin's words in English, the client's in French, from the seed's steps.
     expect(text(card)).toContain('Here is the text to send your client (in French)');
     expect(text(card)).toContain('Choisissez un mot de passe');
@@ -131,12 +87,12 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
       '3. Choisissez un mot de passe, puis cliquez sur « Suivant ».',
     );
     card = await click(stack, party, card, 'run.done');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Procedure complete');
-    const run = await runOf(card);
+    const run = await runOf(stack, card);
     expect(run.status).toBe('done');
     expect(run.stepResults['find-tenant']).toBeUndefined();
-    expect(await graphLog()).toEqual([]);
+    expect(await graphLog(stack)).toEqual([]);
   });
 
   it('the client’s instructions in English for a French admin', async () => {
@@ -144,7 +100,7 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     let card = await startByText(stack, party, 'globalAdmin', 'compte Microsoft gratuit pour un client');
     card = await click(stack, party, card, 'run.choose', { option: 'msa' });
     card = await click(stack, party, card, 'run.choose', { option: 'en' });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Voici le texte à envoyer à votre client (en anglais)');
     expect(text(card)).toContain('Choose a password, then click');
     expect(new URL(link(card, 'Préparer l’e-mail')).searchParams.get('subject')).toBe(
@@ -156,30 +112,33 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     const party = stack.party('globalAdmin');
     let card = await startByText(stack, party, 'globalAdmin', 'compte Microsoft client Cegid Loop');
     card = await click(stack, party, card, 'run.choose', { option: 'm365' });
-    expectValid(card);
+    expectValidCard(card);
     // Not a domain at all: refused before anything is asked of Microsoft.
     card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'atelier durand' } });
     expect(text(card)).toContain('Ce n’est pas un nom de domaine');
-    expect((await runOf(card)).currentStepId).toBe('client-domain');
-    expect(await graphLog()).toEqual([]);
+    expect((await runOf(stack, card)).currentStepId).toBe('client-domain');
+    expect(await graphLog(stack)).toEqual([]);
 
     card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'hugo@atelier-durand.frr' } });
-    expectValid(card);
-    expect((await runOf(card)).currentStepId).toBe('no-domain');
+    expectValidCard(card);
+    expect((await runOf(stack, card)).currentStepId).toBe('no-domain');
     expect(text(card)).toContain('Le domaine atelier-durand.frr n’existe pas');
     expect(text(card)).toContain('Vérifiez son orthographe');
     expect(text(card)).not.toContain('Microsoft 365 ne l’a vérifié');
     expect(actionsOf(card).filter((a) => a.verb === 'run.choose')).toHaveLength(2);
     expect(await dnsLog()).toEqual([{ name: 'atelier-durand.frr', type: 'MX', rcode: 'NXDOMAIN' }]);
-    expect((await runOf(card)).facts).toMatchObject({ domainExists: false, clientTenantId: null });
+    expect((await runOf(stack, card)).facts).toMatchObject({ domainExists: false, clientTenantId: null });
     card = await click(stack, party, card, 'run.choose', { option: 'correct' });
-    expect((await runOf(card)).currentStepId).toBe('client-domain');
+    expect((await runOf(stack, card)).currentStepId).toBe('client-domain');
     await fetch(`${api()}/_sandbox/dns-log`, { method: 'DELETE' });
     card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'Atelier-Durand.fr' } });
-    expectValid(card);
+    expectValidCard(card);
     // Graph found the tenant: DNS is not asked.
     expect(await dnsLog()).toEqual([]);
-    expect((await runOf(card)).facts).toMatchObject({ domainExists: null, clientTenantId: CLIENT_TENANT_ID });
+    expect((await runOf(stack, card)).facts).toMatchObject({
+      domainExists: null,
+      clientTenantId: CLIENT_TENANT_ID,
+    });
     expect(text(card)).toContain('Lien à envoyer au client');
     expect(text(card)).toContain('Atelier Durand');
     expect(text(card)).toContain(CLIENT_TENANT_ID);
@@ -193,7 +152,7 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     expect(consent.searchParams.get('client_id')).toBe(CEGID_LOOP_APP_ID);
     expect(consent.searchParams.get('scope')).toBe('https://graph.microsoft.com/.default');
     expect(consent.searchParams.get('redirect_uri')).toBe('https://loop.loopsoftware.fr/YPN/authorize');
-    const run = await runOf(card);
+    const run = await runOf(stack, card);
     expect(consent.searchParams.get('state')).toBe(run.id);
     expect(link(card, 'Lien de consentement administrateur')).toContain(
       'scope=https%3A%2F%2Fgraph.microsoft.com%2F.default',
@@ -202,7 +161,7 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     expect(text(card)).toContain('illisibles avant le consentement');
     card = await click(stack, party, card, 'run.done');
     expect(text(card)).toContain('Procédure terminée');
-    const sent = await expectReadsOnly();
+    const sent = await expectReadsOnly(stack);
     expect(sent.map((e) => `${e.method} ${decodeURIComponent(e.url)} ${e.status}`)).toEqual(
       expect.arrayContaining([
         "GET /tenantRelationships/findTenantInformationByDomainName(domainName='atelier-durand.frr') 404",
@@ -216,8 +175,8 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     let card = await startByText(stack, party, 'globalAdmin', 'Cegid Loop collaborative offer');
     card = await click(stack, party, card, 'run.choose', { option: 'm365' });
     card = await click(stack, party, card, 'run.submit', { inputs: { domain: SANDBOX_NON_M365_DOMAIN } });
-    expectValid(card);
-    expect((await runOf(card)).currentStepId).toBe('no-tenant');
+    expectValidCard(card);
+    expect((await runOf(stack, card)).currentStepId).toBe('no-tenant');
     expect(text(card)).toContain(
       `The domain ${SANDBOX_NON_M365_DOMAIN} exists (mail: mx1.mail.ovh.net, mx2.mail.ovh.net) but no Microsoft 365 organisation has verified it`,
     );
@@ -226,16 +185,16 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     );
     expect(text(card)).not.toContain('does not exist');
     expect(await dnsLog()).toEqual([{ name: SANDBOX_NON_M365_DOMAIN, type: 'MX', rcode: 'NOERROR' }]);
-    expect((await runOf(card)).facts).toMatchObject({
+    expect((await runOf(stack, card)).facts).toMatchObject({
       domainExists: true,
       domainMx: ['mx1.mail.ovh.net', 'mx2.mail.ovh.net'],
       clientTenantId: null,
     });
     card = await click(stack, party, card, 'run.choose', { option: 'msa' });
-    expect((await runOf(card)).currentStepId).toBe('msa-language');
+    expect((await runOf(stack, card)).currentStepId).toBe('msa-language');
     card = await click(stack, party, card, 'run.choose', { option: 'en' });
     expect(text(card)).toContain('Choose a password');
-    await expectReadsOnly();
+    await expectReadsOnly(stack);
   });
 
   it('DNS does not answer (the sandbox DNS server fails): the card says try again, nothing is concluded about the domain; once DNS is back, Try again gives the answer', async () => {
@@ -244,15 +203,15 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     card = await click(stack, party, card, 'run.choose', { option: 'm365' });
     expect((await fetch(`${api()}/_sandbox/dns-outage`, { method: 'PUT' })).ok).toBe(true);
     card = await click(stack, party, card, 'run.submit', { inputs: { domain: SANDBOX_NON_M365_DOMAIN } });
-    expectValid(card);
-    expect((await runOf(card)).currentStepId).toBe('dns-failed');
+    expectValidCard(card);
+    expect((await runOf(stack, card)).currentStepId).toBe('dns-failed');
     expect(text(card)).toContain('Le DNS n’a pas pu dire si');
     expect(text(card)).toContain('Réessayez dans un moment');
     expect(text(card)).not.toContain('n’existe pas');
     expect(text(card)).not.toContain('mx1.mail.ovh.net');
     // The resolver's words stay in the run, for support; the card says it in the admin's language.
     expect(text(card)).not.toContain('ESERVFAIL');
-    expect((await runOf(card)).facts).toMatchObject({
+    expect((await runOf(stack, card)).facts).toMatchObject({
       domainExists: null,
       clientTenantId: null,
       dnsError: expect.stringContaining('ESERVFAIL') as unknown,
@@ -260,11 +219,11 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     expect((await dnsLog()).map((q) => q.rcode)).toContain('SERVFAIL');
     await fetch(`${api()}/_sandbox/dns-outage`, { method: 'DELETE' });
     card = await click(stack, party, card, 'run.choose', { option: 'retry' });
-    expectValid(card);
-    expect((await runOf(card)).currentStepId).toBe('no-tenant');
+    expectValidCard(card);
+    expect((await runOf(stack, card)).currentStepId).toBe('no-tenant');
     expect(text(card)).toContain('mx1.mail.ovh.net');
-    expect((await runOf(card)).facts).toMatchObject({ domainExists: true, dnsError: null });
-    await expectReadsOnly();
+    expect((await runOf(stack, card)).facts).toMatchObject({ domainExists: true, dnsError: null });
+    await expectReadsOnly(stack);
   });
 
   it('DNS refuses to answer (the sandbox DNS server answers REFUSED): the same try-again card, never "no such domain"', async () => {
@@ -280,12 +239,12 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     });
     expect(refuse.ok).toBe(true);
     card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'atelier-durand.frr' } });
-    expectValid(card);
-    expect((await runOf(card)).currentStepId).toBe('dns-failed');
+    expectValidCard(card);
+    expect((await runOf(stack, card)).currentStepId).toBe('dns-failed');
     expect(text(card)).toContain('DNS could not say whether atelier-durand.frr exists');
     expect(text(card)).toContain('Try again in a moment');
     expect(text(card)).not.toContain('does not exist');
-    expect((await runOf(card)).facts).toMatchObject({
+    expect((await runOf(stack, card)).facts).toMatchObject({
       domainExists: null,
       dnsError: expect.stringContaining('EREFUSED') as unknown,
     });
@@ -293,7 +252,7 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     expect(await dnsLog()).toEqual([{ name: 'atelier-durand.frr', type: 'MX', rcode: 'REFUSED' }]);
     await fetch(`${api()}/_sandbox/dns-outage`, { method: 'DELETE' });
     card = await click(stack, party, card, 'run.choose', { option: 'retry' });
-    expect((await runOf(card)).currentStepId).toBe('no-domain');
+    expect((await runOf(stack, card)).currentStepId).toBe('no-domain');
     expect(text(card)).toContain('The domain atelier-durand.frr does not exist');
   });
 
@@ -334,8 +293,8 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
       let card = await startByText(stack, party, 'globalAdmin', 'consentement Cegid Loop');
       card = await click(stack, party, card, 'run.choose', { option: 'm365' });
       card = await click(stack, party, card, 'run.submit', { inputs: { domain } });
-      expectValid(card);
-      expect({ name, step: (await runOf(card)).currentStepId }).toEqual({ name, step: 'no-tenant' });
+      expectValidCard(card);
+      expect({ name, step: (await runOf(stack, card)).currentStepId }).toEqual({ name, step: 'no-tenant' });
       for (const v of liveMarkup(card)) violations.push(`${name}: ${v}`);
       // Character for character, in the step's text ({domainMx}) and in the DNS check's result alike.
       const read = JSON.stringify(asRead(card));
@@ -360,9 +319,9 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     card = await click(stack, party, card, 'run.submit', {
       inputs: { domain: 'client.collaboratif@gmail.com' },
     });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('gmail.com est le domaine d’une messagerie personnelle');
-    expect((await runOf(card)).currentStepId).toBe('msa-language');
+    expect((await runOf(stack, card)).currentStepId).toBe('msa-language');
   });
 
   it('in the client’s tenant: never consented, the Global Administrator consents (sandbox console), the wait moves on and the consent is verified', async () => {
@@ -370,20 +329,20 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     let card = await startByText(stack, party, CLIENT_USERS.globalAdmin, 'consentement Cegid Loop');
     card = await click(stack, party, card, 'run.choose', { option: 'm365' });
     card = await click(stack, party, card, 'run.submit', { inputs: { domain: 'atelier-durand.fr' } });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Consentement administrateur');
     expect(text(card)).toContain('Vous pouvez consentir vous-même.');
-    const history = JSON.stringify(await runOf(card, CLIENT_TENANT_ID));
+    const history = JSON.stringify(await runOf(stack, card, CLIENT_TENANT_ID));
     expect(history).toContain('Cegid Loop n’a jamais reçu de consentement dans Atelier Durand');
     expect(history).toContain('Il manque tout');
     card = await click(stack, party, card, 'run.done');
-    expectValid(card);
-    let run = await runOf(card, CLIENT_TENANT_ID);
+    expectValidCard(card);
+    let run = await runOf(stack, card, CLIENT_TENANT_ID);
     expect(run.pending?.kind).toBe('wait');
     expect(text(card)).toContain('Consentement en attente');
     // Not yet: "check now" finds nothing and keeps waiting, a reminder armed for the due date.
     card = await click(stack, party, card, 'run.retry');
-    run = await runOf(card, CLIENT_TENANT_ID);
+    run = await runOf(stack, card, CLIENT_TENANT_ID);
     expect(run.pending?.kind).toBe('wait');
     const armed = (await stack.store.listReminders(CLIENT_TENANT_ID, run.id)).filter(
       (r) =>
@@ -399,12 +358,12 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
       body: JSON.stringify({ to: 'next-due' }),
     });
     expect(advanced.status).toBe(200);
-    run = await runOf(card, CLIENT_TENANT_ID);
+    run = await runOf(stack, card, CLIENT_TENANT_ID);
     expect(run.status).toBe('done');
     // What Teams shows when the card refreshes (its Universal Actions refresh).
     const refresh = (card.refresh as { action: { data: Record<string, unknown> } }).action.data;
     card = await click(stack, party, card, 'run.refresh', { data: refresh });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Procédure terminée');
     expect(text(card)).toContain('Consentement vérifié dans Atelier Durand');
     expect(text(card)).toContain('Files.ReadWrite.All');
@@ -412,7 +371,7 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     // The consent arrived: the reminder is withdrawn, and Sesame itself wrote nothing in the client's tenant.
     const left = await stack.store.listReminders(CLIENT_TENANT_ID, run.id);
     expect(left.filter((r) => r.status === 'scheduled')).toEqual([]);
-    await expectReadsOnly();
+    await expectReadsOnly(stack);
   });
 
   it('in the client’s tenant, an admin who cannot consent is told who can, and the card still gives the link', async () => {
@@ -422,7 +381,7 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
     card = await click(stack, party, card, 'run.submit', {
       inputs: { domain: 'atelierdurand.onmicrosoft.com' },
     });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('You cannot consent yourself: send this link to Hugo Lefèvre');
     expect(text(card)).toContain('You hold neither Global Administrator nor Privileged Role Administrator');
     expect(text(card)).toContain('Application Administrator is not enough');
@@ -436,6 +395,6 @@ describe('procedure B — client’s Microsoft account and Cegid Loop consent, o
         .find((s) => s.id === 'vendor-consents')!
         .events.some((e) => e.title.startsWith('Atelier Durand')),
     ).toBe(true);
-    await expectReadsOnly();
+    await expectReadsOnly(stack);
   });
 });

@@ -1,13 +1,10 @@
 import type { Run } from '../../core/engine/run.js';
-import { SESAME_SIGN_IN_SCOPES } from '../../core/procedures/catalog.js';
 import { PIM_MY_ROLES_URL } from '../../core/procedures/partner-center-registration.js';
 import { ROLE } from '../../core/directory-roles.js';
 import { addRoleAssignment, SEED_USERS } from '../../sandbox/data/seed.js';
-import { resolveGraphRequest, type GraphMethod } from '../contract/csdl.js';
-import { checkLeastPrivilege } from '../contract/permissions.js';
-import { actionsOf, click, lastCard, startByText, text, type Card } from '../helpers/card-clicks.js';
-import { checkCard, MAX_CARD_BYTES } from '../helpers/card-validation.js';
+import { actionsOf, click, lastCard, startByText, text } from '../helpers/card-clicks.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
+import { expectReadsOnly, expectValidCard, graphLog, runOf } from '../helpers/procedure-over-http.js';
 
 /**
  * Procedure E through the real server, as Teams calls it, against the sandbox tenant: the four accounts the
@@ -26,62 +23,27 @@ describe('procedure E — Microsoft Collaborate registration, over HTTP against 
     await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`, { method: 'DELETE' });
   });
 
-  async function graphLog(): Promise<{ method: string; url: string; status: number }[]> {
-    const res = await fetch(`${stack.sandbox.httpUrl}/_sandbox/log`);
-    return ((await res.json()) as { value: { method: string; url: string; status: number }[] }).value;
-  }
-
-  async function runOf(card: Card): Promise<Run> {
-    const data = (card.refresh as { action: { data: { runId: string } } }).action.data;
-    return (await stack.store.get<Run>('run', stack.sandbox.tenantId, data.runId))!.value;
-  }
-
-  function expectValid(card: Card) {
-    const check = checkCard(card);
-    expect(check.schemaErrors).toEqual([]);
-    expect(check.parseErrors).toEqual([]);
-    expect(check.bytes).toBeLessThan(MAX_CARD_BYTES);
-  }
-
-  /** Every request Sesame sent is Graph v1.0 (Microsoft's CSDL), covered by a scope Sesame asks for. */
-  async function expectRealGraph() {
-    const sent = (await graphLog()).filter((e) => !e.url.startsWith('/$batch'));
-    expect(sent.length).toBeGreaterThan(0);
-    for (const entry of sent) {
-      const url = new URL(entry.url, 'http://graph');
-      const resolved = resolveGraphRequest(entry.method as GraphMethod, decodeURIComponent(url.pathname), {});
-      expect({ request: `${entry.method} ${entry.url}`, ok: resolved.ok }).toEqual({
-        request: `${entry.method} ${entry.url}`,
-        ok: true,
-      });
-    }
-    const coverage = checkLeastPrivilege(
-      sent.map((e) => ({
-        method: e.method,
-        path: decodeURIComponent(new URL(e.url, 'http://graph').pathname),
-      })),
-      SESAME_SIGN_IN_SCOPES,
-    );
-    expect(coverage.uncovered).toEqual([]);
-    expect(sent.filter((e) => e.method !== 'GET')).toEqual([]);
+  /** Every request Sesame sent is Graph v1.0 (Microsoft's CSDL), a read, covered by a scope Sesame asks for. */
+  async function expectGraphReads() {
+    expect((await expectReadsOnly(stack)).length).toBeGreaterThan(0);
   }
 
   it('walks an active Global Administrator through the registration to the engagement request (English)', async () => {
     const party = stack.party('globalAdmin', undefined, 'en-US');
     let card = await startByText(stack, party, 'globalAdmin', 'register on Microsoft Collaborate');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Before you start');
     expect(text(card)).toContain('50 characters at most');
     expect(text(card)).toContain('You hold the Global Administrator role (active).');
     card = await click(stack, party, card, 'run.done');
-    expectValid(card);
+    expectValidCard(card);
     // The legal name is checked against Partner Center's limit before the admin types it there.
     card = await click(stack, party, card, 'run.submit', { inputs: { legalName: 'x'.repeat(51) } });
-    expect((await runOf(card)).currentStepId).toBe('company');
+    expect((await runOf(stack, card)).currentStepId).toBe('company');
     card = await click(stack, party, card, 'run.submit', {
       inputs: { legalName: 'Cabinet Martin & Associés' },
     });
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('it cannot be changed later');
     expect(text(card)).toContain(`claire.martin@`);
     expect(text(card)).toContain('Cabinet Martin');
@@ -89,60 +51,60 @@ describe('procedure E — Microsoft Collaborate registration, over HTTP against 
     expect(text(card)).toContain(stack.sandbox.tenantId);
     expect(text(card)).toContain('Nothing changes in Microsoft Entra ID itself.');
     card = await click(stack, party, card, 'run.done');
-    expectValid(card);
+    expectValidCard(card);
     expect(actionsOf(card).filter((a) => a.verb === 'run.choose')).toHaveLength(2);
     card = await click(stack, party, card, 'run.choose', { option: 'request' });
     expect(text(card)).toContain('justification');
     card = await click(stack, party, card, 'run.done');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Procedure complete');
-    const run = await runOf(card);
+    const run = await runOf(stack, card);
     expect(run.status).toBe('done');
     expect(run.stepResults['global-admins']).toBeUndefined();
     expect(run.stepResults['engagement-join']).toBeUndefined();
-    await expectRealGraph();
+    await expectGraphReads();
   });
 
   it('asks a PIM-eligible Global Administrator to activate the role first, then goes on once it is active', async () => {
     const party = stack.party('userAdmin');
     let card = await startByText(stack, party, 'userAdmin', 'inscription Microsoft Collaborate');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Activer votre rôle éligible');
     expect(text(card)).toContain('activez votre rôle éligible d’abord');
     expect(text(card)).toContain(PIM_MY_ROLES_URL);
     // Clicking "activated" without activating: Sesame checks again and still asks.
     card = await click(stack, party, card, 'run.done');
     expect(text(card)).toContain('toujours pas actif');
-    expect((await runOf(card)).currentStepId).toBe('activate-role');
+    expect((await runOf(stack, card)).currentStepId).toBe('activate-role');
     // The admin activates the role in PIM (an active assignment appears), then Sesame sees it.
     addRoleAssignment(stack.sandbox.state, SEED_USERS.userAdmin.id, ROLE.globalAdministrator);
     card = await click(stack, party, card, 'run.done');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Avant de commencer');
-    expect((await runOf(card)).stepResults['global-admin']?.summary?.fr).toContain('(actif)');
-    await expectRealGraph();
+    expect((await runOf(stack, card)).stepResults['global-admin']?.summary?.fr).toContain('(actif)');
+    await expectGraphReads();
   });
 
   it('names the Global Administrators to a Guest Inviter, and stops', async () => {
     const party = stack.party('guestInviter');
     const card = await startByText(stack, party, 'guestInviter', 'Partner Center');
-    expectValid(card);
+    expectValidCard(card);
     const t = text(card);
     expect(t).toContain('Procédure arrêtée');
     expect(t).toContain('Claire Martin');
     expect(t).toContain('Paul Durand');
     // A Guest Inviter may not list other people's PIM eligibilities: Sesame says so rather than guess.
     expect(t).toContain('lecteurs privilégiés');
-    const run = await runOf(card);
+    const run = await runOf(stack, card);
     expect(run.status).toBe('failed');
     expect(run.outcome?.stepId).toBe('global-admins');
-    await expectRealGraph();
+    await expectGraphReads();
   });
 
   it('names eligible Global Administrators too when the admin may read them (Global Reader)', async () => {
     const party = stack.party('globalReader', undefined, 'en-US');
     const card = await startByText(stack, party, 'globalReader', 'Collaborate registration');
-    expectValid(card);
+    expectValidCard(card);
     expect(text(card)).toContain('Eligible through PIM (they must activate the role first): Julien Petit');
     expect(text(card)).toContain('Claire Martin');
   });
@@ -160,7 +122,7 @@ describe('procedure E — Microsoft Collaborate registration, over HTTP against 
     async (locale, words, title, start) => {
       const party = stack.party('globalAdmin', undefined, locale);
       const card = await startByText(stack, party, 'globalAdmin', words);
-      expectValid(card);
+      expectValidCard(card);
       expect(text(card)).toContain(title);
       const buttons = actionsOf(card).filter((a) => a.verb === 'procedure.start');
       expect(buttons.map((b) => (b.data as { procedureId: string }).procedureId).sort()).toEqual([
@@ -182,22 +144,22 @@ describe('procedure E — Microsoft Collaborate registration, over HTTP against 
       }
       const runs = await stack.store.list<Run>('run', stack.sandbox.tenantId, { limit: 1000 });
       expect(runs.length).toBe(runsBefore + 1);
-      expect((await runOf(next)).procedureId).toBe('partner-center-registration');
+      expect((await runOf(stack, next)).procedureId).toBe('partner-center-registration');
     },
   );
 
   it('refuses a guest account: not a work account of the organisation', async () => {
     const party = stack.party('acceptedGuest');
     const card = await startByText(stack, party, 'acceptedGuest', 'Espace partenaires Microsoft');
-    expectValid(card);
+    expectValidCard(card);
     const t = text(card);
     expect(t).toContain('Procédure arrêtée');
     expect(t).toContain('compte invité');
     expect(t).toContain('pas un compte professionnel');
-    const run = await runOf(card);
+    const run = await runOf(stack, card);
     expect(run.status).toBe('failed');
     expect(run.outcome?.stepId).toBe('work-account');
     // Nothing beyond /me was read for a guest.
-    expect((await graphLog()).map((e) => new URL(e.url, 'http://x').pathname)).toEqual(['/me']);
+    expect((await graphLog(stack)).map((e) => new URL(e.url, 'http://x').pathname)).toEqual(['/me']);
   });
 });
