@@ -167,8 +167,8 @@ async function main(): Promise<void> {
     // Where the time goes: arrivals at the connector per second since t0, and when each tenant got its first and
     // last card (a tenant finishing late is the tail; a slow first second is the start).
     const all = [...arrivals.values()].flat().sort((a, b) => a - b);
-    const perSecond_ = Array.from({ length: Math.ceil((all.at(-1)! - t0 + 1) / 1000) }, () => 0);
-    for (const at of all) perSecond_[Math.max(0, Math.floor((at - t0) / 1000))]! += 1;
+    const arrivalsPerSecond = Array.from({ length: Math.ceil((all.at(-1)! - t0 + 1) / 1000) }, () => 0);
+    for (const at of all) arrivalsPerSecond[Math.max(0, Math.floor((at - t0) / 1000))]! += 1;
     const tenantSpans = tenants.map((t) => {
       const times = seeded.conversations
         .filter((c) => c.tenantId === t)
@@ -210,7 +210,7 @@ async function main(): Promise<void> {
       limitViolations: limits.throttled,
       sentByInstance: Object.fromEntries(sentBy),
       loadAverage1mAtStart: loadAtStart,
-      arrivalsPerSecond: perSecond_,
+      arrivalsPerSecond,
       firstArrivalMs: all[0]! - t0,
       tenantLastArrivalMs: {
         min: Math.min(...tenantSpans.map((s) => s.last)),
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
         `Sesame CPU ${result.sesameCpuMsPerReminder} ms per reminder; load average at start ${loadAtStart}`,
     );
     console.log(
-      `  first card ${result.firstArrivalMs} ms after t0; per second: ${perSecond_.join(' ')}; tenants done ` +
+      `  first card ${result.firstArrivalMs} ms after t0; per second: ${arrivalsPerSecond.join(' ')}; tenants done ` +
         `${(result.tenantLastArrivalMs.min / 1000).toFixed(1)}–${(result.tenantLastArrivalMs.max / 1000).toFixed(1)} s; ` +
         `conversations done ${(conversationLasts[0]! / 1000).toFixed(1)}–${(conversationLasts.at(-1)! / 1000).toFixed(1)} s`,
     );
