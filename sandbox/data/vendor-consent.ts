@@ -49,11 +49,8 @@ export function hasAdminConsent(t: TenantState, appId: string): boolean {
  * What Entra ID writes when an administrator of `t` consents to the Cegid Loop collaborative app for the whole
  * organisation. Consenting again adds nothing twice (the grant's scopes are merged, assignments kept).
  */
-/**
- * A user consents to the app for themselves only (user consent allowed by the tenant's policy): the service
- * principal appears with a Principal grant of that user's basic scopes, and no admin consent.
- */
-export function grantCegidLoopUserConsent(t: TenantState, userId: string): { servicePrincipalId: string } {
+/** Microsoft Graph's service principal in the tenant, and Cegid Loop's (created the first time anyone consents). */
+function cegidLoopServicePrincipals(t: TenantState): { sp: GraphObject; graphSp: GraphObject } {
   const app = CEGID_LOOP_COLLABORATIVE_APP;
   const graphSp = t.findServicePrincipal(MICROSOFT_GRAPH_APP_ID, 'appId');
   if (!graphSp) throw new Error(`tenant ${t.tenantId} has no Microsoft Graph service principal`);
@@ -65,6 +62,15 @@ export function grantCegidLoopUserConsent(t: TenantState, userId: string): { ser
     });
     t.servicePrincipals.set(sp.id, sp);
   }
+  return { sp, graphSp };
+}
+
+/**
+ * A user consents to the app for themselves only (user consent allowed by the tenant's policy): the service
+ * principal appears with a Principal grant of that user's basic scopes, and no admin consent.
+ */
+export function grantCegidLoopUserConsent(t: TenantState, userId: string): { servicePrincipalId: string } {
+  const { sp, graphSp } = cegidLoopServicePrincipals(t);
   const spId = sp.id;
   const principalId = userId.toLowerCase();
   if (!t.oauth2PermissionGrants.some((g) => g.clientId === spId && g.principalId === principalId))
@@ -81,16 +87,7 @@ export function grantCegidLoopUserConsent(t: TenantState, userId: string): { ser
 
 export function grantCegidLoopConsent(t: TenantState, now: number): { servicePrincipalId: string } {
   const app = CEGID_LOOP_COLLABORATIVE_APP;
-  const graphSp = t.findServicePrincipal(MICROSOFT_GRAPH_APP_ID, 'appId');
-  if (!graphSp) throw new Error(`tenant ${t.tenantId} has no Microsoft Graph service principal`);
-  let sp = t.findServicePrincipal(app.appId, 'appId');
-  if (!sp) {
-    sp = servicePrincipal(app.appId, app.displayName, {
-      appOwnerOrganizationId: app.appOwnerOrganizationId,
-      replyUrls: ['https://loop.loopsoftware.fr/YPN/authorize'],
-    });
-    t.servicePrincipals.set(sp.id, sp);
-  }
+  const { sp, graphSp } = cegidLoopServicePrincipals(t);
   const spId = sp.id;
   const existing = t.oauth2PermissionGrants.find(
     (g) => g.clientId === spId && g.consentType === 'AllPrincipals' && g.resourceId === graphSp.id,
