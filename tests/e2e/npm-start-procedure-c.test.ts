@@ -7,9 +7,9 @@
  * the console moves the shared clock 2 hours on: the propagation reminder arrives by itself, and the tests end the
  * run. Every wait is on what the screen shows, never on a fixed delay.
  */
-import { DEFAULT_DOMAIN, SEED_USERS, VENDOR_APPS } from '../../sandbox/data/seed.js';
+import { DEFAULT_DOMAIN, VENDOR_APPS } from '../../sandbox/data/seed.js';
 import { isPlaygroundChrome } from './playground-stack.js';
-import { exactly, playgroundSession, STEP } from './playground-session.js';
+import { playgroundSession, STEP } from './playground-session.js';
 
 const ALIAS = 'indio-e2e';
 const UPN = `${ALIAS}@${DEFAULT_DOMAIN}`;
@@ -20,32 +20,15 @@ describe('npm start: procedure C in the Playground, the mailbox and the clock fr
     shotPrefix: 'procedure-c',
     what: 'the npm start procedure C test',
   });
-  const { shot, link, text, see, type, pick, clickThen, failures, explained, inConsole, graphWrites } =
+  const { startSignedIn, shot, text, see, pick, clickThen, failures, explained, inConsole, graphWrites } =
     session;
 
   it(
     'creates the account with its password shown once, licenses it, waits for the mailbox, gives the RBAC PowerShell and the propagation reminder',
     () =>
       explained(async () => {
-        const { page, context, started, requests } = session;
-        await page.goto(started.urls.chat);
-        await page.getByText(SEED_USERS.globalAdmin.displayName).first().waitFor({ timeout: STEP });
-        await page.getByRole('textbox').last().waitFor({ timeout: STEP });
-
-        const signInLinks = page.getByRole('link', { name: exactly('Se connecter') });
-        await type('compte de service Indio');
-        await signInLinks.last().waitFor({ timeout: STEP });
-        const [signIn] = await Promise.all([
-          context.waitForEvent('page', { timeout: STEP }),
-          link('Se connecter').click(),
-        ]);
-        await signIn.waitForLoadState('domcontentloaded');
-        await signIn
-          .getByRole('button', { name: new RegExp(SEED_USERS.globalAdmin.displayName) })
-          .click({ timeout: STEP });
-        await signIn.getByText('Vous pouvez fermer cette fenêtre').waitFor({ timeout: STEP });
-        await signIn.close();
-        await page.bringToFront();
+        const { page, started, requests } = session;
+        await startSignedIn('compte de service Indio');
 
         // The tenant's verified domains, in a list.
         await see('Domaine de l’adresse du compte');

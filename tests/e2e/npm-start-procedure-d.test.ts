@@ -8,7 +8,7 @@
  */
 import { SEED_GROUPS, SEED_USERS } from '../../sandbox/data/seed.js';
 import { isPlaygroundChrome } from './playground-stack.js';
-import { exactly, playgroundSession, STEP } from './playground-session.js';
+import { playgroundSession, STEP } from './playground-session.js';
 
 const DOMAIN = 'cabinet-exemple.net';
 const TENANT_URL = 'https://api.logmein.example/scim/v2';
@@ -22,33 +22,16 @@ describe('npm start: procedure D in the Playground, DNS from the sandbox console
     shotPrefix: 'procedure-d',
     what: 'the npm start procedure D test',
   });
-  const { shot, button, link, text, see, type, clickThen, failures, explained, inConsole, graphWrites } =
+  const { startSignedIn, shot, button, text, see, clickThen, failures, explained, inConsole, graphWrites } =
     session;
 
   it(
     'adds and verifies a domain with the console’s DNS, instantiates LogMeIn, assigns, saves the credentials and reaches the steady state',
     () =>
       explained(async () => {
-        const { page, context, started, requests } = session;
-        await page.goto(started.urls.chat);
-        await page.getByText(SEED_USERS.globalAdmin.displayName).first().waitFor({ timeout: STEP });
-        await page.getByRole('textbox').last().waitFor({ timeout: STEP });
-
+        const { page, started, requests } = session;
         // "vérifier un domaine" finds procedure D; not signed in yet, so the sign-in card comes first.
-        const signInLinks = page.getByRole('link', { name: exactly('Se connecter') });
-        await type('vérifier un domaine');
-        await signInLinks.last().waitFor({ timeout: STEP });
-        const [signIn] = await Promise.all([
-          context.waitForEvent('page', { timeout: STEP }),
-          link('Se connecter').click(),
-        ]);
-        await signIn.waitForLoadState('domcontentloaded');
-        await signIn
-          .getByRole('button', { name: new RegExp(SEED_USERS.globalAdmin.displayName) })
-          .click({ timeout: STEP });
-        await signIn.getByText('Vous pouvez fermer cette fenêtre').waitFor({ timeout: STEP });
-        await signIn.close();
-        await page.bringToFront();
+        await startSignedIn('vérifier un domaine');
 
         // The tenant's verified domain is offered; the admin adds another one instead.
         await see('Domaine à utiliser');

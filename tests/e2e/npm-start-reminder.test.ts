@@ -10,7 +10,7 @@
 import type { Page } from 'playwright-core';
 import { SEED_USERS } from '../../sandbox/data/seed.js';
 import { isPlaygroundChrome } from './playground-stack.js';
-import { exactly, playgroundSession, STEP } from './playground-session.js';
+import { playgroundSession, STEP } from './playground-session.js';
 
 const VENDOR = 'admin@onloop.onmicrosoft.com';
 const REMINDER_TITLE = 'Rappel — Accès invité Cegid Loop';
@@ -21,7 +21,7 @@ describe('npm start: procedure A’s deadline reminder arrives in the Playground
     shotPrefix: 'reminder',
     what: 'the npm start reminder test',
   });
-  const { shot, button, link, text, see, type, failures, explained, inConsole, countAbove } = session;
+  const { startSignedIn, shot, button, text, see, failures, explained, inConsole, countAbove } = session;
 
   /** Clicks one of the console's clock buttons and waits for the time it shows to move. */
   async function advanceClock(consolePage: Page, control: string, amount?: number): Promise<void> {
@@ -46,27 +46,9 @@ describe('npm start: procedure A’s deadline reminder arrives in the Playground
     'the reminder card comes by itself after 2 business days; snooze, re-check and the vendor’s acceptance work from it',
     () =>
       explained(async () => {
-        const { page, context, started, requests } = session;
-        await page.goto(started.urls.chat);
-        await page.getByText(SEED_USERS.globalAdmin.displayName).first().waitFor({ timeout: STEP });
-        await page.getByRole('textbox').last().waitFor({ timeout: STEP });
-
+        const { page, requests } = session;
         // Procedure A up to the wait for the vendor.
-        const signInLinks = page.getByRole('link', { name: exactly('Se connecter') });
-        const links = await signInLinks.count();
-        await type('accès invité Cegid Loop');
-        await countAbove(signInLinks, links, 'sign-in card');
-        const [signIn] = await Promise.all([
-          context.waitForEvent('page', { timeout: STEP }),
-          link('Se connecter').click(),
-        ]);
-        await signIn.waitForLoadState('domcontentloaded');
-        await signIn
-          .getByRole('button', { name: new RegExp(SEED_USERS.globalAdmin.displayName) })
-          .click({ timeout: STEP });
-        await signIn.getByText('Vous pouvez fermer cette fenêtre').waitFor({ timeout: STEP });
-        await signIn.close();
-        await page.bringToFront();
+        await startSignedIn('accès invité Cegid Loop');
         await see('Adresse e-mail du fournisseur');
         const email = page.getByRole('textbox', { name: /Adresse e-mail du fournisseur/ }).last();
         if ((await email.inputValue()) !== VENDOR) await email.fill(VENDOR);

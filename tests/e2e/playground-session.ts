@@ -14,6 +14,7 @@ import {
   loopbackOnly,
   screenshotDir,
 } from './playground-stack.js';
+import { SEED_USERS } from '../../sandbox/data/seed.js';
 import { npmStart, type NpmStart } from './npm-start-process.js';
 
 /** Each step waits on Sesame, the sandbox and the Playground's rendering: a silent turn fails after this. */
@@ -62,6 +63,11 @@ export interface PlaygroundSession {
   countAbove(locator: Locator, before: number, what: string): Promise<void>;
   /** Graph's writes as Sesame made them, from the sandbox's request log: "METHOD /path status" ($batch left out). */
   graphWrites(): Promise<string[]>;
+  /**
+   * Opens the chat and types `sentence`, which starts a procedure before anyone signed in: the sign-in card comes,
+   * and the Global Administrator signs in through the sandbox's page in the window it opens.
+   */
+  startSignedIn(sentence: string): Promise<void>;
 }
 
 export function playgroundSession(options: PlaygroundSessionOptions): PlaygroundSession {
@@ -167,6 +173,27 @@ export function playgroundSession(options: PlaygroundSessionOptions): Playground
         if (Date.now() > deadline) throw new Error(`${what}: still ${before} after ${STEP} ms`);
         await session.page.waitForTimeout(200);
       }
+    },
+    async startSignedIn(sentence) {
+      const { page, context } = session;
+      await page.goto(session.started.urls.chat);
+      await page.getByText(SEED_USERS.globalAdmin.displayName).first().waitFor({ timeout: STEP });
+      await page.getByRole('textbox').last().waitFor({ timeout: STEP });
+      const signInLinks = page.getByRole('link', { name: exactly('Se connecter') });
+      const links = await signInLinks.count();
+      await session.type(sentence);
+      await session.countAbove(signInLinks, links, 'sign-in card');
+      const [signIn] = await Promise.all([
+        context.waitForEvent('page', { timeout: STEP }),
+        session.link('Se connecter').click(),
+      ]);
+      await signIn.waitForLoadState('domcontentloaded');
+      await signIn
+        .getByRole('button', { name: new RegExp(SEED_USERS.globalAdmin.displayName) })
+        .click({ timeout: STEP });
+      await signIn.getByText('Vous pouvez fermer cette fenêtre').waitFor({ timeout: STEP });
+      await signIn.close();
+      await page.bringToFront();
     },
     async graphWrites() {
       const consoleOrigin = new URL(session.started.urls.console).origin;
